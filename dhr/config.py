@@ -60,6 +60,20 @@ class CrawlerConfig(_Strict):
     max_file_size_mb: int = Field(default=100, ge=1)
     timeout: float = Field(default=60.0, gt=0)
     retries: int = Field(default=3, ge=0, le=10)
+    # Static host name -> IP address map (like curl --resolve), for local fixture sites and demos.
+    hosts: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("hosts")
+    @classmethod
+    def _ip_addresses(cls, v: dict[str, str]) -> dict[str, str]:
+        import ipaddress
+
+        for host, ip in v.items():
+            try:
+                ipaddress.ip_address(ip)
+            except ValueError:
+                raise ValueError(f"hosts.{host}: not an IP address: {ip!r}") from None
+        return {h.lower(): ip for h, ip in v.items()}
 
 
 class SourceConfig(_Strict):
