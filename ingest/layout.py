@@ -1,0 +1,141 @@
+"""Lines with geometry -> paragraph blocks, for PDF text layers and OCR output alike.
+
+Sits between the page readers (``pdf_lines.py``, ``ocr.py``) and cleaning: lines are grouped
+into paragraphs by vertical gaps, font changes, list/paragraph-number starts and table cells;
+blocks lying wholly in the top or bottom margin band are flagged as ``edge`` so ``clean.py`` can
+recognise running headers, footers and page numbers by their repetition across pages.
+Coordinates are PDF points measured from the top of the page.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+
+from ingest.extracted import Block
+
+EDGE_BAND = 0.09  # fraction of the page height treated as header / footer band
+_STARTS_ITEM = re.compile(
+    r"^(\d{1,2}(\.\d{1,3}){0,3}\.?\s|[a-z]\)\s|\(([a-z]|[ivx]+|\d+)\)\s|[•▪●◦■□➢►‣·*–-]\s?\s)"
+)
+_ENDS_WITH_PAGE_REF = re.compile(r"(\.{3,}|…|\s)\s*\d{1,4}$")
+_TERMINAL = (".", ":", ";", "?", "!")
+
+
+@dataclass
+class Line:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float | None = None  # font size in points
+    bold: bool = False
+    cells: int = 1  # runs separated by wide gaps (table cells)
+    group: int | None = None  # paragraph id where the reader knows it (Tesseract)
+
+    @property
+    def height(self) -> float:
+        return max(self.bottom - self.top, 0.1)
+
+
+def lines_to_blocks(lines: list[Line], page_height: float) -> list[Block]:
+    """Group a page's lines (in reading order) into blocks."""
+    lines = [ln for ln in lines if ln.text.strip()]
+    if not lines:
+        return []
+    band = page_height * EDGE_BAND
+    body_size = _body_size(lines)
+    gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if 0 <= b.top - a.bottom < 3 * a.height]
+    usual_gap = statistics.median(gaps) if gaps else 0.0
+    right = max(ln.x1 for ln in lines)
+    left = min(ln.x0 for ln in lines)
+    width = max(right - left, 1.0)
+
+    groups: list[list[Line]] = []
+    for line in lines:
+        if groups and not _starts_new_block(groups[-1], line, usual_gap, body_size, band, page_height, left, width):
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+
+    blocks = [_to_block(g, band, page_height) for g in groups]
+    _rank_edges(blocks, groups)
+    return blocks
+
+
+def _band(line: Line, band: float, page_height: float) -> str | None:
+    if line.bottom <= band:
+        return "top"
+    if line.top >= page_height - band:
+        return "bottom"
+    return None
+
+
+def _starts_new_block(group: list[Line], cur: Line, usual_gap: float, body_size: float,
+                      band: float, page_height: float, left: float, width: float) -> bool:
+    prev = group[-1]
+    if _band(prev, band, page_height) != _band(cur, band, page_height):
+        return True
+    if prev.cells > 1 or cur.cells > 1:
+        return True
+    if prev.group is not None and cur.group is not None:
+        return prev.group != cur.group
+    gap = cur.top - prev.bottom
+    if gap < -0.5 * prev.height:  # moved up: next column or out-of-order text
+        return True
+    if gap > usual_gap + 0.45 * min(prev.height, cur.height) + 1.0:
+        return True
+    ps, cs = prev.size or body_size, cur.size or body_size
+    if abs(ps - cs) > 0.12 * max(ps, cs) or prev.bold != cur.bold:
+        return True
+    text = cur.text.lstrip()
+    if _STARTS_ITEM.match(text):
+        return True
+    ptext = prev.text.rstrip()
+    if _ENDS_WITH_PAGE_REF.search(ptext) and len(group) == 1 and len(ptext) < 120:
+        return True  # table-of-contents entries, one per line
+    if ptext.endswith(_TERMINAL) and prev.x1 < left + 0.7 * width:
+        return True  # a short last line ends the paragraph
+    return False
+
+
+def _body_size(lines: list[Line]) -> float:
+    weights: dict[float, int] = {}
+    for ln in lines:
+        if ln.size:
+            weights[round(ln.size, 1)] = weights.get(round(ln.size, 1), 0) + len(ln.text)
+    if not weights:
+        return statistics.median(ln.height for ln in lines)
+    return max(weights, key=weights.__getitem__)
+
+
+def _to_block(group: list[Line], band: float, page_height: float) -> Block:
+    edges = {_band(ln, band, page_height) for ln in group}
+    edge = edges.pop() if len(edges) == 1 else None
+    first = group[0]
+    return Block(
+        text="\n".join(ln.text.strip() for ln in group),
+        kind="table" if first.cells > 1 else "body",
+        size=first.size,
+        bold=first.bold,
+        edge=edge,  # type: ignore[arg-type]
+    )
+
+
+def _rank_edges(blocks: list[Block], groups: list[list[Line]]) -> None:
+    # Headers set lower than the band: the outermost short single line is a candidate too
+    # (clean.py still needs it to repeat across pages, or to look like a page number).
+    for edge, pick in (("top", min), ("bottom", max)):
+        if not any(b.edge == edge for b in blocks):
+            i = pick(range(len(blocks)), key=lambda k: groups[k][0].top)
+            if len(groups[i]) == 1 and len(blocks[i].text) <= 100 and blocks[i].edge is None:
+                blocks[i].edge = edge  # type: ignore[assignment]
+    tops = sorted((g[0].top, i) for i, b in enumerate(blocks) if b.edge == "top" for g in [groups[i]])
+    bottoms = sorted(((-g[-1].bottom, i) for i, b in enumerate(blocks) if b.edge == "bottom"
+                      for g in [groups[i]]))
+    for rank, (_, i) in enumerate(tops):
+        blocks[i].edge_rank = rank
+    for rank, (_, i) in enumerate(bottoms):
+        blocks[i].edge_rank = rank

@@ -1,0 +1,105 @@
+"""OCR of PDF pages without a usable text layer, with the Tesseract command-line tool.
+
+Called by ``pdf.py`` for scanned pages. The page is rendered by PDFium to a greyscale bitmap,
+piped to ``tesseract`` (Debian package ``tesseract-ocr``) on stdin, and its TSV output is read
+back as lines with geometry (in PDF points, top-down) so the same paragraph grouping and
+running-header removal apply as for text-layer pages. Nothing is written to disk.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import unicodedata
+from functools import lru_cache
+
+import pypdfium2 as pdfium
+
+from ingest.layout import Line
+
+OCR_DPI = 300
+OCR_LANG = "eng"
+OCR_TIMEOUT = 120.0
+
+
+class OCRUnavailable(RuntimeError):
+    """Tesseract is not installed or failed on a page."""
+
+
+@lru_cache(maxsize=1)
+def tesseract_path() -> str | None:
+    return shutil.which("tesseract")
+
+
+def ocr_page(page: pdfium.PdfPage, *, dpi: int = OCR_DPI, timeout: float = OCR_TIMEOUT) -> list[Line]:
+    """Lines of text recognised on a rendered page."""
+    exe = tesseract_path()
+    if exe is None:
+        raise OCRUnavailable("tesseract is not installed (Debian package tesseract-ocr)")
+    scale = dpi / 72.0
+    image = page.render(scale=scale, grayscale=True).to_pil()
+    buf = io.BytesIO()
+    image.convert("L").save(buf, format="PPM")  # uncompressed: cheaper than PNG to encode
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")  # one core per worker; parallelism is ours
+    try:
+        proc = subprocess.run(
+            [exe, "stdin", "stdout", "-l", OCR_LANG, "--dpi", str(dpi), "--psm", "3", "tsv"],
+            input=buf.getvalue(), capture_output=True, timeout=timeout, env=env, check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise OCRUnavailable(f"tesseract took longer than {timeout:.0f}s on a page") from exc
+    if proc.returncode != 0:
+        msg = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise OCRUnavailable(f"tesseract failed: {msg[-1] if msg else proc.returncode}")
+    return parse_tsv(proc.stdout.decode("utf-8", "replace"), scale)
+
+
+def parse_tsv(tsv: str, scale: float) -> list[Line]:
+    """Tesseract TSV (one row per word) -> lines, coordinates converted from pixels to points."""
+    lines: dict[tuple[int, int, int], Line] = {}
+    order: list[tuple[int, int, int]] = []
+    for row in tsv.splitlines()[1:]:
+        cols = row.split("\t")
+        if len(cols) < 12 or cols[0] != "5" or not cols[11].strip():
+            continue
+        try:
+            block, par, line = int(cols[2]), int(cols[3]), int(cols[4])
+            left, top, width, height = (int(c) / scale for c in cols[6:10])
+            conf = float(cols[10])
+        except ValueError:
+            continue
+        if conf < 0:
+            continue
+        key = (block, par, line)
+        word = cols[11].strip()
+        if key not in lines:
+            lines[key] = Line(text=word, x0=left, x1=left + width, top=top, bottom=top + height,
+                              group=block * 10000 + par)
+            order.append(key)
+        else:
+            ln = lines[key]
+            ln.text += " " + word
+            ln.x1 = max(ln.x1, left + width)
+            ln.top, ln.bottom = min(ln.top, top), max(ln.bottom, top + height)
+    return [lines[k] for k in order]
+
+
+def text_quality(text: str) -> float:
+    """Share of non-space characters that look like real text (0..1). Unmapped glyphs come out
+    as private-use, replacement or control characters, or pdfminer-style ``(cid:NN)``."""
+    chars = [c for c in text if not c.isspace()]
+    if not chars:
+        return 0.0
+    bad = text.count("(cid:") * 6
+    for c in chars:
+        cat = unicodedata.category(c)
+        if c == "\ufffd" or cat in ("Co", "Cc", "Cs", "Cn"):
+            bad += 1
+    letters = [c for c in chars if c.isalpha()]
+    if len(letters) >= 20:  # text in Latin script without any vowel is mapped garbage
+        vowels = sum(1 for c in letters if c.lower() in "aeiouy")
+        if vowels / len(letters) < 0.15:
+            return min(1.0 - bad / len(chars), 0.3)
+    return max(0.0, 1.0 - bad / len(chars))

@@ -1,0 +1,117 @@
+"""PDF extraction: PDFium text per page (fast path), pdfplumber tables where needed, OCR where
+there is no usable text layer.
+
+Registered for format ``pdf`` in ``registry.py``. Pages come out as blocks with geometry hints
+(``layout.py``); cleaning and structure happen later, the same way for every format. PDFs
+encrypted with an empty user password open normally; a password-protected one raises
+``ExtractionError("encrypted")``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from ingest.errors import ExtractionError
+from ingest.extracted import RawDocument
+from ingest.layout import lines_to_blocks
+from ingest.ocr import OCRUnavailable, ocr_page, text_quality
+from ingest.pdf_lines import _FontProbe, page_lines
+from ingest.pdf_tables import extract_tables, looks_like_table, page_objects
+
+log = logging.getLogger(__name__)
+
+MAX_PAGES = 5000
+MIN_TEXT_CHARS = 15  # fewer non-space characters than this is "no text layer"
+MIN_QUALITY = 0.6
+SCANNED_IMAGE_SHARE = 0.6  # a page mostly covered by an image...
+SCANNED_MAX_CHARS = 200  # ...with only a little text (a stamp, a page number) is a scan
+
+_METADATA_TITLE_NOISE = re.compile(
+    r"^(untitled|\(?anonymous\)?|title|document\d*|microsoft word - .*|slide \d+|\s*)$|\.(docx?|pdf|rtf|odt)$", re.I
+)
+
+
+def extract_pdf(content: bytes, *, ocr: bool = True, tables: bool = True) -> RawDocument:
+    pdf = _open(content)
+    try:
+        n_pages = len(pdf)
+        if n_pages == 0:
+            raise ExtractionError("empty", "the PDF has no pages")
+        if n_pages > MAX_PAGES:
+            raise ExtractionError("too_large", f"{n_pages} pages (limit {MAX_PAGES})")
+        meta = _metadata(pdf)
+        probe = _FontProbe()
+        pages, table_pages, ocr_pages, warnings = [], [], [], []
+        for index in range(n_pages):
+            try:
+                page = pdf[index]
+            except pdfium.PdfiumError:
+                warnings.append(f"page {index + 1}: cannot be loaded")
+                pages.append([])
+                continue
+            try:
+                width, height = page.get_size()
+                textpage = page.get_textpage()
+                try:
+                    lines = page_lines(textpage, height, probe)
+                finally:
+                    textpage.close()
+                text = "".join(ln.text for ln in lines)
+                chars = sum(1 for c in text if not c.isspace())
+                usable = chars >= MIN_TEXT_CHARS and text_quality(text) >= MIN_QUALITY
+                wants_tables = tables and usable and sum(1 for ln in lines if ln.cells > 1) >= 2
+                paths, image_share = page_objects(page) if (wants_tables or not usable or chars < SCANNED_MAX_CHARS) else (0, 0.0)
+                scanned = image_share >= SCANNED_IMAGE_SHARE and chars < SCANNED_MAX_CHARS
+                if ocr and (scanned or (not usable and (image_share > 0.05 or chars > 0))):
+                    try:
+                        lines = ocr_page(page)
+                        ocr_pages.append(index + 1)
+                    except OCRUnavailable as exc:
+                        warnings.append(f"page {index + 1}: {exc}")
+                        if not usable:
+                            lines = []
+                elif not usable and chars and text_quality(text) < MIN_QUALITY:
+                    lines = []  # garbage glyph codes are worse than nothing in a search index
+                if wants_tables and looks_like_table(lines, paths):
+                    table_pages.append(index + 1)
+                pages.append(lines_to_blocks(lines, height))
+            finally:
+                page.close()
+    finally:
+        pdf.close()
+    found, table_warnings = extract_tables(content, table_pages) if table_pages else ([], [])
+    warnings += table_warnings
+    if warnings:
+        meta["warnings"] = warnings[:50]
+    return RawDocument(format="pdf", pages=pages, tables=found, title=meta.get("title"),
+                       meta=meta, ocr_pages=ocr_pages, has_layout=True)
+
+
+def _open(content: bytes) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(content)
+    except pdfium.PdfiumError as exc:
+        code = getattr(exc, "err_code", None)
+        if code == pdfium_c.FPDF_ERR_PASSWORD:
+            raise ExtractionError("encrypted", "the PDF needs a password to open") from exc
+        if code == pdfium_c.FPDF_ERR_SECURITY:
+            raise ExtractionError("encrypted", "the PDF uses an unsupported security handler") from exc
+        raise ExtractionError("corrupt", f"PDFium cannot read the PDF ({exc})") from exc
+
+
+def _metadata(pdf: pdfium.PdfDocument) -> dict:
+    try:
+        raw = pdf.get_metadata_dict(skip_empty=True)
+    except Exception:  # noqa: BLE001 - metadata is optional
+        raw = {}
+    meta = {k.lower(): v.strip() for k, v in raw.items() if isinstance(v, str) and v.strip()}
+    title = meta.pop("title", None)
+    if title and not _METADATA_TITLE_NOISE.search(title) and len(title) >= 8:
+        meta["title"] = title
+    elif title:
+        meta["metadata_title"] = title
+    return meta

@@ -1,0 +1,217 @@
+"""The outline of a report: section headings with their numbers, levels and start pages.
+
+Runs on clean blocks (after ``clean.py``). A heading is a short block that is styled as one
+(a DOCX/HTML heading, or bold or larger type in a PDF) or, in plain text, looks like one:
+numbered (``1``, ``1.1``, ``1.1.1``), a division (``Section 4``, ``Appendix A``), or an
+unnumbered capitalised title. Long numbered paragraphs ("3.2 The panel met...") stay paragraphs.
+Table-of-contents pages are recognised (a "Contents" heading, dot leaders, trailing page
+numbers) and never produce sections. Rules are data: ``sections.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from dhr.document import Section
+from ingest.extracted import Block
+
+RULES_PATH = Path(__file__).with_name("sections.yaml")
+MAX_HEADING_CHARS = 120
+MAX_HEADING_WORDS = 16
+
+_NUMBERED = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})[.)]?\s+(?P<title>\S.*)$")
+_TOC_ENTRY = re.compile(r"^(?P<title>.{2,150}?)\s*(?:\.{2,}|…+|(?:\. ){2,}|_{3,}|\s)\s*(?P<page>\d{1,4})$")
+_TERMINAL = (".", ",", ";", "?", "!")
+_SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on",
+                "or", "the", "to", "with", "within", "its", "their", "his", "her", "between"}
+
+
+@dataclass(frozen=True)
+class OutlineRules:
+    toc_titles: frozenset[str]
+    division: re.Pattern[str]
+    known: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def outline_rules() -> OutlineRules:
+    data = yaml.safe_load(RULES_PATH.read_text(encoding="utf-8"))
+    words = "|".join(re.escape(w) for w in data["division_words"])
+    division = re.compile(
+        rf"^(?P<word>{words})\s+(?P<num>\d{{1,2}}|[A-Z]|[IVX]{{1,5}})\b[.:\-–—]?\s*(?P<title>.*)$", re.I
+    )
+    return OutlineRules(
+        toc_titles=frozenset(t.lower() for t in data["toc_titles"]),
+        division=division,
+        known=frozenset(k.lower() for k in data["known_headings"]),
+    )
+
+
+def toc_pages(pages: list[list[Block]]) -> set[int]:
+    """1-based pages that hold a table of contents."""
+    rules = outline_rules()
+    found: set[int] = set()
+    for number, blocks in enumerate(pages, 1):
+        entries = sum(1 for b in blocks if b.kind == "toc" or _is_toc_entry(b.text))
+        titled = any(_simple(b.text) in rules.toc_titles for b in blocks[:6])
+        if (titled and entries >= 2) or (entries >= 5 and entries >= 0.5 * len(blocks)):
+            found.add(number)
+        elif number - 1 in found and entries >= 3 and entries >= 0.4 * len(blocks):
+            found.add(number)  # the contents continue overleaf
+    return found
+
+
+def _is_toc_entry(text: str) -> bool:
+    if len(text) > 160:
+        return False
+    m = _TOC_ENTRY.match(text)
+    if not m:
+        return False
+    title = m.group("title")
+    dotted = re.search(r"(\.{2,}|…|_{3,}|(\. ){2,})\s*\d{1,4}$", text) is not None
+    return dotted or (not title.rstrip().endswith(_TERMINAL) and len(title.split()) <= 12
+                      and title[:1].isupper() or title[:1].isdigit())
+
+
+def _simple(text: str) -> str:
+    return re.sub(r"[^a-z ]+", "", text.lower()).strip()
+
+
+def build_outline(pages: list[list[Block]], *, title: str | None = None) -> list[Section]:
+    """Sections in reading order with the 1-based page where each starts."""
+    skip = toc_pages(pages)
+    body = _body_size(pages)
+    styled_numbered = False
+    candidates: list[tuple[int, Block, str | None, str, int | None]] = []
+    title_key = _simple(title or "")
+    for page_no, blocks in enumerate(pages, 1):
+        if page_no in skip:
+            continue
+        for block in blocks:
+            if block.kind in ("table", "toc", "list") or page_no == 1 and _is_title_part(block, title_key):
+                continue
+            parsed = _parse_heading(block.text)
+            if parsed is None:
+                continue
+            number, heading, explicit_level = parsed
+            styled = _styled(block, body)
+            if number and styled and not explicit_level:
+                styled_numbered = True
+            candidates.append((page_no, block, number, heading, explicit_level))
+    has_style = any(_styled(b, body) for _, b, *_ in candidates)
+    sections: list[Section] = []
+    sizes = sorted({round(b.size, 1) for _, b, n, _, _ in candidates
+                    if b.size and not n and _styled(b, body)}, reverse=True)
+    for page_no, block, number, heading, explicit_level in candidates:
+        styled = _styled(block, body)
+        if block.kind == "heading":
+            pass
+        elif has_style and not styled:
+            if not (number and not styled_numbered and _title_like(heading)):
+                continue
+        elif not has_style and not (number or explicit_level or _title_like(heading, strict=True)):
+            continue
+        level = block.level or explicit_level or (number.count(".") + 1 if number and number[0].isdigit() else None)
+        if level is None:
+            level = (sizes.index(round(block.size, 1)) + 1) if block.size and round(block.size, 1) in sizes else 1
+        sections.append(Section(title=heading, number=number, page=page_no, level=min(level, 6)))
+    return sections
+
+
+def _parse_heading(text: str) -> tuple[str | None, str, int | None] | None:
+    """(number, title, level implied by a division word) when the text can be a heading."""
+    text = text.strip()
+    if not text or len(text) > MAX_HEADING_CHARS or len(text.split()) > MAX_HEADING_WORDS:
+        return None
+    if text.endswith(_TERMINAL) or _TOC_ENTRY.match(text) and re.search(r"\.{3,}|…", text):
+        return None
+    rules = outline_rules()
+    m = rules.division.match(text)
+    if m and (m.group("title") == "" or m.group("title")[:1].isupper() or m.group("title")[:1].isdigit()):
+        number = m.group("num").upper() if not m.group("num").isdigit() else m.group("num")
+        title = m.group("title").strip() or f"{m.group('word').title()} {number}"
+        if m.group("word").lower() in ("appendix", "annex", "annexe"):
+            title = text
+        return number, title, 1
+    m = _NUMBERED.match(text)
+    if m:
+        number, title = m.group("num"), m.group("title").strip()
+        if int(number.split(".")[0]) > 60 or not (title[:1].isupper() or title[:1] in "'\"("):
+            return None
+        return number, title, None
+    if not (text[:1].isupper() or text[:1] in "'\""):
+        return None
+    return None, text, None
+
+
+def _styled(block: Block, body: float | None) -> bool:
+    if block.kind == "heading":
+        return True
+    if block.bold:
+        return True
+    return bool(block.size and body and block.size >= body * 1.12)
+
+
+def _title_like(text: str, *, strict: bool = False) -> bool:
+    if _simple(text) in outline_rules().known:
+        return True
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", text)]
+    if not words or len(words) > 12:
+        return False
+    if text.isupper() and len(words) >= 1 and len(text) >= 4:
+        return True
+    if strict:
+        return False
+    significant = [w for w in words if w.lower() not in _SMALL_WORDS]
+    return bool(significant) and sum(w[0].isupper() for w in significant) >= 0.6 * len(significant)
+
+
+def _is_title_part(block: Block, title_key: str) -> bool:
+    key = _simple(block.text)
+    return bool(key) and bool(title_key) and key in title_key
+
+
+def _body_size(pages: list[list[Block]]) -> float | None:
+    weights: dict[float, int] = {}
+    for blocks in pages:
+        for b in blocks:
+            if b.size:
+                weights[round(b.size, 1)] = weights.get(round(b.size, 1), 0) + len(b.text)
+    return max(weights, key=weights.__getitem__) if weights else None
+
+
+def find_title(pages: list[list[Block]], meta_title: str | None) -> str | None:
+    """The document title: file metadata when meaningful, else the largest type on page 1,
+    else the first level-1 heading, else the first short line."""
+    if meta_title:
+        return meta_title
+    first = next((blocks for blocks in pages[:3] if blocks), [])
+    if not first:
+        return None
+    sized = [b for b in first if b.size]
+    if sized:
+        top = max(b.size for b in sized)  # type: ignore[type-var]
+        body = statistics.median(b.size for b in sized)  # type: ignore[misc]
+        if top > body * 1.15:
+            parts = []
+            for b in first:
+                if b.size and b.size >= top * 0.95:
+                    parts.append(b.text)
+                elif parts:
+                    break
+            text = " ".join(parts)
+            if 3 <= len(text) <= 250:
+                return text
+    for b in first:
+        if b.kind == "heading" and (b.level or 1) <= 1 and len(b.text) <= 250:
+            return b.text
+    for b in first:
+        if 3 <= len(b.text) <= 150:
+            return b.text
+    return None
