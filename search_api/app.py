@@ -1,0 +1,43 @@
+"""The Flask application factory: one app serves the JSON API (and, later, the web UI).
+
+``create_app(config)`` opens the configured search backend (or takes one given by the caller,
+e.g. a test), registers the API blueprint under ``/api/v1`` and the health checks, installs the
+JSON error handlers, security headers, CORS and, if configured, per-client rate limiting.
+The web UI (issue 8) adds its own blueprint for ``/``, ``/search``, ``/documents/<id>``,
+``/recommendations`` and ``/trends``. Production serving: :mod:`search_api.wsgi`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from dhr.config import Config
+from dhr.search import open_backend
+from dhr.search.base import SearchBackend
+from dhr.store import CorpusStore
+
+from . import errors, ratelimit, security
+from .api import api, ops
+from .state import EXTENSION_KEY, ApiState
+
+MAX_BODY_BYTES = 64 * 1024  # the API is read-only: no request needs a body
+
+
+def create_app(config: Config, *, backend: SearchBackend | None = None,
+               store: CorpusStore | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.extensions[EXTENSION_KEY] = ApiState(config, backend or open_backend(config), store)
+    if config.server.rate_limit_per_minute:
+        app.extensions[ratelimit.EXTENSION_KEY] = ratelimit.TokenBucketLimiter(
+            config.server.rate_limit_per_minute)
+    app.register_blueprint(api)
+    app.register_blueprint(ops)
+    errors.register_error_handlers(app)
+    security.install(app)
+    logging.getLogger("search_api").setLevel(logging.INFO)
+    return app

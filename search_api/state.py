@@ -1,0 +1,38 @@
+"""What the API's views share: the configuration, the search backend and the store.
+
+:func:`search_api.create_app` builds one :class:`ApiState` per app and keeps it in
+``app.extensions``; views reach it with :func:`state`. The store is opened lazily (only the file
+download needs it), so an API process can run against an index without a local store.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from flask import current_app
+
+from dhr.config import Config
+from dhr.search.base import SearchBackend
+from dhr.store import CorpusStore
+
+EXTENSION_KEY = "dhr"
+
+
+class ApiState:
+    def __init__(self, config: Config, backend: SearchBackend, store: CorpusStore | None = None):
+        self.config = config
+        self.backend = backend
+        self._store = store
+        self._lock = threading.Lock()
+
+    @property
+    def store(self) -> CorpusStore:
+        if self._store is None:
+            with self._lock:
+                if self._store is None:
+                    self._store = CorpusStore(self.config.data_dir)
+        return self._store
+
+
+def state() -> ApiState:
+    return current_app.extensions[EXTENSION_KEY]

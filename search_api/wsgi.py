@@ -1,0 +1,94 @@
+"""Production serving: the app under waitress (a multi-threaded production WSGI server).
+
+``dhr serve`` calls :func:`serve`; tests and benchmarks use :func:`create_server` to run a real
+HTTP server on a free loopback port in a background thread (:class:`BackgroundServer`).
+Never the Flask development server.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any, Self
+
+import waitress
+from flask import Flask
+from waitress.server import BaseWSGIServer
+
+from dhr.config import Config
+
+from .app import create_app
+
+log = logging.getLogger(__name__)
+
+SERVER_OPTIONS: dict[str, Any] = {
+    "ident": "dhr",
+    "max_request_body_size": 64 * 1024,  # read-only API
+    "max_request_header_size": 64 * 1024,
+    "channel_timeout": 60,
+    "connection_limit": 200,
+    "clear_untrusted_proxy_headers": True,
+}
+
+
+def create_server(app: Flask, host: str = "127.0.0.1", port: int = 0, *, threads: int = 8,
+                  **options: Any) -> BaseWSGIServer:
+    """A bound (not yet running) waitress server; ``port=0`` picks a free port."""
+    opts = {**SERVER_OPTIONS, **options}
+    return waitress.create_server(app, host=host, port=port, threads=threads, **opts)
+
+
+def serve(config: Config, host: str | None = None, port: int | None = None) -> None:
+    """Serve the API (and web UI) until interrupted."""
+    app = create_app(config)
+    server = create_server(app, host or config.server.host,
+                           config.server.port if port is None else port,
+                           threads=config.server.threads)
+    log.info("serving on http://%s:%s/ (backend: %s)", server.effective_host,
+             server.effective_port, config.search.backend)
+    print(f"Serving on http://{_display_host(str(server.effective_host))}:{server.effective_port}/",
+          flush=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+
+
+class BackgroundServer:
+    """A real waitress server on loopback in a daemon thread: ``with BackgroundServer(app) as s``."""
+
+    def __init__(self, app: Flask, host: str = "127.0.0.1", port: int = 0, threads: int = 8):
+        self.server = create_server(app, host, port, threads=threads)
+        self.thread = threading.Thread(target=self.server.run, name="dhr-http", daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.server.effective_host}:{self.server.effective_port}"
+
+    def __enter__(self) -> Self:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        # Close the listening socket and every open connection so the loop ends (as WebTest's
+        # StopableWSGIServer does), then stop the worker threads.
+        for _ in range(100):
+            channels = list(self.server._map.values())
+            if not channels:
+                break
+            for channel in channels:
+                try:
+                    channel.handle_close()
+                except OSError:
+                    pass
+        self.server.task_dispatcher.shutdown()
+        self.thread.join(timeout=10)
+
+
+def _display_host(host: str) -> str:
+    return "127.0.0.1" if host in ("0.0.0.0", "") else host
