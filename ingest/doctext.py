@@ -1,0 +1,303 @@
+"""The text model that report understanding works on: pages joined once, headings, section kinds.
+
+Built by ``ingest.understand`` from the extraction engine's clean page texts (and its outline, when
+it found one), then shared by the rule modules (``doctype``, ``metadata``, ``agencies``,
+``themes``, ``recommendations``) so none of them re-splits the text. Everything keeps character
+offsets into one joined string, and :meth:`DocText.page_at` turns an offset back into the 1-based
+page, so every extracted value stays traceable to its page.
+
+Section kinds come from ``rules/sections.yaml`` (boilerplate, narrative, analysis,
+recommendations, action plan, back matter); sentences matching ``rules/boilerplate.yaml``
+(statutory purposes, definitions, terms of reference) are marked so they weigh nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from ingest.rules import load
+
+_NUMBER = re.compile(
+    r"^(?:(?:section|part|chapter)\s+)?(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(?P<title>\S.*)$",
+    re.I)
+_APPENDIX = re.compile(r"^(?:appendix|annex)\s+[\w\d]{1,3}\b", re.I)
+_LEADERS = re.compile(r"(?:\s*\.{2,}\s*|\s+)\d{1,3}\s*$")  # table-of-contents "Title ..... 12"
+_REC_ITEM = re.compile(r"^(?:recommendation\s+(?:no\.?\s*)?\d|R\d{1,3}\b)", re.I)
+_LINE = re.compile(r"[^\n]+")
+_SENT_END = re.compile(r"[.!?][\"'’”)\]]?(?=\s)|\n[ \t]*\n")
+
+
+@dataclass(frozen=True)
+class Heading:
+    start: int            # offset of the heading line in DocText.text
+    end: int
+    title: str            # without its number
+    number: str | None
+    level: int
+    kind: str | None      # a sections.yaml kind, or None (an unknown sub-heading)
+
+
+@dataclass
+class Segment:
+    start: int
+    end: int
+    kind: str
+    heading: Heading | None
+
+
+@dataclass
+class _SectionRules:
+    kinds: list[tuple[str, re.Pattern[str]]]
+    weights: dict[str, float]
+    boilerplate: re.Pattern[str]
+
+
+@cache
+def _section_rules() -> _SectionRules:
+    data = load("sections")
+    kinds = [(kind, re.compile("(?:" + "|".join(pats) + r")\s*:?", re.I))
+             for kind, pats in data["kinds"].items()]
+    # Recommendation headings are checked first: "Conclusions and recommendations" holds the list.
+    kinds.sort(key=lambda kp: kp[0] != "recommendations")
+    markers = load("boilerplate")["markers"]
+    return _SectionRules(kinds, {k: float(v) for k, v in data["weights"].items()},
+                         re.compile("|".join(f"(?:{m})" for m in markers), re.I))
+
+
+def heading_kind(title: str) -> str | None:
+    """The section kind a heading title names (``sections.yaml``), or None if it names none."""
+    t = " ".join(title.lower().split()).rstrip(":. ")
+    for kind, pat in _section_rules().kinds:
+        if pat.fullmatch(t):
+            return kind
+    return None
+
+
+def parse_heading_line(line: str) -> tuple[str | None, str] | None:
+    """Split a candidate heading line into (number, title); None when it cannot be a heading."""
+    s = line.strip()
+    if not (3 <= len(s) <= 100) or s.endswith((".", ",", ";")) or _REC_ITEM.match(s):
+        return None
+    s = _LEADERS.sub("", s).strip() or s
+    m = _NUMBER.match(s)
+    num, title = (m["num"], m["title"].strip()) if m else (None, s)
+    if not title[:1].isupper() or len(title.split()) > 12:
+        return None
+    return num, title
+
+
+def _norm(s: str) -> str:
+    return " ".join(s.lower().split())
+
+
+@dataclass
+class DocText:
+    """Pages joined with newlines, with their headings, section kinds and boilerplate spans."""
+
+    pages: list[str]
+    outline: Sequence[Any] = ()
+    text: str = field(init=False)
+    lower: str = field(init=False)        # text.lower(), same offsets
+    page_starts: list[int] = field(init=False)
+    headings: list[Heading] = field(init=False)
+    segments: list[Segment] = field(init=False)
+    _seg_starts: list[int] = field(init=False)
+    _bp_starts: list[int] = field(init=False)
+    _bp_ends: list[int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.page_starts = []
+        pos = 0
+        for p in self.pages:
+            self.page_starts.append(pos)
+            pos += len(p) + 1
+        self.text = "\n".join(self.pages)
+        lower = self.text.lower()
+        self.lower = lower if len(lower) == len(self.text) else self.text
+        self.headings = self._find_headings()
+        self.segments = self._segment()
+        self._seg_starts = [s.start for s in self.segments]
+        self._mark_boilerplate()
+
+    # ----- positions -----------------------------------------------------------------------
+    def page_at(self, offset: int) -> int:
+        """1-based page of a character offset."""
+        return max(1, bisect_right(self.page_starts, offset))
+
+    def page_span(self, page: int) -> tuple[int, int]:
+        start = self.page_starts[page - 1]
+        return start, start + len(self.pages[page - 1])
+
+    def segment_at(self, offset: int) -> Segment:
+        i = bisect_right(self._seg_starts, offset) - 1
+        return self.segments[max(0, i)]
+
+    def kind_at(self, offset: int) -> str:
+        return self.segment_at(offset).kind
+
+    def weight_at(self, offset: int) -> float:
+        """How much a mention at this offset counts (0 inside boilerplate)."""
+        if self.in_boilerplate(offset):
+            return 0.0
+        return _section_rules().weights.get(self.kind_at(offset), 1.0)
+
+    def in_boilerplate(self, offset: int) -> bool:
+        i = bisect_right(self._bp_starts, offset) - 1
+        return i >= 0 and offset < self._bp_ends[i]
+
+    def sentence_at(self, offset: int, limit: int = 400) -> tuple[int, int]:
+        """Bounds of the sentence (or list item) around an offset."""
+        text = self.text
+        lo = max(0, offset - limit)
+        start = lo
+        for m in _SENT_END.finditer(text, lo, offset):
+            start = m.end()
+        m = _SENT_END.search(text, offset, min(len(text), offset + limit))
+        end = m.end() if m else min(len(text), offset + limit)
+        while start < end and text[start].isspace():
+            start += 1
+        return start, end
+
+    def sentence_text(self, offset: int) -> str:
+        s, e = self.sentence_at(offset)
+        return " ".join(self.text[s:e].split())
+
+    def lines(self, start: int = 0, end: int | None = None) -> Iterable[tuple[int, str]]:
+        """(offset, line) for each non-empty line in [start, end)."""
+        for m in _LINE.finditer(self.text, start, len(self.text) if end is None else end):
+            yield m.start(), m.group()
+
+    def segments_of(self, kind: str) -> list[Segment]:
+        return [s for s in self.segments if s.kind == kind]
+
+    # ----- building ------------------------------------------------------------------------
+    def _outline_titles(self) -> dict[int, set[str]]:
+        """Outline entries from the extractor, per page (title normalised)."""
+        out: dict[int, set[str]] = {}
+        for s in self.outline or ():
+            title = s.get("title") if isinstance(s, dict) else getattr(s, "title", None)
+            page = s.get("page") if isinstance(s, dict) else getattr(s, "page", None)
+            if title and page:
+                out.setdefault(int(page), set()).add(_norm(str(title)))
+        return out
+
+    def _find_headings(self) -> list[Heading]:
+        outline = self._outline_titles()
+        found: list[Heading] = []
+        for page_no, page in enumerate(self.pages, start=1):
+            base = self.page_starts[page_no - 1]
+            titles = outline.get(page_no, set())
+            for m in _LINE.finditer(page):
+                line = m.group()
+                parsed = parse_heading_line(line)
+                if parsed is None:
+                    continue
+                num, title = parsed
+                kind = heading_kind(title)
+                in_outline = _norm(title) in titles or _norm(line) in titles
+                if kind is None and _APPENDIX.match(title):
+                    kind = heading_kind(title)  # "Appendix A: Action plan" is still an action plan
+                    kind = kind or "back"
+                if kind is None and not in_outline:
+                    continue
+                level = num.count(".") + 1 if num else 1
+                found.append(Heading(base + m.start(), base + m.end(), title, num, level, kind))
+        return found
+
+    def _segment(self) -> list[Segment]:
+        default = "front" if self.headings else "narrative"
+        segs = [Segment(0, len(self.text), default, None)]
+        current = default
+        for h in self.headings:
+            # Unknown sub-headings inherit the kind of the section they sit in.
+            current = h.kind or current
+            segs[-1].end = h.start
+            segs.append(Segment(h.start, len(self.text), current, h))
+        return [s for s in segs if s.end > s.start or s is segs[-1]]
+
+    def _mark_boilerplate(self) -> None:
+        spans: list[tuple[int, int]] = []
+        for m in _section_rules().boilerplate.finditer(self.text):
+            s, e = self.sentence_at(m.start(), limit=1500)
+            if spans and s <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], max(spans[-1][1], e))
+            else:
+                spans.append((s, e))
+        self._bp_starts = [s for s, _ in spans]
+        self._bp_ends = [e for _, e in spans]
+
+
+class PhraseMatcher:
+    """Many phrase rules compiled into two regular expressions, run once over a text.
+
+    Case-insensitive rules run on the lower-cased text (Python's regex engine is several times
+    faster on a case-sensitive alternation); case-sensitive rules (acronyms such as DASH, MASH,
+    DRIVE, GP) run on the original text. Matches are leftmost-longest and never overlap; a rule
+    whose key is None swallows its span (an "ignore" phrase). The scanning pattern has no
+    capturing groups (named groups make a large alternation ~50x slower); the key of a match is
+    found afterwards by a full match of the span against one group per key.
+    """
+
+    def __init__(self, rules: Iterable[tuple[str | None, str, bool, int]]) -> None:
+        ci: list[tuple[int, str, str | None]] = []
+        cs: list[tuple[int, str, str | None]] = []
+        for key, regex, case_sensitive, priority in rules:
+            (cs if case_sensitive else ci).append((priority, regex, key))
+        self._ci = self._compile(ci)
+        self._cs = self._compile(cs)
+
+    @staticmethod
+    def _compile(alts: list[tuple[int, str, str | None]],
+                 ) -> tuple[re.Pattern[str], re.Pattern[str], list[str | None]] | None:
+        if not alts:
+            return None
+        alts.sort(key=lambda a: -a[0])
+        scan = re.compile(r"(?<![\w&])(?:" + "|".join(rx for _, rx, _ in alts) + r")(?![\w&])")
+        by_key: dict[str | None, list[str]] = {}
+        for _, rx, key in alts:
+            by_key.setdefault(key, []).append(rx)
+        keys = list(by_key)
+        ident = re.compile("|".join(f"(?P<k{i}>{'|'.join(by_key[k])})" for i, k in enumerate(keys)))
+        return scan, ident, keys
+
+    def finditer(self, text: str, lower: str | None = None, start: int = 0,
+                 end: int | None = None) -> list[tuple[int, int, str]]:
+        """(start, end, key) of each match in text[start:end], in order."""
+        end = len(text) if end is None else end
+        if lower is None or len(lower) != len(text):
+            lower = text.lower() if len(text.lower()) == len(text) else text
+        found: list[tuple[int, int, str | None]] = []
+        for compiled, src in ((self._ci, lower), (self._cs, text)):
+            if compiled is None:
+                continue
+            scan, ident, keys = compiled
+            for m in scan.finditer(src, start, end):
+                k = ident.fullmatch(src, m.start(), m.end())
+                key = keys[int(k.lastgroup[1:])] if k and k.lastgroup else None
+                found.append((m.start(), m.end(), key))
+        if self._ci is not None and self._cs is not None:
+            found.sort(key=lambda f: (f[0], f[0] - f[1]))
+        out: list[tuple[int, int, str]] = []
+        last_end = -1
+        for s, e, key in found:
+            if s < last_end:
+                continue
+            last_end = e
+            if key is not None:
+                out.append((s, e, key))
+        return out
+
+
+def phrase_regex(phrase: str) -> str:
+    """A literal phrase as a regex: any whitespace between words, "and" = "&", optional
+    apostrophes and hyphens ("Children's" = "Childrens" = "Children’s")."""
+    out = re.escape(" ".join(phrase.split()))
+    out = out.replace(r"\ ", r"\s+").replace(r"\-", r"[\-\s]?")
+    out = out.replace("'", "['’]?").replace("’", "['’]?")
+    out = out.replace(r"\s+and\s+", r"\s+(?:and|&)\s+").replace(r"\&", r"(?:&|and)")
+    return out
