@@ -1,0 +1,66 @@
+"""Load the generator's editable data files (phrase banks, variants, areas) once.
+
+Sits under ``samples.reports``: every other generator module reads its wording from here, so a
+domain expert can change what synthetic reports say by editing YAML in ``data/`` without touching
+code. Variants are split: ``variants/train.yaml`` and ``variants/heldout.yaml`` never share a
+wording.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DATA_DIR = Path(__file__).parent / "data"
+AREAS_CSV = Path(__file__).parent.parent / "data" / "csp_regions.csv"
+SPLITS = ("train", "heldout")
+
+
+@cache
+def load(name: str) -> Any:
+    """A YAML data file from ``samples/reports/data`` (e.g. ``"prose"``, ``"variants/train"``)."""
+    with (DATA_DIR / f"{name}.yaml").open(encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def variants(split: str) -> dict[str, Any]:
+    if split not in SPLITS:
+        raise ValueError(f"unknown split {split!r}: expected one of {', '.join(SPLITS)}")
+    return load(f"variants/{split}")
+
+
+@dataclass(frozen=True)
+class Area:
+    name: str
+    region: str
+    force: str
+    ambulance: str
+
+
+@cache
+def areas() -> tuple[Area, ...]:
+    """Real CSP areas with region, police force and ambulance service (see samples/data/README.md)."""
+    forces = load("forces")
+    force_of = {a: f for f, names in forces["area_force"].items() for a in names}
+    out = []
+    with AREAS_CSV.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            name, region = row["csp"], row["region"]
+            force = force_of[name]
+            amb = forces["ambulance_by_region"][region]
+            if force in forces["secamb_forces"]:
+                amb = "South East Coast Ambulance Service"
+            out.append(Area(name, region, force, amb))
+    return tuple(out)
+
+
+def force_name(force: str, split: str, pick: int) -> str:
+    if split == "train":
+        return force
+    names = load("forces")["forces"][force]["heldout"]
+    return names[pick % len(names)]

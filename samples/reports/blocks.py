@@ -1,0 +1,105 @@
+"""Logical building blocks of a synthetic document, before pagination and rendering.
+
+``content.py`` writes a document as a list of these blocks; ``paginate.py`` places them on pages;
+the renderers (``render_*.py``) draw them; ``truth.py`` reads the expected page text from them. Each
+block knows its clean text (``lines()``): what a perfect extractor should return for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Title:
+    """Title page: the document title (big) and a few lines under it."""
+    title: str
+    lines: list[str]
+
+    def lines_text(self) -> list[str]:
+        return [self.title, *self.lines]
+
+
+@dataclass
+class Heading:
+    title: str
+    number: str | None = None
+    level: int = 1
+    in_toc: bool = True
+
+    @property
+    def label(self) -> str:
+        return f"{self.number}. {self.title}" if self.number else self.title
+
+    def lines_text(self) -> list[str]:
+        return [self.label]
+
+
+@dataclass
+class Para:
+    text: str
+    number: str | None = None
+    tags: list[tuple[str, str]] = field(default_factory=list)   # (theme id, sentence)
+    align: str = "left"
+
+    def lines_text(self) -> list[str]:
+        return [f"{self.number} {self.text}" if self.number else self.text]
+
+
+@dataclass
+class Item:
+    text: str
+    bullet: str = "•"
+    tags: list[tuple[str, str]] = field(default_factory=list)
+
+    def lines_text(self) -> list[str]:
+        return [f"{self.bullet} {self.text}"]
+
+
+@dataclass
+class Rec:
+    """One recommendation printed as a list entry; ``rec`` is its truth (Recommendation dict)."""
+    prefix: str
+    text: str
+    rec: dict[str, Any]
+    own_line: bool = False
+
+    def lines_text(self) -> list[str]:
+        if not self.prefix:
+            return [self.text]
+        return [self.prefix, self.text] if self.own_line else [f"{self.prefix} {self.text}"]
+
+
+@dataclass
+class Table:
+    columns: list[str]
+    rows: list[list[str]]
+    widths: list[float]                       # relative column widths
+    recs: dict[int, dict[str, Any]] = field(default_factory=dict)   # row index -> truth rec
+    repeat_header: bool = True
+
+    def row_text(self, row: list[str]) -> str:
+        return " | ".join(c for c in row)
+
+
+@dataclass
+class TocEntry:
+    label: str
+    page: int = 0
+
+
+@dataclass
+class Toc:
+    entries: list[TocEntry]
+
+    def lines_text(self) -> list[str]:
+        return [f"{e.label} {e.page}" for e in self.entries]
+
+
+@dataclass
+class PageBreak:
+    pass
+
+
+Block = Title | Heading | Para | Item | Rec | Table | Toc | PageBreak

@@ -1,0 +1,180 @@
+"""Public entry points: generate a corpus of synthetic DHR files with their ground truth.
+
+Ties the steps together: ``case.make_cases`` -> ``content.write_document`` -> ``paginate`` ->
+a renderer per format -> ``truth.build_document``. Each file ``<name>.<ext>`` gets
+``<name>.truth.json`` (a valid contract §2 Document) and ``<name>.layout.json`` (page furniture,
+table rows, contents pages, layout name, split) side by side. Same arguments, same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .blocks import Heading, PageBreak, Toc
+from .case import Case, make_cases
+from .content import DocContent, write_document
+from .paginate import EstimateMetrics, Page, PageStyle, Placed, ReportlabMetrics, paginate
+from .truth import build_document, build_layout
+
+ALL_FORMATS = ("pdf", "docx", "html", "scanned_pdf", "two_column_pdf")
+EXTENSIONS = {"pdf": "pdf", "two_column_pdf": "pdf", "scanned_pdf": "pdf", "docx": "docx",
+              "html": "html", "txt": "txt"}
+DOC_FORMAT = {"pdf": "pdf", "two_column_pdf": "pdf", "scanned_pdf": "pdf", "docx": "docx",
+              "html": "html", "txt": "txt"}
+SPLIT_STYLES = {
+    "train": PageStyle(name="classic"),
+    "heldout": PageStyle(name="serif-right", font="Times-Roman", bold="Times-Bold", size=11.0,
+                         leading=14.5, header_align="right", footer_align="right",
+                         margin_x=70.0),
+}
+
+
+@dataclass(frozen=True)
+class SampleFile:
+    path: Path
+    truth_path: Path
+    review_id: str
+    doc_type: str
+    format: str
+    layout: str
+
+
+def _slug(s: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", s).strip("-")
+
+
+def _style(case: Case, fmt: str, content: DocContent) -> PageStyle:
+    base = SPLIT_STYLES[case.split]
+    kw: dict[str, Any] = {}
+    if fmt == "two_column_pdf":
+        kw.update(name=f"{base.name}-two-column", columns=2, size=base.size - 1.0,
+                  leading=base.leading - 1.5)
+    if content.landscape:
+        kw.update(name=f"{kw.get('name', base.name)}-landscape", width=base.height, height=base.width)
+    return PageStyle(**{**base.__dict__, **kw}) if kw else base
+
+
+def _furniture(case: Case, content: DocContent):
+    from .render_pdf import Furniture
+    v = case.variant
+    header = str(v["running_header"]).format(marking=v["marking"], doc_label=content.doc_label,
+                                             area=case.area.name, V=case.victim.text)
+    return Furniture(str(v["marking"]), header, str(v["footer"]))
+
+
+def _single_page(blocks) -> Page:
+    """All body blocks on one page (HTML), without contents or page breaks."""
+    page = Page()
+    for b in blocks:
+        if isinstance(b, (Toc, PageBreak)) or (isinstance(b, Heading) and not b.in_toc):
+            continue
+        placed = Placed(b, 0.0)
+        if hasattr(b, "rows") and hasattr(b, "columns"):
+            placed.rows, placed.header_row = (0, len(b.rows)), True
+        page.placed.append(placed)
+    return page
+
+
+def _file_name(case: Case, content: DocContent, fmt: str) -> str:
+    return f"{case.review_id}_{_slug(case.area.name)}_{content.doc_type.replace('_', '-')}"
+
+
+def _render(case: Case, content: DocContent, fmt: str, metrics) -> tuple[bytes, list[Page], str]:
+    """(file bytes, pages as the truth sees them, layout name)."""
+    if fmt == "html":
+        from .render_html import render_html
+        data = render_html(content.blocks, title=content.title, area=case.area.name,
+                           site_note="Synthetic sample website - not a real council.")
+        return data, [_single_page(content.blocks)], "council-web-page"
+    style = _style(case, fmt if fmt != "scanned_pdf" else "pdf", content)
+    if fmt == "txt":
+        pages = paginate(content.blocks, style, EstimateMetrics())
+        return "\f".join(p.text() for p in pages).encode("utf-8") + b"\n", pages, "plain-text"
+    pages = paginate(content.blocks, style, metrics)
+    furniture = _furniture(case, content)
+    if fmt == "docx":
+        from .render_docx import render_docx
+        return render_docx(pages, style, furniture, title=content.title), pages, f"{style.name}-docx"
+    from .render_pdf import render_pdf
+    data = render_pdf(pages, style, furniture, title=content.title)
+    if fmt == "scanned_pdf":
+        from .render_scanned import render_scanned
+        data = render_scanned(data, title=content.title, seed=f"{case.review_id}:{content.doc_type}")
+        return data, pages, f"{style.name}-scanned"
+    return data, pages, style.name
+
+
+def _write_json(path: Path, obj: Any) -> None:
+    path.write_text(json.dumps(obj, ensure_ascii=False, indent=1, sort_keys=False) + "\n",
+                    encoding="utf-8")
+
+
+def generate_review(out_dir: Path, *, seed: int = 1, index: int = 0, split: str = "train",
+                    formats: tuple[str, ...] = ALL_FORMATS, text_only: bool = False,
+                    case: Case | None = None) -> list[SampleFile]:
+    """Write every document of review number ``index`` of the (seed, split) stream."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    case = case or make_cases(seed, index + 1, split)[index]
+    for f in formats:
+        if f not in EXTENSIONS:
+            raise ValueError(f"unknown format {f!r}: expected some of {', '.join(ALL_FORMATS)}, txt")
+    metrics = ReportlabMetrics() if not text_only else None
+    out: list[SampleFile] = []
+    for j, doc_type in enumerate(case.doc_types):
+        content = write_document(case, doc_type)
+        fmt = "txt" if text_only else formats[(case.index * 3 + j) % len(formats)]
+        data, pages, layout = _render(case, content, fmt, metrics)
+        name = _file_name(case, content, fmt)
+        path = out_dir / f"{name}.{EXTENSIONS[fmt]}"
+        path.write_bytes(data)
+        doc = build_document(case, content, pages, doc_id=hashlib.sha256(data).hexdigest(),
+                             filename=path.name, fmt=DOC_FORMAT[fmt], ocr=fmt == "scanned_pdf")
+        truth_path = out_dir / f"{name}.truth.json"
+        _write_json(truth_path, doc)
+        if not text_only:
+            furn = _furniture(case, content) if fmt not in ("html",) else None
+            _write_json(out_dir / f"{name}.layout.json", build_layout(
+                case, content, pages, fmt=fmt, layout=layout,
+                marking=furn.marking if furn else "", header=furn.header if furn else "",
+                footer=furn.footer if furn else ""))
+        out.append(SampleFile(path, truth_path, case.review_id, doc_type, fmt, layout))
+    return out
+
+
+def generate_corpus(out_dir: Path, *, seed: int = 1, n_reviews: int = 20, split: str = "train",
+                    formats: tuple[str, ...] = ALL_FORMATS,
+                    text_only: bool = False) -> list[SampleFile]:
+    """Write ``n_reviews`` reviews (about 2.5 documents each) with truth files into ``out_dir``."""
+    out: list[SampleFile] = []
+    for case in make_cases(seed, n_reviews, split):
+        out.extend(generate_review(out_dir, seed=seed, index=case.index, split=split,
+                                   formats=formats, text_only=text_only, case=case))
+    return out
+
+
+def generate_documents(n: int, seed: int = 1, *, split: str = "train") -> Iterator[dict[str, Any]]:
+    """Yield ``n`` Document JSON dicts (plain-text rendering, pages included), fast, for benchmarks.
+
+    ``id`` is the sha256 of the rendered text (pages joined by form feeds), as if the text had
+    been stored as a .txt file.
+    """
+    made = 0
+    batch = 0
+    while made < n:
+        for case in make_cases(seed + batch * 7919, 500, split):
+            for doc_type in case.doc_types:
+                content = write_document(case, doc_type)
+                data, pages, _ = _render(case, content, "txt", None)
+                yield build_document(case, content, pages, doc_id=hashlib.sha256(data).hexdigest(),
+                                     filename=f"{_file_name(case, content, 'txt')}.txt", fmt="txt")
+                made += 1
+                if made >= n:
+                    return
+        batch += 1

@@ -1,0 +1,132 @@
+"""Ground truth for one generated file: the Document JSON a perfect extractor would produce.
+
+Last step of the generator, run after pagination and rendering: reads the placed blocks of each
+page to build the contract §2 Document (clean page text without running headers, footers, page
+numbers or markings; sections; recommendations with pages; themes with evidence; agencies with
+mention counts) plus a ``.layout.json`` with what the Document has no field for (the page
+furniture, table rows, table-of-contents pages).
+
+Definitions a scorer should know: a theme mention is one sentence the generator placed to
+express that theme (analysis, lessons, findings, recommendations), never boilerplate such as the
+statutory purposes or terms of reference; an agency mention is one occurrence of the agency's
+surface name (as listed in ``agencies[].name``) in the page text; ``review`` holds only what the
+document itself states (region follows from the area); page text joins blocks with newlines and
+does not hard-wrap paragraphs, so compare it with whitespace collapsed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any
+
+from dhr.document import SCHEMA_ID
+
+from .blocks import Heading, Item, Para, Rec, Table, Toc
+from .case import Case
+from .content import DocContent
+from .paginate import Page
+from .writer import bare_name
+
+EXTRACTOR_VERSION = "synthetic-truth/1"
+MAX_EVIDENCE = 3
+
+
+def page_texts(pages: list[Page]) -> list[str]:
+    return [p.text() for p in pages]
+
+
+def build_document(case: Case, content: DocContent, pages: list[Page], *, doc_id: str,
+                   filename: str, fmt: str, ocr: bool = False,
+                   texts: list[str] | None = None) -> dict[str, Any]:
+    texts = texts if texts is not None else page_texts(pages)
+    sections: list[dict[str, Any]] = []
+    recs: list[dict[str, Any]] = []
+    theme_hits: dict[str, list[tuple[int, str]]] = {}
+    for n, page in enumerate(pages, start=1):
+        for placed in page.placed:
+            b = placed.block
+            if isinstance(b, Heading) and b.in_toc:
+                sections.append({"title": b.title, "number": b.number, "page": n, "level": b.level})
+            elif isinstance(b, (Para, Item)):
+                for theme, sentence in b.tags:
+                    theme_hits.setdefault(theme, []).append((n, sentence))
+            elif isinstance(b, Rec):
+                recs.append({**b.rec, "page": n})
+                for theme in b.rec["themes"]:
+                    theme_hits.setdefault(theme, []).append((n, b.text))
+            elif isinstance(b, Table) and b.recs and placed.rows:
+                for i in range(*placed.rows):
+                    if i in b.recs:
+                        recs.append({**b.recs[i], "page": n})
+                        for theme in b.recs[i]["themes"]:
+                            theme_hits.setdefault(theme, []).append((n, b.recs[i]["text"]))
+    themes = [{"id": t, "mentions": len(hits),
+               "evidence": [{"page": p, "text": s} for p, s in hits[:MAX_EVIDENCE]]}
+              for t, hits in sorted(theme_hits.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
+    return {
+        "schema": SCHEMA_ID,
+        "id": doc_id,
+        "filename": filename,
+        "format": fmt,
+        "extractor_version": EXTRACTOR_VERSION,
+        "page_count": len(texts),
+        "ocr_pages": list(range(1, len(texts) + 1)) if ocr else [],
+        "doc_type": content.doc_type,
+        "title": content.title,
+        "review": content.review,
+        "agencies": count_agencies(case, texts),
+        "themes": themes,
+        "recommendations": recs,
+        "sections": sections,
+        "pages": texts,
+        "source": None,
+        "review_key": None,
+        "provenance": {},
+    }
+
+
+def count_agencies(case: Case, texts: list[str]) -> list[dict[str, Any]]:
+    """Agencies named in the text: surface name, mentions and first page."""
+    out = []
+    for aid, display in case.agency_names.items():
+        name = bare_name(display)
+        pat = re.compile(r"(?<!\w)" + re.escape(name) + r"(?!\w)")
+        counts = Counter()
+        first = None
+        for n, t in enumerate(texts, start=1):
+            k = len(pat.findall(t))
+            if k:
+                counts[n] = k
+                first = first or n
+        total = sum(counts.values())
+        if total:
+            out.append({"id": aid, "name": name, "mentions": total, "page": first})
+    out.sort(key=lambda a: (-a["mentions"], a["id"]))
+    return out
+
+
+def build_layout(case: Case, content: DocContent, pages: list[Page], *, fmt: str, layout: str,
+                 marking: str, header: str, footer: str) -> dict[str, Any]:
+    tables = []
+    toc_pages = []
+    for n, page in enumerate(pages, start=1):
+        for placed in page.placed:
+            b = placed.block
+            if isinstance(b, Table) and placed.rows:
+                rows = ([b.columns] if placed.header_row else []) + b.rows[placed.rows[0]:placed.rows[1]]
+                tables.append({"page": n, "rows": rows, "header_row": placed.header_row})
+            if isinstance(b, Toc):
+                toc_pages.append(n)
+    return {
+        "review_id": case.review_id,
+        "split": case.split,
+        "format": fmt,
+        "layout": layout,
+        "marking": marking or None,
+        "running_header": header or None,
+        "running_footer": footer or None,
+        "toc_pages": toc_pages,
+        "tables": tables,
+        "synthetic": True,
+    }
