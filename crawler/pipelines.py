@@ -1,0 +1,51 @@
+"""Store pipeline: every fetched report goes into the content-addressed store (``dhr/store.py``).
+
+- ``FetchedReport``: the bytes are stored under their sha256 (a no-op if already stored) and the
+  sighting recorded; the store decides new / changed / unchanged by the hash alone, never by the
+  server's ETag or Last-Modified.
+- ``NotModified`` (304): the URL is still online with the same bytes (``touch_url``).
+- ``Gone`` (404/410): a report we hold is marked ``online: false`` with the date (never deleted);
+  a link that never worked is a broken link in the run report.
+Counts go into the spider's run state for the run report.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .items import FetchedReport, Gone, NotModified
+
+
+class StorePipeline:
+    def __init__(self, crawler: Any):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> StorePipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        spider = self.crawler.spider
+        store = spider.store
+        if isinstance(item, FetchedReport):
+            put = store.put(item.body, ext=item.ext, filename=item.filename,
+                            content_type=item.content_type)
+            sighting = store.record_sighting(
+                item.url, put.sha256, source=item.source, etag=item.etag,
+                last_modified=item.last_modified, http_status=item.http_status,
+                metadata=item.metadata or None)
+            spider.count(sighting.change)
+            spider.catalog[item.url] = store.url_info(item.url) or {}
+            item.body = b""  # the bytes are stored; do not keep them in memory or logs
+        elif isinstance(item, NotModified):
+            store.touch_url(item.url, http_status=item.http_status)
+            spider.count("unchanged")
+        elif isinstance(item, Gone):
+            if item.url in spider.catalog:
+                if store.mark_offline(item.url, http_status=item.http_status):
+                    spider.count("withdrawn")
+                spider.run["report_urls"].discard(item.url)
+            else:
+                spider.run["broken_links"][item.url] = {
+                    "url": item.fetched_url, "status": item.http_status, "found_on": item.found_on}
+        return item
