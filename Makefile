@@ -1,0 +1,75 @@
+# The two commands a newcomer needs: `make demo` and `make test` (see README.md).
+# Each installs what it needs: a virtualenv with the package, Debian tools when running as root,
+# and an Elasticsearch 8 node built from Maven Central jars (scripts/esnode.sh).
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+APT_PACKAGES := tesseract-ocr tesseract-ocr-eng antiword poppler-utils chromium chromium-driver
+PYTEST_ARGS ?=
+CORPUS ?= ../shared/data/robustness
+
+.PHONY: help venv sysdeps test test-fast demo bench elasticsearch robustness eval lint schema clean
+
+help:
+	@echo "make demo   - build sample sites and reports, crawl, ingest and serve the UI (embedded backend)"
+	@echo "make test   - the full test suite, against a real Elasticsearch node"
+	@echo "make bench  - benchmarks (figures side by side, no pass/fail)"
+	@echo "make elasticsearch - a local Elasticsearch 8 node on 127.0.0.1 (foreground)"
+	@echo "make robustness CORPUS=DIR - extract every file in DIR, count outcomes"
+	@echo "make eval   - score extraction against generated ground truth"
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+# Debian packages: installed with apt-get when missing and running as root; otherwise the
+# exact command is printed and the run stops.
+sysdeps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian packages:$$missing"; \
+	    (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else \
+	    echo "missing Debian packages; run: sudo apt-get install -y$$missing"; exit 2; \
+	  fi; \
+	fi
+
+test: sysdeps venv
+	scripts/esnode.sh build
+	scripts/esnode.sh with -- $(PY) -m pytest $(PYTEST_ARGS)
+
+# Everything but the browser and the slowest suites; still runs Elasticsearch.
+test-fast: venv
+	scripts/esnode.sh with -- $(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
+
+demo: sysdeps venv
+	$(VENV)/bin/dhr demo
+
+bench: sysdeps venv
+	scripts/esnode.sh build
+	ESNODE_HEAP=2g scripts/esnode.sh with -- $(PY) -m bench $(BENCH_ARGS)
+
+elasticsearch:
+	scripts/esnode.sh run --port $${PORT:-9200}
+
+robustness: venv
+	$(PY) scripts/robustness.py $(CORPUS)
+
+eval: venv
+	$(PY) scripts/evaluate.py --split both
+
+lint: venv
+	$(VENV)/bin/ruff check dhr ingest crawler search_api samples tests bench scripts
+
+schema: venv
+	$(PY) -m dhr.document
+
+clean:
+	rm -rf build *.egg-info .pytest_cache

@@ -1,0 +1,184 @@
+"""The search interface both backends implement, with its request and response types.
+
+Requests are validated here (facet names and values, year range, page size, cursor), so the
+engines receive only well-formed input and the API can map :class:`SearchError` to a 400.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..document import Document
+from ..query import Node, QuerySyntaxError, parse_query
+
+# Document facets: request parameter -> index field. Multi-valued ones hold lists.
+DOC_FACETS: dict[str, str] = {
+    "theme": "themes", "agency": "agencies", "abuse_type": "abuse_types",
+    "doc_type": "doc_type", "review_type": "review_type", "death_type": "death_type",
+    "region": "region", "area": "area", "victim_sex": "victim_sex",
+    "victim_age_band": "victim_age_band", "year": "year",
+}
+# Recommendation facets.
+REC_FACETS: dict[str, str] = {
+    "agency": "agency", "theme": "themes", "scope": "scope", "area": "area",
+    "region": "region", "review_type": "review_type", "year": "year", "smart_score": "smart_score",
+}
+# Facets whose values come from the taxonomy (others, like area and year, are open).
+TAXONOMY_KIND = {
+    "theme": "theme", "agency": "agency", "abuse_type": "abuse_type", "doc_type": "doc_type",
+    "review_type": "review_type", "death_type": "death_type", "region": "region",
+    "victim_sex": "victim_sex", "victim_age_band": "victim_age_band", "scope": "scope",
+}
+SORTS = ("relevance", "newest", "oldest")
+MAX_PAGE_SIZE = 100
+MAX_FILTER_VALUES = 50
+MAX_VALUE_CHARS = 200
+YEAR_MIN, YEAR_MAX = 1900, 2100
+
+
+class SearchError(ValueError):
+    """A request the client can fix (maps to HTTP 400)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class BackendUnavailable(RuntimeError):
+    """The search engine cannot be reached (maps to HTTP 503)."""
+
+
+@dataclass
+class _Request:
+    q: str | None = None
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    year_from: int | None = None
+    year_to: int | None = None
+    sort: str = "relevance"
+    page_size: int = 20
+    cursor: str | None = None
+    facets: bool = True  # compute facet counts
+
+    _facet_names: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        self.validate()
+        try:
+            self.query: Node | None = parse_query(self.q if self.q and self.q.strip() else None)
+        except QuerySyntaxError as err:
+            raise SearchError(err.message, "q") from None
+
+    def validate(self) -> None:
+        if self.sort not in SORTS:
+            raise SearchError(f"sort must be one of {', '.join(SORTS)}", "sort")
+        if not 1 <= self.page_size <= MAX_PAGE_SIZE:
+            raise SearchError(f"page_size must be between 1 and {MAX_PAGE_SIZE}", "page_size")
+        for name in ("year_from", "year_to"):
+            v = getattr(self, name)
+            if v is not None and not YEAR_MIN <= v <= YEAR_MAX:
+                raise SearchError(f"{name} must be a year between {YEAR_MIN} and {YEAR_MAX}", name)
+        if self.year_from and self.year_to and self.year_from > self.year_to:
+            raise SearchError("year_from must not be after year_to", "year_from")
+        clean: dict[str, list[str]] = {}
+        for name, values in self.filters.items():
+            if name not in self._facet_names:
+                raise SearchError(f"unknown filter {name!r}", name)
+            values = [v for v in dict.fromkeys(values) if v != ""]
+            if len(values) > MAX_FILTER_VALUES:
+                raise SearchError(f"at most {MAX_FILTER_VALUES} values for {name}", name)
+            for v in values:
+                if len(v) > MAX_VALUE_CHARS or "\x00" in v:
+                    raise SearchError(f"invalid value for {name}", name)
+            if name == "year" or name == "smart_score":
+                for v in values:
+                    if not v.isdigit():
+                        raise SearchError(f"{name} values must be numbers", name)
+            if values:
+                clean[name] = values
+        self.filters = clean
+
+
+@dataclass
+class DocumentRequest(_Request):
+    _facet_names: tuple[str, ...] = tuple(DOC_FACETS)
+
+
+@dataclass
+class RecommendationRequest(_Request):
+    smart_min: int | None = None
+    _facet_names: tuple[str, ...] = tuple(REC_FACETS)
+
+    def validate(self) -> None:
+        super().validate()
+        if self.smart_min is not None and not 0 <= self.smart_min <= 3:
+            raise SearchError("smart_min must be between 0 and 3", "smart_min")
+
+
+@dataclass
+class SearchResponse:
+    total: int
+    results: list[dict[str, Any]]
+    facets: dict[str, list[dict[str, Any]]]
+    next_cursor: str | None
+
+
+@dataclass
+class IndexReport:
+    indexed: int = 0
+    failed: list[dict[str, str]] = field(default_factory=list)  # {"id", "reason"}
+
+
+class SearchBackend(abc.ABC):
+    """What every engine provides. Results are plain JSON-ready dicts."""
+
+    name: str
+
+    @abc.abstractmethod
+    def ensure_indices(self) -> None:
+        """Create (or upgrade) the indices if missing."""
+
+    @abc.abstractmethod
+    def index_documents(self, docs: Iterable[Document], *, refresh: bool = False) -> IndexReport:
+        """Add or replace Documents and their recommendations."""
+
+    @abc.abstractmethod
+    def delete_documents(self, ids: Iterable[str], *, refresh: bool = False) -> int: ...
+
+    @abc.abstractmethod
+    def get_document(self, doc_id: str, *, pages: bool = False) -> dict[str, Any] | None: ...
+
+    @abc.abstractmethod
+    def search(self, request: DocumentRequest) -> SearchResponse: ...
+
+    @abc.abstractmethod
+    def search_recommendations(self, request: RecommendationRequest) -> SearchResponse: ...
+
+    @abc.abstractmethod
+    def similar(self, doc_id: str, *, size: int = 10) -> list[dict[str, Any]]:
+        """Documents most like this one (excluding itself)."""
+
+    @abc.abstractmethod
+    def stats(self) -> dict[str, Any]: ...
+
+    @abc.abstractmethod
+    def count(self) -> int: ...
+
+    @abc.abstractmethod
+    def ping(self) -> bool: ...
+
+    @abc.abstractmethod
+    def rebuild(self, docs: Iterable[Document]) -> IndexReport:
+        """Rebuild from scratch without downtime for readers."""
+
+    def facets(self) -> dict[str, list[dict[str, Any]]]:
+        return self.search(DocumentRequest(page_size=1)).facets
+
+    def refresh(self) -> None:  # noqa: B027 - optional
+        pass
+
+    def close(self) -> None:  # noqa: B027 - optional
+        pass

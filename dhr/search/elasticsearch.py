@@ -1,0 +1,458 @@
+"""Elasticsearch 8 backend (official ``elasticsearch`` client, 8.x).
+
+- Index settings and mappings come from ``mappings/*.json``; synonyms from ``mappings/synonyms.txt``
+  are inlined into the ``synonym_graph`` filter, so a cluster needs no files on its nodes.
+- Physical indices are versioned (``<prefix>-documents-v1-<timestamp>``) behind aliases
+  (``<prefix>-documents``, ``<prefix>-recommendations``); a rebuild fills new indices and swaps
+  both aliases in one atomic ``_aliases`` call, so readers never see an empty index.
+  https://www.elastic.co/guide/en/elasticsearch/reference/8.14/aliases.html
+- Writes use ``streaming_bulk`` with retries and per-item error reporting.
+- Facets are multi-select: aggregations each filtered by the other facets, results narrowed by
+  ``post_filter``. https://www.elastic.co/guide/en/elasticsearch/reference/8.14/filter-search-results.html#post-filter
+- Pagination is ``search_after`` on (sort key, id), so there is no depth limit.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from elastic_transport import ConnectionError as TransportConnectionError
+from elastic_transport import TransportError
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
+
+from ..config import ElasticsearchConfig
+from ..document import Document
+from ..query import SYNONYMS_PATH, And, MatchNone, Not, Or, Phrase, Prefix, Term, positive_leaves
+from . import cursor as cursors
+from .base import (
+    DOC_FACETS,
+    REC_FACETS,
+    TAXONOMY_KIND,
+    BackendUnavailable,
+    DocumentRequest,
+    IndexReport,
+    RecommendationRequest,
+    SearchBackend,
+    SearchError,
+    SearchResponse,
+    _Request,
+)
+from .fields import document_record, facet_list, recommendation_records, recommendation_result
+from .highlight import POST, PRE, normalize_for_index, safe_snippet
+
+MAPPINGS_DIR = Path(__file__).resolve().parent.parent.parent / "mappings"
+SCHEMA_VERSION = "1"
+FACET_SIZE = 1000
+
+
+def load_index_body(kind: str, shards: int, replicas: int) -> dict[str, Any]:
+    """Settings + mappings for ``kind`` (documents | recommendations) from mappings/."""
+    body = json.loads((MAPPINGS_DIR / f"{kind}.json").read_text(encoding="utf-8"))
+    analysis = json.loads((MAPPINGS_DIR / "analysis.json").read_text(encoding="utf-8"))
+    analysis.pop("_comment", None)
+    body.pop("_comment", None)
+    analysis["filter"]["dhr_synonyms"]["synonyms"] = _synonym_lines(SYNONYMS_PATH)
+    index = body["settings"].setdefault("index", {})
+    index["number_of_shards"] = shards
+    index["number_of_replicas"] = replicas
+    body["settings"]["analysis"] = analysis
+    return body
+
+
+def _synonym_lines(path: Path) -> list[str]:
+    lines = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            lines.append(line)
+    return lines
+
+
+# -- query compilation -------------------------------------------------------------------------
+def compile_query(node: Any, field: str = "text") -> dict[str, Any]:
+    """Our syntax tree -> Elasticsearch query DSL (never query_string)."""
+    if isinstance(node, Term):
+        return {"match": {field: {"query": node.token}}}
+    if isinstance(node, Phrase):
+        target = f"{field}.exact" if node.exact else field
+        return {"match_phrase": {target: {"query": " ".join(node.tokens)}}}
+    if isinstance(node, Prefix):
+        return {"prefix": {f"{field}.exact": {"value": node.prefix}}}
+    if isinstance(node, MatchNone):
+        return {"match_none": {}}
+    if isinstance(node, Not):
+        return {"bool": {"must_not": [compile_query(node.child, field)]}}
+    if isinstance(node, Or):
+        return {"bool": {"should": [compile_query(c, field) for c in node.children],
+                         "minimum_should_match": 1}}
+    assert isinstance(node, And)
+    pos = [compile_query(c, field) for c in node.children if not isinstance(c, Not)]
+    neg = [compile_query(c.child, field) for c in node.children if isinstance(c, Not)]
+    clause: dict[str, Any] = {"must": pos or [{"match_all": {}}]}
+    if neg:
+        clause["must_not"] = neg
+    return {"bool": clause}
+
+
+def _highlight_query(node: Any) -> dict[str, Any] | None:
+    leaves = positive_leaves(node)
+    if not leaves:
+        return None
+    return {"bool": {"should": [compile_query(leaf, "pages.text") for leaf in leaves],
+                     "minimum_should_match": 1}}
+
+
+class ElasticsearchBackend(SearchBackend):
+    name = "elasticsearch"
+
+    def __init__(self, cfg: ElasticsearchConfig, *, cursor_key: bytes = b"dhr-dev-key",
+                 client: Elasticsearch | None = None):
+        self.cfg = cfg
+        self.cursor_key = cursor_key
+        self.prefix = cfg.index_prefix
+        self.alias = {"documents": f"{self.prefix}-documents",
+                      "recommendations": f"{self.prefix}-recommendations"}
+        kwargs: dict[str, Any] = {"request_timeout": cfg.request_timeout, "max_retries": 2,
+                                  "retry_on_timeout": True}
+        if cfg.api_key:
+            kwargs["api_key"] = cfg.api_key
+        elif cfg.username:
+            kwargs["basic_auth"] = (cfg.username, cfg.password or "")
+        if cfg.ca_certs:
+            kwargs["ca_certs"] = str(cfg.ca_certs)
+        if not cfg.verify_certs:
+            kwargs["verify_certs"] = False
+        self.es = client or Elasticsearch(cfg.urls, **kwargs)
+
+    # -- plumbing --------------------------------------------------------------------------
+    def _call(self, fn, *args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except (TransportConnectionError, TransportError) as err:
+            if isinstance(err, ApiError):
+                raise
+            raise BackendUnavailable(f"Elasticsearch is not reachable: {err}") from None
+
+    def ping(self) -> bool:
+        try:
+            return bool(self.es.ping())
+        except Exception:  # noqa: BLE001 - any failure means not ready
+            return False
+
+    def _new_index_name(self, kind: str) -> str:
+        return f"{self.prefix}-{kind}-v{SCHEMA_VERSION}-{time.strftime('%Y%m%d%H%M%S')}-{time.time_ns() % 10**6:06d}"
+
+    def _create_index(self, kind: str) -> str:
+        name = self._new_index_name(kind)
+        body = load_index_body(kind, self.cfg.shards, self.cfg.replicas)
+        self._call(self.es.indices.create, index=name, settings=body["settings"],
+                   mappings=body["mappings"])
+        return name
+
+    def _alias_targets(self, alias: str) -> list[str]:
+        try:
+            return sorted(self._call(self.es.indices.get_alias, name=alias).body)
+        except NotFoundError:
+            return []
+
+    def ensure_indices(self) -> None:
+        for kind, alias in self.alias.items():
+            if self._alias_targets(alias):
+                continue
+            name = self._create_index(kind)
+            self._call(self.es.indices.put_alias, index=name, name=alias)
+
+    def refresh(self) -> None:
+        self._call(self.es.indices.refresh, index=list(self.alias.values()))
+
+    # -- writing -----------------------------------------------------------------------------
+    def _actions(self, docs: Iterable[Document], targets: dict[str, str], stale: bool):
+        for doc in docs:
+            rec = document_record(doc)
+            recs = recommendation_records(doc)
+            old_count = 0
+            if stale:
+                try:
+                    old = self.es.get(index=targets["documents"], id=doc.id, source_includes=["rec_count"])
+                    old_count = int(old["_source"].get("rec_count") or 0)
+                except NotFoundError:
+                    pass
+            body = doc.to_json_dict()
+            body.pop("pages", None)
+            source = {k: rec[k] for k in ("id", "title", "doc_type", "review_type", "death_type",
+                                          "region", "area", "victim_sex", "victim_age_band",
+                                          "abuse_types", "themes", "agencies", "pseudonym",
+                                          "year", "date_key", "summary")}
+            source["text"] = normalize_for_index(rec["text"])
+            source["pages"] = [{"text": p} for p in doc.pages]
+            source["rec_count"] = len(recs)
+            source["body"] = body
+            yield {"_op_type": "index", "_index": targets["documents"], "_id": doc.id,
+                   "_source": source}
+            for r in recs:
+                yield {"_op_type": "index", "_index": targets["recommendations"], "_id": r["id"],
+                       "_source": {
+                           "id": r["id"], "document_id": r["document_id"], "position": r["position"],
+                           "agency": r["agency"], "scope": r["scope"], "area": r["area"],
+                           "region": r["region"], "review_type": r["review_type"],
+                           "themes": r["themes"], "year": r["year"], "date_key": r["date_key"],
+                           "smart_score": r["smart_score"], "text": normalize_for_index(r["text"]),
+                           "body": r}}
+            for i in range(len(recs), old_count):  # recommendations the new version no longer has
+                yield {"_op_type": "delete", "_index": targets["recommendations"],
+                       "_id": f"{doc.id}-{i:03d}"}
+
+    def _bulk(self, actions, refresh: bool) -> IndexReport:
+        report = IndexReport()
+        try:
+            for ok, item in helpers.streaming_bulk(
+                    self.es, actions, chunk_size=200, max_chunk_bytes=50 * 1024 * 1024,
+                    max_retries=3, initial_backoff=1, raise_on_error=False,
+                    raise_on_exception=True):
+                op, info = next(iter(item.items()))
+                if op == "delete":
+                    continue
+                if ok:
+                    if info.get("_index", "").startswith(self.alias["documents"]):
+                        report.indexed += 1
+                else:
+                    report.failed.append({"id": str(info.get("_id")),
+                                          "reason": json.dumps(info.get("error"))[:500]})
+        except (TransportConnectionError,) as err:
+            raise BackendUnavailable(f"Elasticsearch is not reachable: {err}") from None
+        if refresh:
+            self.refresh()
+        return report
+
+    def index_documents(self, docs: Iterable[Document], *, refresh: bool = False) -> IndexReport:
+        self.ensure_indices()
+        return self._bulk(self._actions(docs, self.alias, stale=True), refresh)
+
+    def delete_documents(self, ids: Iterable[str], *, refresh: bool = False) -> int:
+        deleted = 0
+        actions = []
+        for doc_id in ids:
+            try:
+                old = self._call(self.es.get, index=self.alias["documents"], id=doc_id,
+                                 source_includes=["rec_count"])
+            except NotFoundError:
+                continue
+            deleted += 1
+            actions.append({"_op_type": "delete", "_index": self.alias["documents"], "_id": doc_id})
+            for i in range(int(old["_source"].get("rec_count") or 0)):
+                actions.append({"_op_type": "delete", "_index": self.alias["recommendations"],
+                                "_id": f"{doc_id}-{i:03d}"})
+        if actions:
+            helpers.bulk(self.es, actions, raise_on_error=False)
+        if refresh:
+            self.refresh()
+        return deleted
+
+    def rebuild(self, docs: Iterable[Document]) -> IndexReport:
+        """New versioned indices, filled, then both aliases swapped in one atomic call."""
+        new = {kind: self._create_index(kind) for kind in self.alias}
+        report = self._bulk(self._actions(docs, new, stale=False), refresh=False)
+        self._call(self.es.indices.refresh, index=list(new.values()))
+        actions = []
+        old_indices = []
+        for kind, alias in self.alias.items():
+            for old in self._alias_targets(alias):
+                actions.append({"remove": {"index": old, "alias": alias}})
+                old_indices.append(old)
+            actions.append({"add": {"index": new[kind], "alias": alias}})
+        self._call(self.es.indices.update_aliases, actions=actions)
+        for old in old_indices:
+            try:
+                self.es.indices.delete(index=old)
+            except NotFoundError:
+                pass
+        return report
+
+    def drop(self) -> None:
+        """Delete this prefix's indices (tests)."""
+        for alias in self.alias.values():
+            for name in self._alias_targets(alias):
+                self.es.indices.delete(index=name)
+
+    # -- reading -----------------------------------------------------------------------------
+    def count(self) -> int:
+        try:
+            return int(self._call(self.es.count, index=self.alias["documents"])["count"])
+        except NotFoundError:
+            return 0
+
+    def get_document(self, doc_id: str, *, pages: bool = False) -> dict[str, Any] | None:
+        try:
+            hit = self._call(self.es.get, index=self.alias["documents"], id=doc_id,
+                             source_includes=["body", "pages"] if pages else ["body"])
+        except NotFoundError:
+            return None
+        body = dict(hit["_source"]["body"])
+        if pages:
+            body["pages"] = [p["text"] for p in hit["_source"].get("pages", [])]
+        return body
+
+    def _filters(self, request: _Request, facets: dict[str, str], skip: str | None) -> list[dict]:
+        return [{"terms": {facets[name]: values}} for name, values in request.filters.items()
+                if name != skip]
+
+    def _base_query(self, request: _Request) -> dict[str, Any]:
+        must = [compile_query(request.query)] if request.query is not None else []
+        filt: list[dict] = []
+        if request.year_from is not None or request.year_to is not None:
+            rng = {}
+            if request.year_from is not None:
+                rng["gte"] = request.year_from
+            if request.year_to is not None:
+                rng["lte"] = request.year_to
+            filt.append({"range": {"year": rng}})
+        if isinstance(request, RecommendationRequest) and request.smart_min is not None:
+            filt.append({"range": {"smart_score": {"gte": request.smart_min}}})
+        return {"bool": {"must": must or [{"match_all": {}}], "filter": filt}}
+
+    def _sort(self, request: _Request) -> list[Any]:
+        if request.sort == "relevance":
+            return ["_score", {"id": "asc"}]
+        order = "desc" if request.sort == "newest" else "asc"
+        return [{"date_key": {"order": order, "missing": "_last"}}, {"id": "asc"}]
+
+    def _run(self, index: str, request: _Request, facets: dict[str, str],
+             extra_should: dict | None = None, source: list[str] | None = None):
+        query = self._base_query(request)
+        if extra_should is not None:
+            query["bool"]["should"] = [extra_should]
+        aggs = {}
+        if request.facets:
+            for name, field in facets.items():
+                aggs[name] = {"filter": {"bool": {"filter": self._filters(request, facets, name)}},
+                              "aggs": {"v": {"terms": {"field": field, "size": FACET_SIZE}}}}
+        body: dict[str, Any] = {
+            "query": query, "size": request.page_size + 1, "sort": self._sort(request),
+            "track_total_hits": True, "_source": source or True,
+            "post_filter": {"bool": {"filter": self._filters(request, facets, None)}},
+        }
+        if aggs:
+            body["aggs"] = aggs
+        if request.cursor:
+            after = cursors.decode(request.cursor, request, self.cursor_key)
+            if len(after) != 2:
+                raise SearchError("invalid cursor", "cursor")
+            body["search_after"] = after
+        try:
+            res = self._call(self.es.search, index=index, **body)
+        except ApiError as err:
+            if err.meta.status == 400:
+                raise SearchError(f"the search could not be run: {_reason(err)}", "q") from None
+            raise BackendUnavailable(f"Elasticsearch error: {_reason(err)}") from None
+        hits = res["hits"]["hits"]
+        more = len(hits) > request.page_size
+        hits = hits[:request.page_size]
+        next_cursor = None
+        if more and hits:
+            next_cursor = cursors.encode(list(hits[-1]["sort"]), request, self.cursor_key)
+        out_facets: dict[str, list[dict]] = {}
+        for name in facets if request.facets else []:
+            buckets = res["aggregations"][name]["v"]["buckets"]
+            counts = {str(b["key"]): b["doc_count"] for b in buckets}
+            out_facets[name] = facet_list(name, counts, request.filters.get(name, []),
+                                          TAXONOMY_KIND.get(name))
+        return res["hits"]["total"]["value"], hits, out_facets, next_cursor
+
+    def search(self, request: DocumentRequest) -> SearchResponse:
+        highlight = None
+        hq = _highlight_query(request.query) if request.query is not None else None
+        if hq is not None:
+            highlight = {"nested": {
+                "path": "pages", "query": hq, "score_mode": "max", "ignore_unmapped": True,
+                "inner_hits": {"size": 3, "_source": False, "highlight": {
+                    "pre_tags": [PRE], "post_tags": [POST], "type": "unified",
+                    "fields": {"pages.text": {"number_of_fragments": 1, "fragment_size": 160},
+                               "pages.text.exact": {"number_of_fragments": 1,
+                                                    "fragment_size": 160}}}}}}
+        total, hits, facets, next_cursor = self._run(self.alias["documents"], request, DOC_FACETS,
+                                                     highlight, ["summary"])
+        results = []
+        for hit in hits:
+            summary = dict(hit["_source"]["summary"])
+            summary["snippets"] = _snippets(hit)
+            results.append(summary)
+        return SearchResponse(total, results, facets, next_cursor)
+
+    def search_recommendations(self, request: RecommendationRequest) -> SearchResponse:
+        total, hits, facets, next_cursor = self._run(self.alias["recommendations"], request,
+                                                     REC_FACETS, None, ["body"])
+        return SearchResponse(total, [recommendation_result(h["_source"]["body"]) for h in hits],
+                              facets, next_cursor)
+
+    def similar(self, doc_id: str, *, size: int = 10) -> list[dict[str, Any]]:
+        # The matching field is not kept in _source, so give more_like_this the page text.
+        try:
+            hit = self._call(self.es.get, index=self.alias["documents"], id=doc_id,
+                             source_includes=["pages"])
+        except NotFoundError:
+            return []
+        text = normalize_for_index(" ".join(p["text"] for p in hit["_source"].get("pages", [])))
+        if not text:
+            return []
+        query = {"bool": {
+            "must": [{"more_like_this": {
+                "fields": ["text"], "like": text[:100_000], "min_term_freq": 1,
+                "min_doc_freq": 1, "max_query_terms": 25, "minimum_should_match": "10%"}}],
+            "must_not": [{"ids": {"values": [doc_id]}}]}}
+        res = self._call(self.es.search, index=self.alias["documents"], query=query,
+                         size=size, _source=["summary"])
+        return [h["_source"]["summary"] for h in res["hits"]["hits"]]
+
+    def stats(self) -> dict[str, Any]:
+        docs = self._call(self.es.search, index=self.alias["documents"], size=0, aggs={
+            "by_year": {"terms": {"field": "year", "size": 500, "order": {"_key": "asc"}},
+                        "aggs": {"themes": {"terms": {"field": "themes", "size": 100,
+                                                      "order": {"_key": "asc"}}}}},
+            "by_agency": {"terms": {"field": "agencies", "size": 100}},
+            "by_review_type": {"terms": {"field": "review_type", "size": 20}},
+        }, track_total_hits=True)
+        recs = self._call(self.es.search, index=self.alias["recommendations"], size=0, aggs={
+            "by_agency": {"terms": {"field": "agency", "size": 100}}}, track_total_hits=True)
+        a = docs["aggregations"]
+
+        def ordered(buckets, key, count_name):
+            items = sorted(((b["key"], b["doc_count"]) for b in buckets), key=lambda x: (-x[1], x[0]))
+            return [{key: k, count_name: c} for k, c in items]
+
+        return {
+            "documents": docs["hits"]["total"]["value"],
+            "recommendations": recs["hits"]["total"]["value"],
+            "by_year": [{"year": b["key"], "count": b["doc_count"]} for b in a["by_year"]["buckets"]],
+            "themes_by_year": [{"year": b["key"], "theme": t["key"], "count": t["doc_count"]}
+                               for b in a["by_year"]["buckets"] for t in b["themes"]["buckets"]],
+            "by_agency": ordered(a["by_agency"]["buckets"], "agency", "documents"),
+            "recommendations_by_agency": ordered(recs["aggregations"]["by_agency"]["buckets"],
+                                                 "agency", "recommendations"),
+            "by_review_type": ordered(a["by_review_type"]["buckets"], "review_type", "count"),
+        }
+
+
+def _snippets(hit: dict[str, Any]) -> list[dict[str, Any]]:
+    out = []
+    inner = hit.get("inner_hits", {}).get("pages", {}).get("hits", {}).get("hits", [])
+    for page_hit in inner:
+        hl = page_hit.get("highlight", {})
+        # Words and stemmed phrases highlight on pages.text, exact phrases and prefixes on
+        # pages.text.exact: keep the fragment that marks the most.
+        candidates = [f[0] for f in (hl.get("pages.text"), hl.get("pages.text.exact")) if f]
+        if not candidates:
+            continue
+        fragments = [max(candidates, key=lambda f: f.count(PRE))]
+        out.append({"page": page_hit["_nested"]["offset"] + 1, "html": safe_snippet(fragments[0])})
+    return out
+
+
+def _reason(err: ApiError) -> str:
+    try:
+        return err.body["error"]["root_cause"][0]["reason"][:300]
+    except (KeyError, IndexError, TypeError):
+        return str(err)[:300]

@@ -1,0 +1,490 @@
+"""Embedded search backend on SQLite FTS5 (standard library): the zero-setup default.
+
+Tables: ``docs`` (one row per Document, JSON summary and body), ``doc_facets`` (one row per
+facet value), two FTS5 indexes over the same normalised text (``doc_stem`` with the Porter
+stemmer for plain words, ``doc_exact`` unstemmed for phrases and prefixes), ``pages`` with a
+stemmed FTS5 index for page-numbered snippets, and the same layout for recommendations.
+
+A parsed query (dhr/query.py) compiles to set algebra over FTS5 matches (INTERSECT / UNION /
+EXCEPT), so that mixed stemmed and exact clauses combine exactly as they do on Elasticsearch.
+Facet counts are multi-select: each facet is counted with every filter but its own.
+Writes happen in transactions, so a killed process leaves the index as it was before.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from ..document import Document
+from ..query import And, MatchNone, Not, Or, Phrase, Prefix, Term, positive_leaves
+from . import cursor as cursors
+from .base import (
+    DOC_FACETS,
+    REC_FACETS,
+    TAXONOMY_KIND,
+    DocumentRequest,
+    IndexReport,
+    RecommendationRequest,
+    SearchBackend,
+    SearchResponse,
+    _Request,
+)
+from .fields import document_record, facet_list, recommendation_records, recommendation_result
+from .highlight import POST, PRE, normalize_for_index, safe_snippet
+
+SCHEMA_VERSION = "1"
+STEM = "porter unicode61 remove_diacritics 2"
+EXACT = "unicode61 remove_diacritics 2"
+
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS docs (
+    rowid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, summary TEXT NOT NULL, body TEXT NOT NULL,
+    year INTEGER, date_key INTEGER, ntext TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS doc_facets (doc INTEGER NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS doc_facets_fv ON doc_facets (facet, value, doc);
+CREATE INDEX IF NOT EXISTS doc_facets_doc ON doc_facets (doc);
+CREATE VIRTUAL TABLE IF NOT EXISTS doc_stem USING fts5(ntext, content='docs', content_rowid='rowid', tokenize='{STEM}');
+CREATE VIRTUAL TABLE IF NOT EXISTS doc_exact USING fts5(ntext, content='docs', content_rowid='rowid', tokenize='{EXACT}');
+CREATE TABLE IF NOT EXISTS pages (rowid INTEGER PRIMARY KEY, doc INTEGER NOT NULL, page INTEGER NOT NULL, text TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS pages_doc ON pages (doc, page);
+CREATE VIRTUAL TABLE IF NOT EXISTS page_stem USING fts5(text, content='pages', content_rowid='rowid', tokenize='{STEM}');
+CREATE TABLE IF NOT EXISTS recs (
+    rowid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, doc INTEGER NOT NULL, body TEXT NOT NULL,
+    year INTEGER, date_key INTEGER, smart_score INTEGER, ntext TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS recs_doc ON recs (doc);
+CREATE TABLE IF NOT EXISTS rec_facets (doc INTEGER NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS rec_facets_fv ON rec_facets (facet, value, doc);
+CREATE INDEX IF NOT EXISTS rec_facets_doc ON rec_facets (doc);
+CREATE VIRTUAL TABLE IF NOT EXISTS rec_stem USING fts5(ntext, content='recs', content_rowid='rowid', tokenize='{STEM}');
+CREATE VIRTUAL TABLE IF NOT EXISTS rec_exact USING fts5(ntext, content='recs', content_rowid='rowid', tokenize='{EXACT}');
+"""
+
+
+class _Tables:
+    def __init__(self, main: str, facets: str, stem: str, exact: str, facet_fields: dict[str, str]):
+        self.main, self.facets, self.stem, self.exact = main, facets, stem, exact
+        self.facet_fields = facet_fields
+
+
+DOCS = _Tables("docs", "doc_facets", "doc_stem", "doc_exact", DOC_FACETS)
+RECS = _Tables("recs", "rec_facets", "rec_stem", "rec_exact", REC_FACETS)
+
+
+def _fts_phrase(tokens: Iterable[str]) -> str:
+    # Tokens are letters and digits only (dhr.query.tokenize), so quoting is safe.
+    return '"' + " ".join(tokens) + '"'
+
+
+def _leaf(node: Term | Phrase | Prefix, t: _Tables) -> tuple[str, str]:
+    """(table, FTS5 expression) for one leaf."""
+    if isinstance(node, Term):
+        return t.stem, _fts_phrase([node.token])
+    if isinstance(node, Phrase):
+        return (t.exact if node.exact else t.stem), _fts_phrase(node.tokens)
+    return t.exact, _fts_phrase([node.prefix]) + " *"
+
+
+def _compile(node: Any, t: _Tables, args: list[Any]) -> str:
+    """SQL selecting column ``r`` (rowids) of the rows matching ``node``."""
+    if isinstance(node, (Term, Phrase, Prefix)):
+        table, expr = _leaf(node, t)
+        args.append(expr)
+        return f"SELECT rowid AS r FROM {table} WHERE {table} MATCH ?"
+    if isinstance(node, MatchNone):
+        return f"SELECT rowid AS r FROM {t.main} WHERE 0"
+    if isinstance(node, Not):
+        inner = _compile(node.child, t, args)
+        return f"SELECT rowid AS r FROM {t.main} EXCEPT SELECT r FROM ({inner})"
+    if isinstance(node, Or):
+        parts = [f"SELECT r FROM ({_compile(c, t, args)})" for c in node.children]
+        return " UNION ".join(parts)
+    assert isinstance(node, And)
+    pos = [c for c in node.children if not isinstance(c, Not)]
+    neg = [c.child for c in node.children if isinstance(c, Not)]
+    if pos:
+        sql = " INTERSECT ".join(f"SELECT r FROM ({_compile(c, t, args)})" for c in pos)
+    else:
+        sql = f"SELECT rowid AS r FROM {t.main}"
+    for c in neg:
+        sql += f" EXCEPT SELECT r FROM ({_compile(c, t, args)})"
+    return sql
+
+
+def _rank_expression(node: Any) -> str | None:
+    """An OR of the positive leaves on the stemmed index: what bm25 ranks by."""
+    parts = []
+    for leaf in positive_leaves(node):
+        if isinstance(leaf, Term):
+            parts.append(_fts_phrase([leaf.token]))
+        elif isinstance(leaf, Phrase):
+            parts.append(_fts_phrase(leaf.tokens))
+        else:
+            parts.append(_fts_phrase([leaf.prefix]) + " *")
+    return " OR ".join(dict.fromkeys(parts)) or None
+
+
+class SqliteBackend(SearchBackend):
+    name = "sqlite"
+
+    def __init__(self, path: str | Path, *, cursor_key: bytes = b"dhr-dev-key"):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.cursor_key = cursor_key
+        self._local = threading.local()
+        self.ensure_indices()
+
+    # -- connections ---------------------------------------------------------------------
+    def _db(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=60, isolation_level=None,
+                                 check_same_thread=False)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("PRAGMA busy_timeout=60000")
+            db.execute("PRAGMA temp_store=MEMORY")
+            db.execute("PRAGMA cache_size=-65536")
+            self._local.db = db
+        return db
+
+    @contextmanager
+    def _tx(self):
+        db = self._db()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    def close(self) -> None:
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.close()
+            self._local.db = None
+
+    def ping(self) -> bool:
+        try:
+            self._db().execute("SELECT 1 FROM docs LIMIT 1").fetchall()
+            return True
+        except sqlite3.Error:
+            return False
+
+    def ensure_indices(self) -> None:
+        db = self._db()
+        db.executescript(_SCHEMA)
+        db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+
+    # -- writing -------------------------------------------------------------------------
+    def _delete_rows(self, db: sqlite3.Connection, doc_ids: list[str]) -> int:
+        deleted = 0
+        for doc_id in doc_ids:
+            row = db.execute("SELECT rowid, ntext FROM docs WHERE id=?", (doc_id,)).fetchone()
+            if row is None:
+                continue
+            rowid, ntext = row
+            # External-content FTS5 tables need the old values to delete their entries.
+            for table in ("doc_stem", "doc_exact"):
+                db.execute(f"INSERT INTO {table}({table}, rowid, ntext) VALUES('delete', ?, ?)",
+                           (rowid, ntext))
+            for prow, ptext in db.execute("SELECT rowid, text FROM pages WHERE doc=?", (rowid,)):
+                db.execute("INSERT INTO page_stem(page_stem, rowid, text) VALUES('delete', ?, ?)",
+                           (prow, ptext))
+            for rrow, rtext in db.execute("SELECT rowid, ntext FROM recs WHERE doc=?", (rowid,)):
+                for table in ("rec_stem", "rec_exact"):
+                    db.execute(f"INSERT INTO {table}({table}, rowid, ntext) VALUES('delete', ?, ?)",
+                               (rrow, rtext))
+            db.execute("DELETE FROM rec_facets WHERE doc IN (SELECT rowid FROM recs WHERE doc=?)",
+                       (rowid,))
+            db.execute("DELETE FROM recs WHERE doc=?", (rowid,))
+            db.execute("DELETE FROM pages WHERE doc=?", (rowid,))
+            db.execute("DELETE FROM doc_facets WHERE doc=?", (rowid,))
+            db.execute("DELETE FROM docs WHERE rowid=?", (rowid,))
+            deleted += 1
+        return deleted
+
+    def _insert(self, db: sqlite3.Connection, doc: Document) -> None:
+        rec = document_record(doc)
+        body = doc.to_json_dict()
+        body.pop("pages", None)
+        ntext = normalize_for_index(rec["text"])
+        cur = db.execute(
+            "INSERT INTO docs (id, summary, body, year, date_key, ntext) VALUES (?,?,?,?,?,?)",
+            (doc.id, json.dumps(rec["summary"]), json.dumps(body), rec["year"], rec["date_key"],
+             ntext))
+        rowid = cur.lastrowid
+        db.execute("INSERT INTO doc_stem(rowid, ntext) VALUES (?, ?)", (rowid, ntext))
+        db.execute("INSERT INTO doc_exact(rowid, ntext) VALUES (?, ?)", (rowid, ntext))
+        db.executemany("INSERT INTO doc_facets VALUES (?,?,?)",
+                       [(rowid, f, str(v)) for f, v in _facet_values(rec, DOC_FACETS)])
+        for i, text in enumerate(doc.pages, start=1):
+            pcur = db.execute("INSERT INTO pages (doc, page, text) VALUES (?,?,?)", (rowid, i, text))
+            db.execute("INSERT INTO page_stem(rowid, text) VALUES (?, ?)", (pcur.lastrowid, text))
+        for r in recommendation_records(doc):
+            rntext = normalize_for_index(r["text"])
+            rcur = db.execute(
+                "INSERT INTO recs (id, doc, body, year, date_key, smart_score, ntext)"
+                " VALUES (?,?,?,?,?,?,?)",
+                (r["id"], rowid, json.dumps(r), r["year"], r["date_key"], r["smart_score"], rntext))
+            rrow = rcur.lastrowid
+            db.execute("INSERT INTO rec_stem(rowid, ntext) VALUES (?, ?)", (rrow, rntext))
+            db.execute("INSERT INTO rec_exact(rowid, ntext) VALUES (?, ?)", (rrow, rntext))
+            db.executemany("INSERT INTO rec_facets VALUES (?,?,?)",
+                           [(rrow, f, str(v)) for f, v in _facet_values(r, REC_FACETS)])
+
+    def index_documents(self, docs: Iterable[Document], *, refresh: bool = False,
+                        batch_size: int = 200) -> IndexReport:
+        report = IndexReport()
+        batch: list[Document] = []
+
+        def flush() -> None:
+            with self._tx() as db:
+                self._delete_rows(db, [d.id for d in batch])
+                for d in batch:
+                    self._insert(db, d)
+            report.indexed += len(batch)
+            batch.clear()
+
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) >= batch_size:
+                flush()
+        if batch:
+            flush()
+        return report
+
+    def delete_documents(self, ids: Iterable[str], *, refresh: bool = False) -> int:
+        with self._tx() as db:
+            return self._delete_rows(db, list(ids))
+
+    def rebuild(self, docs: Iterable[Document]) -> IndexReport:
+        """Build a new database file beside the live one, then swap it in atomically."""
+        tmp = self.path.with_name(self.path.name + ".rebuild")
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(tmp) + suffix).unlink(missing_ok=True)
+        fresh = SqliteBackend(tmp, cursor_key=self.cursor_key)
+        report = fresh.index_documents(docs)
+        fresh._db().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        fresh.close()
+        self.close()
+        os.replace(tmp, self.path)
+        for suffix in ("-wal", "-shm"):
+            Path(str(self.path) + suffix).unlink(missing_ok=True)
+        return report
+
+    # -- reading -------------------------------------------------------------------------
+    def count(self) -> int:
+        return self._db().execute("SELECT COUNT(*) FROM docs").fetchone()[0]
+
+    def get_document(self, doc_id: str, *, pages: bool = False) -> dict[str, Any] | None:
+        db = self._db()
+        row = db.execute("SELECT rowid, body FROM docs WHERE id=?", (doc_id,)).fetchone()
+        if row is None:
+            return None
+        body = json.loads(row[1])
+        if pages:
+            body["pages"] = [t for (t,) in db.execute(
+                "SELECT text FROM pages WHERE doc=? ORDER BY page", (row[0],))]
+        return body
+
+    def _filter_sql(self, t: _Tables, request: _Request, skip: str | None) -> tuple[str, list]:
+        """Conditions on ``t.main`` rowid (aliased x) for every filter except ``skip``."""
+        conds, args = [], []
+        for name, values in request.filters.items():
+            if name == skip:
+                continue
+            marks = ",".join("?" * len(values))
+            conds.append(f"x.rowid IN (SELECT doc FROM {t.facets} WHERE facet=? AND value IN ({marks}))")
+            args += [name, *values]
+        if request.year_from is not None:
+            conds.append("x.year >= ?")
+            args.append(request.year_from)
+        if request.year_to is not None:
+            conds.append("x.year <= ?")
+            args.append(request.year_to)
+        if isinstance(request, RecommendationRequest) and request.smart_min is not None:
+            conds.append("x.smart_score >= ?")
+            args.append(request.smart_min)
+        return (" AND ".join(conds) or "1"), args
+
+    def _run(self, t: _Tables, request: _Request):
+        db = self._db()
+        node = request.query
+        use_match = node is not None
+        if use_match:
+            args: list[Any] = []
+            sql = _compile(node, t, args)
+            db.execute("DROP TABLE IF EXISTS temp.m")
+            db.execute("CREATE TEMP TABLE m (r INTEGER PRIMARY KEY)")
+            db.execute(f"INSERT OR IGNORE INTO temp.m SELECT r FROM ({sql})", args)
+        match_cond = "x.rowid IN (SELECT r FROM temp.m)" if use_match else "1"
+
+        # Facet counts: each facet ignores its own filter, respects all the others.
+        facets: dict[str, list[dict]] = {}
+        if request.facets:
+            for name in t.facet_fields:
+                cond, fargs = self._filter_sql(t, request, skip=name)
+                rows = db.execute(
+                    f"SELECT f.value, COUNT(*) FROM {t.facets} f JOIN {t.main} x ON x.rowid = f.doc"
+                    f" WHERE f.facet=? AND {match_cond} AND {cond} GROUP BY f.value",
+                    [name, *fargs]).fetchall()
+                facets[name] = facet_list(name, {v: c for v, c in rows},
+                                          request.filters.get(name, []), TAXONOMY_KIND.get(name))
+
+        cond, fargs = self._filter_sql(t, request, skip=None)
+        where = f"{match_cond} AND {cond}"
+        total = db.execute(f"SELECT COUNT(*) FROM {t.main} x WHERE {where}", fargs).fetchone()[0]
+
+        # Sort keys: (k1, k2, id). Relevance: bm25 rank (lower is better), unranked last.
+        rank_sql, rank_args = "0", []
+        if request.sort == "relevance" and use_match:
+            expr = _rank_expression(node)
+            if expr:
+                db.execute("DROP TABLE IF EXISTS temp.rk")
+                db.execute("CREATE TEMP TABLE rk (r INTEGER PRIMARY KEY, s REAL)")
+                db.execute(f"INSERT OR IGNORE INTO temp.rk SELECT rowid, bm25({t.stem}) FROM {t.stem}"
+                           f" WHERE {t.stem} MATCH ? AND rowid IN (SELECT r FROM temp.m)", (expr,))
+                rank_sql = "COALESCE((SELECT s FROM temp.rk WHERE r = x.rowid), 0.0)"
+        if request.sort == "relevance":
+            k1, k2 = rank_sql, "0"
+            order = "k1 ASC, k2 ASC, x.id ASC"
+        elif request.sort == "newest":
+            k1, k2 = "(x.date_key IS NULL)", "COALESCE(-x.date_key, 0)"
+            order = "k1 ASC, k2 ASC, x.id ASC"
+        else:
+            k1, k2 = "(x.date_key IS NULL)", "COALESCE(x.date_key, 0)"
+            order = "k1 ASC, k2 ASC, x.id ASC"
+        after, after_args = "1", []
+        if request.cursor:
+            v = cursors.decode(request.cursor, request, self.cursor_key)
+            if len(v) != 3:
+                from .base import SearchError
+                raise SearchError("invalid cursor", "cursor")
+            after = "(k1 > ? OR (k1 = ? AND (k2 > ? OR (k2 = ? AND x.id > ?))))"
+            after_args = [v[0], v[0], v[1], v[1], v[2]]
+        rows = db.execute(
+            f"SELECT * FROM (SELECT x.rowid AS rowid, x.id AS id, {k1} AS k1, {k2} AS k2"
+            f" FROM {t.main} x WHERE {where}) x WHERE {after} ORDER BY {order} LIMIT ?",
+            [*rank_args, *fargs, *after_args, request.page_size + 1]).fetchall()
+        more = len(rows) > request.page_size
+        rows = rows[:request.page_size]
+        next_cursor = None
+        if more and rows:
+            last = rows[-1]
+            next_cursor = cursors.encode([last[2], last[3], last[1]], request, self.cursor_key)
+        return total, rows, facets, next_cursor
+
+    def search(self, request: DocumentRequest) -> SearchResponse:
+        total, rows, facets, next_cursor = self._run(DOCS, request)
+        db = self._db()
+        results = []
+        snippet_expr = _rank_expression(request.query) if request.query is not None else None
+        for rowid, _id, _k1, _k2 in rows:
+            summary = json.loads(db.execute("SELECT summary FROM docs WHERE rowid=?",
+                                            (rowid,)).fetchone()[0])
+            summary["snippets"] = self._snippets(rowid, snippet_expr) if snippet_expr else []
+            results.append(summary)
+        return SearchResponse(total, results, facets, next_cursor)
+
+    def _snippets(self, doc_rowid: int, expr: str, limit: int = 3) -> list[dict[str, Any]]:
+        rows = self._db().execute(
+            "SELECT p.page, snippet(page_stem, 0, ?, ?, '…', 20) FROM page_stem"
+            " JOIN pages p ON p.rowid = page_stem.rowid WHERE page_stem MATCH ? AND p.doc = ?"
+            " ORDER BY bm25(page_stem) LIMIT ?", (PRE, POST, expr, doc_rowid, limit)).fetchall()
+        return [{"page": page, "html": safe_snippet(text)} for page, text in rows]
+
+    def search_recommendations(self, request: RecommendationRequest) -> SearchResponse:
+        total, rows, facets, next_cursor = self._run(RECS, request)
+        db = self._db()
+        results = []
+        for rowid, *_ in rows:
+            body = json.loads(db.execute("SELECT body FROM recs WHERE rowid=?",
+                                         (rowid,)).fetchone()[0])
+            results.append(recommendation_result(body))
+        return SearchResponse(total, results, facets, next_cursor)
+
+    def similar(self, doc_id: str, *, size: int = 10) -> list[dict[str, Any]]:
+        """Documents sharing this one's most distinctive words (a more-like-this by bm25)."""
+        db = self._db()
+        row = db.execute("SELECT rowid, ntext FROM docs WHERE id=?", (doc_id,)).fetchone()
+        if row is None:
+            return []
+        terms = _distinctive_terms(db, row[1])
+        if not terms:
+            return []
+        expr = " OR ".join(_fts_phrase([t]) for t in terms)
+        rows = db.execute(
+            "SELECT d.summary FROM doc_stem JOIN docs d ON d.rowid = doc_stem.rowid"
+            " WHERE doc_stem MATCH ? AND d.rowid != ? ORDER BY bm25(doc_stem) LIMIT ?",
+            (expr, row[0], size)).fetchall()
+        return [json.loads(s) for (s,) in rows]
+
+    def stats(self) -> dict[str, Any]:
+        db = self._db()
+
+        def grouped(sql: str) -> list[tuple]:
+            return db.execute(sql).fetchall()
+
+        by_year = [{"year": y, "count": c} for y, c in grouped(
+            "SELECT year, COUNT(*) FROM docs WHERE year IS NOT NULL GROUP BY year ORDER BY year")]
+        theme_year = [{"year": int(y), "theme": th, "count": c} for y, th, c in grouped(
+            "SELECT y.value, t.value, COUNT(*) FROM doc_facets t JOIN doc_facets y"
+            " ON y.doc = t.doc AND y.facet='year' WHERE t.facet='theme'"
+            " GROUP BY y.value, t.value ORDER BY y.value, t.value")]
+        agencies = [{"agency": a, "documents": c} for a, c in grouped(
+            "SELECT value, COUNT(*) FROM doc_facets WHERE facet='agency' GROUP BY value"
+            " ORDER BY COUNT(*) DESC, value")]
+        rec_agencies = [{"agency": a, "recommendations": c} for a, c in grouped(
+            "SELECT value, COUNT(*) FROM rec_facets WHERE facet='agency' GROUP BY value"
+            " ORDER BY COUNT(*) DESC, value")]
+        review_types = [{"review_type": r, "count": c} for r, c in grouped(
+            "SELECT value, COUNT(*) FROM doc_facets WHERE facet='review_type' GROUP BY value"
+            " ORDER BY COUNT(*) DESC, value")]
+        return {
+            "documents": self.count(),
+            "recommendations": db.execute("SELECT COUNT(*) FROM recs").fetchone()[0],
+            "by_year": by_year, "themes_by_year": theme_year, "by_agency": agencies,
+            "recommendations_by_agency": rec_agencies, "by_review_type": review_types,
+        }
+
+
+def _facet_values(record: dict[str, Any], fields: dict[str, str]) -> list[tuple[str, Any]]:
+    out = []
+    for facet, field in fields.items():
+        value = record.get(field)
+        if value is None:
+            continue
+        for v in value if isinstance(value, list) else [value]:
+            if v is not None and v != "":
+                out.append((facet, v))
+    return out
+
+
+def _distinctive_terms(db: sqlite3.Connection, ntext: str, n: int = 25) -> list[str]:
+    """Terms frequent in this text but rare in the collection (tf-idf over the exact index)."""
+    from collections import Counter
+    from math import log
+
+    from ..query import STOP_WORDS
+
+    counts = Counter(t for t in ntext.split() if len(t) > 3 and not t.isdigit()
+                     and t not in STOP_WORDS)
+    if not counts:
+        return []
+    total = db.execute("SELECT COUNT(*) FROM docs").fetchone()[0] or 1
+    scored = []
+    for term, tf in counts.most_common(200):
+        df = db.execute("SELECT COUNT(*) FROM doc_exact WHERE doc_exact MATCH ?",
+                        (_fts_phrase([term]),)).fetchone()[0]
+        scored.append((tf * log((total + 1) / (df + 0.5)), term))
+    scored.sort(reverse=True)
+    return [t for _, t in scored[:n]]
