@@ -1,0 +1,55 @@
+"""The query parser: table-driven cases of the user syntax and its errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from dhr.query import And, MatchNone, Not, Or, Phrase, Prefix, QuerySyntaxError, Term, parse_query
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("risk", Term("risk")),
+    ("Risk Assessment", And((Term("risk"), Term("assessment")))),
+    ('"risk assessment"', Phrase(("risk", "assessment"))),
+    ("police -covid", And((Term("police"), Not(Term("covid"))))),
+    ('-"lockdown rules" housing', And((Not(Phrase(("lockdown", "rules"))), Term("housing")))),
+    ("alcohol OR drugs", Or((Term("alcohol"), Term("drugs")))),
+    ("assess*", Prefix("assess")),
+    ("multi-agency", Phrase(("multi", "agency"), exact=False)),
+    ("the of and", MatchNone()),
+    ("the housing", Term("housing")),
+    ("Zoë", Term("zoe")),
+    ("(alcohol OR drugs) -covid", And((Or((Term("alcohol"), Term("drugs"))), Not(Term("covid"))))),
+    ("", None),
+    ("   ", None),
+])
+def test_parses(text, expected):
+    assert parse_query(text) == expected
+
+
+def test_synonyms_expand_plain_words_only():
+    assert parse_query("idva") == Or((Term("idva"),
+                                      Phrase(("independent", "domestic", "violence", "advisor"), False),
+                                      Phrase(("independent", "domestic", "violence", "adviser"), False)))
+    assert parse_query('"idva"') == Phrase(("idva",))
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ('"unclosed', "closing quote"),
+    ("(a OR b", "Unbalanced '('"),
+    ("a OR b)", "Unbalanced ')'"),
+    ("a OR", "'OR' must stand between"),
+    ("OR a", "'OR' must stand between"),
+    ("a OR OR b", "'OR' must stand between"),
+    ("a*b*", "prefix search"),
+    ("a*", "at least 2"),
+    ("()", "Empty group"),
+    ('""', "empty phrase"),
+    ("- x", "must be followed"),
+    ("x" * 5000, "too long"),
+    (" ".join(["w"] * 500), "Too many words"),
+])
+def test_malformed_queries_raise_with_a_message(text, fragment):
+    with pytest.raises(QuerySyntaxError) as err:
+        parse_query(text)
+    assert fragment in err.value.message
