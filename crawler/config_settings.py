@@ -22,7 +22,7 @@ def settings_from_config(config: Config) -> dict[str, Any]:
         "USER_AGENT": c.user_agent,
         "ROBOTSTXT_OBEY": True,
         "DOWNLOAD_DELAY": c.download_delay,
-        "RANDOMIZE_DOWNLOAD_DELAY": c.download_delay > 0,
+        "DOWNLOAD_DELAY_JITTER": 0.5 if c.download_delay > 0 else 0.0,
         "CONCURRENT_REQUESTS_PER_DOMAIN": c.concurrent_requests_per_domain,
         "AUTOTHROTTLE_ENABLED": c.autothrottle,
         "AUTOTHROTTLE_START_DELAY": max(c.download_delay, 1.0),

@@ -68,9 +68,9 @@ def source_result(spider: Any, reason: str, elapsed: float) -> dict[str, Any]:
                          " fetched, so a missing link may only be unreachable")
         else:
             for info in spider.store.urls_for_source(source.name):
-                if info["online"] and info["url"] not in run["report_urls"]:
-                    if spider.store.mark_offline(info["url"]):
-                        withdrawn_urls.append(info["url"])
+                if (info["online"] and info["url"] not in run["report_urls"]
+                        and spider.store.mark_offline(info["url"])):
+                    withdrawn_urls.append(info["url"])
             spider.count("withdrawn", len(withdrawn_urls))
     counts = run["counts"]
     failed = sorted(run["failed"].values(), key=lambda f: f["url"])

@@ -49,10 +49,11 @@ def assess(source: SourceConfig, *, report_links: int, finish_reason: str,
     if finish_reason != "finished":
         problems.append(f"crawl did not finish ({finish_reason}); run again to resume")
     n_start = len(source.start_urls)
-    if start_failed and len(start_failed) >= n_start:
+    if start_failed and len(start_failed) >= n_start:  # (checked again below)
         problems.append("no start page could be fetched: " + "; ".join(
             f"{f['url']} ({f['reason']})" for f in start_failed[:3]))
-    if finish_reason == "finished" and source.should_have_results:
+    all_start_failed = bool(start_failed) and len(start_failed) >= n_start
+    if finish_reason == "finished" and source.should_have_results and not all_start_failed:
         last = (baseline or {}).get("last_ok_report_links")
         if report_links == 0:
             problems.append("no report links found, but the source should have results")

@@ -22,7 +22,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.response import response_status_message
 from twisted.internet import reactor, task
 
-from .safety import check_address, ip_literal
+from .safety import REFUSED_HOSTS, check_address, ip_literal
 from .urls import host_in_domains, host_of
 
 
@@ -46,7 +46,6 @@ class SafetyMiddleware:
         ip = ip_literal(host)
         if ip is not None:
             check_address(host, ip, self.allow_private)  # raises RefusedAddress
-        return None
 
 
 def retry_after_seconds(response: Response, now: datetime | None = None) -> float | None:
@@ -86,6 +85,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
         return min(self.backoff * (2 ** n), self.backoff_max)
 
     def _may_retry(self, request: Request) -> bool:
+        if host_of(request.url) in REFUSED_HOSTS:
+            return False
         limit = request.meta.get("max_retry_times", self.max_retry_times)
         return request.meta.get("retry_times", 0) < limit
 
@@ -97,7 +98,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
         return self._retry(request, response_status_message(response.status)) or response
 
     async def process_exception(self, request: Request, exception: Exception) -> Request | Response | None:  # type: ignore[override]
-        if not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry", False):
+        if (not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry", False)
+                or host_of(request.url) in REFUSED_HOSTS):
             return None
         if self._may_retry(request):
             await _sleep(self._delay(request))

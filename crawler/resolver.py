@@ -31,7 +31,7 @@ class SafeResolver(CachingThreadedResolver):
         return cls(reactor, cache_size, s.getfloat("DNS_TIMEOUT"),
                    hosts=s.getdict("DHR_HOSTS"), allow_private=s.getbool("DHR_ALLOW_PRIVATE_HOSTS"))
 
-    def getHostByName(self, name: str, timeout: Any = ()) -> defer.Deferred:  # noqa: N802
+    def getHostByName(self, name: str, timeout: Any = ()) -> defer.Deferred:
         mapped = self.hosts.get(name.lower().rstrip("."))
         d = defer.succeed(mapped) if mapped else super().getHostByName(name, timeout)
 

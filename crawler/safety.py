@@ -12,9 +12,20 @@ from __future__ import annotations
 
 import ipaddress
 
+from twisted.internet.error import DNSLookupError
 
-class RefusedAddress(Exception):
-    """A request was refused by the safety rules (not retried, reported as failed)."""
+# host -> why it was refused, so the failure can be reported in words (Twisted turns a resolver
+# error into a bare "DNS lookup failed") and is not retried.
+REFUSED_HOSTS: dict[str, str] = {}
+
+
+class RefusedAddress(DNSLookupError):
+    """A request was refused by the safety rules (not retried, reported as failed).
+
+    A DNSLookupError so that Twisted's resolver plumbing treats it as a failed lookup quietly."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "refused"
 
 
 def is_private_address(ip: str) -> bool:
@@ -40,6 +51,7 @@ def ip_literal(host: str) -> str | None:
 def check_address(host: str, ip: str, allow_private: bool) -> None:
     """Raise :class:`RefusedAddress` if ``host`` (resolved to ``ip``) must not be fetched."""
     if not allow_private and is_private_address(ip):
-        raise RefusedAddress(
-            f"refused: {host} resolves to non-public address {ip}"
-            " (set crawler.allow_private_hosts: true only for local test sites)")
+        message = (f"refused: {host} resolves to non-public address {ip}"
+                   " (set crawler.allow_private_hosts: true only for local test sites)")
+        REFUSED_HOSTS[host.lower()] = message
+        raise RefusedAddress(message)

@@ -21,6 +21,7 @@ DOWNLOAD_DELAY = 1.0
 AUTOTHROTTLE_ENABLED = True
 COOKIES_ENABLED = True
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False  # no listening control port on a crawler host
 LOG_LEVEL = "INFO"
 
 # Safety: host map + refusal of private addresses on resolution; canonical-URL de-duplication.
@@ -41,7 +42,7 @@ DHR_RETRY_AFTER_MAX = 300.0    # never wait longer than this for a Retry-After
 
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
 # Before SpiderState (0): the run state it updates at close must be what JOBDIR saves.
-EXTENSIONS = {"crawler.extensions.RunHealth": -10}
+EXTENSIONS = {"crawler.extensions.RunHealth": -10, "scrapy.extensions.remote_control.RemoteControl": None}
 DHR_WRITE_REPORT = True
 
 # `scrapy crawl` / `scrapy list` from the repository root read config.yaml (or $DHR_CONFIG).

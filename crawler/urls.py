@@ -71,14 +71,14 @@ class CanonicalRequestFingerprinter:
     """Scrapy request fingerprinter keyed on :func:`canonical_url`: ``www``/bare host and
     tracking-parameter duplicates are fetched once per run."""
 
-    def __init__(self, crawler=None):  # noqa: ANN001 - Scrapy passes its Crawler
+    def __init__(self, crawler=None):
         self._cache: dict[tuple[str, str, bytes], bytes] = {}
 
     @classmethod
-    def from_crawler(cls, crawler):  # noqa: ANN001, ANN206
+    def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def fingerprint(self, request) -> bytes:  # noqa: ANN001
+    def fingerprint(self, request) -> bytes:
         key = (request.method, request.url, request.body or b"")
         fp = self._cache.get(key)
         if fp is None:

@@ -110,14 +110,16 @@ def _card(node: Selector, page_url: str, sel: dict[str, str], rules: Rules) -> L
         t = clean_text(t)
         if t and t not in tags:
             tags.append(t)
-    downloads: list[dict[str, str]] = []
+    downloads: dict[str, dict[str, str]] = {}
     for a in node.css(sel["download"]):
         url = urljoin(page_url, a.attrib.get("href", ""))
-        if any(d["url"] == url for d in downloads):
+        # "View" and "Download" buttons share the URL; the download attribute names the file best.
+        if url in downloads and not a.attrib.get("download"):
             continue
         dl_label = clean_text(a.attrib.get("download") or a.attrib.get("aria-label")
                               or " ".join(a.css("::text").getall()))
-        downloads.append({"url": url, "label": re.sub(r"(?i)^(download|view)\s+", "", dl_label)})
+        dl_label = re.sub(r"(?i)^(download|view)\s+|\s+in a new tab$", "", dl_label)
+        downloads[url] = {"url": url, "label": dl_label}
     return LibraryCard(
         label=label or fields.get("pseudonym") or "",
         pseudonym=fields.get("pseudonym"),
@@ -125,7 +127,7 @@ def _card(node: Selector, page_url: str, sel: dict[str, str], rules: Rules) -> L
         region=fields.get("region"),
         upload_month=month_to_iso(fields.get("upload_month")),
         date_of_death=month_to_iso(fields.get("date_of_death")),
-        tags=tags, downloads=downloads, raw=raw,
+        tags=tags, downloads=list(downloads.values()), raw=raw,
     )
 
 
@@ -140,5 +142,5 @@ def parse_library_page(html: str | bytes, page_url: str, selectors: dict[str, st
     m = _TOTAL.search(body_text)
     if m:
         total = int(m.group(1) or m.group(2))
-    nxt = doc.css(sel["next"] + "::attr(href)").get()
+    nxt = next((a.attrib["href"] for a in doc.css(sel["next"]) if a.attrib.get("href")), None)
     return LibraryPage(cards, total, urljoin(page_url, nxt) if nxt else None)

@@ -122,15 +122,19 @@ def classify_link(url: str, text: str, *, page_url: str, page_is_review: bool,
         return made(SKIP, f"distractor: {distractor.lower()}")
     if forced_report:
         return made(REPORT, "site selector")
-    signal = rules.report_signal(text, where, context, heading)
+    # A signal in the link itself is strong; one only in its surroundings is context.
+    strong = rules.report_signal(text, where)
+    weak = None if strong else rules.report_signal(context, heading)
+    signal = f"signal: {strong.lower()}" if strong else (
+        f"context signal: {weak.lower()}" if weak else None)
     if rules.looks_like_document(url, parts.path):
         if signal:
-            return made(REPORT, f"signal: {signal.lower()}")
+            return made(REPORT, signal)
         if page_is_review:
             return made(REPORT, "document on a review page")
         return made(SKIP, "document without review signal")
     if signal:
-        return made(PAGE, f"signal: {signal.lower()}")
+        return made(PAGE, signal)
     if page_is_review and rules.is_pagination(text, url):
         return made(PAGE, "pagination")
     if page_is_review and _is_subpage(page_url, url):

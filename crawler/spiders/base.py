@@ -18,7 +18,13 @@ import time
 from typing import Any, ClassVar
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+)
 from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.defer import CancelledError
@@ -33,7 +39,7 @@ from ..config_settings import settings_from_config
 from ..filetypes import detect_document_type, disposition_filename
 from ..items import FetchedReport, Gone, NotModified
 from ..rules import load_rules
-from ..safety import RefusedAddress
+from ..safety import REFUSED_HOSTS, RefusedAddress
 from ..urls import canonical_url, default_allowed_domains, host_in_domains, host_of
 
 HANDLED_STATUSES = [304, 404, 410]
@@ -185,27 +191,32 @@ class SourceSpider(scrapy.Spider):
 
 
 def failure_reason(failure: Failure, request: Request, settings: Any) -> str:
+    """A short reason a person can act on ("timeout after 60s", "HTTP 503 after 3 retries")."""
     exc = failure.value
+    retries = request.meta.get("retry_times", 0)
+    after = f" after {retries} retries" if retries else ""
     if isinstance(exc, HttpError):
-        status = exc.response.status
-        retries = request.meta.get("retry_times", 0)
-        return f"HTTP {status}" + (f" after {retries} retries" if retries else "")
-    if isinstance(exc, RefusedAddress):
-        return str(exc)
-    if isinstance(exc, TimeoutError):
-        return f"timeout after {settings.getfloat('DOWNLOAD_TIMEOUT'):g}s"
-    if isinstance(exc, DNSLookupError):
-        return f"DNS lookup failed for {host_of(request.url)}"
-    if isinstance(exc, ConnectionRefusedError):
-        return "connection refused"
-    if isinstance(exc, CancelledError) and "max" in str(exc).lower():
-        return f"too large (over {settings.getint('DOWNLOAD_MAXSIZE') // (1024 * 1024)} MB)"
-    if isinstance(exc, ResponseNeverReceived):
-        inner = exc.reasons[0].value if exc.reasons else exc
-        if isinstance(inner, RefusedAddress):
-            return str(inner)
-        return f"connection lost: {inner.__class__.__name__}"
-    return f"{exc.__class__.__name__}: {exc}"[:300]
+        return f"HTTP {exc.response.status}{after}"
+    inner = exc
+    if isinstance(exc, ResponseNeverReceived) and exc.reasons:
+        inner = exc.reasons[0].value
+    if isinstance(inner, RefusedAddress):
+        return str(inner)
+    if host_of(request.url) in REFUSED_HOSTS:
+        return REFUSED_HOSTS[host_of(request.url)]
+    if isinstance(exc, (DownloadTimeoutError, TimeoutError)):
+        return f"timeout after {settings.getfloat('DOWNLOAD_TIMEOUT'):g}s{after}"
+    if isinstance(exc, (CannotResolveHostError, DNSLookupError)):
+        return f"DNS lookup failed for {host_of(request.url)}{after}"
+    if isinstance(exc, (DownloadConnectionRefusedError, ConnectionRefusedError)):
+        return f"connection refused{after}"
+    if isinstance(exc, (DownloadCancelledError, CancelledError)) and "max" in str(exc).lower():
+        return f"too large (over {_size(settings.getint('DOWNLOAD_MAXSIZE'))})"
+    return f"{inner.__class__.__name__}: {inner}{after}"[:300]
+
+
+def _size(n: int) -> str:
+    return f"{n / 1048576:g} MB" if n >= 1048576 else f"{n / 1024:.0f} KB"
 
 
 def original_url(r: Response | Request) -> str:

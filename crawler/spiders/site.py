@@ -72,7 +72,7 @@ class SiteSpider(SourceSpider):
             key = canonical_url(cand.url, self.rules)
             known = key in self.catalog
             link = {"text": cand.text, "found_on": response.url, "heading": cand.heading,
-                    "context": cand.context, "signal": cand.kind == REPORT or "signal" in cand.reason}
+                    "context": cand.context, "signal": cand.kind == REPORT or cand.reason.startswith("signal")}
             if cand.kind == REPORT or known:
                 self.run["report_urls"].add(key)
                 yield self.request_for(cand.url, role="report", depth=depth + 1, link=link)

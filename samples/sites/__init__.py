@@ -22,14 +22,33 @@ import os
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
-from .build import (BULK, EASTMOOR, ELSEWHERE, LIBRARY, NORTHBRIDGE, NORTHBRIDGE_BARE,
-                    NORTHBRIDGE_CSP, WESTVALE, build_sites)
+from .build import (
+    BULK,
+    EASTMOOR,
+    ELSEWHERE,
+    LIBRARY,
+    NORTHBRIDGE,
+    NORTHBRIDGE_BARE,
+    NORTHBRIDGE_CSP,
+    WESTVALE,
+    build_sites,
+)
 from .server import FixtureHTTPServer
 
-__all__ = ["FixtureSites", "build_sites", "NORTHBRIDGE", "NORTHBRIDGE_BARE", "NORTHBRIDGE_CSP",
-           "EASTMOOR", "WESTVALE", "LIBRARY", "ELSEWHERE", "BULK"]
+__all__ = [
+    "BULK",
+    "EASTMOOR",
+    "ELSEWHERE",
+    "LIBRARY",
+    "NORTHBRIDGE",
+    "NORTHBRIDGE_BARE",
+    "NORTHBRIDGE_CSP",
+    "WESTVALE",
+    "FixtureSites",
+    "build_sites",
+]
 
 
 class FixtureSites:
@@ -46,7 +65,7 @@ class FixtureSites:
         self._thread: threading.Thread | None = None
 
     # -- lifecycle ------------------------------------------------------------------------------
-    def start(self) -> FixtureSites:
+    def start(self) -> Self:
         self.server = FixtureHTTPServer(self.root, port=self._port)
         self._thread = threading.Thread(target=self.server.serve_forever, name="fixture-sites",
                                         daemon=True)
@@ -59,7 +78,7 @@ class FixtureSites:
             self.server.server_close()
             self.server = None
 
-    def __enter__(self) -> FixtureSites:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

@@ -143,6 +143,7 @@ older reports can be requested. Our protocol and policy documents explain how re
   <div class="accordion__panel" id="p3"><ul>
     <li><a href="/dhr/adult-c-overview">Adult C - Overview Report</a></li>
     <li><a href="/dhr/adult-c-summary">Adult C - Executive Summary</a></li>
+    <li><a href="/dhr/adult-c-regional-copy">Adult C - Overview Report (regional archive copy)</a></li>
   </ul></div>
 </div>
 <p><a href="/media/2199/dhr-overview-april-2019.pdf">DHR Overview April 2019</a></p>
@@ -239,6 +240,11 @@ older reports can be requested. Our protocol and policy documents explain how re
         b.never_fetch(src, www, path)
     b.never_fetch(src, www, "/downloads/download/254/domestic-homicide-review-protocol")
     b.never_fetch(src, www, f"{listing}/4")
+    # A redirect to a host that is not one of the source's domains: never followed.
+    b.redirect(www, "/dhr/adult-c-regional-copy", f"http://{ELSEWHERE}:__PORT__/dhr/adult-c-copy.pdf", 302)
+    b.document(ELSEWHERE, "/dhr/adult-c-copy.pdf", "pdf", title="Overview Report", area=area,
+               pseudonym="Adult C")
+    b.never_fetch(src, ELSEWHERE, "/dhr/adult-c-copy.pdf")
     b.document(ELSEWHERE, "/dhr/northbridge-dhr5-overview-report.pdf", "pdf",
                title="Overview Report", area=area, pseudonym="Adult E")
     b.never_fetch(src, ELSEWHERE, "/dhr/northbridge-dhr5-overview-report.pdf")

@@ -34,8 +34,8 @@ def report_lines(title: str, area: str, pseudonym: str, *, filler_paragraphs: in
     lines = [title, f"{area} Community Safety Partnership", f"Review concerning '{pseudonym}'",
              SYNTHETIC_NOTE, ""] + _BODY
     for i in range(filler_paragraphs):
-        lines += [f"Appendix paragraph {i + 1}: chronology entry summarising agency contact with"
-                  f" {pseudonym}; the panel considered what was known and what could have been done."]
+        lines += [(f"Appendix paragraph {i + 1}: chronology entry summarising agency contact with"
+                  f" {pseudonym}; the panel considered what was known and what could have been done.")]
     return lines
 
 

@@ -63,13 +63,13 @@ class _Handler(BaseHTTPRequestHandler):
     server: FixtureHTTPServer
     server_version = "FixtureCMS/1.0"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - silence stderr
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         self._serve(head=True)
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         self._serve(head=False)
 
     # -- dispatch ------------------------------------------------------------------------------
