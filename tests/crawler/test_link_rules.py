@@ -42,9 +42,9 @@ CASES = [
     ("/community-safety/hate-crime", "Hate crime", True, "", "", "skip", "no review signal"),
     # A long paragraph that mentions guidance in passing does not veto its link.
     ("/media/1/x.pdf", "overview report", True,
-     "The partnership publishes each overview report for twelve months after the Home Office has"
+     ("The partnership publishes each overview report for twelve months after the Home Office has"
      " approved it, in line with the statutory guidance, and then removes it from this website;"
-     " copies can be requested from the partnership.", "", "report", "signal: overview report"),
+     " copies can be requested from the partnership."), "", "report", "signal: overview report"),
 ]
 
 
