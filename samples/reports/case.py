@@ -227,6 +227,9 @@ def _pick_variants(rng: random.Random, var: dict) -> dict[str, object]:
     return {
         "headings": {k: rng.choice(v) for k, v in var["headings"].items()},
         "rec_groups": {k: rng.choice(v) for k, v in var["rec_groups"].items()},
+        "year_heading": rng.choice(var["year_heading"]),
+        "involvement_heading": rng.choice(var["involvement_heading"]),
+        "theme_heading": rng.choice(var["theme_heading"]),
         "rec_style": rng.choice(var["rec_styles"]),
         "date_form": rng.choice(var["date_forms"]),
         "date_month_form": rng.choice(var["date_month_forms"]),

@@ -16,7 +16,7 @@ from typing import Any
 from dhr.taxonomy import label
 
 from . import banks
-from .blocks import Block, Heading, Item, Para, PageBreak, Rec, Table, Title, Toc, TocEntry
+from .blocks import Block, Heading, Item, PageBreak, Para, Rec, Table, Title, Toc, TocEntry
 from .case import Case
 from .recommendations import DraftRec, build_recommendations
 from .writer import Writer, bare_name
@@ -24,6 +24,9 @@ from .writer import Writer, bare_name
 DOC_LABELS = {"overview_report": "Overview Report", "executive_summary": "Executive Summary",
               "action_plan": "Action Plan", "learning_brief": "Learning Brief",
               "home_office_letter": "Home Office QA Panel Letter", "other": "Terms of Reference"}
+# Agencies that take part in the review or receive national recommendations, not services that
+# had contact with the victim.
+NOT_INVOLVED = ("community_safety_partnership", "home_office", "central_government")
 SYNTHETIC_NOTE = "Synthetic sample - not a real review. All names are invented."
 
 
@@ -190,7 +193,7 @@ def _overview(w: Writer, recs: list[DraftRec]) -> DocContent:
         d.paras(fam["perpetrator"])
     d.heading("contributors")
     d.para(w.fill(prose["contributors_intro"]))
-    involved = [a for a in case.agencies if a not in ("community_safety_partnership",)]
+    involved = [a for a in case.agencies if a not in NOT_INVOLVED]
     d.items([f"{bare_name(case.agency_names[a])} - {'IMR' if i % 3 != 2 else 'summary of involvement'}"
              for i, a in enumerate(involved)])
     d.heading("panel")
@@ -223,22 +226,23 @@ def _overview(w: Writer, recs: list[DraftRec]) -> DocContent:
     # Chronology: the bulk of a real report.
     d.heading("chronology")
     d.paras(prose["chronology_intro"])
-    events = _events(w, w.rng.randint(24, 70))
+    events = _events(w, int(w.rng.triangular(32, 160, 50)))
     year = None
     for when, text in events:
         if when.year != year:
             year = when.year
-            d.heading(f"Events in {year}", level=2)
+            d.heading(str(case.variant["year_heading"]).format(year=year), level=2)
         extra = " " + w.fill(w.pick(prose["analysis_filler"])) if w.rng.random() < 0.35 else ""
         d.para(text + extra)
     d.heading("overview")
     for a in involved[: w.rng.randint(4, 8)]:
-        d.heading(f"Summary of involvement: {bare_name(case.agency_names[a])}", level=2)
+        d.heading(str(case.variant["involvement_heading"]).format(
+            agency=bare_name(case.agency_names[a])), level=2)
         for _ in range(w.rng.randint(1, 3)):
             d.para(" ".join(w.fill(s) for s in w.pick(prose["analysis_filler"], 3)))
     d.heading("analysis")
     for theme in case.themes:
-        d.heading(label("theme", theme), level=2)
+        d.heading(str(case.variant["theme_heading"]).format(theme=label("theme", theme)), level=2)
         for _ in range(w.rng.randint(2, 4)):
             tags = _theme_sentences(w, theme, "analysis", w.rng.randint(1, 2))
             fill = [w.fill(s) for s in w.pick(prose["analysis_filler"], w.rng.randint(1, 3))]

@@ -19,7 +19,7 @@ from typing import Any
 from .blocks import Heading, PageBreak, Toc
 from .case import Case, make_cases
 from .content import DocContent, write_document
-from .paginate import EstimateMetrics, Page, PageStyle, Placed, ReportlabMetrics, paginate
+from .paginate import Page, PageStyle, Placed, ReportlabMetrics, paginate, paginate_estimate
 from .truth import build_document, build_layout
 
 ALL_FORMATS = ("pdf", "docx", "html", "scanned_pdf", "two_column_pdf")
@@ -94,7 +94,7 @@ def _render(case: Case, content: DocContent, fmt: str, metrics) -> tuple[bytes, 
         return data, [_single_page(content.blocks)], "council-web-page"
     style = _style(case, fmt if fmt != "scanned_pdf" else "pdf", content)
     if fmt == "txt":
-        pages = paginate(content.blocks, style, EstimateMetrics())
+        pages = paginate_estimate(content.blocks)
         return "\f".join(p.text() for p in pages).encode("utf-8") + b"\n", pages, "plain-text"
     pages = paginate(content.blocks, style, metrics)
     furniture = _furniture(case, content)

@@ -167,14 +167,6 @@ class _Paginator:
         return not self.pages[-1].placed
 
     # -- blocks -----------------------------------------------------------------------------
-    def _text_lines(self, text: str, font: str, size: float, leading: float, width: float,
-                    indent: float = 0.0, align: str = "left") -> list[Line]:
-        out = []
-        for i, t in enumerate(self.m.wrap(text, font, size, width - indent)):
-            out.append(Line(t, font, size, indent if i or not align == "left" else indent, leading,
-                            align, width))
-        return out
-
     def _layout(self, block: Block, width: float) -> tuple[list[Line], float, float]:
         """Lines with y relative to the block top, the block's height and the space needed below."""
         s = self.s
@@ -329,6 +321,38 @@ def paginate(blocks: list[Block], style: PageStyle, metrics: Metrics) -> list[Pa
     for b in blocks:
         p.add(b)
     pages = [pg for pg in p.pages if pg.placed]
+    _fill_toc(blocks, pages)
+    return pages
+
+
+def paginate_estimate(blocks: list[Block], chars_per_page: int = 3400) -> list[Page]:
+    """Fast pagination by character budget (plain-text output; no geometry, no line wrapping)."""
+    pages = [Page()]
+    used = 0
+    for b in blocks:
+        if isinstance(b, PageBreak):
+            if pages[-1].placed:
+                pages.append(Page())
+                used = 0
+            continue
+        if isinstance(b, Table):
+            start = 0
+            for i, row in enumerate(b.rows):
+                cost = sum(len(c) for c in row) + 200
+                if used + cost > chars_per_page and i > start:
+                    pages[-1].placed.append(Placed(b, 0.0, rows=(start, i), header_row=True))
+                    pages.append(Page())
+                    used, start = 0, i
+                used += cost
+            pages[-1].placed.append(Placed(b, 0.0, rows=(start, len(b.rows)), header_row=True))
+            continue
+        cost = len(b.lines_text()[0]) + 90 if not isinstance(b, Title) else 1500  # type: ignore[union-attr]
+        if used + cost > chars_per_page and pages[-1].placed:
+            pages.append(Page())
+            used = 0
+        pages[-1].placed.append(Placed(b, 0.0))
+        used += cost
+    pages = [pg for pg in pages if pg.placed]
     _fill_toc(blocks, pages)
     return pages
 

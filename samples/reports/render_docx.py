@@ -24,7 +24,7 @@ from .blocks import Heading, Item, Para, Rec, Table, Title, Toc
 from .paginate import Page, PageStyle
 from .render_pdf import PRODUCER, Furniture
 
-FIXED_TIME = dt.datetime(2024, 1, 1, 0, 0, 0, tzinfo=dt.timezone.utc)
+FIXED_TIME = dt.datetime(2024, 1, 1, 0, 0, 0, tzinfo=dt.UTC)
 ZIP_TIME = (2024, 1, 1, 0, 0, 0)
 
 
@@ -47,21 +47,28 @@ def render_docx(pages: list[Page], style: PageStyle, furniture: Furniture, *, ti
     doc.styles["Normal"].font.name = "Arial"
     doc.styles["Normal"].font.size = Pt(10.5)
     _header_footer(sec, furniture)
+
+    def para(text: str, style_id: str | None = None):
+        # Setting the style id directly: python-docx's style-name lookup is slow per paragraph.
+        p = doc.add_paragraph(text)
+        if style_id:
+            p._p.style = style_id
+        return p
     for n, page in enumerate(pages):
         if n:
             doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         for placed in page.placed:
             b = placed.block
             if isinstance(b, Title):
-                doc.add_paragraph(b.title, style="Title")
+                para(b.title, "Title")
                 for line in b.lines:
-                    doc.add_paragraph(line, style="Subtitle")
+                    para(line, "Subtitle")
             elif isinstance(b, Heading):
-                doc.add_heading(b.label, level=min(b.level, 3))
+                para(b.label, f"Heading{min(b.level, 3)}")
             elif isinstance(b, Para):
                 doc.add_paragraph(b.lines_text()[0])
             elif isinstance(b, Item):
-                doc.add_paragraph(b.text, style="List Bullet")
+                para(b.text, "ListBullet")
             elif isinstance(b, Rec):
                 if b.prefix and b.own_line:
                     doc.add_paragraph().add_run(b.prefix).bold = True
@@ -74,13 +81,15 @@ def render_docx(pages: list[Page], style: PageStyle, furniture: Furniture, *, ti
             elif isinstance(b, Table) and placed.rows is not None:
                 rows = b.rows[placed.rows[0]:placed.rows[1]]
                 t = doc.add_table(rows=1 + len(rows), cols=len(b.columns))
-                t.style = "Table Grid"
+                t._tbl.tblPr.style = "TableGrid"
+                cells = t._cells
+                ncol = len(b.columns)
                 for j, col in enumerate(b.columns):
-                    t.cell(0, j).text = col
+                    cells[j].text = col
                 _repeat_header(t.rows[0])
                 for i, row in enumerate(rows, start=1):
                     for j, val in enumerate(row):
-                        t.cell(i, j).text = val
+                        cells[i * ncol + j].text = val
     buf = io.BytesIO()
     doc.save(buf)
     return _fix_zip(buf.getvalue())

@@ -19,17 +19,17 @@ def render_html(blocks: list[Block], *, title: str, area: str, site_note: str) -
            '<meta name="description" content="Synthetic sample - not a real review">',
            '<meta name="generator" content="dhr-repository sample generator (synthetic sample)">',
            "</head>", "<body>",
-           '<div class="cookie-banner" role="region" aria-label="Cookie banner"><p>We use cookies to '
+           ('<div class="cookie-banner" role="region" aria-label="Cookie banner"><p>We use cookies to '
            "make this website work and to collect analytics. <button>Accept all cookies</button> "
-           "<button>Reject non-essential cookies</button></p></div>",
-           f'<header class="site-header"><a href="/">{e(area)} Council</a>'
+           "<button>Reject non-essential cookies</button></p></div>"),
+           (f'<header class="site-header"><a href="/">{e(area)} Council</a>'
            '<nav aria-label="Main"><ul><li><a href="/bins">Bins and recycling</a></li>'
            '<li><a href="/council-tax">Council tax</a></li><li><a href="/community-safety">'
            "Community safety</a></li><li><a href=\"/contact\">Contact us</a></li></ul></nav>"
-           "</header>",
-           '<nav class="breadcrumbs" aria-label="Breadcrumb"><a href="/">Home</a> &gt; '
+           "</header>"),
+           ('<nav class="breadcrumbs" aria-label="Breadcrumb"><a href="/">Home</a> &gt; '
            '<a href="/community-safety">Community safety</a> &gt; '
-           '<a href="/community-safety/dhr">Domestic homicide reviews</a></nav>',
+           '<a href="/community-safety/dhr">Domestic homicide reviews</a></nav>'),
            "<main>"]
     in_list = False
     for b in blocks:
@@ -62,10 +62,10 @@ def render_html(blocks: list[Block], *, title: str, area: str, site_note: str) -
     if in_list:
         out.append("</ul>")
     out += ["</main>",
-            '<footer class="site-footer"><p>If you need this information in another format, '
+            ('<footer class="site-footer"><p>If you need this information in another format, '
             'please <a href="/contact">contact us</a>.</p><ul><li><a href="/accessibility">'
             'Accessibility statement</a></li><li><a href="/privacy">Privacy notice</a></li>'
             f'<li><a href="/cookies">Cookies</a></li></ul><p>{e(site_note)}</p>'
-            f"<p>&copy; {e(area)} Council</p></footer>",
+            f"<p>&copy; {e(area)} Council</p></footer>"),
             "</body>", "</html>", ""]
     return "\n".join(out).encode("utf-8")

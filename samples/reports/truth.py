@@ -16,8 +16,6 @@ does not hard-wrap paragraphs, so compare it with whitespace collapsed.
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from typing import Any
 
 from dhr.document import SCHEMA_ID
@@ -87,23 +85,35 @@ def build_document(case: Case, content: DocContent, pages: list[Page], *, doc_id
 
 
 def count_agencies(case: Case, texts: list[str]) -> list[dict[str, Any]]:
-    """Agencies named in the text: surface name, mentions and first page."""
+    """Agencies named in the text: surface name, whole-word mentions and first page."""
     out = []
+    joined = "\f".join(texts)
     for aid, display in case.agency_names.items():
         name = bare_name(display)
-        pat = re.compile(r"(?<!\w)" + re.escape(name) + r"(?!\w)")
-        counts = Counter()
-        first = None
+        if name not in joined:   # fast reject; most of the 25 names are absent
+            continue
+        total, first = 0, None
         for n, t in enumerate(texts, start=1):
-            k = len(pat.findall(t))
+            k = _count_words(t, name)
             if k:
-                counts[n] = k
+                total += k
                 first = first or n
-        total = sum(counts.values())
         if total:
             out.append({"id": aid, "name": name, "mentions": total, "page": first})
     out.sort(key=lambda a: (-a["mentions"], a["id"]))
     return out
+
+
+def _count_words(text: str, name: str) -> int:
+    """Occurrences of ``name`` not inside a longer word (str.find is much faster than a regex)."""
+    k, i, n = 0, text.find(name), len(name)
+    while i >= 0:
+        before = text[i - 1] if i else " "
+        after = text[i + n] if i + n < len(text) else " "
+        if not before.isalnum() and not after.isalnum():
+            k += 1
+        i = text.find(name, i + n)
+    return k
 
 
 def build_layout(case: Case, content: DocContent, pages: list[Page], *, fmt: str, layout: str,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import random
 from typing import Any
 
 from .case import Case
@@ -24,7 +23,7 @@ def ordinal(n: int) -> str:
 
 def bare_name(display: str) -> str:
     """Agency surface name without a leading article ("the Riverside Surgery" -> "Riverside Surgery")."""
-    return display[4:] if display.startswith("the ") else display
+    return display.removeprefix("the ")
 
 
 def capitalise(s: str) -> str:
