@@ -28,18 +28,25 @@ class AreaMatch:
 
 
 @dataclass
+class _Context:
+    weight: float
+    before: re.Pattern[str] | None   # must end where the name starts
+    after: re.Pattern[str] | None    # must start where the name ends
+
+
+@dataclass
 class _AreaRules:
     canonical: dict[str, str]            # lowercase variant -> canonical name
     region: dict[str, str]               # canonical name -> region
-    names: re.Pattern[str]               # any variant, longest first
-    contexts: list[tuple[float, re.Pattern[str]]]
+    names: re.Pattern[str]               # any variant (lower case), longest first
+    contexts: list[_Context]
     not_followed: re.Pattern[str]
     pages: int
     min_score: float
 
 
 def _variant_regex(name: str) -> str:
-    out = re.escape(name)
+    out = re.escape(name.lower())
     out = out.replace(r"\ ", r"\s+").replace(r"\-", r"[\-\s]")
     return out.replace(r"\s+and\s+", r"\s+(?:and|&)\s+")
 
@@ -58,34 +65,28 @@ def _rules() -> _AreaRules:
         if str(name) not in region:
             raise ValueError(f"areas.yaml alias {variant!r} -> unknown area {name!r}")
     alts = sorted(canonical, key=len, reverse=True)
-    alternation = "|".join(_variant_regex(a) for a in alts)
-    names = re.compile(rf"\b(?:{alternation})\b", re.I)
-    contexts = []
-    for c in data["contexts"]:
-        pat = c["pattern"].replace("{area}", rf"(?P<area>{alternation})\b")
-        contexts.append((float(c["weight"]), re.compile(pat, re.I)))
-    return _AreaRules(canonical, region, names, contexts,
-                      re.compile(data["not_followed_by"], re.I), int(data["pages"]),
-                      float(data["min_score"]))
+    # Lower-case text, no re.I, and a look-behind: several times faster on a large alternation.
+    names = re.compile(r"(?<![\w&])(?:" + "|".join(_variant_regex(a) for a in alts) + r")(?![\w&])")
+    contexts = [_Context(float(c["weight"]),
+                         re.compile(f"(?:{c['before']})$") if c.get("before") else None,
+                         re.compile(c["after"]) if c.get("after") else None)
+                for c in data["contexts"]]
+    return _AreaRules(canonical, region, names, contexts, re.compile(data["not_followed_by"]),
+                      int(data["pages"]), float(data["min_score"]))
 
 
 def canonical_area(name: str) -> str | None:
     """The Home Office library's name for an area written any known way, else None."""
-    key = " ".join(name.replace("&", "and").split()).lower()
     rules = _rules()
-    if key in rules.canonical:
-        return rules.canonical[key]
-    key2 = " ".join(name.split()).lower()
-    return rules.canonical.get(key2)
+    for key in (" ".join(name.split()).lower(), " ".join(name.replace("&", "and").split()).lower(),
+                " ".join(name.replace("-", " ").split()).lower()):
+        if key in rules.canonical:
+            return rules.canonical[key]
+    return None
 
 
 def region_of(area: str | None) -> str | None:
     return _rules().region.get(area) if area else None
-
-
-def _canon(surface: str) -> str | None:
-    s = " ".join(surface.split())
-    return canonical_area(s) or canonical_area(s.replace("-", " "))
 
 
 def find_area(pages: list[str], title: str | None = None) -> AreaMatch | None:
@@ -93,26 +94,29 @@ def find_area(pages: list[str], title: str | None = None) -> AreaMatch | None:
     rules = _rules()
     scores: dict[str, float] = defaultdict(float)
     first_page: dict[str, int] = {}
-    texts = [(0, title or "")] + [(i + 1, p) for i, p in enumerate(pages[: rules.pages])]
+    texts = [(1, title or "")] + [(i + 1, p) for i, p in enumerate(pages[: rules.pages])]
     for page_no, text in texts:
         if not text:
             continue
+        low = text.lower()
+        if len(low) != len(text):
+            low, text = text.lower(), text.lower()
         early = 2.0 if page_no <= 1 else 1.0
-        for weight, pat in rules.contexts:
-            for m in pat.finditer(text):
-                if not m["area"][0].isupper() or rules.not_followed.match(text, m.end("area")):
-                    continue
-                area = _canon(m["area"])
-                if area:
-                    scores[area] += weight * early
-                    first_page.setdefault(area, max(1, page_no))
-        for m in rules.names.finditer(text):
-            if not m.group()[0].isupper() or rules.not_followed.match(text, m.end()):
+        for m in rules.names.finditer(low):
+            s, e = m.span()
+            if not text[s].isupper() or rules.not_followed.match(low, e):
                 continue
-            area = _canon(m.group())
-            if area:
-                scores[area] += 0.5 * early
-                first_page.setdefault(area, max(1, page_no))
+            area = canonical_area(text[s:e])
+            if area is None:
+                continue
+            weight = 0.5
+            before = low[max(0, s - 60):s]
+            for c in rules.contexts:
+                if (c.before is None or c.before.search(before)) and \
+                        (c.after is None or c.after.match(low, e)):
+                    weight += c.weight
+            scores[area] += weight * early
+            first_page.setdefault(area, page_no)
     if not scores:
         return None
     best = max(scores, key=lambda a: (scores[a], len(a)))

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from dhr.document import Section
 
-BlockKind = Literal["body", "heading", "list", "table", "toc"]
+BlockKind = Literal["body", "heading", "title", "list", "table", "toc"]
 Edge = Literal["top", "bottom"]
 
 

@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 import pypdfium2 as pdfium
@@ -22,6 +23,11 @@ from ingest.layout import Line
 OCR_DPI = 300
 OCR_LANG = "eng"
 OCR_TIMEOUT = 120.0
+
+
+# Called after each OCR'd page: the worker uses it to tell the parent it is making progress, so
+# a long scanned report is not mistaken for a hang.
+progress_hook: Callable[[], None] | None = None
 
 
 class OCRUnavailable(RuntimeError):
@@ -53,6 +59,8 @@ def ocr_page(page: pdfium.PdfPage, *, dpi: int = OCR_DPI, timeout: float = OCR_T
     if proc.returncode != 0:
         msg = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         raise OCRUnavailable(f"tesseract failed: {msg[-1] if msg else proc.returncode}")
+    if progress_hook is not None:
+        progress_hook()
     return parse_tsv(proc.stdout.decode("utf-8", "replace"), scale)
 
 
@@ -75,8 +83,8 @@ def parse_tsv(tsv: str, scale: float) -> list[Line]:
         key = (block, par, line)
         word = cols[11].strip()
         if key not in lines:
-            lines[key] = Line(text=word, x0=left, x1=left + width, top=top, bottom=top + height,
-                              group=block * 10000 + par)
+            # Tesseract's own blocks split paragraphs too eagerly; layout.py regroups by geometry.
+            lines[key] = Line(text=word, x0=left, x1=left + width, top=top, bottom=top + height)
             order.append(key)
         else:
             ln = lines[key]
@@ -97,8 +105,8 @@ def text_quality(text: str) -> float:
         cat = unicodedata.category(c)
         if c == "\ufffd" or cat in ("Co", "Cc", "Cs", "Cn"):
             bad += 1
-    letters = [c for c in chars if c.isalpha()]
-    if len(letters) >= 20:  # text in Latin script without any vowel is mapped garbage
+    letters = [c for c in chars if "a" <= c.lower() <= "z"]
+    if len(letters) >= 20:  # Latin-script text without vowels is garbage from unmapped glyphs
         vowels = sum(1 for c in letters if c.lower() in "aeiouy")
         if vowels / len(letters) < 0.15:
             return min(1.0 - bad / len(chars), 0.3)

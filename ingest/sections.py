@@ -94,7 +94,7 @@ def build_outline(pages: list[list[Block]], *, title: str | None = None) -> list
         if page_no in skip:
             continue
         for block in blocks:
-            if block.kind in ("table", "toc", "list") or page_no == 1 and _is_title_part(block, title_key):
+            if block.kind in ("table", "toc", "list", "title") or page_no == 1 and _is_title_part(block, title_key):
                 continue
             parsed = _parse_heading(block.text)
             if parsed is None:
@@ -105,23 +105,57 @@ def build_outline(pages: list[list[Block]], *, title: str | None = None) -> list
                 styled_numbered = True
             candidates.append((page_no, block, number, heading, explicit_level))
     has_style = any(_styled(b, body) for _, b, *_ in candidates)
-    sections: list[Section] = []
     sizes = sorted({round(b.size, 1) for _, b, n, _, _ in candidates
                     if b.size and not n and _styled(b, body)}, reverse=True)
+    sections: list[Section] = []
+    last: tuple[int, ...] | None = None
     for page_no, block, number, heading, explicit_level in candidates:
         styled = _styled(block, body)
+        known = _simple(heading) in outline_rules().known
+        dotted = _dotted(number)
         if block.kind == "heading":
             pass
-        elif has_style and not styled:
-            if not (number and not styled_numbered and _title_like(heading)):
+        elif explicit_level:  # "Section 4", "Appendix A"
+            if has_style and not styled:
                 continue
-        elif not has_style and not (number or explicit_level or _title_like(heading, strict=True)):
+        elif dotted is not None:
+            if has_style and styled_numbered and not styled:
+                continue  # the document styles its numbered headings; this is a paragraph
+            if not styled and not (known or _title_like(heading)):
+                continue
+            if not _follows(last, dotted) and not (dotted[-1] == 1 and (styled or known)):
+                continue  # out of sequence: a numbered table row or list item
+        elif has_style:
+            if not styled or not (known or _title_like(heading)):
+                continue
+        elif not _title_like(heading, strict=True):
             continue
-        level = block.level or explicit_level or (number.count(".") + 1 if number and number[0].isdigit() else None)
+        if dotted is not None:
+            last = dotted
+        level = len(dotted) if dotted else (explicit_level or block.level)
         if level is None:
             level = (sizes.index(round(block.size, 1)) + 1) if block.size and round(block.size, 1) in sizes else 1
         sections.append(Section(title=heading, number=number, page=page_no, level=min(level, 6)))
     return sections
+
+
+def _dotted(number: str | None) -> tuple[int, ...] | None:
+    if not number or not number[0].isdigit():
+        return None
+    try:
+        return tuple(int(part) for part in number.split("."))
+    except ValueError:
+        return None
+
+
+def _follows(prev: tuple[int, ...] | None, cur: tuple[int, ...], max_jump: int = 3) -> bool:
+    """Whether heading number ``cur`` can come after ``prev`` (allowing a few missed headings)."""
+    if prev is None:
+        return True
+    if len(cur) > len(prev):  # going deeper: 2 -> 2.1, 2.3 -> 2.3.1
+        return cur[: len(prev)] == prev and all(1 <= c <= max_jump for c in cur[len(prev):])
+    k = len(cur)  # same depth or back up: 2.3 -> 2.4, 2.3 -> 3
+    return cur[: k - 1] == prev[: k - 1] and 0 < cur[k - 1] - prev[k - 1] <= max_jump
 
 
 def _parse_heading(text: str) -> tuple[str | None, str, int | None] | None:
@@ -169,10 +203,12 @@ def _title_like(text: str, *, strict: bool = False) -> bool:
     if strict:
         return False
     significant = [w for w in words if w.lower() not in _SMALL_WORDS]
-    return bool(significant) and sum(w[0].isupper() for w in significant) >= 0.6 * len(significant)
+    return bool(significant) and sum(w[0].isupper() for w in significant) >= 0.75 * len(significant)
 
 
 def _is_title_part(block: Block, title_key: str) -> bool:
+    if _NUMBERED.match(block.text):
+        return False
     key = _simple(block.text)
     return bool(key) and bool(title_key) and key in title_key
 
@@ -188,7 +224,7 @@ def _body_size(pages: list[list[Block]]) -> float | None:
 
 def find_title(pages: list[list[Block]], meta_title: str | None) -> str | None:
     """The document title: file metadata when meaningful, else the largest type on page 1,
-    else the first level-1 heading, else the first short line."""
+    else a title-styled or level-1 heading block on the first page; otherwise unknown."""
     if meta_title:
         return meta_title
     first = next((blocks for blocks in pages[:3] if blocks), [])
@@ -201,17 +237,15 @@ def find_title(pages: list[list[Block]], meta_title: str | None) -> str | None:
         if top > body * 1.15:
             parts = []
             for b in first:
-                if b.size and b.size >= top * 0.95:
+                if b.size and b.size >= top * 0.95 and not _NUMBERED.match(b.text):
                     parts.append(b.text)
                 elif parts:
                     break
             text = " ".join(parts)
             if 3 <= len(text) <= 250:
                 return text
-    for b in first:
-        if b.kind == "heading" and (b.level or 1) <= 1 and len(b.text) <= 250:
-            return b.text
-    for b in first:
-        if 3 <= len(b.text) <= 150:
-            return b.text
-    return None
+    for kind in ("title", "heading"):
+        for b in first:
+            if b.kind == kind and (b.level or 1) <= 1 and len(b.text) <= 250:
+                return b.text
+    return None  # unknown rather than guessed from an arbitrary first line

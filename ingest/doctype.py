@@ -1,0 +1,60 @@
+"""Classify a document: overview report, executive summary, action plan, learning brief, Home
+Office QA letter or other (taxonomy ``doc_type``).
+
+Part of report understanding (``ingest.understand``). Signals are ``rules/doc_types.yaml``:
+phrases in the title block (the first lines of page 1 and the extractor's title) weigh most,
+then the first pages and the whole text; structure adds weight (an action-plan table filling a
+short document; many known report sections in a long one). The best total wins; with no signal
+reaching ``min_score`` the type is unknown (None).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from ingest.doctext import DocText
+from ingest.rules import load
+
+
+@dataclass
+class _Signal:
+    where: str
+    weight: float
+    pattern: re.Pattern[str]
+
+
+@cache
+def _rules() -> tuple[list[tuple[str, list[_Signal]]], dict[str, Any], int, float]:
+    data = load("doc_types")
+    types = [(t, [_Signal(s["where"], float(s["weight"]), re.compile(s["pattern"], re.I | re.M))
+                  for s in sigs]) for t, sigs in data["types"].items()]
+    return types, data["structure"], int(data["title_lines"]), float(data["min_score"])
+
+
+def classify_doc_type(doc: DocText, title: str | None, has_action_table: bool,
+                      ) -> tuple[str | None, dict[str, float]]:
+    """(doc_type or None, score per type) for a document."""
+    types, structure, n_title_lines, min_score = _rules()
+    first = doc.pages[0] if doc.pages else ""
+    title_block = "\n".join(([title] if title else []) + first.splitlines()[:n_title_lines])
+    start = "\n".join(doc.pages[:2])
+    where = {"title": title_block, "start": start, "text": doc.text}
+    scores: dict[str, float] = {}
+    for doc_type, signals in types:
+        total = sum(s.weight for s in signals if s.pattern.search(where[s.where]))
+        if total:
+            scores[doc_type] = total
+    n_pages = len(doc.pages)
+    if has_action_table and n_pages <= int(structure["action_plan_table_max_pages"]):
+        scores["action_plan"] = scores.get("action_plan", 0) + float(structure["action_plan_table_weight"])
+    n_known = len({h.title.lower() for h in doc.headings if h.kind and h.kind != "back"})
+    if n_pages >= int(structure["overview_min_pages"]) and n_known >= int(structure["overview_min_sections"]):
+        scores["overview_report"] = scores.get("overview_report", 0) + float(structure["overview_weight"])
+    order = [t for t, _ in types]
+    best = max(scores, key=lambda t: (scores[t], -order.index(t)), default=None)
+    if best is None or scores[best] < min_score:
+        return None, scores
+    return best, scores

@@ -1,0 +1,353 @@
+"""Review metadata from a report's text: pseudonym, area, region, date of death, review and death
+type, victim age/band/sex, abuse types, chair, family involvement (contract.md section 2 ``review``).
+
+Part of report understanding (``ingest.understand``). Rules are ``rules/metadata.yaml`` (and
+``areas.yaml`` / ``abuse_types.yaml`` through ``ingest.areas`` / ``ingest.themes``). Each value
+comes with the page it was read from (``ReviewFound.pages``) so the UI can show why. A value the
+text does not state stays None: never guessed. Boilerplate (the definition of domestic abuse,
+the statutory purposes) is skipped everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from dhr.document import Chair, Review, Victim
+from dhr.taxonomy import age_band
+from ingest.areas import find_area
+from ingest.doctext import DocText, PhraseMatcher
+from ingest.rules import load
+from ingest.themes import score_signals, signal_matcher
+
+_QUOTES = "‘’'\"“”"
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december")
+# Dates, matched on lower-cased text (see DocText.lower).
+_DATE = re.compile(
+    r"(?<![\w])(?:(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?)?(?P<month>" + "|".join(_MONTHS) +
+    r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?,?\s+(?P<year>(?:19|20)\d{2})\b"
+    r"|(?<![\w/])\d{1,2}[/.](?P<nmonth>\d{1,2})[/.](?P<nyear>(?:19|20)\d{2})\b"
+    r"|(?<![\w])(?:in|during)\s+(?P<oyear>(?:19|20)\d{2})\b")
+_DEATH_LABEL = re.compile(r"date\s+of\s+(?:death|(?:the\s+)?homicide|incident)\s*[:\-–]?\s*")
+
+
+@dataclass
+class ReviewFound:
+    review: Review
+    pages: dict[str, int] = field(default_factory=dict)  # field -> page it was read from
+
+
+@dataclass
+class _MetaRules:
+    pseudonym: list[re.Pattern[str]]
+    not_pseudonym: frozenset[str]
+    raw: dict[str, Any]
+    relation_terms: list[tuple[str, re.Pattern[str]]]
+    death_words: re.Pattern[str]
+    death_words_weak: re.Pattern[str]
+    not_death_date: re.Pattern[str]
+    apposition: re.Pattern[str]
+    abuse: PhraseMatcher
+    abuse_min: float
+    abuse_weights: dict[str, float]
+    chair_independent: re.Pattern[str]
+    chair_not_independent: re.Pattern[str]
+    family_yes: re.Pattern[str]
+    family_no: re.Pattern[str]
+
+
+def _any(patterns: list[str], flags: int = 0) -> re.Pattern[str]:
+    """Lower-case rules, run on DocText.lower (no re.I: several times faster)."""
+    return re.compile(r"(?<![\w])(?:" + "|".join(f"(?:{p})" for p in patterns) + ")", flags)
+
+
+@cache
+def _rules() -> _MetaRules:
+    d = load("metadata")
+    abuse = load("abuse_types")
+    return _MetaRules(
+        pseudonym=[re.compile(p, re.I | re.M) for p in d["pseudonym"]],
+        not_pseudonym=frozenset(w.lower() for w in d["not_pseudonym"]),
+        raw=d,
+        relation_terms=[(k, re.compile(r"(?:" + "|".join(v) + r")\b"))
+                        for k, v in d["relation_terms"].items()],
+        death_words=_any(d["death_words"]),
+        death_words_weak=_any(d["death_words_weak"]),
+        not_death_date=re.compile(d["not_death_date"]),
+        apposition=re.compile(d["relation_apposition"]),
+        abuse=signal_matcher(abuse["abuse_types"]),
+        abuse_min=float(abuse["min_score"]),
+        abuse_weights={k: float(v) for k, v in abuse["weights"].items()},
+        chair_independent=_any(d["chair_independent"]),
+        chair_not_independent=_any(d["chair_not_independent"]),
+        family_yes=_any(d["family_involved"]),
+        family_no=_any(d["family_not_involved"]),
+    )
+
+
+@cache
+def _named(key: str, name: str | None) -> tuple[re.Pattern[str], ...]:
+    """Lower-case patterns of ``metadata.yaml`` section ``key`` with {name} filled (cached)."""
+    pats = []
+    name_rx = re.escape(name.lower()) if name else ""
+    for p in _rules().raw[key]:
+        if "{name}" in p and not name:
+            continue
+        pats.append(re.compile(r"(?<![\w])(?:" + p.replace("{name}", name_rx) + ")"))
+    return tuple(pats)
+
+
+def _front_texts(doc: DocText, title: str | None, pages: int = 3) -> list[tuple[int, str]]:
+    texts = [(1, title)] if title else []
+    return texts + [(i + 1, p) for i, p in enumerate(doc.pages[:pages])]
+
+
+def find_pseudonym(doc: DocText, title: str | None) -> tuple[str | None, int | None]:
+    rules = _rules()
+    front = _front_texts(doc, title)
+    for i, pat in enumerate(rules.pseudonym):
+        # The looser forms are trusted on the front pages only; statements anywhere.
+        texts = front if i >= 4 else front + [(j + 1, p) for j, p in
+                                               enumerate(doc.pages[3:], start=3)]
+        for page, text in texts:
+            for m in pat.finditer(text):
+                value = m["p"].strip(_QUOTES + " .,")
+                if value and value.lower() not in rules.not_pseudonym and len(value) <= 30:
+                    return value, page
+    return None, None
+
+
+def _first(doc: DocText, patterns: tuple[re.Pattern[str], ...], group: str,
+           ) -> tuple[str | None, int | None]:
+    for pat in patterns:
+        for m in pat.finditer(doc.lower):
+            if not doc.in_boilerplate(m.start()):
+                return doc.text[m.start(group):m.end(group)], doc.page_at(m.start())
+    return None, None
+
+
+def find_age(doc: DocText, name: str | None) -> tuple[int | None, int | None]:
+    value, page = _first(doc, _named("age", name), "age")
+    if value is None:
+        return None, None
+    age = int(value)
+    return (age, page) if 10 <= age <= 110 else (None, None)
+
+
+_SEX_WORD = {"woman": "female", "female": "female", "mother": "female", "grandmother": "female",
+             "her": "female", "mrs": "female", "ms": "female", "miss": "female",
+             "man": "male", "male": "male", "father": "male", "grandfather": "male",
+             "his": "male", "mr": "male"}
+_PRONOUN = re.compile(r"\b(she|her|herself|he|his|him|himself)\b", re.I)
+
+
+def find_sex(doc: DocText, name: str | None) -> tuple[str | None, int | None]:
+    votes: Counter[str] = Counter()
+    first_page: dict[str, int] = {}
+    for pat in _named("sex_statements", name):
+        for m in pat.finditer(doc.lower):
+            if doc.in_boilerplate(m.start()):
+                continue
+            sex = _SEX_WORD.get(m["sex"].lower())
+            if sex:
+                votes[sex] += 3
+                first_page.setdefault(sex, doc.page_at(m.start()))
+    if name and not votes:
+        # The first pronoun after the victim's name, in the same sentence.
+        for m in re.finditer(rf"\b{re.escape(name)}\b", doc.text):  # noqa: B020
+            if doc.in_boilerplate(m.start()):
+                continue
+            _, end = doc.sentence_at(m.end(), limit=200)
+            p = _PRONOUN.search(doc.text, m.end(), end)
+            if p:
+                sex = "female" if p.group(1).lower().startswith(("s", "her")) else "male"
+                votes[sex] += 1
+                first_page.setdefault(sex, doc.page_at(m.start()))
+    if not votes:
+        return None, None
+    (top, n), *rest = votes.most_common()
+    if rest and rest[0][1] * 2 > n:  # no clear majority
+        return None, None
+    return top, first_page[top]
+
+
+def _relation_kind(rel: str) -> str | None:
+    words = rel.lower().split()
+    for candidate in (" ".join(words[:2]), words[0] if words else ""):
+        for kind, pat in _rules().relation_terms:
+            if pat.fullmatch(candidate) or pat.match(candidate) and candidate == words[0]:
+                return kind
+    return None
+
+
+def find_review_type(doc: DocText, name: str | None) -> tuple[str | None, int | None]:
+    votes: Counter[str] = Counter()
+    pages: dict[str, int] = {}
+    for pat in _named("relation_strong", name):
+        for m in pat.finditer(doc.lower):
+            if doc.in_boilerplate(m.start()):
+                continue
+            kind = _relation_kind(m["rel"])
+            if kind:
+                votes[kind] += 3
+                pages.setdefault(kind, doc.page_at(m.start()))
+    for m in _rules().apposition.finditer(doc.text):
+        if doc.in_boilerplate(m.start()):
+            continue
+        kind = _relation_kind(m["rel"])
+        if kind:
+            votes[kind] += 1
+            pages.setdefault(kind, doc.page_at(m.start()))
+    if not votes:
+        return None, None
+    (top, n), *rest = votes.most_common()
+    if rest and rest[0][1] == n:
+        return None, None
+    return top, pages[top]
+
+
+def find_death_type(doc: DocText, name: str | None) -> tuple[str | None, int | None]:
+    for kind in ("homicide_suicide", "suicide", "other", "homicide"):
+        value, page = _first(doc, _death_patterns(kind, name), "all")
+        if value is not None:
+            return kind, page
+    return None, None
+
+
+@cache
+def _death_patterns(kind: str, name: str | None) -> tuple[re.Pattern[str], ...]:
+    name_rx = re.escape(name.lower()) if name else None
+    out = []
+    for p in _rules().raw["death_types"][kind]:
+        if "{name}" in p:
+            if not name_rx:
+                continue
+            p = p.replace("{name}", name_rx)
+        out.append(re.compile(f"(?<![\\w])(?P<all>{p})"))
+    return tuple(out)
+
+
+def find_date_of_death(doc: DocText, name: str | None) -> tuple[str | None, int | None]:
+    """Month and year (or year) of the death: the date nearest a death word, preferring
+    sentences about the victim on the first pages; dates that bound a period do not count."""
+    rules = _rules()
+    low = doc.lower
+    best: tuple[float, int, str] | None = None
+    name_low = name.lower() if name else None
+    for m in _DATE.finditer(low):
+        if doc.in_boilerplate(m.start()) or rules.not_death_date.search(low, max(0, m.start() - 40),
+                                                                        m.start()):
+            continue
+        s, e = doc.sentence_at(m.start(), limit=300)
+        pos = m.start() - s
+        sentence = low[s:e]
+        label = _DEATH_LABEL.search(low, max(s, m.start() - 30), m.start())
+        strong = [abs(w.start() - pos) for w in rules.death_words.finditer(sentence)]
+        weak = [abs(w.start() - pos) for w in rules.death_words_weak.finditer(sentence)]
+        if label:
+            score = 20.0
+        elif strong:
+            score = 10.0 - min(strong) / 20
+        elif weak:
+            score = 6.0 - min(weak) / 20
+        else:
+            continue
+        if name_low and name_low in sentence:
+            score += 3
+        if doc.page_at(m.start()) <= 3:
+            score += 1
+        if m["year"]:
+            value = f"{m['year']}-{_month_number(m['month']):02d}"
+        elif m["nyear"]:
+            nm = int(m["nmonth"])
+            value = f"{m['nyear']}-{nm:02d}" if 1 <= nm <= 12 else m["nyear"]
+        else:
+            value = m["oyear"]
+            score -= 2
+        if best is None or score > best[0]:
+            best = (score, m.start(), value)
+    if best is None or best[0] < 4:
+        return None, None
+    return best[2], doc.page_at(best[1])
+
+
+def _month_number(word: str) -> int:
+    w = word.lower()[:3]
+    return [m[:3] for m in _MONTHS].index(w) + 1
+
+
+def find_abuse_types(doc: DocText) -> list[str]:
+    rules = _rules()
+    scored = score_signals(doc, rules.abuse, rules.abuse_weights)
+    order = list(load("abuse_types")["abuse_types"])
+    return [k for k in order if k in scored and scored[k].score >= rules.abuse_min]
+
+
+def find_chair(doc: DocText) -> tuple[Chair, int | None]:
+    rules = _rules()
+    name, page = None, None
+    front_end = doc.page_starts[min(len(doc.pages), 8) - 1] + len(doc.pages[min(len(doc.pages), 8) - 1]) \
+        if doc.pages else 0
+    for pat in _chair_patterns():
+        m = pat.search(doc.text, 0, front_end)
+        if m:
+            name, page = m["name"], doc.page_at(m.start())
+            break
+    independent: bool | None = None
+    if rules.chair_not_independent.search(doc.lower):
+        independent = False
+    elif rules.chair_independent.search(doc.lower):
+        independent = True
+    return Chair(name=name, independent=independent), page
+
+
+@cache
+def _chair_patterns() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p, re.I) for p in _rules().raw["chair"])
+
+
+def find_family_involved(doc: DocText) -> tuple[bool | None, int | None]:
+    rules = _rules()
+    yes = rules.family_yes.search(doc.lower)
+    if yes:
+        return True, doc.page_at(yes.start())
+    no = rules.family_no.search(doc.lower)
+    if no:
+        return False, doc.page_at(no.start())
+    return None, None
+
+
+def extract_review(doc: DocText, title: str | None = None) -> ReviewFound:
+    """Everything the text states about the review, with the page of each value."""
+    pages: dict[str, int] = {}
+
+    def keep(field_name: str, value: Any, page: int | None) -> Any:
+        if value is not None and page is not None:
+            pages[field_name] = page
+        return value
+
+    name = keep("pseudonym", *find_pseudonym(doc, title))
+    area = find_area(doc.pages, title)
+    if area:
+        pages["area"] = area.page or 1
+    age = keep("victim.age", *find_age(doc, name))
+    sex = keep("victim.sex", *find_sex(doc, name))
+    chair, chair_page = find_chair(doc)
+    keep("chair", chair.name, chair_page)
+    review = Review(
+        pseudonym=name,
+        area=area.area if area else None,
+        region=area.region if area else None,
+        date_of_death=keep("date_of_death", *find_date_of_death(doc, name)),
+        review_type=keep("review_type", *find_review_type(doc, name)),
+        death_type=keep("death_type", *find_death_type(doc, name)),
+        victim=Victim(age=age, age_band=age_band(age), sex=sex),
+        abuse_types=find_abuse_types(doc),
+        chair=chair,
+        family_involved=keep("family_involved", *find_family_involved(doc)),
+    )
+    return ReviewFound(review, pages)

@@ -1,0 +1,431 @@
+"""Recommendations of a report: numbered/lettered lists in recommendation sections and rows of
+action-plan tables, merged without duplicates, each with number, whole text, addressee agency,
+scope, page, source and SMART signals.
+
+Part of report understanding (``ingest.understand``). Rules are ``rules/recommendations.yaml``
+(item markers, scope headings, table column names) and ``rules/smart.yaml``.
+
+Lists: every section whose heading is a recommendations heading (``sections.yaml``) is read
+line by line; a line opening with a marker ("Recommendation 3:", "3.", "R3", "a)", a bullet) or
+"It is recommended that" starts an item; a line that continues an unfinished sentence (also the
+first line of the next page) is joined to it. Sub-headings set the scope (single-agency /
+multi-agency -> local, national, regional) or the addressee (a heading that is an agency name).
+Tables: a header row is recognised by its column names (number, recommendation, lead agency,
+action, target date, ...); tables without a header that follow one are its continuation on the
+next page, and a row without a number whose text continues the previous row is joined back.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import cache
+from typing import Any
+
+from ingest.agencies import AgencyMention, find_agency_mentions
+from ingest.doctext import DocText, parse_heading_line
+from ingest.rules import load
+from ingest.smart import smart_signals
+
+
+@dataclass
+class RecFound:
+    number: str | None
+    text: str
+    agency: str | None
+    agency_name: str | None
+    scope: str | None
+    page: int
+    source: str  # "list" | "table"
+
+
+@dataclass
+class _Rules:
+    scope_headings: list[tuple[str, re.Pattern[str]]]
+    markers: list[re.Pattern[str]]
+    sentence_start: re.Pattern[str]
+    not_rec: re.Pattern[str]
+    columns: list[tuple[str, re.Pattern[str]]]
+    no_single: re.Pattern[str]
+    national: re.Pattern[str]
+    regional: re.Pattern[str]
+    national_agencies: frozenset[str]
+
+
+def _any(patterns: Sequence[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
+
+
+@cache
+def _rules() -> _Rules:
+    d = load("recommendations")
+    return _Rules(
+        scope_headings=[(scope, re.compile(_any(p).pattern + r"\s*:?", re.I))
+                        for scope, p in d["scope_headings"].items()],
+        markers=[re.compile(p, re.I) for p in d["item_markers"]],
+        sentence_start=_any(d["sentence_starts"]),
+        not_rec=_any(d["not_a_recommendation"]),
+        columns=[(col, re.compile(_any(p).pattern + r"\s*:?", re.I))
+                 for col, p in d["table_columns"].items()],
+        no_single=_any(d["no_single_addressee"]),
+        national=re.compile(r"\b(?:" + _any(d["national_signals"]).pattern + r")", re.I),
+        regional=re.compile(r"\b(?:" + _any(d["regional_signals"]).pattern + r")", re.I),
+        national_agencies=frozenset(d["national_agencies"]),
+    )
+
+
+_MODAL = re.compile(r"\b(?:should|must|to|will|shall|ought|needs?|is|are|reviews?|ensures?|"
+                    r"develops?|considers?|provides?|undertakes?|works?)\b", re.I)
+_RECOMMENDS = re.compile(r"\b(?:should|must|to|will|shall|ought|need|recommend\w*|ensure\w*)\b",
+                         re.I)
+_LEAD_IN = re.compile(r"^(?:(?:it\s+is\s+(?:therefore\s+)?recommended|the\s+(?:review\s+)?panel\s+"
+                      r"recommends|(?:this\s+|the\s+)?review\s+recommends|we\s+recommend)\s+)?"
+                      r"that\s+", re.I)
+_NAME_WORD = re.compile(r"(?:[A-Z][\w'’&\-]*|for|of|upon|on|and|the|in|&)$")
+_TERMINAL = (".", "!", "?", ";")
+_NORM = re.compile(r"[^a-z0-9]+")
+
+
+def _norm(text: str) -> str:
+    return _NORM.sub(" ", text.lower()).strip()
+
+
+# ----- addressee, scope ------------------------------------------------------------------------
+def addressee(text: str) -> tuple[str | None, str | None]:
+    """(agency id, name) of the organisation a recommendation opens with, or (None, None)."""
+    rules = _rules()
+    head = _LEAD_IN.sub("", text.strip(), count=1)[:160]
+    if rules.no_single.match(head) or re.match(r"(?:all\s+|each\s+)", head, re.I):
+        return None, None
+    modal = _MODAL.search(head)
+    limit = modal.start() if modal else min(len(head), 100)
+    for m in find_agency_mentions(head, 0, limit):
+        return m.id, _full_name(head, m)
+    return None, None
+
+
+def _full_name(head: str, m: AgencyMention) -> str:
+    """Extend a matched agency name left over capitalised words ("Rotherham" + "Housing
+    Options"); drop a leading article."""
+    words = head[: m.start].split()
+    kept: list[str] = []
+    for w in reversed(words):
+        if not _NAME_WORD.match(w):
+            break
+        kept.append(w)
+    kept.reverse()
+    while kept and kept[0].lower() in ("the", "for", "of", "upon", "on", "and", "in", "&"):
+        kept.pop(0)
+    while kept and kept[-1].lower() in ("for", "of", "upon", "on", "and", "in", "&", "the"):
+        kept.pop()  # "... of the" before a generic match is not part of a name
+        break
+    return " ".join(kept + [m.name]) if kept else m.name
+
+
+def _scope_of(heading_scope: str | None, text: str, agency: str | None) -> str | None:
+    rules = _rules()
+    if heading_scope in ("national", "regional"):
+        return heading_scope
+    if agency in rules.national_agencies:
+        return "national"
+    if heading_scope == "local":
+        return "local"
+    if rules.national.search(text) and agency is None:
+        return "national"
+    if rules.regional.search(text):
+        return "regional"
+    return "local"
+
+
+# ----- lists -----------------------------------------------------------------------------------
+@dataclass
+class _Item:
+    number: str | None
+    marker_kind: str
+    parts: list[str]
+    start: int
+    scope: str | None
+    sub_addressee: tuple[str, str] | None
+
+    @property
+    def text(self) -> str:
+        return " ".join(" ".join(self.parts).split())
+
+
+def _marker(line: str) -> tuple[str | None, str, str] | None:
+    """(number, marker kind, rest of line) if a line opens a list item."""
+    for i, pat in enumerate(_rules().markers):
+        kind = ("rec", "r", "num", "letter", "letter", "roman", "bullet")[min(i, 6)]
+        m = pat.match(line if kind not in ("rec", "r") else line.rstrip() + " ")
+        if m and (m.end() < len(line) or kind in ("rec", "r")):
+            num = m.groupdict().get("num")
+            if kind == "bullet":
+                num = None
+            elif num and kind == "r":
+                num = num.replace(" ", "").upper()
+            return num, kind, line[m.end():].strip()
+    return None
+
+
+def _is_table_line(line: str) -> bool:
+    return line.count(" | ") >= 2
+
+
+def _scope_heading(line: str) -> str | None:
+    parsed = parse_heading_line(line)
+    if parsed is None:
+        return None
+    title = " ".join(parsed[1].lower().split()).rstrip(":. ")
+    for scope, pat in _rules().scope_headings:
+        if pat.fullmatch(title):
+            return scope
+    return None
+
+
+def _agency_heading(line: str) -> tuple[str, str] | None:
+    s = line.strip().rstrip(":")
+    if len(s) > 80 or s.endswith(".") or not s[:1].isupper():
+        return None
+    found = find_agency_mentions(s)
+    if len(found) == 1 and len(found[0].name) >= len(s) * 0.5 and len(s.split()) <= 8:
+        m = found[0]
+        return m.id, _full_name(s, m)
+    return None
+
+
+def _regions(doc: DocText) -> list[tuple[int, int, str | None]]:
+    """(start, end, heading scope) of each run of recommendation sections."""
+    out: list[tuple[int, int, str | None]] = []
+    for seg in doc.segments:
+        if seg.kind != "recommendations":
+            continue
+        scope = _scope_heading(doc.text[seg.heading.start:seg.heading.end]) if seg.heading else None
+        if scope == "local" and seg.heading and re.fullmatch(r"(?:the\s+)?recommendations?",
+                                                              seg.heading.title.strip(" :").lower()):
+            scope = None  # a plain "Recommendations" heading says nothing about scope
+        out.append((seg.start, seg.end, scope))
+    return out
+
+
+def extract_list_recommendations(doc: DocText) -> list[RecFound]:
+    rules = _rules()
+    items: list[_Item] = []
+    for start, end, region_scope in _regions(doc):
+        scope = region_scope
+        sub: tuple[str, str] | None = None
+        current: _Item | None = None
+
+        def close() -> None:
+            nonlocal current
+            if current is not None:
+                items.append(current)
+            current = None
+
+        first = True
+        for off, raw in doc.lines(start, end):
+            line = raw.strip()
+            if first:  # the section heading itself
+                first = False
+                if parse_heading_line(line) is not None and not _marker(line):
+                    continue
+            if not line or _is_table_line(line):
+                continue
+            heading_scope = _scope_heading(line)
+            if heading_scope is not None and not _marker(line):
+                close()
+                scope = None if re.fullmatch(r"(?:the\s+)?recommendations?:?", line.lower()) \
+                    else heading_scope
+                sub = None
+                continue
+            marker = _marker(line)
+            if marker is not None:
+                num, kind, rest = marker
+                parent = current
+                if parent is not None and parent.text.endswith(":") and kind != parent.marker_kind:
+                    parent.parts.append(line)  # sub-points of a recommendation ("a) ...")
+                    continue
+                close()
+                current = _Item(num, kind, [rest], off, scope, sub)
+                continue
+            agency_head = _agency_heading(line)
+            if agency_head is not None and (current is None or
+                                            current.text.endswith(_TERMINAL + (":",))):
+                close()
+                sub = agency_head
+                continue
+            if current is not None and not current.text.endswith(_TERMINAL):
+                current.parts.append(line)  # the sentence goes on (next line or next page)
+                continue
+            if rules.sentence_start.match(line) or (_starts_with_agency(line)):
+                close()
+                current = _Item(None, "sentence", [line], off, scope, sub)
+                continue
+            close()
+        close()
+    out = []
+    for it in items:
+        text = it.text
+        if len(text) < 20 or rules.not_rec.search(text[:120]) or not _RECOMMENDS.search(text):
+            continue
+        agency, name = addressee(text)
+        if agency is None and it.sub_addressee is not None:
+            agency, name = it.sub_addressee
+        out.append(RecFound(it.number, text, agency, name, _scope_of(it.scope, text, agency),
+                            doc.page_at(it.start), "list"))
+    return out
+
+
+def _starts_with_agency(line: str) -> bool:
+    agency, _ = addressee(line)
+    return agency is not None and bool(re.search(r"\b(?:should|must|to|will)\b", line[:150]))
+
+
+# ----- tables ----------------------------------------------------------------------------------
+def _header_map(row: Sequence[str]) -> dict[str, int] | None:
+    cols: dict[str, int] = {}
+    for i, cell in enumerate(row):
+        c = " ".join(cell.lower().split()).strip(" :*")
+        if not c or len(c) > 60:
+            continue
+        for col, pat in _rules().columns:
+            if col not in cols and pat.fullmatch(c):
+                cols[col] = i
+                break
+    if "text" in cols and len(cols) >= 2:
+        return cols
+    return None
+
+
+def _cell(row: Sequence[str], cols: dict[str, int], key: str) -> str:
+    i = cols.get(key)
+    return " ".join(row[i].split()) if i is not None and i < len(row) else ""
+
+
+def pipe_tables(doc: DocText) -> list[Any]:
+    """Tables written as "a | b | c" lines in page text (plain-text and converted reports)."""
+    tables: list[Any] = []
+    for page_no, page in enumerate(doc.pages, start=1):
+        rows: list[list[str]] = []
+        for line in page.split("\n"):
+            if _is_table_line(line):
+                rows.append([c.strip() for c in line.split(" | ")])
+            elif rows:
+                tables.append(_PipeTable(page_no, rows))
+                rows = []
+        if rows:
+            tables.append(_PipeTable(page_no, rows))
+    return tables
+
+
+@dataclass
+class _PipeTable:
+    page: int
+    rows: list[list[str]]
+
+
+def extract_table_recommendations(tables: Sequence[Any]) -> list[RecFound]:
+    out: list[RecFound] = []
+    cols: dict[str, int] | None = None
+    width = 0
+    last_page = 0
+    for table in tables:
+        rows = [list(r) for r in (getattr(table, "rows", None) or [])]
+        page = int(getattr(table, "page", 1) or 1)
+        if not rows:
+            continue
+        header = _header_map(rows[0])
+        if header is not None:
+            cols, width = header, len(rows[0])
+            rows = rows[1:]
+            continued = False
+        elif cols is not None and len(rows[0]) == width and page - last_page <= 1:
+            continued = True  # the same table going on over the page
+        else:
+            cols = None
+            continue
+        last_page = page
+        for k, row in enumerate(rows):
+            if _header_map(row) is not None:  # a header repeated on a new page
+                continue
+            text = _cell(row, cols, "text")
+            number = _cell(row, cols, "number") or None
+            if not text:
+                continue  # a further action of the recommendation above (merged cell)
+            m = _marker(text)
+            if m is not None and m[1] in ("rec", "r", "num", "letter") and m[0]:
+                number = number or m[0]
+                text = m[2].strip()
+            prev = out[-1] if out and out[-1].source == "table" else None
+            joins = (prev is not None and number is None and
+                     (not prev.text.endswith(_TERMINAL) or text[:1].islower()) and
+                     (k == 0 and continued or k > 0))
+            if joins and prev is not None:
+                prev.text = f"{prev.text} {text}"
+                continue
+            agency_cell = _cell(row, cols, "agency")
+            agency, name = _agency_cell(agency_cell)
+            if agency is None and not agency_cell:
+                agency, name = addressee(text)
+            scope_cell = _cell(row, cols, "scope").lower()
+            scope = scope_cell if scope_cell in ("local", "regional", "national") else None
+            out.append(RecFound(number, text, agency, name, scope or _scope_of(None, text, agency),
+                                page, "table"))
+    return out
+
+
+def _agency_cell(cell: str) -> tuple[str | None, str | None]:
+    if not cell or _rules().no_single.match(cell) or re.match(r"all\b", cell, re.I):
+        return None, None
+    found = find_agency_mentions(cell)
+    if not found:
+        return None, None
+    m = found[0]
+    return m.id, _full_name(cell, m)
+
+
+# ----- merge -----------------------------------------------------------------------------------
+def _same(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    return sm.real_quick_ratio() >= 0.9 and sm.quick_ratio() >= 0.9 and sm.ratio() >= 0.9
+
+
+def merge(listed: list[RecFound], tabled: list[RecFound]) -> list[RecFound]:
+    """List recommendations, each completed from its table row, plus table-only ones."""
+    out = list(listed)
+    norms = [_norm(r.text) for r in listed]
+    by_norm = {n: i for i, n in enumerate(norms)}
+    for t in tabled:
+        tn = _norm(t.text)
+        i = by_norm.get(tn)
+        if i is None:
+            i = next((j for j, n in enumerate(norms) if _same(n, tn) or
+                      (len(tn) > 40 and (n.startswith(tn) or tn.startswith(n)))), None)
+        if i is None:
+            out.append(t)
+            norms.append(tn)
+            continue
+        r = out[i]
+        if t.agency is not None and r.agency != t.agency:
+            r = replace(r, agency=t.agency, agency_name=t.agency_name)
+        if r.number is None and t.number:
+            r = replace(r, number=t.number)
+        out[i] = r
+    return out
+
+
+def extract_recommendations(doc: DocText, tables: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    """All recommendations as contract dicts (number, text, agency, agency_name, scope, page,
+    source, smart)."""
+    listed = extract_list_recommendations(doc)
+    tabled = extract_table_recommendations(tables or pipe_tables(doc))
+    out = []
+    for r in merge(listed, tabled):
+        smart = smart_signals(r.text, r.agency is not None or r.agency_name is not None)
+        out.append({"number": r.number, "text": r.text, "agency": r.agency,
+                    "agency_name": r.agency_name, "scope": r.scope, "page": r.page,
+                    "source": r.source, "smart": smart.model_dump()})
+    return out

@@ -1,0 +1,90 @@
+"""Report understanding: fill a Document's doc_type, title, review metadata, agencies, themes and
+recommendations from the extracted text (contract.md section 2).
+
+Flow: ``ingest.extract`` builds an ``Extracted`` (clean page texts, tables, outline) and a
+``Document`` with the extraction fields, then calls :func:`understand`. This module builds the
+shared text model once (``ingest.doctext.DocText``: pages, headings, section kinds, boilerplate)
+and runs the rule modules over it: ``doctype``, ``metadata`` (with ``areas``), ``agencies``,
+``themes``, ``recommendations`` (with ``smart``). Pure functions, no network. Values keep the
+page they came from: agencies and recommendations carry ``page``, themes carry evidence
+sentences with pages, and ``Document.provenance["review"]`` maps each review field to its page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from dhr.document import Agency, Document, Evidence, Recommendation, Theme
+from ingest.agencies import extract_agencies
+from ingest.doctext import DocText
+from ingest.doctype import classify_doc_type
+from ingest.metadata import extract_review
+from ingest.recommendations import _header_map, extract_recommendations, pipe_tables
+from ingest.themes import extract_themes
+
+UNDERSTANDING_VERSION = "1"
+_SYNTHETIC = re.compile(r"synthetic\s+sample", re.I)
+
+
+def understand_text(pages: Sequence[str], *, tables: Sequence[Any] = (),
+                    sections: Sequence[Any] = (), title: str | None = None) -> dict[str, Any]:
+    """Everything understood from page texts (and tables/outline), as contract-shaped dicts."""
+    doc = DocText(list(pages), outline=sections)
+    tables = list(tables) or pipe_tables(doc)
+    has_action_table = any(_header_map(t.rows[0]) is not None for t in tables if t.rows)
+    doc_type, _scores = classify_doc_type(doc, title, has_action_table)
+    found = extract_review(doc, title)
+    agencies = [{"id": a.id, "name": a.name, "mentions": a.mentions, "page": a.page}
+                for a in extract_agencies(doc)]
+    themes = [{"id": t.id, "mentions": t.mentions,
+               "evidence": [{"page": p, "text": s} for p, s in t.evidence]}
+              for t in extract_themes(doc)]
+    recommendations = extract_recommendations(doc, tables)
+    return {"doc_type": doc_type, "review": found.review.model_dump(mode="json"),
+            "review_pages": found.pages, "agencies": agencies, "themes": themes,
+            "recommendations": recommendations}
+
+
+def understand(extracted: Any, document: Document) -> Document:
+    """The Document with doc_type, review, agencies, themes and recommendations filled.
+
+    ``extracted`` is an ``ingest.extracted.Extracted`` (or anything with ``pages``, ``tables``,
+    ``sections`` and ``title``). Values already set on ``document`` from outside the text (e.g.
+    a crawler's area) are kept where the text says nothing.
+    """
+    pages = list(getattr(extracted, "pages", None) or document.pages)
+    title = getattr(extracted, "title", None) or document.title
+    result = understand_text(pages, tables=getattr(extracted, "tables", None) or (),
+                             sections=getattr(extracted, "sections", None) or document.sections,
+                             title=title)
+    review = document.review.model_copy(deep=True)
+    found = type(review).model_validate(result["review"])
+    for name in type(review).model_fields:
+        value = getattr(found, name)
+        if name in ("victim", "chair"):
+            merged = getattr(review, name).model_copy(
+                update={k: v for k, v in value.model_dump().items() if v is not None})
+            setattr(review, name, merged)
+        elif value not in (None, []):
+            setattr(review, name, value)
+    provenance = dict(document.provenance)
+    provenance["review"] = result["review_pages"]
+    provenance["understanding_version"] = UNDERSTANDING_VERSION
+    return document.model_copy(update={
+        "doc_type": result["doc_type"] or document.doc_type,
+        "title": _better_title(document.title, title),
+        "review": review,
+        "agencies": [Agency(**a) for a in result["agencies"]],
+        "themes": [Theme(id=t["id"], mentions=t["mentions"],
+                         evidence=[Evidence(**e) for e in t["evidence"]]) for t in result["themes"]],
+        "recommendations": [Recommendation(**r) for r in result["recommendations"]],
+        "provenance": provenance,
+    })
+
+
+def _better_title(current: str | None, candidate: str | None) -> str | None:
+    if candidate and not _SYNTHETIC.search(candidate) and (not current or len(current) < 8):
+        return candidate
+    return current

@@ -1,0 +1,193 @@
+"""Extraction in worker processes with a time limit and a memory limit.
+
+Used by ``extract.extract_isolated`` / ``extract_many`` (and so by ``dhr ingest`` and
+``scripts/robustness.py``). Each worker is a long-lived child process (started through a fork
+server, so the parent's threads never leak into it) that caps its own address space with
+``RLIMIT_AS`` and runs in its own process group. The parent gives each file a deadline; a worker
+that overruns is killed with its process group (Tesseract included) and replaced. Every file
+ends as a ``Document`` or ``Quarantined(reason, message)``; nothing a file does stops a batch.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import resource
+import signal
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+
+from dhr.document import Document
+from ingest.errors import ExtractionError, Quarantined
+
+_CTX = multiprocessing.get_context("forkserver")
+MAX_EXTENSIONS = 30  # a file that keeps OCR-ing pages may run up to this many timeouts in total
+_PRELOAD = ["ingest.extract", "ingest.pdf", "ingest.clean", "ingest.sections"]
+
+
+def _worker_main(conn: Connection, memory_mb: int) -> None:
+    """Child process loop: receive (task id, path, filename), send back the outcome."""
+    os.setpgrp()  # the parent kills this group on timeout, taking Tesseract children with it
+    if memory_mb > 0:
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    import logging
+
+    from ingest import ocr
+    from ingest.extract import extract_file
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # per-glyph warnings on odd fonts
+    current: list[int] = [0]
+    ocr.progress_hook = lambda: conn.send(("progress", current[0]))
+
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        task_id, path, filename = task
+        current[0] = task_id
+        try:
+            outcome: Document | Quarantined = extract_file(Path(path), filename=filename)
+        except ExtractionError as exc:
+            outcome = Quarantined(exc.reason, exc.message)
+        except MemoryError:
+            outcome = Quarantined("too_large", f"needs more than the {memory_mb} MB memory limit")
+        except RecursionError:
+            outcome = Quarantined("corrupt", "structure nested too deeply to read")
+        except Exception as exc:  # noqa: BLE001 - any library failure on hostile input
+            outcome = Quarantined("corrupt", f"extractor error: {type(exc).__name__}: {str(exc)[:200]}")
+        peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        try:
+            conn.send(("done", task_id, outcome, peak_kb))
+        except MemoryError:
+            conn.send(("done", task_id, Quarantined("too_large", "result too large to return"), peak_kb))
+
+
+class _Worker:
+    def __init__(self, memory_mb: int) -> None:
+        self.conn, child = _CTX.Pipe()
+        self.process = _CTX.Process(target=_worker_main, args=(child, memory_mb), daemon=True)
+        self.process.start()
+        child.close()
+        self.task: tuple[int, Path] | None = None
+        self.deadline = 0.0
+        self.started = 0.0
+
+    def send(self, task_id: int, path: Path, filename: str | None, timeout: float) -> None:
+        self.task = (task_id, path)
+        self.started = time.monotonic()
+        self.deadline = self.started + timeout
+        self.conn.send((task_id, str(path), filename))
+
+    def kill(self) -> None:
+        pid = self.process.pid
+        if pid is not None and self.process.is_alive():
+            try:
+                os.killpg(pid, signal.SIGKILL)  # the worker's own group (it called setpgrp)
+            except (ProcessLookupError, PermissionError):
+                self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except (OSError, BrokenPipeError):
+            pass
+        self.process.join(2)
+        if self.process.is_alive():
+            self.kill()
+        else:
+            self.conn.close()
+
+
+class WorkerPool:
+    """``processes`` workers; each file gets ``timeout`` seconds and ``memory_mb`` of memory."""
+
+    def __init__(self, processes: int = 1, *, timeout: float = 120, memory_mb: int = 2048) -> None:
+        _CTX.set_forkserver_preload(_PRELOAD)
+        self.processes = max(1, processes)
+        self.timeout = timeout
+        self.memory_mb = memory_mb
+        self.workers: list[_Worker] = []
+        self.peak_rss_kb = 0  # largest resident set any worker reached
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        for w in self.workers:
+            w.stop()
+        self.workers = []
+
+    def run(self, path: Path, *, filename: str | None = None) -> Document | Quarantined:
+        for _, outcome in self.map([path], filenames={0: filename}):
+            return outcome
+        raise AssertionError("unreachable")
+
+    def map(self, paths: Iterable[Path], *, filenames: dict[int, str | None] | None = None
+            ) -> Iterator[tuple[Path, Document | Quarantined]]:
+        """Outcomes in completion order."""
+        queue = deque(enumerate(paths))
+        while len(self.workers) < min(self.processes, max(len(queue), 1)):
+            self.workers.append(_Worker(self.memory_mb))
+        busy: dict[Connection, _Worker] = {}
+        while queue or busy:
+            for w in self.workers:
+                if w.task is None and queue:
+                    task_id, path = queue.popleft()
+                    name = (filenames or {}).get(task_id) or Path(path).name
+                    try:
+                        w.send(task_id, Path(path), name, self.timeout)
+                    except (OSError, BrokenPipeError):
+                        yield Path(path), self._replace(w, "corrupt", "worker process unavailable")
+                        continue
+                    busy[w.conn] = w
+            if not busy:
+                continue
+            now = time.monotonic()
+            wait_for = max(0.0, min(w.deadline for w in busy.values()) - now)
+            ready = wait(list(busy), timeout=wait_for)
+            for conn in ready:
+                w = busy.pop(conn)  # type: ignore[arg-type]
+                assert w.task is not None
+                path = w.task[1]
+                try:
+                    message = conn.recv()  # type: ignore[union-attr]
+                    if message[0] == "progress":  # an OCR'd page: more time, up to a ceiling
+                        w.deadline = min(max(w.deadline, time.monotonic() + self.timeout),
+                                         w.started + self.timeout * MAX_EXTENSIONS)
+                        busy[conn] = w
+                        continue
+                    _, _, outcome, peak_kb = message
+                    self.peak_rss_kb = max(self.peak_rss_kb, peak_kb)
+                    w.task = None
+                except (EOFError, OSError):
+                    code = w.process.exitcode
+                    w.process.join(1)
+                    code = w.process.exitcode if code is None else code
+                    how = f"signal {-code}" if code is not None and code < 0 else f"exit status {code}"
+                    outcome = self._replace(w, "corrupt", f"extractor process died ({how})")
+                yield path, outcome
+            now = time.monotonic()
+            for conn, w in list(busy.items()):
+                if now >= w.deadline:
+                    busy.pop(conn)
+                    assert w.task is not None
+                    path = w.task[1]
+                    yield path, self._replace(w, "timeout", f"extraction took longer than {self.timeout:g}s")
+
+    def _replace(self, worker: _Worker, reason: str, message: str) -> Quarantined:
+        worker.kill()
+        index = self.workers.index(worker)
+        self.workers[index] = _Worker(self.memory_mb)
+        return Quarantined(reason, message)
