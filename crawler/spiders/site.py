@@ -76,9 +76,10 @@ class SiteSpider(SourceSpider):
             if cand.kind == REPORT or known:
                 self.run["report_urls"].add(key)
                 yield self.request_for(cand.url, role="report", depth=depth + 1, link=link)
-            elif cand.kind == PAGE and (depth + 1 <= self.source.max_depth or link["signal"]):
-                # A link with a review signal is fetched even one level deeper: it may be the
-                # file itself (an extensionless download); only pages within max_depth are read.
+            elif cand.kind == PAGE and (depth + 1 <= self.source.max_depth
+                                        or self.rules.report_signal(cand.text)):
+                # A link whose text names a review is fetched even one level deeper: it may be
+                # the file itself (an extensionless download); only pages within max_depth are read.
                 yield self.request_for(cand.url, role="page", depth=depth + 1, link=link, priority=5)
 
     def link_candidates(self, response: Response, is_review: bool) -> list[LinkCandidate]:
