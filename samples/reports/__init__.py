@@ -8,6 +8,7 @@ says it is a synthetic sample; no real person or report is described. Wording li
 ``data/*.yaml``; the train and heldout splits use disjoint phrasing and layout variants.
 """
 
-from .corpus import ALL_FORMATS, SampleFile, generate_corpus, generate_documents, generate_review
+from .bulk import generate_documents
+from .corpus import ALL_FORMATS, SampleFile, generate_corpus, generate_review
 
 __all__ = ["ALL_FORMATS", "SampleFile", "generate_corpus", "generate_documents", "generate_review"]

@@ -152,7 +152,7 @@ def _action_plan_table(w: Writer, recs: list[DraftRec]) -> Table:
                                  "Training delivered to all staff; compliance audited")),
                      due.strftime("%B %Y"), status])
         truth[i] = {**r.truth, "source": "table"}
-    return Table(cols, rows, [3.2, 1.0, 2.4, 1.6, 1.8, 1.0, 1.6], truth)
+    return Table(cols, rows, [2.9, 1.1, 2.2, 1.8, 1.7, 1.3, 1.6], truth)
 
 
 def _overview(w: Writer, recs: list[DraftRec]) -> DocContent:
@@ -226,7 +226,7 @@ def _overview(w: Writer, recs: list[DraftRec]) -> DocContent:
     # Chronology: the bulk of a real report.
     d.heading("chronology")
     d.paras(prose["chronology_intro"])
-    events = _events(w, int(w.rng.triangular(32, 160, 50)))
+    events = _events(w, int(w.rng.triangular(30, 300, 60)))
     year = None
     for when, text in events:
         if when.year != year:

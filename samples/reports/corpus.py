@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -157,24 +156,3 @@ def generate_corpus(out_dir: Path, *, seed: int = 1, n_reviews: int = 20, split:
         out.extend(generate_review(out_dir, seed=seed, index=case.index, split=split,
                                    formats=formats, text_only=text_only, case=case))
     return out
-
-
-def generate_documents(n: int, seed: int = 1, *, split: str = "train") -> Iterator[dict[str, Any]]:
-    """Yield ``n`` Document JSON dicts (plain-text rendering, pages included), fast, for benchmarks.
-
-    ``id`` is the sha256 of the rendered text (pages joined by form feeds), as if the text had
-    been stored as a .txt file.
-    """
-    made = 0
-    batch = 0
-    while made < n:
-        for case in make_cases(seed + batch * 7919, 500, split):
-            for doc_type in case.doc_types:
-                content = write_document(case, doc_type)
-                data, pages, _ = _render(case, content, "txt", None)
-                yield build_document(case, content, pages, doc_id=hashlib.sha256(data).hexdigest(),
-                                     filename=f"{_file_name(case, content, 'txt')}.txt", fmt="txt")
-                made += 1
-                if made >= n:
-                    return
-        batch += 1

@@ -65,6 +65,17 @@ class ReportlabMetrics:
         cur_w = 0.0
         for word in text.split(" "):
             ww = sw(word, font, size)
+            if ww > width:   # a word wider than the column (narrow table cells): break it
+                if cur:
+                    lines.append(" ".join(cur))
+                    cur, cur_w = [], 0.0
+                while ww > width and len(word) > 1:
+                    k = len(word) - 1
+                    while k > 1 and sw(word[:k], font, size) > width:
+                        k -= 1
+                    lines.append(word[:k])
+                    word = word[k:]
+                    ww = sw(word, font, size)
             if cur and cur_w + space + ww > width:
                 lines.append(" ".join(cur))
                 cur, cur_w = [word], ww

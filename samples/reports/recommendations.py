@@ -78,7 +78,7 @@ def build_recommendations(w: Writer) -> list[DraftRec]:
         drafts.append({"group": "multi", "agency": None, "display": None, "opener": opener,
                        "body": spec["text"] + tail, "scope": "local", "specific": False,
                        "measurable": False, "time_bound": time_bound, "themes": [spec["theme"]],
-                       "action": spec["text"]})
+                       "action": "consider " + spec["text"]})
     drafts.sort(key=lambda d: GROUPS.index(d["group"]))
     out: list[DraftRec] = []
     for n, d in enumerate(drafts, start=1):

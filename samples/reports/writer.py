@@ -43,7 +43,7 @@ class Writer:
 
     def date(self, d: dt.date, form: str | None = None) -> str:
         form = form or str(self.case.variant["date_form"])
-        return form.format(d=d.day, day_ord=ordinal(d.day), month=MONTHS[d.month], yyyy=d.year,
+        return form.format(d=d.day, dd=f"{d.day:02d}", day_ord=ordinal(d.day), month=MONTHS[d.month], yyyy=d.year,
                            mm=f"{d.month:02d}", weekday=calendar.day_name[d.weekday()])
 
     def month(self, d: dt.date) -> str:
