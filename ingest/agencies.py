@@ -79,12 +79,16 @@ def _display_name(names: Counter[str]) -> str:
     return max(names.items(), key=key)[0]
 
 
-def extract_agencies(doc: DocText) -> list[AgencySummary]:
-    """Agencies named in the report (outside boilerplate), most-mentioned first."""
+def extract_agencies(doc: DocText, mentions: list[AgencyMention] | None = None,
+                     ) -> list[AgencySummary]:
+    """Agencies named in the report (outside boilerplate), most-mentioned first.
+    ``mentions``: ``find_agency_mentions`` of ``doc.text`` when the caller has them already."""
     counts: Counter[str] = Counter()
     names: dict[str, Counter[str]] = defaultdict(Counter)
     first: dict[str, int] = {}
-    for mention in find_agency_mentions(doc.text, lower=doc.lower):
+    if mentions is None:
+        mentions = find_agency_mentions(doc.text, lower=doc.lower)
+    for mention in mentions:
         if doc.in_boilerplate(mention.start):
             continue
         counts[mention.id] += 1

@@ -215,9 +215,15 @@ class DocText:
         default = "front" if self.headings else "narrative"
         segs = [Segment(0, len(self.text), default, None)]
         current = default
+        # In a report whose sections are numbered, an unnumbered heading is a sub-heading
+        # ("Equality and diversity" as a theme inside the analysis), not the template section.
+        numbered = sum(1 for h in self.headings if h.number and h.kind) >= 3
         for h in self.headings:
+            kind = h.kind
+            if numbered and not h.number and not _APPENDIX.match(h.title) and current != "front":
+                kind = None
             # Unknown sub-headings inherit the kind of the section they sit in.
-            current = h.kind or current
+            current = kind or current
             segs[-1].end = h.start
             segs.append(Segment(h.start, len(self.text), current, h))
         return [s for s in segs if s.end > s.start or s is segs[-1]]

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from bisect import bisect_right
 from functools import cache
 
+from ingest.agencies import find_agency_mentions
 from ingest.doctext import DocText, PhraseMatcher
 from ingest.rules import load
 
@@ -69,11 +71,40 @@ class ThemeFound:
     evidence: list[tuple[int, str]]  # (page, sentence)
 
 
+@dataclass
+class _ThemeRules:
+    matcher: PhraseMatcher
+    weak: frozenset[str]           # "theme\x00signal" keys of weak signals
+    min_score: float
+    main_weight: float
+    other_weight: float
+    n_evidence: int
+    addressee_themes: dict[str, str]
+
+
 @cache
-def _theme_rules() -> tuple[PhraseMatcher, float, int]:
+def _theme_rules() -> _ThemeRules:
     data = load("themes")
-    return (signal_matcher(data["themes"]), float(data["min_score"]),
-            int(data.get("evidence_per_theme", 3)))
+    signals: dict[str, list[str]] = {}
+    weak = set()
+    for theme, pats in data["themes"].items():
+        signals.setdefault(theme, []).extend(pats)
+    for theme, pats in (data.get("weak") or {}).items():
+        signals.setdefault(theme, []).extend(pats)
+        weak.update(f"{theme}\x00{p}" for p in pats)
+    # Weak signals get their own key so a match tells whether it was weak.
+    keyed = {}
+    for theme, pats in signals.items():
+        keyed[theme] = [p for p in pats if f"{theme}\x00{p}" not in weak]
+        keyed[f"{theme}~weak"] = [p for p in pats if f"{theme}\x00{p}" in weak]
+    return _ThemeRules(signal_matcher({k: v for k, v in keyed.items() if v}), frozenset(weak),
+                       float(data["min_score"]), float(data["main_theme_weight"]),
+                       float(data["other_theme_weight"]), int(data.get("evidence_per_theme", 3)),
+                       dict(data.get("addressee_themes") or {}))
+
+
+def _theme(key: str) -> tuple[str, bool]:
+    return (key[:-5], True) if key.endswith("~weak") else (key, False)
 
 
 def pick_evidence(doc: DocText, candidates: list[tuple[float, int]], n: int) -> list[tuple[int, str]]:
@@ -91,13 +122,67 @@ def pick_evidence(doc: DocText, candidates: list[tuple[float, int]], n: int) -> 
     return out
 
 
-def extract_themes(doc: DocText) -> list[ThemeFound]:
-    """Themes whose weighted score reaches the threshold, strongest first."""
-    matcher, min_score, n_evidence = _theme_rules()
+def _masked(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    i = bisect_right(spans, (start, 1 << 62)) - 1
+    return i >= 0 and spans[i][1] > start or (i + 1 < len(spans) and spans[i + 1][0] < end)
+
+
+def recommendation_themes(text: str, agency: str | None) -> tuple[str | None, list[str]]:
+    """(main theme, all themes) a recommendation's text names; agency names do not count."""
+    rules = _theme_rules()
+    mask = [(m.start, m.end) for m in find_agency_mentions(text) if " " in m.name]
+    strong: list[str] = []
+    weak: list[str] = []
+    for s, e, key in rules.matcher.finditer(text):
+        if _masked(mask, s, e):
+            continue
+        theme, is_weak = _theme(key)
+        (weak if is_weak else strong).append(theme)
+    mapped = rules.addressee_themes.get(agency or "")
+    main = strong[0] if strong else (mapped or (weak[0] if weak else None))
+    themes = list(dict.fromkeys(([main] if main else []) + strong + weak))
+    return main, themes
+
+
+def extract_themes(doc: DocText, agency_spans: list[tuple[int, int]] = (),
+                   recommendations: list[dict] = ()) -> list[ThemeFound]:
+    """Themes whose weighted score reaches the threshold, strongest first.
+
+    ``agency_spans``: (start, end) of multi-word agency names in ``doc.text`` (not evidence of a
+    theme). ``recommendations``: contract dicts with ``themes`` filled (main theme first) and
+    ``page``; each adds weight to its themes.
+    """
+    rules = _theme_rules()
+    spans = sorted(agency_spans)
+    scored: dict[str, Scored] = {}
+    for start, end, key in rules.matcher.finditer(doc.text, doc.lower):
+        if _masked(spans, start, end):
+            continue
+        weight = doc.weight_at(start)
+        theme, is_weak = _theme(key)
+        if weight <= 0:
+            continue
+        s = scored.setdefault(theme, Scored(theme))
+        s.score += weight * (0.5 if is_weak else 1.0)
+        s.mentions += 1
+        s.evidence.append((weight, start))
+    rec_evidence: dict[str, list[tuple[int, str]]] = {}
+    for rec in recommendations:
+        for i, theme in enumerate(rec.get("themes") or ()):
+            s = scored.setdefault(theme, Scored(theme))
+            s.score += rules.main_weight if i == 0 else rules.other_weight
+            s.mentions += 1
+            rec_evidence.setdefault(theme, []).append((int(rec.get("page") or 1), rec["text"][:400]))
     found = []
-    for key, s in score_signals(doc, matcher).items():
-        if s.score >= min_score:
-            found.append(ThemeFound(key, s.mentions, s.score,
-                                    pick_evidence(doc, s.evidence, n_evidence)))
+    for key, s in scored.items():
+        if s.score < rules.min_score:
+            continue
+        evidence = pick_evidence(doc, s.evidence, rules.n_evidence)
+        for ev in rec_evidence.get(key, ()):
+            if len(evidence) >= rules.n_evidence:
+                break
+            if ev[1] not in {t for _, t in evidence}:
+                evidence.append(ev)
+        found.append(ThemeFound(key, s.mentions, s.score, evidence))
     found.sort(key=lambda t: (-t.score, t.id))
     return found

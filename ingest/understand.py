@@ -17,12 +17,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from dhr.document import Agency, Document, Evidence, Recommendation, Theme
-from ingest.agencies import extract_agencies
+from ingest.agencies import extract_agencies, find_agency_mentions
 from ingest.doctext import DocText
 from ingest.doctype import classify_doc_type
 from ingest.metadata import extract_review
 from ingest.recommendations import _header_map, extract_recommendations, pipe_tables
-from ingest.themes import extract_themes
+from ingest.themes import extract_themes, recommendation_themes
 
 UNDERSTANDING_VERSION = "1"
 _SYNTHETIC = re.compile(r"synthetic\s+sample", re.I)
@@ -36,12 +36,16 @@ def understand_text(pages: Sequence[str], *, tables: Sequence[Any] = (),
     has_action_table = any(_header_map(t.rows[0]) is not None for t in tables if t.rows)
     doc_type, _scores = classify_doc_type(doc, title, has_action_table)
     found = extract_review(doc, title)
+    mentions = find_agency_mentions(doc.text, lower=doc.lower)
     agencies = [{"id": a.id, "name": a.name, "mentions": a.mentions, "page": a.page}
-                for a in extract_agencies(doc)]
+                for a in extract_agencies(doc, mentions)]
+    recommendations = extract_recommendations(doc, tables)
+    for rec in recommendations:
+        rec["themes"] = recommendation_themes(rec["text"], rec["agency"])[1]
+    agency_spans = [(m.start, m.end) for m in mentions if " " in m.name]
     themes = [{"id": t.id, "mentions": t.mentions,
                "evidence": [{"page": p, "text": s} for p, s in t.evidence]}
-              for t in extract_themes(doc)]
-    recommendations = extract_recommendations(doc, tables)
+              for t in extract_themes(doc, agency_spans, recommendations)]
     return {"doc_type": doc_type, "review": found.review.model_dump(mode="json"),
             "review_pages": found.pages, "agencies": agencies, "themes": themes,
             "recommendations": recommendations}
