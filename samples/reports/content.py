@@ -228,12 +228,12 @@ def _overview(w: Writer, recs: list[DraftRec]) -> DocContent:
     d.paras(prose["chronology_intro"])
     events = _events(w, int(w.rng.triangular(30, 300, 60)))
     year = None
-    for when, text in events:
+    for when, text, tags in events:
         if when.year != year:
             year = when.year
             d.heading(str(case.variant["year_heading"]).format(year=year), level=2)
         extra = " " + w.fill(w.pick(prose["analysis_filler"])) if w.rng.random() < 0.35 else ""
-        d.para(text + extra)
+        d.para(text + extra, tags)
     d.heading("overview")
     for a in involved[: w.rng.randint(4, 8)]:
         d.heading(str(case.variant["involvement_heading"]).format(
@@ -267,18 +267,26 @@ def _overview(w: Writer, recs: list[DraftRec]) -> DocContent:
                       _review_truth(case, full=True), DOC_LABELS["overview_report"])
 
 
-def _events(w: Writer, n: int) -> list[tuple[dt.date, str]]:
+def _events(w: Writer, n: int) -> list[tuple[dt.date, str, list[tuple[str, str]]]]:
+    """``n`` dated chronology entries: (date, text, theme tags)."""
     case = w.case
     bank = banks.load("prose")["events"]
-    agencies = [a for a in case.agencies if a in bank] or ["police"]
+    usable: dict[str, list[Any]] = {}
+    for aid in case.agencies:
+        ok = [e for e in bank.get(aid, []) if isinstance(e, str) or e["theme"] in case.themes]
+        if ok:
+            usable[aid] = ok
+    agencies = sorted(usable) or ["police"]
     start = case.date_of_death - dt.timedelta(days=3 * 365)
     span = (case.date_of_death - start).days - 10
-    days = sorted(w.rng.sample(range(span), n))
+    days = sorted(w.rng.sample(range(span), min(n, span)))
     out = []
     for day in days:
         when = start + dt.timedelta(days=day)
-        aid = w.rng.choice(agencies)
-        out.append((when, w.fill(w.pick(bank[aid]), date=w.date(when))))
+        event = w.pick(usable.get(w.rng.choice(agencies), bank["police"][:1]))
+        text = w.fill(event if isinstance(event, str) else event["text"], date=w.date(when))
+        tags = [] if isinstance(event, str) else [(event["theme"], text)]
+        out.append((when, text, tags))
     return out
 
 
@@ -298,8 +306,8 @@ def _executive_summary(w: Writer, recs: list[DraftRec]) -> DocContent:
     d.heading("es_summary")
     d.paras(w.pick(prose["background"], 2))
     _facts(d)
-    for _, text in _events(w, w.rng.randint(6, 12)):
-        d.para(text)
+    for _, text, tags in _events(w, w.rng.randint(6, 12)):
+        d.para(text, tags)
     d.heading("es_findings")
     for theme in case.themes:
         tags = _theme_sentences(w, theme, "analysis", 2)
