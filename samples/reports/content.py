@@ -226,7 +226,7 @@ def _overview(w: Writer, recs: list[DraftRec]) -> DocContent:
     # Chronology: the bulk of a real report.
     d.heading("chronology")
     d.paras(prose["chronology_intro"])
-    events = _events(w, int(w.rng.triangular(30, 300, 60)))
+    events = _events(w, int(w.rng.triangular(30, 420, 70)))
     year = None
     for when, text, tags in events:
         if when.year != year:
@@ -381,8 +381,9 @@ def _letter(w: Writer) -> DocContent:
     d.paras(prose["closing"])
     d.para("Yours sincerely,")
     d.para("Chair of the Home Office DHR Quality Assurance Panel")
-    return DocContent("home_office_letter", title, d.blocks, _review_truth(case, full=False),
-                      DOC_LABELS["home_office_letter"])
+    review = _review_truth(case, full=False)
+    review["chair"]["name"] = case.chair_name   # named as addressee; independence not stated
+    return DocContent("home_office_letter", title, d.blocks, review, DOC_LABELS["home_office_letter"])
 
 
 def _terms_of_reference(w: Writer) -> DocContent:

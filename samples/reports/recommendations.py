@@ -53,6 +53,7 @@ def build_recommendations(w: Writer) -> list[DraftRec]:
         nat = [g for g in general if g.get("scope") == "national"]
         picks.append(("general", nat[case.index % len(nat)]))
     drafts: list[dict[str, Any]] = []
+    regional_done = any(spec.get("scope") == "regional" for _, spec in picks)
     for theme, spec in picks:
         aid = spec["agency"]
         display = case.agency_names[aid]
@@ -64,9 +65,14 @@ def build_recommendations(w: Writer) -> list[DraftRec]:
         if time_bound:
             tail += " " + w.fill(rng.choice(var["time_phrases"]), cap=False)
         scope = spec.get("scope", "local")
+        action = spec["action"]
+        if scope == "local" and aid in MULTI_AGENCY_LEADS and not regional_done and case.index % 3 == 1:
+            # a partnership-level action taken up across the region
+            scope, regional_done = "regional", True
+            action += f", jointly with the other partnerships in the {case.area.region} region"
         group = "national" if scope == "national" else (
             "multi" if aid in MULTI_AGENCY_LEADS else "single")
-        drafts.append({"group": group, "agency": aid, "display": display, "body": spec["action"] + tail,
+        drafts.append({"group": group, "agency": aid, "display": display, "body": action + tail,
                        "scope": scope, "specific": True, "measurable": measurable,
                        "time_bound": time_bound, "themes": [] if theme == "general" else [theme],
                        "action": spec["action"]})

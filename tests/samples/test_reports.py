@@ -129,9 +129,12 @@ def test_html_body_is_the_truth_page_and_chrome_is_not(small_corpus):
         assert "cookies" not in truth["pages"][0].lower()
 
 
-def test_twenty_train_reviews_cover_every_taxonomy_value(train_truth):
+@pytest.mark.parametrize("split", ["train", "heldout"])
+def test_twenty_reviews_cover_every_taxonomy_value(split, train_truth, heldout_truth):
+    docs = train_truth if split == "train" else heldout_truth
+
     def values(key):
-        return {v for d in train_truth for v in key(d) if v is not None}
+        return {v for d in docs for v in key(d) if v is not None}
 
     assert values(lambda d: [d["doc_type"]]) == set(ids("doc_type"))
     assert values(lambda d: [d["review"]["review_type"]]) == set(ids("review_type"))
