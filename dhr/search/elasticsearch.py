@@ -170,17 +170,31 @@ class ElasticsearchBackend(SearchBackend):
         self._call(self.es.indices.refresh, index=list(self.alias.values()))
 
     # -- writing -----------------------------------------------------------------------------
+    def _old_rec_counts(self, index: str, ids: list[str]) -> dict[str, int]:
+        """How many recommendations the indexed versions of these documents had (one mget)."""
+        try:
+            res = self.es.mget(index=index, ids=ids, source_includes=["rec_count"])
+        except NotFoundError:
+            return {}
+        return {d["_id"]: int(d["_source"].get("rec_count") or 0)
+                for d in res["docs"] if d.get("found")}
+
     def _actions(self, docs: Iterable[Document], targets: dict[str, str], stale: bool):
+        batch: list[Document] = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) == 100:
+                yield from self._batch_actions(batch, targets, stale)
+                batch = []
+        if batch:
+            yield from self._batch_actions(batch, targets, stale)
+
+    def _batch_actions(self, docs: list[Document], targets: dict[str, str], stale: bool):
+        old_counts = self._old_rec_counts(targets["documents"], [d.id for d in docs]) if stale else {}
         for doc in docs:
             rec = document_record(doc)
             recs = recommendation_records(doc)
-            old_count = 0
-            if stale:
-                try:
-                    old = self.es.get(index=targets["documents"], id=doc.id, source_includes=["rec_count"])
-                    old_count = int(old["_source"].get("rec_count") or 0)
-                except NotFoundError:
-                    pass
+            old_count = old_counts.get(doc.id, 0)
             body = doc.to_json_dict()
             body.pop("pages", None)
             source = {k: rec[k] for k in ("id", "title", "doc_type", "review_type", "death_type",

@@ -396,10 +396,17 @@ class SqliteBackend(SearchBackend):
         return SearchResponse(total, results, facets, next_cursor)
 
     def _snippets(self, doc_rowid: int, expr: str, limit: int = 3) -> list[dict[str, Any]]:
-        rows = self._db().execute(
+        db = self._db()
+        lo, hi = db.execute("SELECT MIN(rowid), MAX(rowid) FROM pages WHERE doc=?",
+                            (doc_rowid,)).fetchone()
+        if lo is None:
+            return []
+        # A document's pages have consecutive rowids: FTS5 uses the rowid range directly.
+        rows = db.execute(
             "SELECT p.page, snippet(page_stem, 0, ?, ?, '…', 20) FROM page_stem"
-            " JOIN pages p ON p.rowid = page_stem.rowid WHERE page_stem MATCH ? AND p.doc = ?"
-            " ORDER BY bm25(page_stem) LIMIT ?", (PRE, POST, expr, doc_rowid, limit)).fetchall()
+            " JOIN pages p ON p.rowid = page_stem.rowid WHERE page_stem MATCH ?"
+            " AND page_stem.rowid BETWEEN ? AND ? ORDER BY bm25(page_stem) LIMIT ?",
+            (PRE, POST, expr, lo, hi, limit)).fetchall()
         return [{"page": page, "html": safe_snippet(text)} for page, text in rows]
 
     def search_recommendations(self, request: RecommendationRequest) -> SearchResponse:
