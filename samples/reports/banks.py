@@ -28,6 +28,14 @@ def load(name: str) -> Any:
         return yaml.safe_load(f)
 
 
+def prose(split: str) -> dict[str, Any]:
+    """Section prose for a split: the shared bank with the split's overrides applied."""
+    base = load("prose")
+    if split == "heldout":
+        return {**base, **base["heldout_overrides"]}
+    return base
+
+
 def variants(split: str) -> dict[str, Any]:
     if split not in SPLITS:
         raise ValueError(f"unknown split {split!r}: expected one of {', '.join(SPLITS)}")

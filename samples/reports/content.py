@@ -119,7 +119,7 @@ def _title_block(w: Writer, doc_type: str) -> Title:
 def _facts(d: _Doc) -> None:
     """Background paragraphs: circumstances, age, abuse types (the facts a metadata extractor needs)."""
     w, case = d.w, d.w.case
-    prose = banks.load("prose")
+    prose = banks.prose(case.split)
     d.para(w.fill(prose["circumstances"][case.death_type]))
     d.para(w.fill(case.variant["age_form"]) + " " + w.fill(
         "{P}, {vher} {rel}, was {p_age} years old."))
@@ -157,7 +157,7 @@ def _action_plan_table(w: Writer, recs: list[DraftRec]) -> Table:
 
 def _overview(w: Writer, recs: list[DraftRec]) -> DocContent:
     case = w.case
-    prose = banks.load("prose")
+    prose = banks.prose(case.split)
     d = _Doc(w)
     d.blocks.append(_title_block(w, "overview_report"))
     d.blocks.append(PageBreak())
@@ -292,7 +292,7 @@ def _events(w: Writer, n: int) -> list[tuple[dt.date, str, list[tuple[str, str]]
 
 def _executive_summary(w: Writer, recs: list[DraftRec]) -> DocContent:
     case = w.case
-    prose = banks.load("prose")
+    prose = banks.prose(case.split)
     d = _Doc(w)
     d.blocks.append(_title_block(w, "executive_summary"))
     d.blocks.append(PageBreak())
@@ -338,7 +338,7 @@ def _action_plan(w: Writer, recs: list[DraftRec]) -> DocContent:
 
 def _learning_brief(w: Writer, recs: list[DraftRec]) -> DocContent:
     case = w.case
-    prose = banks.load("prose")
+    prose = banks.prose(case.split)
     d = _Doc(w)
     d.numbered = False
     d.blocks.append(Title(w.fill(case.variant["titles"]["learning_brief"]),
@@ -365,7 +365,7 @@ def _learning_brief(w: Writer, recs: list[DraftRec]) -> DocContent:
 
 def _letter(w: Writer) -> DocContent:
     case = w.case
-    prose = banks.load("prose")["letter"]
+    prose = banks.prose(case.split)["letter"]
     d = _Doc(w)
     d.numbered = False
     title = w.fill(case.variant["titles"]["home_office_letter"], csp=w.ctx["csp"])
@@ -388,7 +388,7 @@ def _letter(w: Writer) -> DocContent:
 
 def _terms_of_reference(w: Writer) -> DocContent:
     case = w.case
-    prose = banks.load("prose")
+    prose = banks.prose(case.split)
     d = _Doc(w)
     d.blocks.append(_title_block(w, "other"))
     d.heading("introduction")

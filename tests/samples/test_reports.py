@@ -235,3 +235,29 @@ def test_cli_writes_files_and_rejects_unknown_formats(tmp_path, capsys):
     assert list(tmp_path.glob("*.html")) and list(tmp_path.glob("*.truth.json"))
     assert cli_main([str(tmp_path), "--formats", "wordperfect"]) == 2
     assert "unknown format" in capsys.readouterr().err
+
+
+def test_output_does_not_depend_on_the_process_hash_seed(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    digests = []
+    for hash_seed in ("1", "4242"):
+        out = tmp_path / hash_seed
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        subprocess.run([sys.executable, "-m", "samples.reports", str(out), "--reviews", "2",
+                        "--seed", "9", "--formats", "html,docx,pdf"], check=True, env=env,
+                       cwd=Path(__file__).parents[2], capture_output=True)
+        digests.append({p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+                        for p in sorted(out.iterdir())})
+    assert digests[0] == digests[1] and len(digests[0]) > 6
+
+
+def test_heldout_boilerplate_is_reworded(train_truth, heldout_truth):
+    def text(docs):
+        return "\n".join(p for d in docs if d["doc_type"] == "overview_report" for p in d["pages"])
+
+    assert "Multi-Agency Statutory Guidance for the Conduct" in text(train_truth)
+    assert "Multi-Agency Statutory Guidance for the Conduct" not in text(heldout_truth)
+    assert "key lines of enquiry for agencies" in text(heldout_truth)
