@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cache
 
-from ingest.doctext import DocText, PhraseMatcher, phrase_regex
+from ingest.doctext import DocText, Literal, PhraseMatcher
 from ingest.rules import load
 
 
@@ -34,9 +34,12 @@ class AgencySummary:
     page: int
 
 
-def _force_regex(force: str) -> str:
+_FORCE_SUFFIX = r"\s+(?:police(?:\s+(?:service|force))?|constabulary)"
+
+
+def _force_rule(force: str) -> Literal:
     base = re.sub(r"\s+(?:Police(?:\s+Service)?|Constabulary)$", "", force.strip())
-    return phrase_regex(base.lower()) + r"\s+(?:police(?:\s+(?:service|force))?|constabulary)"
+    return Literal(base.lower(), suffix=_FORCE_SUFFIX)
 
 
 @cache
@@ -44,16 +47,16 @@ def _matcher() -> PhraseMatcher:
     data = load("agencies")
     rules: list[tuple[str | None, str, bool, int]] = []
     for force in data["police_forces"]:
-        rules.append(("police", _force_regex(force), False, len(force) + 100))
+        rules.append(("police", _force_rule(force), False, len(force) + 100))
     for agency_id, spec in data["agencies"].items():
         for name in spec.get("names") or ():
-            rules.append((agency_id, phrase_regex(str(name).lower()), False, len(str(name))))
+            rules.append((agency_id, Literal(str(name).lower()), False, len(str(name))))
         for acr in spec.get("acronyms") or ():
             rules.append((agency_id, re.escape(str(acr)), True, len(str(acr))))
         for pat in spec.get("patterns") or ():
             rules.append((agency_id, pat, True, 40))
     for phrase in data.get("ignore") or ():
-        rules.append((None, phrase_regex(str(phrase).lower()), False, len(phrase) + 200))
+        rules.append((None, Literal(str(phrase).lower()), False, len(phrase) + 200))
     return PhraseMatcher(rules)
 
 
@@ -94,5 +97,7 @@ def extract_agencies(doc: DocText, mentions: list[AgencyMention] | None = None,
         counts[mention.id] += 1
         names[mention.id][mention.name] += 1
         first.setdefault(mention.id, doc.page_at(mention.start))
+    min_generic = int(load("agencies").get("min_generic_mentions", 1))
     return [AgencySummary(a, _display_name(names[a]), n, first[a])
-            for a, n in counts.most_common()]
+            for a, n in counts.most_common()
+            if n >= min_generic or any(name[:1].isupper() for name in names[a])]

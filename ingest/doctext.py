@@ -265,10 +265,15 @@ class PhraseMatcher:
         if not alts:
             return None
         alts.sort(key=lambda a: -a[0])
-        scan = re.compile(r"(?<![\w&])(?:" + "|".join(rx for _, rx, _ in alts) + r")(?![\w&])")
+        # Literal phrases go into one trie-shaped alternative (the engine follows one branch per
+        # character instead of trying every phrase); other rules keep their priority order.
+        regexes = [rx for _, rx, _ in alts if not isinstance(rx, Literal)]
+        literals = [rx.units for _, rx, _ in alts if isinstance(rx, Literal)]
+        parts = regexes + ([_trie_regex(literals)] if literals else [])
+        scan = re.compile(r"(?<![\w&])(?:" + "|".join(parts) + r")(?![\w&])")
         by_key: dict[str | None, list[str]] = {}
         for _, rx, key in alts:
-            by_key.setdefault(key, []).append(rx)
+            by_key.setdefault(key, []).append("".join(rx.units) if isinstance(rx, Literal) else rx)
         keys = list(by_key)
         ident = re.compile("|".join(f"(?P<k{i}>{'|'.join(by_key[k])})" for i, k in enumerate(keys)))
         return scan, ident, keys
@@ -299,6 +304,59 @@ class PhraseMatcher:
             if key is not None:
                 out.append((s, e, key))
         return out
+
+
+class Literal(str):
+    """A phrase rule for :class:`PhraseMatcher` (matched literally, with the tolerances of
+    :func:`phrase_regex`), optionally followed by one regex ``suffix``."""
+
+    units: tuple[str, ...]
+
+    def __new__(cls, phrase: str, suffix: str | None = None) -> Literal:
+        obj = super().__new__(cls, phrase)
+        obj.units = tuple(phrase_units(phrase)) + ((suffix,) if suffix else ())
+        return obj
+
+
+def phrase_units(phrase: str) -> list[str]:
+    """A phrase as a list of regex pieces, one per character (see :func:`phrase_regex`)."""
+    text = " ".join(phrase.split()).replace(" and ", "\x01")
+    out = []
+    for ch in text:
+        if ch == " ":
+            out.append(r"\s+")
+        elif ch == "\x01":
+            out.append(r"\s+(?:and|&)\s+")
+        elif ch in "'’":
+            out.append("['’]?")
+        elif ch == "-":
+            out.append(r"[\-\s]?")
+        elif ch == "&":
+            out.append("(?:&|and)")
+        else:
+            out.append(re.escape(ch))
+    return out
+
+
+def _trie_regex(sequences: list[tuple[str, ...]]) -> str:
+    """One regex matching any of the unit sequences, shaped as a trie; longer matches first."""
+    trie: dict[str, Any] = {}
+    for seq in sequences:
+        node = trie
+        for unit in seq:
+            node = node.setdefault(unit, {})
+        node[""] = {}  # end of a phrase
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [unit + emit(child) for unit, child in node.items() if unit != ""]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:
+            return f"(?:{body})?"
+        return body if len(branches) == 1 else body
+
+    return emit(trie)
 
 
 def phrase_regex(phrase: str) -> str:

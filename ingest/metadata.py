@@ -11,6 +11,7 @@ the statutory purposes) is skipped everywhere.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
@@ -26,12 +27,13 @@ from ingest.themes import score_signals, signal_matcher
 _QUOTES = "‘’'\"“”"
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
            "september", "october", "november", "december")
-# Dates, matched on lower-cased text (see DocText.lower).
+# Dates, matched on lower-cased text (see DocText.lower); no leading optional day, so the
+# engine can skip quickly to a month name or a digit.
 _DATE = re.compile(
-    r"(?<![\w])(?:(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?)?(?P<month>" + "|".join(_MONTHS) +
-    r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?,?\s+(?P<year>(?:19|20)\d{2})\b"
-    r"|(?<![\w/])\d{1,2}[/.](?P<nmonth>\d{1,2})[/.](?P<nyear>(?:19|20)\d{2})\b"
-    r"|(?<![\w])(?:in|during)\s+(?P<oyear>(?:19|20)\d{2})\b")
+    r"(?P<month>" + "|".join(_MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)"
+    r"\.?,?\s+(?P<year>(?:19|20)\d{2})\b"
+    r"|\d{1,2}[/.](?P<nmonth>\d{1,2})[/.](?P<nyear>(?:19|20)\d{2})\b"
+    r"|(?:in|during)\s+(?P<oyear>(?:19|20)\d{2})\b")
 _DEATH_LABEL = re.compile(r"date\s+of\s+(?:death|(?:the\s+)?homicide|incident)\s*[:\-–]?\s*")
 
 
@@ -61,8 +63,14 @@ class _MetaRules:
 
 
 def _any(patterns: list[str], flags: int = 0) -> re.Pattern[str]:
-    """Lower-case rules, run on DocText.lower (no re.I: several times faster)."""
-    return re.compile(r"(?<![\w])(?:" + "|".join(f"(?:{p})" for p in patterns) + ")", flags)
+    """Lower-case rules, run on DocText.lower (no re.I: several times faster). No leading
+    look-behind either: it would disable the engine's fast literal-prefix search; callers check
+    the word boundary with :func:`_at_word`."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns), flags)
+
+
+def _at_word(text: str, start: int) -> bool:
+    return start == 0 or not text[start - 1].isalnum()
 
 
 @cache
@@ -97,7 +105,7 @@ def _named(key: str, name: str | None) -> tuple[re.Pattern[str], ...]:
     for p in _rules().raw[key]:
         if "{name}" in p and not name:
             continue
-        pats.append(re.compile(r"(?<![\w])(?:" + p.replace("{name}", name_rx) + ")"))
+        pats.append(re.compile(p.replace("{name}", name_rx)))
     return tuple(pats)
 
 
@@ -109,10 +117,10 @@ def _front_texts(doc: DocText, title: str | None, pages: int = 3) -> list[tuple[
 def find_pseudonym(doc: DocText, title: str | None) -> tuple[str | None, int | None]:
     rules = _rules()
     front = _front_texts(doc, title)
+    statements = front + [(j + 1, p) for j, p in enumerate(doc.pages[3:8], start=3)]
     for i, pat in enumerate(rules.pseudonym):
-        # The looser forms are trusted on the front pages only; statements anywhere.
-        texts = front if i >= 4 else front + [(j + 1, p) for j, p in
-                                               enumerate(doc.pages[3:], start=3)]
+        # The looser forms are trusted on the front pages only; statements in the introduction.
+        texts = front if i >= 4 else statements
         for page, text in texts:
             for m in pat.finditer(text):
                 value = m["p"].strip(_QUOTES + " .,")
@@ -125,7 +133,7 @@ def _first(doc: DocText, patterns: tuple[re.Pattern[str], ...], group: str,
            ) -> tuple[str | None, int | None]:
     for pat in patterns:
         for m in pat.finditer(doc.lower):
-            if not doc.in_boilerplate(m.start()):
+            if _at_word(doc.lower, m.start()) and not doc.in_boilerplate(m.start()):
                 return doc.text[m.start(group):m.end(group)], doc.page_at(m.start())
     return None, None
 
@@ -145,18 +153,20 @@ _SEX_WORD = {"woman": "female", "female": "female", "mother": "female", "grandmo
 _PRONOUN = re.compile(r"\b(she|her|herself|he|his|him|himself)\b", re.I)
 
 
-def find_sex(doc: DocText, name: str | None) -> tuple[str | None, int | None]:
+def find_sex(doc: DocText, name: str | None, pronouns: bool = True) -> tuple[str | None, int | None]:
+    """The victim's sex from explicit statements, else (``pronouns``) from the first pronoun
+    after the victim's name in each sentence, by clear majority."""
     votes: Counter[str] = Counter()
     first_page: dict[str, int] = {}
     for pat in _named("sex_statements", name):
         for m in pat.finditer(doc.lower):
-            if doc.in_boilerplate(m.start()):
+            if not _at_word(doc.lower, m.start()) or doc.in_boilerplate(m.start()):
                 continue
             sex = _SEX_WORD.get(m["sex"].lower())
             if sex:
                 votes[sex] += 3
                 first_page.setdefault(sex, doc.page_at(m.start()))
-    if name and not votes:
+    if name and not votes and pronouns:
         # The first pronoun after the victim's name, in the same sentence.
         for m in re.finditer(rf"\b{re.escape(name)}\b", doc.text):  # noqa: B020
             if doc.in_boilerplate(m.start()):
@@ -189,14 +199,16 @@ def find_review_type(doc: DocText, name: str | None) -> tuple[str | None, int | 
     pages: dict[str, int] = {}
     for pat in _named("relation_strong", name):
         for m in pat.finditer(doc.lower):
-            if doc.in_boilerplate(m.start()):
+            if not _at_word(doc.lower, m.start()) or doc.in_boilerplate(m.start()):
                 continue
             kind = _relation_kind(m["rel"])
             if kind:
                 votes[kind] += 3
                 pages.setdefault(kind, doc.page_at(m.start()))
-    for m in _rules().apposition.finditer(doc.text):
-        if doc.in_boilerplate(m.start()):
+    for m in _rules().apposition.finditer(doc.lower):
+        # "Paul, her husband": the word before the comma is a capitalised name.
+        word = re.search(r"(\w+)$", doc.text[max(0, m.start() - 30):m.start()])
+        if not word or not word.group(1)[:1].isupper() or doc.in_boilerplate(m.start()):
             continue
         kind = _relation_kind(m["rel"])
         if kind:
@@ -227,7 +239,7 @@ def _death_patterns(kind: str, name: str | None) -> tuple[re.Pattern[str], ...]:
             if not name_rx:
                 continue
             p = p.replace("{name}", name_rx)
-        out.append(re.compile(f"(?<![\\w])(?P<all>{p})"))
+        out.append(re.compile(f"(?P<all>{p})"))
     return tuple(out)
 
 
@@ -238,7 +250,16 @@ def find_date_of_death(doc: DocText, name: str | None) -> tuple[str | None, int 
     low = doc.lower
     best: tuple[float, int, str] | None = None
     name_low = name.lower() if name else None
+    words = sorted([w.start() for w in rules.death_words.finditer(low)] +
+                   [w.start() for w in rules.death_words_weak.finditer(low)])
     for m in _DATE.finditer(low):
+        if not _at_word(low, m.start()):
+            continue
+        # Most dates (the chronology) have no death word near them: skip those cheaply.
+        i = bisect_left(words, m.start() - 300)
+        if (i >= len(words) or words[i] > m.end() + 300) and \
+                not _DEATH_LABEL.search(low, max(0, m.start() - 40), m.start()):
+            continue
         if doc.in_boilerplate(m.start()) or rules.not_death_date.search(low, max(0, m.start() - 40),
                                                                         m.start()):
             continue
@@ -321,8 +342,15 @@ def find_family_involved(doc: DocText) -> tuple[bool | None, int | None]:
     return None, None
 
 
-def extract_review(doc: DocText, title: str | None = None) -> ReviewFound:
+# Documents that are not an account of the case: abuse types and pronoun-based victim sex are
+# not read from them (a QA letter's "his family" or an action plan's training topics).
+_NOT_AN_ACCOUNT = ("action_plan", "home_office_letter")
+
+
+def extract_review(doc: DocText, title: str | None = None, doc_type: str | None = None,
+                   ) -> ReviewFound:
     """Everything the text states about the review, with the page of each value."""
+    account = doc_type not in _NOT_AN_ACCOUNT
     pages: dict[str, int] = {}
 
     def keep(field_name: str, value: Any, page: int | None) -> Any:
@@ -335,7 +363,7 @@ def extract_review(doc: DocText, title: str | None = None) -> ReviewFound:
     if area:
         pages["area"] = area.page or 1
     age = keep("victim.age", *find_age(doc, name))
-    sex = keep("victim.sex", *find_sex(doc, name))
+    sex = keep("victim.sex", *find_sex(doc, name, pronouns=account))
     chair, chair_page = find_chair(doc)
     keep("chair", chair.name, chair_page)
     review = Review(
@@ -346,7 +374,7 @@ def extract_review(doc: DocText, title: str | None = None) -> ReviewFound:
         review_type=keep("review_type", *find_review_type(doc, name)),
         death_type=keep("death_type", *find_death_type(doc, name)),
         victim=Victim(age=age, age_band=age_band(age), sex=sex),
-        abuse_types=find_abuse_types(doc),
+        abuse_types=find_abuse_types(doc) if account else [],
         chair=chair,
         family_involved=keep("family_involved", *find_family_involved(doc)),
     )

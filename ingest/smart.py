@@ -3,7 +3,8 @@
 Part of report understanding (``ingest.recommendations``). Research with review chairs found that
 broad recommendations diffuse responsibility; these signals let users see how concrete a
 recommendation is. Rules are ``rules/smart.yaml``:
-- specific: the recommendation names an organisation (its addressee) and a concrete action;
+- specific: the recommendation names an organisation (its addressee) and a concrete action
+  (the verb after "should" / "must" / "to" is not a vague one such as "consider");
 - measurable: it names an output or measure (audit, report, number, percentage, evidence);
 - time_bound: it names a date or a timescale.
 ``score`` is the number of signals present (0-3).
@@ -17,21 +18,33 @@ from functools import cache
 from dhr.document import Smart
 from ingest.rules import load
 
+_MODAL = re.compile(r"\b(?:should|must|shall|will|(?:is|are|needs?|ought)\s+to|to)\s+(?:also\s+|now\s+|urgently\s+|jointly\s+)?", re.I)
+
 
 def _any(patterns: list[str]) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in patterns) + r")\b", re.I)
 
 
 @cache
-def _rules() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _rules() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     d = load("smart")
-    return _any(d["concrete_actions"]), _any(d["measurable"]), _any(d["time_bound"])
+    vague = re.compile(r"(?:" + "|".join(f"(?:{p})" for p in d["vague_only"]) + r")\b", re.I)
+    return _any(d["concrete_actions"]), vague, _any(d["measurable"]), _any(d["time_bound"])
+
+
+def concrete_action(text: str) -> bool:
+    """Whether the recommendation asks for a concrete action rather than a vague one."""
+    concrete, vague, _, _ = _rules()
+    m = _MODAL.search(text)
+    if m:
+        return not vague.match(text, m.end())
+    return bool(concrete.search(text)) and not vague.search(text)
 
 
 def smart_signals(text: str, names_organisation: bool) -> Smart:
     """SMART signals of a recommendation's text; ``names_organisation``: an addressee was found."""
-    concrete, measurable, time_bound = _rules()
-    specific = names_organisation and bool(concrete.search(text))
+    _, _, measurable, time_bound = _rules()
+    specific = names_organisation and concrete_action(text)
     m = bool(measurable.search(text))
     t = bool(time_bound.search(text))
     return Smart(specific=specific, measurable=m, time_bound=t, score=int(specific) + int(m) + int(t))

@@ -35,7 +35,7 @@ def understand_text(pages: Sequence[str], *, tables: Sequence[Any] = (),
     tables = list(tables) or pipe_tables(doc)
     has_action_table = any(_header_map(t.rows[0]) is not None for t in tables if t.rows)
     doc_type, _scores = classify_doc_type(doc, title, has_action_table)
-    found = extract_review(doc, title)
+    found = extract_review(doc, title, doc_type)
     mentions = find_agency_mentions(doc.text, lower=doc.lower)
     agencies = [{"id": a.id, "name": a.name, "mentions": a.mentions, "page": a.page}
                 for a in extract_agencies(doc, mentions)]
