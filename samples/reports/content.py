@@ -111,7 +111,7 @@ def _title_block(w: Writer, doc_type: str) -> Title:
     lines = [w.ctx["csp"]]
     if doc_type in ("overview_report", "executive_summary"):
         lines.append(f"Chair and author: {case.chair_name}")
-    lines.append(f"Report completed: {w.completed.strftime('%B %Y')}")
+    lines.append(f"Report completed: {w.month_year(w.completed)}")
     lines.append(SYNTHETIC_NOTE)
     return Title(title, lines)
 
@@ -143,14 +143,15 @@ def _action_plan_table(w: Writer, recs: list[DraftRec]) -> Table:
     for i, r in enumerate(recs):
         lead = r.truth["agency_name"] or "All partner agencies"
         due = w.target + dt.timedelta(days=30 * rng.randint(-3, 3))
-        status = rng.choice(("Ongoing", f"Completed {due.strftime('%B %Y')}: new procedure in place",
-                             "In progress: policy drafted", f"Completed {due.strftime('%B %Y')}: audit reported to the board"))
+        status = rng.choice(("Ongoing", f"Completed {w.month_year(due)}: new procedure in place",
+                             "In progress: policy drafted",
+                             f"Completed {w.month_year(due)}: audit reported to the board"))
         cell = f"{r.prefix} {r.text}" if r.prefix else r.text
         rows.append([cell, (r.truth["scope"] or "local").capitalize(), r.action + ".", lead,
                      rng.choice(("Policy revised; staff briefed; audit completed",
                                  "Working group set up; guidance issued",
                                  "Training delivered to all staff; compliance audited")),
-                     due.strftime("%B %Y"), status])
+                     w.month_year(due), status])
         truth[i] = {**r.truth, "source": "table"}
     return Table(cols, rows, [2.9, 1.1, 2.2, 1.8, 1.7, 1.3, 1.6], truth)
 

@@ -109,9 +109,11 @@ def _render(case: Case, content: DocContent, fmt: str, metrics) -> tuple[bytes, 
     return data, pages, style.name
 
 
-def _write_json(path: Path, obj: Any) -> None:
-    path.write_text(json.dumps(obj, ensure_ascii=False, indent=1, sort_keys=False) + "\n",
-                    encoding="utf-8")
+def _write_json(path: Path, obj: Any, *, compact: bool = False) -> None:
+    # Compact output uses json's C encoder (text_only corpora are large); indented is for people.
+    text = (json.dumps(obj, ensure_ascii=False, separators=(",", ":")) if compact
+            else json.dumps(obj, ensure_ascii=False, indent=1))
+    path.write_text(text + "\n", encoding="utf-8")
 
 
 def generate_review(out_dir: Path, *, seed: int = 1, index: int = 0, split: str = "train",
@@ -136,7 +138,7 @@ def generate_review(out_dir: Path, *, seed: int = 1, index: int = 0, split: str 
         doc = build_document(case, content, pages, doc_id=hashlib.sha256(data).hexdigest(),
                              filename=path.name, fmt=DOC_FORMAT[fmt], ocr=fmt == "scanned_pdf")
         truth_path = out_dir / f"{name}.truth.json"
-        _write_json(truth_path, doc)
+        _write_json(truth_path, doc, compact=text_only)
         if not text_only:
             furn = _furniture(case, content) if fmt not in ("html",) else None
             _write_json(out_dir / f"{name}.layout.json", build_layout(

@@ -7,13 +7,15 @@ phrasings, and formats dates in the split's date phrasing.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from typing import Any
 
 from .case import Case
 
-MONTHS = calendar.month_name
+# Plain lists: calendar.month_name and day_name call strftime on every lookup.
+MONTHS = ["", "January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December"]
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
 def ordinal(n: int) -> str:
@@ -44,7 +46,11 @@ class Writer:
     def date(self, d: dt.date, form: str | None = None) -> str:
         form = form or str(self.case.variant["date_form"])
         return form.format(d=d.day, dd=f"{d.day:02d}", day_ord=ordinal(d.day), month=MONTHS[d.month], yyyy=d.year,
-                           mm=f"{d.month:02d}", weekday=calendar.day_name[d.weekday()])
+                           mm=f"{d.month:02d}", weekday=WEEKDAYS[d.weekday()])
+
+    @staticmethod
+    def month_year(d: dt.date) -> str:
+        return f"{MONTHS[d.month]} {d.year}"
 
     def month(self, d: dt.date) -> str:
         return str(self.case.variant["date_month_form"]).format(
