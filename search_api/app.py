@@ -21,6 +21,7 @@ from dhr.store import CorpusStore
 from . import errors, ratelimit, security
 from .api import api, ops
 from .state import EXTENSION_KEY, ApiState
+from .ui import ui
 
 MAX_BODY_BYTES = 64 * 1024  # the API is read-only: no request needs a body
 
@@ -37,6 +38,7 @@ def create_app(config: Config, *, backend: SearchBackend | None = None,
             config.server.rate_limit_per_minute)
     app.register_blueprint(api)
     app.register_blueprint(ops)
+    app.register_blueprint(ui)
     errors.register_error_handlers(app)
     security.install(app)
     logging.getLogger("search_api").setLevel(logging.INFO)
