@@ -69,6 +69,7 @@ def _derive(base: dict[str, Any], old_v: str, old_area: str, new_v: tuple[str, s
     pages[0] = f"{pages[0]}\nLibrary reference: {ref}"
     doc = dict(base)
     doc["pages"] = pages
+    doc["ocr_pages"], doc["provenance"] = list(base["ocr_pages"]), dict(base["provenance"])
     doc["title"] = sub(base["title"])
     doc["filename"] = f"{ref}.txt"
     review = copy.deepcopy(base["review"])

@@ -263,9 +263,16 @@ class _Paginator:
     def _table(self, t: Table) -> None:
         s = self.s
         if s.columns > 1:   # tables span the full width on a page of their own
-            if not self._page_empty():
+            carried: list[Block] = []
+            page = self.pages[-1].placed
+            while page and isinstance(page[-1].block, Heading):   # keep a heading with its table
+                carried.insert(0, page.pop().block)
+            if carried or not self._page_empty():   # an emptied page is dropped at the end
                 self._new_page()
             self.full = True
+            for head in carried:
+                lines, height, after = self._relayout(head)
+                self._place_lines(head, lines, height, after)
         x, width = self._frame()
         total = sum(t.widths)
         widths = [width * w / total for w in t.widths]
