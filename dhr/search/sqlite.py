@@ -142,6 +142,14 @@ class SqliteBackend(SearchBackend):
         self.ensure_indices()
 
     # -- connections ---------------------------------------------------------------------
+    def _fresh(self) -> None:
+        """At the start of each read: if `dhr index --rebuild` swapped in a new database file,
+        reconnect to it (one operation always runs on one connection)."""
+        db = getattr(self._local, "db", None)
+        if db is not None and self._local.inode != _inode(self.path):
+            db.close()
+            self._local.db = None
+
     def _db(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
         if db is None:
@@ -153,6 +161,7 @@ class SqliteBackend(SearchBackend):
             db.execute("PRAGMA temp_store=MEMORY")
             db.execute("PRAGMA cache_size=-65536")
             self._local.db = db
+            self._local.inode = _inode(self.path)
         return db
 
     @contextmanager
@@ -247,6 +256,7 @@ class SqliteBackend(SearchBackend):
         batch: list[Document] = []
 
         def flush() -> None:
+            self._fresh()
             with self._tx() as db:
                 self._delete_rows(db, [d.id for d in batch])
                 for d in batch:
@@ -263,6 +273,7 @@ class SqliteBackend(SearchBackend):
         return report
 
     def delete_documents(self, ids: Iterable[str], *, refresh: bool = False) -> int:
+        self._fresh()
         with self._tx() as db:
             return self._delete_rows(db, list(ids))
 
@@ -283,9 +294,11 @@ class SqliteBackend(SearchBackend):
 
     # -- reading -------------------------------------------------------------------------
     def count(self) -> int:
+        self._fresh()
         return self._db().execute("SELECT COUNT(*) FROM docs").fetchone()[0]
 
     def get_document(self, doc_id: str, *, pages: bool = False) -> dict[str, Any] | None:
+        self._fresh()
         db = self._db()
         row = db.execute("SELECT rowid, body FROM docs WHERE id=?", (doc_id,)).fetchone()
         if row is None:
@@ -384,6 +397,7 @@ class SqliteBackend(SearchBackend):
         return total, rows, facets, next_cursor
 
     def search(self, request: DocumentRequest) -> SearchResponse:
+        self._fresh()
         total, rows, facets, next_cursor = self._run(DOCS, request)
         db = self._db()
         results = []
@@ -410,6 +424,7 @@ class SqliteBackend(SearchBackend):
         return [{"page": page, "html": safe_snippet(text)} for page, text in rows]
 
     def search_recommendations(self, request: RecommendationRequest) -> SearchResponse:
+        self._fresh()
         total, rows, facets, next_cursor = self._run(RECS, request)
         db = self._db()
         results = []
@@ -421,6 +436,7 @@ class SqliteBackend(SearchBackend):
 
     def similar(self, doc_id: str, *, size: int = 10) -> list[dict[str, Any]]:
         """Documents sharing this one's most distinctive words (a more-like-this by bm25)."""
+        self._fresh()
         db = self._db()
         row = db.execute("SELECT rowid, ntext FROM docs WHERE id=?", (doc_id,)).fetchone()
         if row is None:
@@ -436,6 +452,7 @@ class SqliteBackend(SearchBackend):
         return [json.loads(s) for (s,) in rows]
 
     def stats(self) -> dict[str, Any]:
+        self._fresh()
         db = self._db()
 
         def grouped(sql: str) -> list[tuple]:
@@ -462,6 +479,13 @@ class SqliteBackend(SearchBackend):
             "by_year": by_year, "themes_by_year": theme_year, "by_agency": agencies,
             "recommendations_by_agency": rec_agencies, "by_review_type": review_types,
         }
+
+
+def _inode(path: Path) -> int | None:
+    try:
+        return path.stat().st_ino
+    except FileNotFoundError:
+        return None
 
 
 def _facet_values(record: dict[str, Any], fields: dict[str, str]) -> list[tuple[str, Any]]:
