@@ -13,20 +13,57 @@ from __future__ import annotations
 
 from typing import Any
 
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import reactor
+from twisted.internet.threads import deferToThreadPool
+from twisted.python.threadpool import ThreadPool
+
+from dhr.store import CorpusStore
+
 from .items import FetchedReport, Gone, NotModified
 
 
 class StorePipeline:
     def __init__(self, crawler: Any):
         self.crawler = crawler
+        # One writer thread: catalog writes stay serial (no SQLite lock contention) while the
+        # reactor keeps downloading.
+        self.pool = ThreadPool(minthreads=1, maxthreads=1, name="dhr-store-writer")
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StorePipeline:
         return cls(crawler)
 
-    def process_item(self, item: Any) -> Any:
+    def open_spider(self) -> None:
+        self.pool.start()
+
+    def close_spider(self) -> None:
+        self.pool.stop()
+
+    async def process_item(self, item: Any) -> Any:
         spider = self.crawler.spider
-        store = spider.store
+        # Writing a file (fsync) and the catalog runs in the writer thread so that downloads go on
+        # meanwhile; the run's bookkeeping stays in the reactor thread.
+        outcome = await maybe_deferred_to_future(deferToThreadPool(
+            reactor, self.pool, self._write, spider.store, item, item.url in spider.catalog))
+        if isinstance(item, FetchedReport):
+            spider.count(outcome["change"])
+            spider.catalog[item.url] = outcome["info"]
+            item.body = b""  # the bytes are stored; do not keep them in memory or logs
+        elif isinstance(item, NotModified):
+            spider.count("unchanged")
+        elif isinstance(item, Gone):
+            if outcome["known"]:
+                if outcome["withdrawn"]:
+                    spider.count("withdrawn")
+                spider.run["report_urls"].discard(item.url)
+            else:
+                spider.run["broken_links"][item.url] = {
+                    "url": item.fetched_url, "status": item.http_status, "found_on": item.found_on}
+        return item
+
+    @staticmethod
+    def _write(store: CorpusStore, item: Any, known: bool) -> dict[str, Any]:
         if isinstance(item, FetchedReport):
             put = store.put(item.body, ext=item.ext, filename=item.filename,
                             content_type=item.content_type)
@@ -34,18 +71,10 @@ class StorePipeline:
                 item.url, put.sha256, source=item.source, etag=item.etag,
                 last_modified=item.last_modified, http_status=item.http_status,
                 metadata=item.metadata or None)
-            spider.count(sighting.change)
-            spider.catalog[item.url] = store.url_info(item.url) or {}
-            item.body = b""  # the bytes are stored; do not keep them in memory or logs
-        elif isinstance(item, NotModified):
+            return {"change": sighting.change, "info": store.url_info(item.url) or {}}
+        if isinstance(item, NotModified):
             store.touch_url(item.url, http_status=item.http_status)
-            spider.count("unchanged")
-        elif isinstance(item, Gone):
-            if item.url in spider.catalog:
-                if store.mark_offline(item.url, http_status=item.http_status):
-                    spider.count("withdrawn")
-                spider.run["report_urls"].discard(item.url)
-            else:
-                spider.run["broken_links"][item.url] = {
-                    "url": item.fetched_url, "status": item.http_status, "found_on": item.found_on}
-        return item
+            return {}
+        if isinstance(item, Gone) and known:
+            return {"known": True, "withdrawn": store.mark_offline(item.url, http_status=item.http_status)}
+        return {"known": False}

@@ -23,6 +23,7 @@ COOKIES_ENABLED = True
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False  # no listening control port on a crawler host
 LOG_LEVEL = "INFO"
+WARN_ON_GENERATOR_RETURN_VALUE = False  # it re-reads callback source code on every call
 
 # Safety: host map + refusal of private addresses on resolution; canonical-URL de-duplication.
 TWISTED_DNS_RESOLVER = "crawler.resolver.SafeResolver"
