@@ -49,12 +49,18 @@ class Para:
 
 @dataclass
 class Item:
+    """A list entry; ``bullet`` is "•" or a number such as "3.". Word and HTML lists draw the
+    marker themselves (auto-numbering), so their text has no marker: see ``lines_text``."""
     text: str
     bullet: str = "•"
     tags: list[tuple[str, str]] = field(default_factory=list)
 
-    def lines_text(self) -> list[str]:
-        return [f"{self.bullet} {self.text}"]
+    @property
+    def numbered(self) -> bool:
+        return self.bullet != "•"
+
+    def lines_text(self, markers: bool = True) -> list[str]:
+        return [f"{self.bullet} {self.text}" if markers else self.text]
 
 
 @dataclass

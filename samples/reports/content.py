@@ -72,9 +72,11 @@ class _Doc:
         for t in templates:
             self.para(self.w.fill(t))
 
-    def items(self, texts: list[str], tags: list[tuple[str, str]] | None = None) -> None:
-        for t in texts:
-            self.blocks.append(Item(t, tags=[x for x in (tags or []) if x[1] == t]))
+    def items(self, texts: list[str], tags: list[tuple[str, str]] | None = None,
+              numbered: bool = False) -> None:
+        for k, t in enumerate(texts, start=1):
+            self.blocks.append(Item(t, f"{k}." if numbered else "•",
+                                    [x for x in (tags or []) if x[1] == t]))
 
 
 def _theme_sentences(w: Writer, theme: str, kind: str, k: int) -> list[tuple[str, str]]:
@@ -183,7 +185,7 @@ def _overview(w: Writer, recs: list[DraftRec]) -> DocContent:
     d.heading("terms_of_reference")
     tor = prose["terms_of_reference"]
     d.para(w.fill(tor["intro"]))
-    d.items([w.fill(t) for t in tor["items"]])
+    d.items([w.fill(t) for t in tor["items"]], numbered=True)
     d.para(w.fill(tor["outro"]))
     d.heading("methodology")
     d.paras(prose["methodology"])
@@ -401,7 +403,7 @@ def _terms_of_reference(w: Writer) -> DocContent:
     d.heading("terms_of_reference")
     tor = prose["terms_of_reference"]
     d.para(w.fill(tor["intro"]))
-    d.items([w.fill(t) for t in tor["items"]])
+    d.items([w.fill(t) for t in tor["items"]], numbered=True)
     d.para(w.fill(tor["outro"]))
     return DocContent("other", d.blocks[0].title, d.blocks,  # type: ignore[union-attr]
                       _review_truth(case, full=False, fields=("date_of_death",)), DOC_LABELS["other"])

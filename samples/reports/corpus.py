@@ -135,8 +135,10 @@ def generate_review(out_dir: Path, *, seed: int = 1, index: int = 0, split: str 
         name = _file_name(case, content, fmt)
         path = out_dir / f"{name}.{EXTENSIONS[fmt]}"
         path.write_bytes(data)
+        texts = [p.text(markers=fmt not in ("docx", "html")) for p in pages]
         doc = build_document(case, content, pages, doc_id=hashlib.sha256(data).hexdigest(),
-                             filename=path.name, fmt=DOC_FORMAT[fmt], ocr=fmt == "scanned_pdf")
+                             filename=path.name, fmt=DOC_FORMAT[fmt], ocr=fmt == "scanned_pdf",
+                             texts=texts)
         truth_path = out_dir / f"{name}.truth.json"
         _write_json(truth_path, doc, compact=text_only)
         if not text_only:

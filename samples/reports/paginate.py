@@ -129,12 +129,18 @@ class Placed:
 class Page:
     placed: list[Placed] = field(default_factory=list)
 
-    def text(self) -> str:
-        """Clean body text of the page: what a perfect extractor returns (reading order)."""
+    def text(self, markers: bool = True) -> str:
+        """Clean body text of the page: what a perfect extractor returns (reading order).
+
+        ``markers=False`` leaves out list bullets and list numbers, which Word and HTML lists
+        generate rather than store as text.
+        """
         out: list[str] = []
         for p in self.placed:
             b = p.block
-            if isinstance(b, Table):
+            if isinstance(b, Item):
+                out.extend(b.lines_text(markers))
+            elif isinstance(b, Table):
                 assert p.rows is not None
                 if p.header_row:
                     out.append(b.row_text(b.columns))

@@ -68,7 +68,7 @@ def render_docx(pages: list[Page], style: PageStyle, furniture: Furniture, *, ti
             elif isinstance(b, Para):
                 doc.add_paragraph(b.lines_text()[0])
             elif isinstance(b, Item):
-                para(b.text, "ListBullet")
+                para(b.text, "ListNumber" if b.numbered else "ListBullet")
             elif isinstance(b, Rec):
                 if b.prefix and b.own_line:
                     doc.add_paragraph().add_run(b.prefix).bold = True

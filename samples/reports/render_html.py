@@ -31,17 +31,20 @@ def render_html(blocks: list[Block], *, title: str, area: str, site_note: str) -
            '<a href="/community-safety">Community safety</a> &gt; '
            '<a href="/community-safety/dhr">Domestic homicide reviews</a></nav>'),
            "<main>"]
-    in_list = False
+    in_list = ""   # "ul" / "ol" while inside a list
     for b in blocks:
         if isinstance(b, Item):
-            if not in_list:
-                out.append("<ul>")
-                in_list = True
+            tag = "ol" if b.numbered else "ul"
+            if in_list != tag:
+                if in_list:
+                    out.append(f"</{in_list}>")
+                out.append(f"<{tag}>")
+                in_list = tag
             out.append(f"<li>{e(b.text)}</li>")
             continue
         if in_list:
-            out.append("</ul>")
-            in_list = False
+            out.append(f"</{in_list}>")
+            in_list = ""
         if isinstance(b, Title):
             out.append(f"<h1>{e(b.title)}</h1>")
             out.extend(f'<p class="subtitle">{e(line)}</p>' for line in b.lines)
@@ -60,7 +63,7 @@ def render_html(blocks: list[Block], *, title: str, area: str, site_note: str) -
                 out.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>")
             out.append("</tbody></table>")
     if in_list:
-        out.append("</ul>")
+        out.append(f"</{in_list}>")
     out += ["</main>",
             ('<footer class="site-footer"><p>If you need this information in another format, '
             'please <a href="/contact">contact us</a>.</p><ul><li><a href="/accessibility">'
