@@ -48,8 +48,11 @@ DHR_WRITE_REPORT = True
 
 # `scrapy crawl` / `scrapy list` from the repository root read config.yaml (or $DHR_CONFIG).
 if not os.environ.get("DHR_CRAWLER_NO_CONFIG"):
-    from dhr.config import load_config
+    from dhr.config import ConfigError, load_config
 
     from .config_settings import settings_from_config
 
-    globals().update(settings_from_config(load_config()))
+    try:
+        globals().update(settings_from_config(load_config()))
+    except ConfigError as err:
+        raise SystemExit(f"error: {err}") from None
