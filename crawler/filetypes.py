@@ -39,9 +39,9 @@ def sniff_bytes(body: bytes) -> str | None:
     if head.startswith(b"{\\rtf"):
         return "rtf"
     if head.startswith(_OLE_MAGIC):
-        # An OLE container: Word 97-2003 has a "WordDocument" stream; its name is UTF-16 in the
-        # directory. Excel/PowerPoint containers are not reviews we can read.
-        return "doc" if "WordDocument".encode("utf-16-le") in body[:65536] or len(body) > 65536 else None
+        # An OLE container: Word 97-2003 has a "WordDocument" stream, named in UTF-16 in the
+        # directory (anywhere in the file). Excel/PowerPoint containers are not reviews.
+        return "doc" if "WordDocument".encode("utf-16-le") in body else None
     if head.startswith(b"PK\x03\x04"):
         return _sniff_zip(body)
     return None
@@ -74,8 +74,8 @@ def detect_document_type(body: bytes, content_type: str | None = None,
     sniffed = sniff_bytes(body)
     if sniffed:
         return sniffed
-    if looks_like_html(body, content_type):
-        return None
+    if looks_like_html(body, content_type) or body[:8] == _OLE_MAGIC or body[:4] == b"PK\x03\x04":
+        return None  # a web page, or a container that is not one of our formats (xls, xlsx...)
     # No proof in the bytes: a truncated or unusual file. Trust an explicit document type only if
     # nothing contradicts it (ingest quarantines it if it cannot be read).
     ct = (content_type or "").split(";")[0].strip().lower()

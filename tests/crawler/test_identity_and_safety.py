@@ -53,6 +53,12 @@ def test_document_type_comes_from_the_bytes(fmt: str) -> None:
     assert detect_document_type(body, "text/html", "report.bin") == fmt
 
 
+def test_legacy_word_is_told_from_other_ole_files() -> None:
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 3000
+    assert detect_document_type(ole + "WordDocument".encode("utf-16-le"), None, None) == "doc"
+    assert detect_document_type(ole + "Workbook".encode("utf-16-le"), "application/msword", None) is None
+
+
 def test_web_pages_and_lying_headers_are_not_documents() -> None:
     assert detect_document_type(b"<!DOCTYPE html><html></html>", "application/pdf", "x.pdf") is None
     assert detect_document_type(b"not really a pdf", "application/pdf", None) is None
