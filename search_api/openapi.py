@@ -55,16 +55,21 @@ def _filter_param(name: str) -> dict[str, Any]:
                   "are AND-ed.", style="form", explode=True)
 
 
+# An empty value (``year_from=``, as an HTML form sends an empty field) means "not given".
+_EMPTY_OK = {"allowEmptyValue": True}
+
+
 def _int_param(name: str, description: str) -> dict[str, Any]:
     spec = params.INT_PARAMS[name]
     schema: dict[str, Any] = {"type": "integer", "minimum": spec.minimum, "maximum": spec.maximum}
     if spec.default is not None:
         schema["default"] = spec.default
-    return _query(name, schema, description)
+    return _query(name, schema, description, **_EMPTY_OK)
 
 
 def _flag(name: str, description: str) -> dict[str, Any]:
-    return _query(name, {"type": "string", "enum": list(params.BOOLEAN_VALUES)}, description)
+    return _query(name, {"type": "string", "enum": list(params.BOOLEAN_VALUES)}, description,
+                  **_EMPTY_OK)
 
 
 def _common_params() -> list[dict[str, Any]]:
@@ -75,7 +80,7 @@ def _common_params() -> list[dict[str, Any]]:
         _int_param("year_from", "Earliest year of death (inclusive)."),
         _int_param("year_to", "Latest year of death (inclusive); not before year_from."),
         _query("sort", {"type": "string", "enum": list(SORTS), "default": "relevance"},
-               "Result order."),
+               "Result order.", **_EMPTY_OK),
         _int_param("page_size", f"Results per page (1-{MAX_PAGE_SIZE})."),
         _query("cursor", {"type": "string", "maxLength": params.MAX_CURSOR_CHARS},
                "Opaque cursor: next_cursor from the previous page of the same search."),
@@ -264,7 +269,7 @@ def _document_template() -> dict[str, Any]:
                 "similarDocuments", "Reviews most like this one.",
                 [_ID_PARAM, _query("page_size", {"type": "integer", "minimum": 1,
                                                  "maximum": MAX_PAGE_SIZE, "default": 10},
-                                   "How many (1-100, default 10).")],
+                                   "How many (1-100, default 10).", **_EMPTY_OK)],
                 _json(_ref("SimilarResponse"), "Similar documents, most similar first."),
                 (400, 404, 406, 429, 503), tag="documents"),
             "/api/v1/documents/{doc_id}/file": _op(
