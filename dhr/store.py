@@ -377,6 +377,19 @@ class CorpusStore:
             " i.extractor_version != f.extractor_version) ORDER BY f.sha256", (backend,))
         return [r[0] for r in rows.fetchall()]
 
+    def invalidate_index(self, sha256s: list[str]) -> None:
+        """These Documents changed (e.g. re-merged with new source metadata): every backend
+        indexes them again on its next run."""
+        with self._tx() as db:
+            db.executemany("DELETE FROM index_state WHERE sha256=?", [(s,) for s in sha256s])
+
+    def indexed_count(self, backend: str) -> int:
+        """How many current Documents the catalog says this backend holds."""
+        row = self._db().execute(
+            "SELECT COUNT(*) FROM index_state i JOIN files f ON f.sha256 = i.sha256"
+            " WHERE i.backend = ? AND f.status = 'extracted'", (backend,)).fetchone()
+        return int(row[0])
+
     def clear_index_state(self, backend: str) -> None:
         with self._tx() as db:
             db.execute("DELETE FROM index_state WHERE backend=?", (backend,))
