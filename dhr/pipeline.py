@@ -1,8 +1,16 @@
 """Ingest pipeline: store files, extract them in isolated workers, merge source metadata, index.
 
-Used by ``dhr ingest``, ``dhr index --rebuild`` and ``dhr nightly``. A file that cannot be
-extracted is quarantined with its reason and the batch goes on; a backend that cannot be reached
-leaves the extracted Documents marked as not yet indexed, for the next run.
+Used by ``dhr ingest``, ``dhr index --rebuild`` and ``dhr nightly`` (``dhr/nightly.py``). The
+stages, each restartable because its state lives in the store's catalog:
+
+1. :func:`extract_pending`: files not yet extracted by the current extractor version -> Documents,
+   merged with what the sources say (``dhr/merge.py``); a file that cannot be extracted is
+   quarantined with its reason and the batch goes on;
+2. :func:`sync_sources`: files whose sources changed (taken down, new library metadata) are
+   merged again, and a review's documents are linked (``dhr/resync.py``);
+3. :func:`index_pending`: Documents the backend does not hold in their current form are indexed
+   in batches (one transaction each on SQLite, bulk requests on Elasticsearch); a backend that
+   cannot be reached leaves them pending for the next run.
 """
 
 from __future__ import annotations
@@ -16,7 +24,7 @@ from typing import Any
 
 from .config import Config
 from .document import Document
-from .merge import merge_document
+from .resync import MergeState, relink_reviews, resync_sources, store_merged
 from .search.base import BackendUnavailable, SearchBackend
 from .store import SAFE_EXTENSIONS, CorpusStore
 
@@ -72,25 +80,51 @@ def extract_pending(cfg: Config, store: CorpusStore, shas: list[str], *,
     by_path = {store.file_path(s): s for s in shas}
     bar = _Progress(len(by_path), progress, "extract")
     processes = max(1, min(2, os.cpu_count() or 1))
-    for path, outcome in extract_many(list(by_path), processes=processes):
-        sha = by_path[path]
-        info = store.file_info(sha) or {}
-        if isinstance(outcome, Document):
-            doc = outcome.model_copy(update={"filename": info.get("filename") or outcome.filename})
-            doc = merge_document(doc, store.sightings_of(sha))
-            store.put_document(doc)
-            done.append(sha)
-        else:
-            reason = f"{outcome.reason}: {outcome.message}"
-            store.quarantine(sha, reason, EXTRACTOR_VERSION)
-            quarantined.append({"sha256": sha, "file": info.get("filename") or path.name,
-                                "reason": reason})
-        bar.step()
+    state = MergeState(store)
+    try:
+        for path, outcome in extract_many(list(by_path), processes=processes):
+            sha = by_path[path]
+            info = store.file_info(sha) or {}
+            if isinstance(outcome, Document):
+                doc = outcome.model_copy(update={"filename": info.get("filename") or outcome.filename})
+                store.invalidate_index([sha])
+                store_merged(store, state, doc)
+                done.append(sha)
+            else:
+                reason = f"{outcome.reason}: {outcome.message}"
+                store.quarantine(sha, reason, EXTRACTOR_VERSION)
+                quarantined.append({"sha256": sha, "file": info.get("filename") or path.name,
+                                    "reason": reason})
+            bar.step()
+    finally:
+        state.close()
     return done, quarantined
 
 
+def sync_sources(store: CorpusStore, touched: list[str]) -> dict[str, list[str]]:
+    """Re-merge files whose sources changed, then link the touched reviews' documents."""
+    state = MergeState(store)
+    try:
+        synced = resync_sources(store, state)
+        relinked = relink_reviews(store, state, list(dict.fromkeys(touched + synced["remerged"])))
+    finally:
+        state.close()
+    return {**synced, "relinked": relinked}
+
+
 def index_pending(store: CorpusStore, backend: SearchBackend) -> dict[str, Any]:
-    """Index every extracted Document the backend does not have in its current version."""
+    """Index every extracted Document the backend does not hold in its current form.
+
+    Raises :class:`BackendUnavailable` if the backend cannot be reached; what was indexed before
+    stays recorded, the rest stays pending. If the backend holds fewer documents than the
+    catalog says (an emptied or replaced index), everything is indexed again.
+    """
+    backend.ensure_indices()
+    recorded = store.indexed_count(backend.name)
+    reset = False
+    if recorded and backend.count() < recorded:
+        store.clear_index_state(backend.name)
+        reset = True
     pending = store.pending_index(backend.name)
     indexed, failed = 0, []
     for i in range(0, len(pending), INDEX_BATCH):
@@ -98,12 +132,15 @@ def index_pending(store: CorpusStore, backend: SearchBackend) -> dict[str, Any]:
         report = backend.index_documents(batch)
         bad = {f["id"] for f in report.failed}
         ok = [d for d in batch if d.id not in bad]
-        for d in ok:
-            store.mark_indexed([d.id], backend.name, d.extractor_version)
+        for version in {d.extractor_version for d in ok}:
+            store.mark_indexed([d.id for d in ok if d.extractor_version == version],
+                               backend.name, version)
         indexed += len(ok)
         failed += report.failed
-    backend.refresh()
-    return {"indexed": indexed, "failed": failed, "pending": len(pending)}
+    if pending:
+        backend.refresh()
+    return {"indexed": indexed, "failed": failed, "pending": len(pending),
+            "index_was_reset": reset}
 
 
 def ingest_paths(cfg: Config, paths: list[Path], *, backend: SearchBackend,
@@ -121,6 +158,7 @@ def ingest_paths(cfg: Config, paths: list[Path], *, backend: SearchBackend,
         todo = store.pending_extraction(EXTRACTOR_VERSION)
         unchanged = 0
     done, quarantined = extract_pending(cfg, store, todo, progress=progress)
+    sync_sources(store, done)
     try:
         idx = index_pending(store, backend)
         index_failed = len(idx["failed"])
