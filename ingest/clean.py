@@ -133,17 +133,33 @@ def clean_pages(pages: list[list[Block]]) -> list[list[Block]]:
     """Blocks per page with boilerplate removed and text normalised (one paragraph each)."""
     normalized = [[replace(b, text=normalize_chars(b.text)) for b in blocks] for blocks in pages]
     running = running_lines(normalized)
+    small_edges = _small_edge_blocks(normalized) if len(normalized) == 1 else set()
     vocabulary = {w.lower() for blocks in normalized for b in blocks for w in _WORD.findall(b.text)}
     out: list[list[Block]] = []
     for blocks in normalized:
         kept: list[Block] = []
         for b in blocks:
+            if id(b) in small_edges:
+                continue
             lines = [ln for ln in b.text.split("\n") if ln.strip() and not _is_boilerplate(ln, b, running)]
             text = _SPACES.sub(" ", join_lines("\n".join(lines), vocabulary)).strip()
             if text:
                 kept.append(replace(b, text=text))
         out.append(kept)
     return out
+
+
+def _small_edge_blocks(pages: list[list[Block]]) -> set[int]:
+    """A one-page document has no repetition to go by: its header/footer is the small type in
+    the top and bottom margin bands."""
+    sizes: dict[float, int] = {}
+    for b in pages[0]:
+        if b.size:
+            sizes[round(b.size, 1)] = sizes.get(round(b.size, 1), 0) + len(b.text)
+    if not sizes:
+        return set()
+    body = max(sizes, key=sizes.__getitem__)
+    return {id(b) for b in pages[0] if b.edge and b.edge_rank is not None and b.size and b.size < body * 0.95}
 
 
 def _is_boilerplate(line: str, block: Block, running: set[str]) -> bool:
@@ -157,7 +173,8 @@ def _is_boilerplate(line: str, block: Block, running: set[str]) -> bool:
 
 
 def clean_tables(tables: list[Table]) -> list[Table]:
-    return [Table(page=t.page, rows=[[clean_text(c) for c in row] for row in t.rows]) for t in tables]
+    return [Table(page=t.page, rows=[[clean_text(c) for c in row] for row in t.rows], bbox=t.bbox)
+            for t in tables]
 
 
 def page_text(blocks: list[Block]) -> str:

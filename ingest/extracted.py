@@ -30,6 +30,7 @@ class Block:
     bold: bool = False
     edge: Edge | None = None  # PDF: lies in the top or bottom margin band of the page
     edge_rank: int | None = None  # 0 = outermost line of that band
+    bbox: tuple[float, float, float, float] | None = None  # PDF: x0, top, x1, bottom in points
 
 
 @dataclass
@@ -38,6 +39,7 @@ class Table:
 
     page: int  # 1-based
     rows: list[list[str]]
+    bbox: tuple[float, float, float, float] | None = None  # PDF: x0, top, x1, bottom in points
 
 
 @dataclass

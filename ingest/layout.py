@@ -121,6 +121,7 @@ def _to_block(group: list[Line], band: float, page_height: float) -> Block:
         size=first.size,
         bold=first.bold,
         edge=edge,  # type: ignore[arg-type]
+        bbox=(min(ln.x0 for ln in group), group[0].top, max(ln.x1 for ln in group), group[-1].bottom),
     )
 
 

@@ -51,7 +51,8 @@ def ocr_page(page: pdfium.PdfPage, *, dpi: int = OCR_DPI, timeout: float = OCR_T
     env = dict(os.environ, OMP_THREAD_LIMIT="1")  # one core per worker; parallelism is ours
     try:
         proc = subprocess.run(
-            [exe, "stdin", "stdout", "-l", OCR_LANG, "--dpi", str(dpi), "--psm", "3", "tsv"],
+            [exe, "stdin", "stdout", "-l", OCR_LANG, "--dpi", str(dpi), "--psm", "3",
+             "-c", "tessedit_do_invert=0", "tsv"],
             input=buf.getvalue(), capture_output=True, timeout=timeout, env=env, check=False,
         )
     except subprocess.TimeoutExpired as exc:

@@ -16,7 +16,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from ingest.errors import ExtractionError
-from ingest.extracted import RawDocument
+from ingest.extracted import Block, RawDocument, Table
 from ingest.layout import lines_to_blocks
 from ingest.ocr import OCRUnavailable, ocr_page, text_quality
 from ingest.pdf_lines import _FontProbe, page_lines
@@ -85,6 +85,7 @@ def extract_pdf(content: bytes, *, ocr: bool = True, tables: bool = True) -> Raw
         pdf.close()
     found, table_warnings = extract_tables(content, table_pages) if table_pages else ([], [])
     warnings += table_warnings
+    _mark_table_blocks(pages, found)
     if warnings:
         meta["warnings"] = warnings[:50]
     return RawDocument(format="pdf", pages=pages, tables=found, title=meta.get("title"),
@@ -115,3 +116,17 @@ def _metadata(pdf: pdfium.PdfDocument) -> dict:
     elif title:
         meta["metadata_title"] = title
     return meta
+
+
+def _mark_table_blocks(pages: list[list[Block]], tables: list[Table]) -> None:
+    """Blocks inside a table's area are table text (header cells are not headings)."""
+    for table in tables:
+        if table.bbox is None:
+            continue
+        x0, top, x1, bottom = table.bbox
+        for block in pages[table.page - 1]:
+            if block.bbox is None:
+                continue
+            cx, cy = (block.bbox[0] + block.bbox[2]) / 2, (block.bbox[1] + block.bbox[3]) / 2
+            if x0 - 1 <= cx <= x1 + 1 and top - 1 <= cy <= bottom + 1:
+                block.kind = "table"

@@ -71,11 +71,11 @@ def extract_tables(content: bytes, pages: list[int], password: str | None = None
         with pdfplumber.open(io.BytesIO(content), pages=pages, password=password or "") as pdf:
             for page in pdf.pages:
                 try:
-                    for found in page.extract_tables():
-                        rows = [[_cell(c) for c in row] for row in found if row]
+                    for found in page.find_tables():
+                        rows = [[_cell(c) for c in row] for row in found.extract() if row]
                         rows = [r for r in rows if any(r)]
                         if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
-                            tables.append(Table(page=page.page_number, rows=rows))
+                            tables.append(Table(page=page.page_number, rows=rows, bbox=tuple(found.bbox)))
                 except Exception as exc:  # noqa: BLE001 - a bad page must not lose the document
                     warnings.append(f"tables on page {page.page_number}: {type(exc).__name__}")
                 finally:

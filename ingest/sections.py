@@ -60,7 +60,8 @@ def toc_pages(pages: list[list[Block]]) -> set[int]:
     for number, blocks in enumerate(pages, 1):
         entries = sum(1 for b in blocks if b.kind == "toc" or _is_toc_entry(b.text))
         titled = any(_simple(b.text) in rules.toc_titles for b in blocks[:6])
-        if (titled and entries >= 2) or (entries >= 5 and entries >= 0.5 * len(blocks)):
+        short = sum(1 for b in blocks if len(b.text) <= 100)
+        if titled and (entries >= 2 or short >= 0.7 * len(blocks)) or (entries >= 5 and entries >= 0.5 * len(blocks)):
             found.add(number)
         elif number - 1 in found and entries >= 3 and entries >= 0.4 * len(blocks):
             found.add(number)  # the contents continue overleaf
@@ -90,10 +91,13 @@ def build_outline(pages: list[list[Block]], *, title: str | None = None) -> list
     styled_numbered = False
     candidates: list[tuple[int, Block, str | None, str, int | None]] = []
     title_key = _simple(title or "")
+    title_page, title_index = 0, -1
     for page_no, blocks in enumerate(pages, 1):
         if page_no in skip:
             continue
-        for block in blocks:
+        for index, block in enumerate(blocks):
+            if page_no == 1 and title_index < 0 and _is_title_part(block, title_key):
+                title_page, title_index = 1, index
             if block.kind in ("table", "toc", "list", "title") or page_no == 1 and _is_title_part(block, title_key):
                 continue
             parsed = _parse_heading(block.text)
@@ -103,13 +107,16 @@ def build_outline(pages: list[list[Block]], *, title: str | None = None) -> list
             styled = _styled(block, body)
             if number and styled and not explicit_level:
                 styled_numbered = True
-            candidates.append((page_no, block, number, heading, explicit_level))
-    has_style = any(_styled(b, body) for _, b, *_ in candidates)
-    sizes = sorted({round(b.size, 1) for _, b, n, _, _ in candidates
+            candidates.append((page_no, index, block, number, heading, explicit_level))
+    has_style = any(_styled(b, body) for _, _, b, *_ in candidates)
+    first_body = next((i for i, b in enumerate(pages[0] if pages else [])
+                       if b.kind == "body" and not _styled(b, body) and len(b.text.split()) >= 8
+                       and (not b.size or not body or b.size >= body * 0.95)), 0)
+    sizes = sorted({round(b.size, 1) for _, _, b, n, _, _ in candidates
                     if b.size and not n and _styled(b, body)}, reverse=True)
     sections: list[Section] = []
     last: tuple[int, ...] | None = None
-    for page_no, block, number, heading, explicit_level in candidates:
+    for page_no, index_in_page, block, number, heading, explicit_level in candidates:
         styled = _styled(block, body)
         known = _simple(heading) in outline_rules().known
         dotted = _dotted(number)
@@ -126,9 +133,12 @@ def build_outline(pages: list[list[Block]], *, title: str | None = None) -> list
             if not _follows(last, dotted) and not (dotted[-1] == 1 and (styled or known)):
                 continue  # out of sequence: a numbered table row or list item
         elif has_style:
-            if not styled or not (known or _title_like(heading)):
+            if not styled or not (known or _title_like(heading) or _short_line(block)):
                 continue
-        elif not _title_like(heading, strict=True):
+            if page_no == 1 and index_in_page < first_body and not known:
+                continue  # cover, letterhead and address lines before the text starts
+        elif not (_title_like(heading, strict=True) or known
+                  or _short_line(block) and _before_numbered_paragraph(pages, page_no, index_in_page)):
             continue
         if dotted is not None:
             last = dotted
@@ -168,10 +178,10 @@ def _parse_heading(text: str) -> tuple[str | None, str, int | None] | None:
     rules = outline_rules()
     m = rules.division.match(text)
     if m and (m.group("title") == "" or m.group("title")[:1].isupper() or m.group("title")[:1].isdigit()):
+        if m.group("word").lower() in ("appendix", "annex", "annexe"):
+            return None, text, 1  # appendices are named, not numbered, in the outline
         number = m.group("num").upper() if not m.group("num").isdigit() else m.group("num")
         title = m.group("title").strip() or f"{m.group('word').title()} {number}"
-        if m.group("word").lower() in ("appendix", "annex", "annexe"):
-            title = text
         return number, title, 1
     m = _NUMBERED.match(text)
     if m:
@@ -190,6 +200,17 @@ def _styled(block: Block, body: float | None) -> bool:
     if block.bold:
         return True
     return bool(block.size and body and block.size >= body * 1.12)
+
+
+def _before_numbered_paragraph(pages: list[list[Block]], page_no: int, index: int) -> bool:
+    """Whether the next block is a numbered paragraph ("4.2 The panel..."), as under a heading."""
+    blocks = pages[page_no - 1]
+    nxt = blocks[index + 1] if index + 1 < len(blocks) else (pages[page_no][0] if page_no < len(pages) and pages[page_no] else None)
+    return nxt is not None and re.match(r"^\d{1,2}\.\d{1,2}\.?\s+\S", nxt.text) is not None and len(nxt.text) > 60
+
+
+def _short_line(block: Block) -> bool:
+    return "\n" not in block.text and len(block.text.split()) <= 8
 
 
 def _title_like(text: str, *, strict: bool = False) -> bool:
