@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -31,6 +32,9 @@ DEFAULT_DIR = Path("data") / "demo"
 DEFAULT_REVIEWS = 8
 SEED = 2024
 FORMATS = ("pdf", "docx", "two_column_pdf")  # scanned PDFs need OCR: too slow for a quick demo
+# Agencies a first-time visitor recognises, for the example recommendation search.
+PREFERRED_AGENCIES = ("gp_primary_care", "police", "adult_social_care", "mental_health_services",
+                      "housing")
 
 
 def _truthy(value: str | None) -> bool:
@@ -149,9 +153,10 @@ def example_searches(cfg: Config) -> list[dict[str, Any]]:
             out.append({"what": f"documents on the theme '{label('theme', t['value'])}'",
                         "path": "/search", "params": {"theme": t["value"]}, "count": t["count"]})
         recs = backend.search_recommendations(RecommendationRequest(page_size=1))
-        agencies = sorted(recs.facets.get("agency") or [], key=lambda v: -v["count"])
-        if agencies:
-            a = agencies[0]["value"]
+        counts = {v["value"]: v["count"] for v in recs.facets.get("agency") or []}
+        a = next((x for x in PREFERRED_AGENCIES if counts.get(x)), None) or \
+            max(counts, key=lambda k: counts[k], default=None)
+        if a:
             smart = backend.search_recommendations(
                 RecommendationRequest(filters={"agency": [a]}, smart_min=2, page_size=1,
                                       facets=False)).total
@@ -161,7 +166,7 @@ def example_searches(cfg: Config) -> list[dict[str, Any]]:
             out.append({"what": f"recommendations to {label('agency', a)}"
                                 + (" that are at least 2/3 SMART" if smart else ""),
                         "path": "/recommendations", "params": params,
-                        "count": smart or agencies[0]["count"]})
+                        "count": smart or counts[a]})
     finally:
         backend.close()
     return out
@@ -186,15 +191,23 @@ def _serve(cfg: Config, port: int, examples: list[dict[str, Any]], setup_s: floa
     for ex in examples:
         path = ex["path"] if has_ui else "/api/v1" + ex["path"]
         _say(f"  {ex['what']} ({ex['count']}): {base}{path}?{urlencode(ex['params'])}")
-    _say(f"API: {base}/api/v1/search?q=training  (OpenAPI: {base}/api/v1/openapi.json)")
+    _say(f"The JSON API: {base}/api/v1/search?q=training ; its description: {base}/api/v1/openapi.json")
     _say("Press Ctrl-C to stop the demo (web server and fixture sites).")
+    # Ctrl-C and SIGTERM stop the demo, even when started with SIGINT ignored (a background job).
+    previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         server.run()
     except KeyboardInterrupt:
         pass
     finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         server.close()
         _say("dhr demo: stopped")
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
 
 
 def _say(text: str, err: bool = False) -> None:
