@@ -15,6 +15,7 @@ domain, robots.txt obeyed). Three runs over one store, printed side by side:
 from __future__ import annotations
 
 import os
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -28,7 +29,9 @@ from samples.sites import BULK, FixtureSites
 def _run(sites: FixtureSites, config: Config, doc_paths: set[str]) -> dict:
     sites.clear_log()
     t = time.perf_counter()
+    cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     report = run_crawl(config)
+    cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     wall = time.perf_counter() - t
     result = report["sources"]["bulk"]
     reqs = [r for r in sites.requests if r["host"] == BULK]
@@ -39,7 +42,9 @@ def _run(sites: FixtureSites, config: Config, doc_paths: set[str]) -> dict:
         "requests": len(reqs), "docs_200": sum(1 for r in docs if r["status"] == 200),
         "docs_304": sum(1 for r in docs if r["status"] == 304),
         "doc_bytes": sum(r["bytes"] for r in docs), "bytes": total_bytes,
-        "crawl_s": crawl_s, "wall_s": wall, "new": result["new"], "unchanged": result["unchanged"],
+        "crawl_s": crawl_s, "wall_s": wall,
+        # CPU of the crawler process: steadier than wall time on a shared machine.
+        "cpu_s": (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime), "new": result["new"], "unchanged": result["unchanged"],
         "changed": result["changed"], "ok": result["ok"],
         "req_per_s": len(reqs) / crawl_s if crawl_s else 0.0,
         "docs_per_s": (result["new"] + result["unchanged"]) / crawl_s if crawl_s else 0.0,
@@ -68,15 +73,18 @@ def main(argv: list[str]) -> None:
     for name, r in (("1st crawl", first), ("2nd, unchanged (304s)", second),
                     ("3rd, unchanged (no conditional support)", third)):
         rows.append([name, r["requests"], r["docs_200"], r["docs_304"], r["new"], r["unchanged"],
-                     r["changed"], r["doc_bytes"] / 1e6, r["crawl_s"], r["wall_s"], r["req_per_s"],
+                     r["changed"], r["doc_bytes"] / 1e6, r["crawl_s"], r["wall_s"], r["cpu_s"],
+                     r["req_per_s"],
                      r["docs_per_s"], r["mb_per_s"]])
     print_table("crawl", ["run", "requests", "docs 200", "docs 304", "new", "unchanged", "changed",
-                          "doc MB downloaded", "crawl s", "wall s", "req/s", "docs/s", "MB/s"], rows)
+                          "doc MB downloaded", "crawl s", "wall s", "crawler CPU s", "req/s", "docs/s",
+                          "MB/s"], rows)
     print_table("second run vs first", ["measure", "value"], [
         ["file bodies re-downloaded (conditional server)", second["docs_200"]],
         ["bytes of file bodies re-downloaded", second["doc_bytes"]],
         ["duration ratio second/first (crawl time)", second["crawl_s"] / first["crawl_s"]],
         ["duration ratio second/first (wall, incl. process start)", second["wall_s"] / first["wall_s"]],
+        ["crawler CPU ratio second/first", second["cpu_s"] / first["cpu_s"]],
         ["bytes re-downloaded, server ignoring conditions (MB)", third["doc_bytes"] / 1e6],
         ["all runs ok", all(r["ok"] for r in (first, second, third))],
     ])
