@@ -131,6 +131,22 @@ def _rank_expression(node: Any) -> str | None:
     return " OR ".join(dict.fromkeys(parts)) or None
 
 
+def _snippet_expression(node: Any) -> str | None:
+    """Like :func:`_rank_expression`, for the raw page text: phrases become NEAR groups, since
+    raw text keeps tokens the normalised index drops (a possessive's "s")."""
+    parts = []
+    for leaf in positive_leaves(node):
+        if isinstance(leaf, Phrase) and len(leaf.tokens) > 1:
+            parts.append("NEAR(" + " ".join(_fts_phrase([t]) for t in leaf.tokens)
+                         + f", {len(leaf.tokens)})")
+        elif isinstance(leaf, Prefix):
+            parts.append(_fts_phrase([leaf.prefix]) + " *")
+        else:
+            tokens = [leaf.token] if isinstance(leaf, Term) else list(leaf.tokens)
+            parts.append(_fts_phrase(tokens))
+    return " OR ".join(dict.fromkeys(parts)) or None
+
+
 class SqliteBackend(SearchBackend):
     name = "sqlite"
 
@@ -401,7 +417,7 @@ class SqliteBackend(SearchBackend):
         total, rows, facets, next_cursor = self._run(DOCS, request)
         db = self._db()
         results = []
-        snippet_expr = _rank_expression(request.query) if request.query is not None else None
+        snippet_expr = _snippet_expression(request.query) if request.query is not None else None
         for rowid, _id, _k1, _k2 in rows:
             summary = json.loads(db.execute("SELECT summary FROM docs WHERE rowid=?",
                                             (rowid,)).fetchone()[0])

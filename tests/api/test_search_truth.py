@@ -196,10 +196,6 @@ def test_snippets_escape_document_markup(api):
 def test_snippet_for_a_phrase_across_a_possessive(api, request):
     """"warden ledger" matches "warden's ledger" (possessives are dropped when indexing), so the
     matching page must also give a snippet."""
-    request.applymarker(pytest.mark.xfail(
-        api.backend_name == "sqlite", strict=True,
-        reason="dhr.search.sqlite indexes raw page text for snippets, not normalised text, so "
-               "phrases across a possessive match the document but give no snippet"))
     page = api.json("/api/v1/search", {"q": '"warden ledger"'})
     assert page["total"] == 1
     assert page["results"][0]["snippets"]
