@@ -33,7 +33,8 @@ class Line:
     size: float | None = None  # font size in points
     bold: bool = False
     cells: int = 1  # runs separated by wide gaps (table cells)
-    group: int | None = None  # paragraph id where the reader knows it (Tesseract)
+    group: int | None = None  # paragraph id where the reader knows it
+    baseline: float | None = None  # y of the first character's origin (top-down)
 
     @property
     def height(self) -> float:
@@ -45,24 +46,46 @@ def lines_to_blocks(lines: list[Line], page_height: float) -> list[Block]:
     lines = [ln for ln in lines if ln.text.strip()]
     if not lines:
         return []
-    band = page_height * EDGE_BAND
-    body_size = _body_size(lines)
-    gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if 0 <= b.top - a.bottom < 3 * a.height]
-    usual_gap = statistics.median(gaps) if gaps else 0.0
-    right = max(ln.x1 for ln in lines)
-    left = min(ln.x0 for ln in lines)
-    width = max(right - left, 1.0)
-
+    page = _PageStats(lines, page_height)
     groups: list[list[Line]] = []
     for line in lines:
-        if groups and not _starts_new_block(groups[-1], line, usual_gap, body_size, band, page_height, left, width):
+        if groups and not _starts_new_block(groups[-1], line, page):
             groups[-1].append(line)
         else:
             groups.append([line])
-
-    blocks = [_to_block(g, band, page_height) for g in groups]
+    blocks = [_to_block(g, page.band, page_height) for g in groups]
     _rank_edges(blocks, groups)
     return blocks
+
+
+class _PageStats:
+    """What "usual" looks like on this page: body size, line pitch, gaps, column right edges."""
+
+    def __init__(self, lines: list[Line], page_height: float) -> None:
+        self.page_height = page_height
+        self.band = page_height * EDGE_BAND
+        self.body_size = _body_size(lines)
+        pairs = list(zip(lines, lines[1:]))
+        pitches = [(b.baseline - a.baseline) / max(a.size, b.size)  # type: ignore[operator]
+                   for a, b in pairs if a.baseline is not None and b.baseline is not None and a.size
+                   and b.size and a.size == b.size and 0 < b.baseline - a.baseline < 3 * a.size]
+        self.pitch = statistics.median(pitches) if pitches else None
+        gaps = [b.top - a.bottom for a, b in pairs if 0 <= b.top - a.bottom < 3 * a.height]
+        self.usual_gap = statistics.median(gaps) if gaps else 0.0
+        # Right edge of the text column each line belongs to (by its left edge), so a short
+        # last line is recognised in two-column layouts too.
+        rights: dict[int, float] = {}
+        for ln in lines:
+            k = int(ln.x0 // 12)
+            rights[k] = max(rights.get(k, 0.0), ln.x1)
+        self._rights = rights
+
+    def column_right(self, line: Line) -> float:
+        k = int(line.x0 // 12)
+        return max(self._rights.get(k - 1, 0.0), self._rights.get(k, 0.0), self._rights.get(k + 1, 0.0))
+
+    def band_of(self, line: Line) -> str | None:
+        return _band(line, self.band, self.page_height)
 
 
 def _band(line: Line, band: float, page_height: float) -> str | None:
@@ -73,10 +96,9 @@ def _band(line: Line, band: float, page_height: float) -> str | None:
     return None
 
 
-def _starts_new_block(group: list[Line], cur: Line, usual_gap: float, body_size: float,
-                      band: float, page_height: float, left: float, width: float) -> bool:
+def _starts_new_block(group: list[Line], cur: Line, page: _PageStats) -> bool:
     prev = group[-1]
-    if _band(prev, band, page_height) != _band(cur, band, page_height):
+    if page.band_of(prev) != page.band_of(cur):
         return True
     if prev.cells > 1 or cur.cells > 1:
         return True
@@ -85,9 +107,13 @@ def _starts_new_block(group: list[Line], cur: Line, usual_gap: float, body_size:
     gap = cur.top - prev.bottom
     if gap < -0.5 * prev.height:  # moved up: next column or out-of-order text
         return True
-    if gap > usual_gap + 0.45 * min(prev.height, cur.height) + 1.0:
+    if page.pitch and prev.baseline is not None and cur.baseline is not None and prev.size and cur.size:
+        # Baseline-to-baseline distance relative to the type size: immune to ascenders/descenders.
+        if (cur.baseline - prev.baseline) / max(prev.size, cur.size) > page.pitch * 1.25 + 0.1:
+            return True
+    elif gap > page.usual_gap + 0.45 * min(prev.height, cur.height) + 1.0:
         return True
-    ps, cs = prev.size or body_size, cur.size or body_size
+    ps, cs = prev.size or page.body_size, cur.size or page.body_size
     if abs(ps - cs) > 0.12 * max(ps, cs) or prev.bold != cur.bold:
         return True
     text = cur.text.lstrip()
@@ -96,8 +122,12 @@ def _starts_new_block(group: list[Line], cur: Line, usual_gap: float, body_size:
     ptext = prev.text.rstrip()
     if _ENDS_WITH_PAGE_REF.search(ptext) and len(group) == 1 and len(ptext) < 120:
         return True  # table-of-contents entries, one per line
-    if ptext.endswith(_TERMINAL) and prev.x1 < left + 0.7 * width:
-        return True  # a short last line ends the paragraph
+    heading_like = prev.bold or ps > page.body_size * 1.1
+    if ptext.endswith(_TERMINAL) and not heading_like:
+        right = page.column_right(prev)
+        left = min(ln.x0 for ln in group)
+        if prev.x1 < left + 0.8 * (right - left):
+            return True  # a short last line ends the paragraph
     return False
 
 

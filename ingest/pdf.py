@@ -1,5 +1,5 @@
-"""PDF extraction: PDFium text per page (fast path), pdfplumber tables where needed, OCR where
-there is no usable text layer.
+"""PDF extraction: PDFium text per page (fast path), ruled tables from PDFium paths (pdfplumber
+only where those are not enough), OCR where there is no usable text layer.
 
 Registered for format ``pdf`` in ``registry.py``. Pages come out as blocks with geometry hints
 (``layout.py``); cleaning and structure happen later, the same way for every format. PDFs
@@ -20,6 +20,7 @@ from ingest.extracted import Block, RawDocument, Table
 from ingest.layout import lines_to_blocks
 from ingest.ocr import OCRUnavailable, ocr_page, text_quality
 from ingest.pdf_lines import _FontProbe, page_lines
+from ingest.pdf_grid import find_grids
 from ingest.pdf_tables import extract_tables, looks_like_table, page_objects
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,11 @@ def extract_pdf(content: bytes, *, ocr: bool = True, tables: bool = True) -> Raw
             raise ExtractionError("too_large", f"{n_pages} pages (limit {MAX_PAGES})")
         meta = _metadata(pdf)
         probe = _FontProbe()
-        pages, table_pages, ocr_pages, warnings = [], [], [], []
+        pages: list[list[Block]] = []
+        found: list[Table] = []
+        plumber_pages: list[int] = []
+        ocr_pages: list[int] = []
+        warnings: list[str] = []
         for index in range(n_pages):
             try:
                 page = pdf[index]
@@ -58,13 +63,20 @@ def extract_pdf(content: bytes, *, ocr: bool = True, tables: bool = True) -> Raw
                 textpage = page.get_textpage()
                 try:
                     lines = page_lines(textpage, height, probe)
+                    text = "".join(ln.text for ln in lines)
+                    chars = sum(1 for c in text if not c.isspace())
+                    usable = chars >= MIN_TEXT_CHARS and text_quality(text) >= MIN_QUALITY
+                    wants_tables = tables and usable and sum(1 for ln in lines if ln.cells > 1) >= 2
+                    paths, image_share = (page_objects(page) if wants_tables or chars < SCANNED_MAX_CHARS
+                                          else (0, 0.0))
+                    if wants_tables and looks_like_table(lines, paths):
+                        grids = find_grids(page, textpage, height)
+                        if grids:
+                            found += [Table(page=index + 1, rows=g.rows, bbox=g.bbox) for g in grids]
+                        else:
+                            plumber_pages.append(index + 1)  # ruled some other way: pdfplumber
                 finally:
                     textpage.close()
-                text = "".join(ln.text for ln in lines)
-                chars = sum(1 for c in text if not c.isspace())
-                usable = chars >= MIN_TEXT_CHARS and text_quality(text) >= MIN_QUALITY
-                wants_tables = tables and usable and sum(1 for ln in lines if ln.cells > 1) >= 2
-                paths, image_share = page_objects(page) if (wants_tables or not usable or chars < SCANNED_MAX_CHARS) else (0, 0.0)
                 scanned = image_share >= SCANNED_IMAGE_SHARE and chars < SCANNED_MAX_CHARS
                 if ocr and (scanned or (not usable and (image_share > 0.05 or chars > 0))):
                     try:
@@ -74,17 +86,17 @@ def extract_pdf(content: bytes, *, ocr: bool = True, tables: bool = True) -> Raw
                         warnings.append(f"page {index + 1}: {exc}")
                         if not usable:
                             lines = []
-                elif not usable and chars and text_quality(text) < MIN_QUALITY:
+                elif not usable:
                     lines = []  # garbage glyph codes are worse than nothing in a search index
-                if wants_tables and looks_like_table(lines, paths):
-                    table_pages.append(index + 1)
                 pages.append(lines_to_blocks(lines, height))
             finally:
                 page.close()
     finally:
         pdf.close()
-    found, table_warnings = extract_tables(content, table_pages) if table_pages else ([], [])
-    warnings += table_warnings
+    if plumber_pages:
+        more, table_warnings = extract_tables(content, plumber_pages)
+        found = sorted(found + more, key=lambda t: (t.page, t.bbox[1] if t.bbox else 0))
+        warnings += table_warnings
     _mark_table_blocks(pages, found)
     if warnings:
         meta["warnings"] = warnings[:50]

@@ -25,17 +25,22 @@ class _FontProbe:
     def __init__(self) -> None:
         self._buf = ctypes.create_string_buffer(256)
         self._flags = ctypes.c_int()
+        self._ox, self._oy = ctypes.c_double(), ctypes.c_double()
 
-    def probe(self, textpage: pdfium.PdfTextPage, x: float, y: float) -> tuple[float | None, bool]:
+    def probe(self, textpage: pdfium.PdfTextPage, x: float, y: float) -> tuple[float | None, bool, float | None]:
+        """(font size, bold, baseline y in PDF coordinates) of the character at (x, y)."""
         idx = pdfium_c.FPDFText_GetCharIndexAtPos(textpage.raw, x, y, 2.0, 2.0)
         if idx < 0:
-            return None, False
+            return None, False, None
         size = pdfium_c.FPDFText_GetFontSize(textpage.raw, idx) or None
         weight = pdfium_c.FPDFText_GetFontWeight(textpage.raw, idx)
         n = pdfium_c.FPDFText_GetFontInfo(textpage.raw, idx, self._buf, 256, ctypes.byref(self._flags))
         name = self._buf.value.decode("latin-1", "replace").lower() if n else ""
         bold = weight >= 600 or any(b in name for b in _BOLD_NAMES) or bool(self._flags.value & _FORCE_BOLD)
-        return size, bold
+        baseline = None
+        if pdfium_c.FPDFText_GetCharOrigin(textpage.raw, idx, ctypes.byref(self._ox), ctypes.byref(self._oy)):
+            baseline = self._oy.value
+        return size, bold, baseline
 
 
 def page_lines(textpage: pdfium.PdfTextPage, page_height: float, probe: _FontProbe) -> list[Line]:
@@ -66,8 +71,9 @@ def page_lines(textpage: pdfium.PdfTextPage, page_height: float, probe: _FontPro
                 cur.x1 = max(cur.x1, right)
                 cur.top, cur.bottom = min(cur.top, y0), max(cur.bottom, y1)
                 continue
-        size, bold = probe.probe(textpage, left + min(1.0, (right - left) / 2), bottom + (top - bottom) / 2)
-        cur = Line(text=text, x0=left, x1=right, top=y0, bottom=y1, size=size, bold=bold)
+        size, bold, baseline = probe.probe(textpage, left + min(1.0, (right - left) / 2), bottom + (top - bottom) / 2)
+        cur = Line(text=text, x0=left, x1=right, top=y0, bottom=y1, size=size, bold=bold,
+                   baseline=page_height - baseline if baseline is not None else None)
         lines.append(cur)
     for ln in lines:
         ln.text = ln.text.strip()

@@ -37,6 +37,7 @@ class OutlineRules:
     toc_titles: frozenset[str]
     division: re.Pattern[str]
     known: frozenset[str]
+    not_headings: tuple[re.Pattern[str], ...]
 
 
 @lru_cache(maxsize=1)
@@ -50,22 +51,47 @@ def outline_rules() -> OutlineRules:
         toc_titles=frozenset(t.lower() for t in data["toc_titles"]),
         division=division,
         known=frozenset(k.lower() for k in data["known_headings"]),
+        not_headings=tuple(re.compile(p, re.I) for p in data.get("not_headings", [])),
     )
 
 
-def toc_pages(pages: list[list[Block]]) -> set[int]:
-    """1-based pages that hold a table of contents."""
+def toc_blocks(pages: list[list[Block]]) -> tuple[set[int], set[tuple[int, int]]]:
+    """(1-based pages that are wholly a table of contents, (page, block index) of contents
+    blocks on other pages). A contents page is never mistaken for sections."""
     rules = outline_rules()
-    found: set[int] = set()
+    whole: set[int] = set()
+    parts: set[tuple[int, int]] = set()
     for number, blocks in enumerate(pages, 1):
+        if not blocks:
+            continue
+        title_at = next((i for i, b in enumerate(blocks) if _simple(b.text) in rules.toc_titles), None)
         entries = sum(1 for b in blocks if b.kind == "toc" or _is_toc_entry(b.text))
-        titled = any(_simple(b.text) in rules.toc_titles for b in blocks[:6])
-        short = sum(1 for b in blocks if len(b.text) <= 100)
-        if titled and (entries >= 2 or short >= 0.7 * len(blocks)) or (entries >= 5 and entries >= 0.5 * len(blocks)):
-            found.add(number)
-        elif number - 1 in found and entries >= 3 and entries >= 0.4 * len(blocks):
-            found.add(number)  # the contents continue overleaf
-    return found
+        if title_at is not None:
+            rest = blocks[title_at + 1:]
+            short = sum(1 for b in rest if len(b.text) <= 100 and b.kind != "heading")
+            numbered = sum(1 for b in rest if b.kind == "toc" or _is_toc_entry(b.text))
+            if rest and title_at <= 5 and (short >= 0.7 * len(rest) or numbered >= max(2, 0.5 * len(rest))):
+                whole.add(number)
+                continue
+            parts.add((number, title_at))
+            for i in range(title_at + 1, len(blocks)):  # the entries that follow the heading
+                if blocks[i].kind == "toc" or (blocks[i].kind != "heading" and _is_toc_entry(blocks[i].text)):
+                    parts.add((number, i))
+                else:
+                    break
+        elif entries >= 5 and entries >= 0.5 * len(blocks):
+            whole.add(number)
+        elif number - 1 in whole and entries >= 3 and entries >= 0.4 * len(blocks):
+            whole.add(number)  # the contents continue overleaf
+        for i, b in enumerate(blocks):
+            if b.kind == "toc":
+                parts.add((number, i))
+    return whole, parts
+
+
+def toc_pages(pages: list[list[Block]]) -> set[int]:
+    """1-based pages that hold only a table of contents."""
+    return toc_blocks(pages)[0]
 
 
 def _is_toc_entry(text: str) -> bool:
@@ -86,7 +112,7 @@ def _simple(text: str) -> str:
 
 def build_outline(pages: list[list[Block]], *, title: str | None = None) -> list[Section]:
     """Sections in reading order with the 1-based page where each starts."""
-    skip = toc_pages(pages)
+    skip, skip_blocks = toc_blocks(pages)
     body = _body_size(pages)
     styled_numbered = False
     candidates: list[tuple[int, Block, str | None, str, int | None]] = []
@@ -98,6 +124,8 @@ def build_outline(pages: list[list[Block]], *, title: str | None = None) -> list
         for index, block in enumerate(blocks):
             if page_no == 1 and title_index < 0 and _is_title_part(block, title_key):
                 title_page, title_index = 1, index
+            if (page_no, index) in skip_blocks or _not_heading(block.text):
+                continue
             if block.kind in ("table", "toc", "list", "title") or page_no == 1 and _is_title_part(block, title_key):
                 continue
             parsed = _parse_heading(block.text)
@@ -132,6 +160,8 @@ def build_outline(pages: list[list[Block]], *, title: str | None = None) -> list
                 continue
             if not _follows(last, dotted) and not (dotted[-1] == 1 and (styled or known)):
                 continue  # out of sequence: a numbered table row or list item
+            if not styled and page_no == 1 and index_in_page < first_body and not known:
+                continue  # an address line ("2 Marsham Street") on a cover or letterhead
         elif has_style:
             if not styled or not (known or _title_like(heading) or _short_line(block)):
                 continue
@@ -147,6 +177,10 @@ def build_outline(pages: list[list[Block]], *, title: str | None = None) -> list
             level = (sizes.index(round(block.size, 1)) + 1) if block.size and round(block.size, 1) in sizes else 1
         sections.append(Section(title=heading, number=number, page=page_no, level=min(level, 6)))
     return sections
+
+
+def _not_heading(text: str) -> bool:
+    return any(p.fullmatch(text.strip()) for p in outline_rules().not_headings)
 
 
 def _dotted(number: str | None) -> tuple[int, ...] | None:
@@ -189,6 +223,8 @@ def _parse_heading(text: str) -> tuple[str | None, str, int | None] | None:
         if int(number.split(".")[0]) > 60 or not (title[:1].isupper() or title[:1] in "'\"("):
             return None
         return number, title, None
+    if re.fullmatch(r"(19|20)\d\d", text):
+        return None, text, None  # a year as a chronology sub-heading
     if not (text[:1].isupper() or text[:1] in "'\""):
         return None
     return None, text, None
