@@ -24,6 +24,28 @@ import time
 from pathlib import Path
 from typing import Any
 
+
+def _stop_with_parent() -> None:
+    """Linux: if the ``run_crawl`` process dies (SIGKILL), this child gets SIGINT and stops
+    gracefully, keeping its JOBDIR state, instead of crawling on as an orphan. Called before the
+    heavy imports so that the window in which a parent's death goes unnoticed is short."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, int(signal.SIGINT))
+    except (OSError, AttributeError):
+        return
+    expected = os.environ.get("DHR_CRAWL_PARENT")
+    if expected and str(os.getppid()) != expected:  # the parent died before prctl took effect
+        sys.exit(1)
+
+
+if __name__ == "__main__" and "--config-json" in sys.argv:
+    _stop_with_parent()
+
 from dhr.config import Config, ConfigError, SourceConfig, config_from_dict, load_config
 from dhr.store import utcnow
 
@@ -74,7 +96,8 @@ def run_crawl(config: Config, *, sources: list[str] | None = None, report_path: 
             cmd += ["--report", str(report_path)]
         t0 = time.monotonic()
         started = utcnow()
-        proc = subprocess.Popen(cmd, env={**os.environ, "DHR_CRAWLER_NO_CONFIG": "1"})
+        proc = subprocess.Popen(cmd, env={**os.environ, "DHR_CRAWLER_NO_CONFIG": "1",
+                                          "DHR_CRAWL_PARENT": str(os.getpid())})
         try:
             code = proc.wait()
         except KeyboardInterrupt:
