@@ -11,8 +11,8 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import re
 import subprocess
-import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -95,20 +95,20 @@ def parse_tsv(tsv: str, scale: float) -> list[Line]:
     return [lines[k] for k in order]
 
 
+_BAD = re.compile(r"[\ue000-\uf8ff\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
 def text_quality(text: str) -> float:
     """Share of non-space characters that look like real text (0..1). Unmapped glyphs come out
-    as private-use, replacement or control characters, or pdfminer-style ``(cid:NN)``."""
-    chars = [c for c in text if not c.isspace()]
-    if not chars:
+    as private-use, replacement or control characters, or pdfminer-style ``(cid:NN)``. Judged on
+    a sample of the page: this runs on every page of every PDF."""
+    text = text[:4000]
+    total = len(text) - text.count(" ") - text.count("\n") - text.count("\t")
+    if total <= 0:
         return 0.0
-    bad = text.count("(cid:") * 6
-    for c in chars:
-        cat = unicodedata.category(c)
-        if c == "\ufffd" or cat in ("Co", "Cc", "Cs", "Cn"):
-            bad += 1
-    letters = [c for c in chars if "a" <= c.lower() <= "z"]
-    if len(letters) >= 20:  # Latin-script text without vowels is garbage from unmapped glyphs
-        vowels = sum(1 for c in letters if c.lower() in "aeiouy")
-        if vowels / len(letters) < 0.15:
-            return min(1.0 - bad / len(chars), 0.3)
-    return max(0.0, 1.0 - bad / len(chars))
+    bad = len(_BAD.findall(text)) + text.count("(cid:") * 6
+    letters = sum(text.count(c) for c in _LETTERS)
+    if letters >= 20 and sum(text.count(c) for c in "AEIOUYaeiouy") / letters < 0.15:
+        return min(1.0 - bad / total, 0.3)  # Latin-script text without vowels: mapped garbage
+    return max(0.0, 1.0 - bad / total)

@@ -64,7 +64,7 @@ def extract_pdf(content: bytes, *, ocr: bool = True, tables: bool = True) -> Raw
                 try:
                     lines = page_lines(textpage, height, probe)
                     text = "".join(ln.text for ln in lines)
-                    chars = sum(1 for c in text if not c.isspace())
+                    chars = len(text) - text.count(" ")
                     usable = chars >= MIN_TEXT_CHARS and text_quality(text) >= MIN_QUALITY
                     wants_tables = tables and usable and sum(1 for ln in lines if ln.cells > 1) >= 2
                     paths, image_share = (page_objects(page) if wants_tables or chars < SCANNED_MAX_CHARS

@@ -1,14 +1,15 @@
 """Read a PDF page's text layer as lines with geometry and font hints, using PDFium.
 
-Used by ``pdf.py`` (the fast path). PDFium groups characters into text rectangles (runs on one
-line, in content-stream order); consecutive rectangles on the same baseline become one line,
-and wide gaps between them count as table cells. The font size and weight of each line's first
+Used by ``pdf.py`` (the fast path). PDFium's page text comes with its own line breaks, in
+content-stream order; each line's text rectangles (runs split at gaps) give its extent, and wide
+gaps between them count as table cells. The font size and weight of each line's first
 character feed heading detection in ``sections.py``.
 """
 
 from __future__ import annotations
 
 import ctypes
+import re
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -20,31 +21,85 @@ _FORCE_BOLD = 1 << 18
 
 
 class _FontProbe:
-    """Font size and boldness of the character at a point of a text page."""
+    """Font size, boldness and baseline of a character of a text page (buffers reused)."""
 
     def __init__(self) -> None:
         self._buf = ctypes.create_string_buffer(256)
         self._flags = ctypes.c_int()
         self._ox, self._oy = ctypes.c_double(), ctypes.c_double()
+        self._oxr, self._oyr = ctypes.byref(self._ox), ctypes.byref(self._oy)
+        self.rect = (ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double())
+        self.refs = tuple(ctypes.byref(v) for v in self.rect)
 
-    def probe(self, textpage: pdfium.PdfTextPage, x: float, y: float) -> tuple[float | None, bool, float | None]:
-        """(font size, bold, baseline y in PDF coordinates) of the character at (x, y)."""
-        idx = pdfium_c.FPDFText_GetCharIndexAtPos(textpage.raw, x, y, 2.0, 2.0)
+    def at_index(self, textpage: pdfium.PdfTextPage, idx: int) -> tuple[float | None, bool, float | None]:
+        """(font size, bold, baseline y in PDF coordinates) of character ``idx``."""
         if idx < 0:
             return None, False, None
-        size = pdfium_c.FPDFText_GetFontSize(textpage.raw, idx) or None
-        weight = pdfium_c.FPDFText_GetFontWeight(textpage.raw, idx)
-        n = pdfium_c.FPDFText_GetFontInfo(textpage.raw, idx, self._buf, 256, ctypes.byref(self._flags))
+        raw = textpage.raw
+        size = pdfium_c.FPDFText_GetFontSize(raw, idx) or None
+        weight = pdfium_c.FPDFText_GetFontWeight(raw, idx)
+        n = pdfium_c.FPDFText_GetFontInfo(raw, idx, self._buf, 256, ctypes.byref(self._flags))
         name = self._buf.value.decode("latin-1", "replace").lower() if n else ""
         bold = weight >= 600 or any(b in name for b in _BOLD_NAMES) or bool(self._flags.value & _FORCE_BOLD)
         baseline = None
-        if pdfium_c.FPDFText_GetCharOrigin(textpage.raw, idx, ctypes.byref(self._ox), ctypes.byref(self._oy)):
+        if pdfium_c.FPDFText_GetCharOrigin(raw, idx, self._oxr, self._oyr):
             baseline = self._oy.value
         return size, bold, baseline
 
 
 def page_lines(textpage: pdfium.PdfTextPage, page_height: float, probe: _FontProbe) -> list[Line]:
-    """The page's text lines in content-stream order (top-down coordinates)."""
+    """The page's text lines in content-stream order (top-down coordinates).
+
+    One ``FPDFText_GetText`` call gives the page text with PDFium's own line breaks; each
+    line's character range then gives its rectangles (runs split at gaps, so table cells show)
+    and its first character gives font size, weight and baseline. Linear in the characters.
+    """
+    n = textpage.count_chars()
+    if n <= 0:
+        return []
+    text = textpage.get_text_range(0, n)
+    if len(text) != n:  # characters outside the BMP shift indices: take the slower path
+        return page_lines_by_rects(textpage, page_height, probe)
+    raw = textpage.raw
+    l, t, r, b = probe.rect
+    lines: list[Line] = []
+    for m in _LINE.finditer(text):
+        start, end = m.span()
+        segment = m.group(0)
+        if not segment.strip():
+            continue
+        k = pdfium_c.FPDFText_CountRects(raw, start, end - start)
+        if k <= 0:
+            continue
+        x0 = x1 = top = bottom = None
+        cells = 1
+        prev_right = None
+        for i in range(k):
+            if not pdfium_c.FPDFText_GetRect(raw, i, probe.refs[0], probe.refs[1], probe.refs[2], probe.refs[3]):
+                continue
+            left, rtop, right, rbottom = l.value, t.value, r.value, b.value
+            h = max(rtop - rbottom, 0.1)
+            if prev_right is not None and left - prev_right > 1.2 * h:
+                cells += 1
+            prev_right = right
+            x0 = left if x0 is None else min(x0, left)
+            x1 = right if x1 is None else max(x1, right)
+            top = rtop if top is None else max(top, rtop)
+            bottom = rbottom if bottom is None else min(bottom, rbottom)
+        if x0 is None:
+            continue
+        size, bold, baseline = probe.at_index(textpage, start + len(segment) - len(segment.lstrip()))
+        lines.append(Line(text=segment.strip(), x0=x0, x1=x1, top=page_height - top,  # type: ignore[arg-type,operator]
+                          bottom=page_height - bottom, size=size, bold=bold, cells=cells,  # type: ignore[operator]
+                          baseline=page_height - baseline if baseline is not None else None))
+    return lines
+
+
+_LINE = re.compile(r"[^\r\n]+")
+
+
+def page_lines_by_rects(textpage: pdfium.PdfTextPage, page_height: float, probe: _FontProbe) -> list[Line]:
+    """Fallback: lines from PDFium's text rectangles, joined by baseline."""
     lines: list[Line] = []
     n = textpage.count_rects()
     cur: Line | None = None
@@ -71,7 +126,9 @@ def page_lines(textpage: pdfium.PdfTextPage, page_height: float, probe: _FontPro
                 cur.x1 = max(cur.x1, right)
                 cur.top, cur.bottom = min(cur.top, y0), max(cur.bottom, y1)
                 continue
-        size, bold, baseline = probe.probe(textpage, left + min(1.0, (right - left) / 2), bottom + (top - bottom) / 2)
+        idx = pdfium_c.FPDFText_GetCharIndexAtPos(textpage.raw, left + min(1.0, (right - left) / 2),
+                                                  bottom + (top - bottom) / 2, 2.0, 2.0)
+        size, bold, baseline = probe.at_index(textpage, idx)
         cur = Line(text=text, x0=left, x1=right, top=y0, bottom=y1, size=size, bold=bold,
                    baseline=page_height - baseline if baseline is not None else None)
         lines.append(cur)

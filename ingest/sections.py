@@ -225,7 +225,7 @@ def _parse_heading(text: str) -> tuple[str | None, str, int | None] | None:
         return number, title, None
     if re.fullmatch(r"(19|20)\d\d", text):
         return None, text, None  # a year as a chronology sub-heading
-    if not (text[:1].isupper() or text[:1] in "'\""):
+    if not (text[:1].isupper() or text[:1].isdigit() or text[:1] in "'\""):
         return None
     return None, text, None
 
@@ -246,7 +246,7 @@ def _before_numbered_paragraph(pages: list[list[Block]], page_no: int, index: in
 
 
 def _short_line(block: Block) -> bool:
-    return "\n" not in block.text and len(block.text.split()) <= 8
+    return "\n" not in block.text and len(re.findall(r"\w+", block.text)) <= 10
 
 
 def _title_like(text: str, *, strict: bool = False) -> bool:
