@@ -75,16 +75,16 @@ def test_failures_are_reported_per_url_and_the_rest_is_stored(tmp_path: Path) ->
     with FixtureSites(tmp_path / "sites") as sites:
         summary = "/docs/dhr-adult-g-executive-summary.pdf"
         overview = "/docs/dhr-adult-g-overview-report.pdf"
-        sites.set_route(WESTVALE, summary, delay=2.0)  # longer than the timeout below
+        sites.set_route(WESTVALE, summary, delay=5.0)  # longer than the timeout below
         sites.replace_file(WESTVALE, overview, make_report(
             "pdf", title="Overview Report", area="Westvale", pseudonym="Adult G", filler_paragraphs=2000))
         cfg = config_from_dict(sites.config_dict(tmp_path / "data", sources=["westvale", "eastmoor"],
-                                                 timeout=0.5, retries=1))
+                                                 timeout=2.0, retries=1))
         report = run_crawl(cfg, extra_settings={**FAST, "DOWNLOAD_MAXSIZE": 100_000})
     westvale = report["sources"]["westvale"]
     assert report["exit_code"] == 1 and westvale["ok"] is False
     reasons = {f["url"].rsplit("/", 1)[-1]: f["reason"] for f in westvale["failed"]}
-    assert reasons == {"dhr-adult-g-executive-summary.pdf": "timeout after 0.5s after 1 retries",
+    assert reasons == {"dhr-adult-g-executive-summary.pdf": "timeout after 2s after 1 retries",
                        "dhr-adult-g-overview-report.pdf": "too large (over 98 KB)"}
     assert report["sources"]["eastmoor"]["ok"] and report["sources"]["eastmoor"]["new"] == 5
 
