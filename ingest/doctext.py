@@ -29,7 +29,10 @@ _APPENDIX = re.compile(r"^(?:appendix|annex)\s+[\w\d]{1,3}\b", re.I)
 _LEADERS = re.compile(r"(?:\s*\.{2,}\s*|\s+)\d{1,3}\s*$")  # table-of-contents "Title ..... 12"
 _REC_ITEM = re.compile(r"^(?:recommendation\s+(?:no\.?\s*)?\d|R\d{1,3}\b)", re.I)
 _LINE = re.compile(r"[^\n]+")
-_SENT_END = re.compile(r"[.!?][\"'’”)\]]?(?=\s)|\n[ \t]*\n")
+# A sentence ends at . ! ? or at a line break before a line that does not continue it (clean
+# page text has one paragraph, heading or list item per line).
+_SENT_END = re.compile(r"[.!?][\"'’”)\]]?(?=\s)|\n(?=[ \t]*[^a-z\s])")
+_LIST_ITEM = re.compile(r"\n[ \t]*(?:[•▪◦●■\-–*]|\(?[a-z0-9ivx]{1,3}[.)])[ \t]+[^\n]*")
 
 
 @dataclass(frozen=True)
@@ -232,6 +235,20 @@ class DocText:
         spans: list[tuple[int, int]] = []
         for m in _section_rules().boilerplate.finditer(self.lower):
             s, e = self.sentence_at(m.start(), limit=1500)
+            # A boilerplate sentence that introduces a list ("...is not limited to:") covers it.
+            while self.text[s:e].rstrip().endswith(":") or (
+                    e < len(self.text) and self.text[e - 1] == "\n" and
+                    self.text[s:e].rstrip().endswith(":")):
+                item = _LIST_ITEM.match(self.text, e - 1 if self.text[e - 1] == "\n" else e)
+                if not item:
+                    break
+                e = item.end()
+                while True:
+                    nxt = _LIST_ITEM.match(self.text, e)
+                    if not nxt:
+                        break
+                    e = nxt.end()
+                break
             if spans and s <= spans[-1][1]:
                 spans[-1] = (spans[-1][0], max(spans[-1][1], e))
             else:

@@ -27,7 +27,7 @@ from typing import Any
 from ingest.agencies import AgencyMention, find_agency_mentions
 from ingest.doctext import DocText, parse_heading_line
 from ingest.rules import load
-from ingest.smart import smart_signals
+from ingest.smart import smart_signals, starts_with_action
 
 
 @dataclass
@@ -118,9 +118,6 @@ def _full_name(head: str, m: AgencyMention) -> str:
     kept.reverse()
     while kept and kept[0].lower() in ("the", "for", "of", "upon", "on", "and", "in", "&"):
         kept.pop(0)
-    while kept and kept[-1].lower() in ("for", "of", "upon", "on", "and", "in", "&", "the"):
-        kept.pop()  # "... of the" before a generic match is not part of a name
-        break
     return " ".join(kept + [m.name]) if kept else m.name
 
 
@@ -267,7 +264,8 @@ def extract_list_recommendations(doc: DocText) -> list[RecFound]:
     out = []
     for it in items:
         text = it.text
-        if len(text) < 20 or rules.not_rec.search(text[:120]) or not _RECOMMENDS.search(text):
+        if len(text) < 20 or rules.not_rec.search(text[:120]) or not (
+                _RECOMMENDS.search(text) or starts_with_action(text)):
             continue
         agency, name = addressee(text)
         if agency is None and it.sub_addressee is not None:

@@ -32,6 +32,13 @@ def _rules() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Patt
     return _any(d["concrete_actions"]), vague, _any(d["measurable"]), _any(d["time_bound"])
 
 
+def starts_with_action(text: str) -> bool:
+    """Whether a text opens with an action verb, as imperative recommendations do ("Review the
+    guidance...", "Consider...")."""
+    concrete, vague, _, _ = _rules()
+    return bool(concrete.match(text) or vague.match(text))
+
+
 def concrete_action(text: str) -> bool:
     """Whether the recommendation asks for a concrete action rather than a vague one."""
     concrete, vague, _, _ = _rules()

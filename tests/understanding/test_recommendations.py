@@ -1,0 +1,150 @@
+"""Recommendation rules: lists, headings, tables split over pages, merging, addressees."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from ingest.recommendations import (addressee, extract_list_recommendations,
+                                    extract_recommendations, extract_table_recommendations)
+from tests.understanding.helpers import doc
+
+
+@dataclass
+class Table:  # the shape of ingest.extracted.Table
+    page: int
+    rows: list[list[str]]
+
+
+def texts(recs) -> list[str]:
+    return [r.text for r in recs]
+
+
+@pytest.mark.parametrize("lines, number", [
+    ("Recommendation 3: Lancashire Constabulary to review its DASH training by March 2024.", "3"),
+    ("Recommendation 3 - Lancashire Constabulary to review its DASH training by March 2024.", "3"),
+    ("3. Lancashire Constabulary to review its DASH training by March 2024.", "3"),
+    ("R3 Lancashire Constabulary to review its DASH training by March 2024.", "R3"),
+    ("c) Lancashire Constabulary to review its DASH training by March 2024.", "c"),
+    ("Recommendation 3\nLancashire Constabulary to review its DASH training by March 2024.", "3"),
+])
+def test_numbered_and_lettered_items(lines: str, number: str) -> None:
+    recs = extract_list_recommendations(doc(f"12. Recommendations\n{lines}\n13. Glossary"))
+    assert [(r.number, r.text, r.agency) for r in recs] == [
+        (number, "Lancashire Constabulary to review its DASH training by March 2024.", "police")]
+
+
+def test_it_is_recommended_that_sentences() -> None:
+    recs = extract_list_recommendations(doc(
+        "Recommendations\nThe panel makes the following recommendations.\n"
+        "It is recommended that the CSP commissions a review of MARAC attendance."))
+    assert [(r.number, r.agency) for r in recs] == [(None, "community_safety_partnership")]
+    assert recs[0].text.startswith("It is recommended that the CSP")
+
+
+def test_headings_set_scope_and_intro_lines_are_not_recommendations() -> None:
+    recs = extract_list_recommendations(doc(
+        "19. Recommendations\nThe following recommendations are made by the panel.\n"
+        "Single-Agency Recommendations\n1) Preston Housing Options should adopt a policy on "
+        "management moves.\nMulti-Agency Recommendations\n2) All agencies should consider how "
+        "partnership working could be strengthened.\nNational Recommendations\n3) The Department "
+        "of Health and Social Care should issue statutory guidance.\nAppendix A: Action Plan"))
+    assert [(r.number, r.agency, r.scope) for r in recs] == [
+        ("1", "housing", "local"), ("2", None, "local"), ("3", "central_government", "national")]
+
+
+def test_a_recommendation_continues_over_a_page_break() -> None:
+    d = doc("Recommendations\n1. Lancashire Constabulary should ensure that officers who",
+            "attend domestic incidents complete a DASH risk assessment.\n2. The CCG should audit "
+            "GP referrals.")
+    recs = extract_list_recommendations(d)
+    assert texts(recs) == ["Lancashire Constabulary should ensure that officers who attend domestic "
+                           "incidents complete a DASH risk assessment.",
+                           "The CCG should audit GP referrals."]
+    assert [r.page for r in recs] == [1, 2]
+
+
+def test_agency_sub_headings_address_the_items_below_them() -> None:
+    recs = extract_list_recommendations(doc(
+        "Single agency recommendations\nLancashire Constabulary\n"
+        "1. Review the guidance on repeat incidents within six months.\n"
+        "Adult Social Care\n2. Ensure carers' assessments include a private conversation."))
+    assert [(r.number, r.agency) for r in recs] == [("1", "police"), ("2", "adult_social_care")]
+
+
+def test_text_outside_recommendation_sections_is_not_read() -> None:
+    recs = extract_list_recommendations(doc(
+        "16. Analysis\n1. The police should have completed a DASH form.\n17. Conclusions"))
+    assert recs == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Lancashire Constabulary should ensure that...", ("police", "Lancashire Constabulary")),
+    ("That the CSP writes to the Home Office.", ("community_safety_partnership", "CSP")),
+    ("It is recommended that the Riverside Medical Practice audits its records.",
+     ("gp_primary_care", "Riverside Medical Practice")),
+    ("Homes for Newcastle Housing Association should adopt a policy.",
+     ("housing", "Homes for Newcastle Housing Association")),
+    ("All agencies should consider how information could be shared.", (None, None)),
+    ("Partners should review raising awareness among staff.", (None, None)),
+    ("Training on coercive control should be given to GPs.", (None, None)),
+])
+def test_addressee(text: str, expected: tuple[str | None, str | None]) -> None:
+    assert addressee(text) == expected
+
+
+HEADER = ["Rec No.", "Recommendation", "Action", "Lead Agency", "Target date", "Outcome"]
+
+
+@pytest.mark.parametrize("header", [
+    HEADER,
+    ["No", "Recommendations", "Key actions", "Lead", "Timescale", "Evidence"],
+    ["Ref", "Recommendation", "Actions to be taken", "Responsible agency", "By when",
+     "Measure of success"],
+    ["#", "DHR recommendation", "How", "Owner", "Deadline", "Progress"],
+])
+def test_action_plan_header_variants(header: list[str]) -> None:
+    table = Table(3, [header, ["1", "Improve referrals to MARAC.", "Audit", "Kent Police",
+                               "March 2024", ""]])
+    recs = extract_table_recommendations([table])
+    assert [(r.number, r.text, r.agency, r.source, r.page) for r in recs] == [
+        ("1", "Improve referrals to MARAC.", "police", "table", 3)]
+
+
+def test_a_row_split_across_pages_is_joined_back() -> None:
+    tables = [Table(5, [HEADER, ["1", "The CCG should commission training for all", "Train",
+                                 "Kent and Medway ICB", "2024", ""]]),
+              Table(6, [["", "GP practices on routine enquiry.", "", "", "", ""],
+                        ["2", "The CSP should publish the review.", "Publish", "Safer Kent "
+                         "Partnership", "2024", ""]])]
+    recs = extract_table_recommendations(tables)
+    assert [(r.number, r.text, r.agency) for r in recs] == [
+        ("1", "The CCG should commission training for all GP practices on routine enquiry.",
+         "health_commissioner"),
+        ("2", "The CSP should publish the review.", "community_safety_partnership")]
+
+
+def test_further_actions_of_one_recommendation_are_not_new_recommendations() -> None:
+    table = Table(2, [HEADER, ["1", "Kent Police should review DASH training.", "Audit", "Kent "
+                               "Police", "2024", ""], ["", "", "Brief staff", "", "2024", ""]])
+    assert len(extract_table_recommendations([table])) == 1
+
+
+def test_list_and_table_versions_merge_without_duplicates() -> None:
+    d = doc("Recommendations\n1. All agencies should ensure that staff ask about domestic abuse.\n"
+            "2. Kent Police should review DASH training.")
+    tables = [Table(2, [HEADER,
+                        ["1", "All agencies should ensure that staff ask about domestic abuse.",
+                         "Audit", "Kent Community Safety Partnership", "2024", ""],
+                        ["2", "Kent Police should review DASH training.", "Train", "Kent Police",
+                         "2024", ""],
+                        ["3", "The Home Office should update the statutory guidance.", "",
+                         "Home Office", "2025", ""]])]
+    recs = extract_recommendations(d, tables)
+    assert [(r["number"], r["source"], r["agency"], r["scope"]) for r in recs] == [
+        ("1", "list", "community_safety_partnership", "local"),
+        ("2", "list", "police", "local"),
+        ("3", "table", "home_office", "national")]
+    assert recs[1]["smart"] == {"specific": True, "measurable": False, "time_bound": False,
+                                "score": 1}
