@@ -276,7 +276,8 @@ def print_table(rows: list[Row], loads: list[Load], indexing: dict[str, float | 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--docs", default="10000", help="corpus sizes, comma-separated")
+    ap.add_argument("--docs", default=os.environ.get("BENCH_DOCS", "10000"),
+                    help="corpus sizes, comma-separated (default: $BENCH_DOCS or 10000)")
     ap.add_argument("--backends", default="sqlite,elasticsearch")
     ap.add_argument("--es-url", default=None)
     ap.add_argument("--reps", type=int, default=30, help="timed repetitions per query")
