@@ -91,8 +91,7 @@ def _list_page(kind: str) -> Response:
             resp = (backend.search_recommendations(form.request) if is_recs  # type: ignore[arg-type]
                     else backend.search(form.request))  # type: ignore[arg-type]
         except SearchError as err:  # e.g. a cursor from another search
-            form.errors.append(ui_forms.FieldError(err.field, ui_forms.friendly(err.field,
-                                                                                err.message)))
+            form.errors.append(ui_forms.field_error(err.field, err.message, kind))
     if resp is None:  # show the form with the whole collection's facets
         resp = (backend.search_recommendations(RecommendationRequest(page_size=1)) if is_recs
                 else backend.search(DocumentRequest(page_size=1)))

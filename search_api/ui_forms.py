@@ -49,15 +49,22 @@ FIELD_NAMES = {"q": "Search", "year_from": "Year from", "year_to": "Year to", "s
 class FieldError:
     field: str | None
     message: str
+    target: str = "search-form"  # the id of the control the error summary links to
 
-    @property
-    def target(self) -> str:
-        """The id of the form control the error summary links to."""
-        if self.field in ("q", "year_from", "year_to", "sort", "smart_min"):
-            return self.field
-        if self.field in DOC_FACET_LEGENDS or self.field in REC_FACET_LEGENDS:
-            return f"facet-{self.field}"
-        return "search-form"
+
+def _target(field_name: str | None, kind: str) -> str:
+    controls = ["q", "year_from", "year_to", "sort"] + (["smart_min"] if kind == "recommendations"
+                                                         else [])
+    legends = REC_FACET_LEGENDS if kind == "recommendations" else DOC_FACET_LEGENDS
+    if field_name in controls:
+        return str(field_name)
+    if field_name in legends:
+        return f"facet-{field_name}"
+    return "search-form"
+
+
+def field_error(field_name: str | None, message: str, kind: str) -> FieldError:
+    return FieldError(field_name, friendly(field_name, message), _target(field_name, kind))
 
 
 @dataclass
@@ -103,9 +110,9 @@ def parse(args: MultiDict, raw_query: bytes, kind: str) -> ParsedForm:
     except ApiError as err:
         if err.status != 400:
             raise
-        errors.append(FieldError(err.field, friendly(err.field, err.message)))
+        errors.append(field_error(err.field, err.message, kind))
     except SearchError as err:
-        errors.append(FieldError(err.field, friendly(err.field, err.message)))
+        errors.append(field_error(err.field, err.message, kind))
     form.errors = errors
     if errors:
         form.request = None

@@ -85,8 +85,11 @@ def disagreements(doc: dict[str, Any]) -> list[dict[str, str]]:
     out = []
     for d in (doc.get("provenance") or {}).get("disagreements") or []:
         if isinstance(d, dict) and d.get("field"):
-            out.append({"field": str(d["field"]).removeprefix("review.").replace("_", " "),
-                        "source": str(d.get("source")), "text": str(d.get("text"))})
+            name = str(d["field"]).removeprefix("review.")
+            kind = name if name in ("review_type", "death_type", "region") else ""
+            out.append({"field": name.replace("_", " "),
+                        "source": facet_label(kind, d.get("source")),
+                        "text": facet_label(kind, d.get("text"))})
     return out
 
 
