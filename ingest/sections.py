@@ -45,7 +45,7 @@ def outline_rules() -> OutlineRules:
     data = yaml.safe_load(RULES_PATH.read_text(encoding="utf-8"))
     words = "|".join(re.escape(w) for w in data["division_words"])
     division = re.compile(
-        rf"^(?P<word>{words})\s+(?P<num>\d{{1,2}}|[A-Z]|[IVX]{{1,5}})\b[.:\-–—]?\s*(?P<title>.*)$", re.I
+        rf"^(?P<word>{words})\s+(?P<num>\d{{1,2}}|[A-Z]|[IVX]{{1,5}})\b\s*[.:\-–—]?\s*(?P<title>.*)$", re.I
     )
     return OutlineRules(
         toc_titles=frozenset(t.lower() for t in data["toc_titles"]),
@@ -290,7 +290,7 @@ def find_title(pages: list[list[Block]], meta_title: str | None) -> str | None:
     sized = [b for b in first if b.size]
     if sized:
         top = max(b.size for b in sized)  # type: ignore[type-var]
-        body = statistics.median(b.size for b in sized)  # type: ignore[misc]
+        body = _body_size(pages[:10]) or statistics.median(b.size for b in sized)  # type: ignore[misc]
         if top > body * 1.15:
             parts = []
             for b in first:
