@@ -13,6 +13,7 @@ from typing import Any, Self
 
 import waitress
 from flask import Flask
+from waitress import wasyncore
 from waitress.server import BaseWSGIServer
 
 from dhr.config import Config
@@ -75,19 +76,16 @@ class BackgroundServer:
         self.close()
 
     def close(self) -> None:
-        # Close the listening socket and every open connection so the loop ends (as WebTest's
-        # StopableWSGIServer does), then stop the worker threads.
-        for _ in range(100):
-            channels = list(self.server._map.values())
-            if not channels:
-                break
-            for channel in channels:
-                try:
-                    channel.handle_close()
-                except OSError:
-                    pass
+        # Close every socket from inside the server's own loop thread (the trigger runs the
+        # callable there), so no other thread closes a descriptor the loop is polling; the loop
+        # ends when its map is empty. Then stop the worker threads.
+        if self.thread.is_alive():
+            self.server.trigger.pull_trigger(
+                lambda: wasyncore.close_all(self.server._map, ignore_all=True))
+            self.thread.join(timeout=10)
+        else:
+            wasyncore.close_all(self.server._map, ignore_all=True)
         self.server.task_dispatcher.shutdown()
-        self.thread.join(timeout=10)
 
 
 def _display_host(host: str) -> str:
