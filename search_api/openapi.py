@@ -298,8 +298,19 @@ def _document_template() -> dict[str, Any]:
     }
 
 
+def _file_extras(doc: dict[str, Any]) -> None:
+    """The download also answers conditional and range requests (ETag is the sha256)."""
+    responses = doc["paths"]["/api/v1/documents/{doc_id}/file"]["get"]["responses"]
+    responses["206"] = {"description": "The requested byte range (Range header).",
+                        "content": {"*/*": {
+                            "schema": {"type": "string", "format": "binary"}}}}
+    responses["304"] = {"description": "Not modified (If-None-Match matched the ETag)."}
+    responses["416"] = {"description": "The requested range is not satisfiable."}
+
+
 def openapi_document(server_url: str | None = None) -> dict[str, Any]:
     doc = copy.deepcopy(_document_template())
+    _file_extras(doc)
     if server_url:
         doc["servers"] = [{"url": server_url}]
     return doc
