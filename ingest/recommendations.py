@@ -78,8 +78,8 @@ def _rules() -> _Rules:
 
 _MODAL = re.compile(r"\b(?:should|must|to|will|shall|ought|needs?|is|are|reviews?|ensures?|"
                     r"develops?|considers?|provides?|undertakes?|works?)\b", re.I)
-_RECOMMENDS = re.compile(r"\b(?:should|must|to|will|shall|ought|need|recommend\w*|ensure\w*)\b",
-                         re.I)
+_RECOMMENDS = re.compile(r"\b(?:should|must|to|will|shall|ought|need|recommend(?:s|ed)?|"
+                         r"ensure[sd]?)\b", re.I)
 _LEAD_IN = re.compile(r"^(?:(?:it\s+is\s+(?:therefore\s+)?recommended|the\s+(?:review\s+)?panel\s+"
                       r"recommends|(?:this\s+|the\s+)?review\s+recommends|we\s+recommend)\s+)?"
                       r"that\s+", re.I)
@@ -209,6 +209,7 @@ def _regions(doc: DocText) -> list[tuple[int, int, str | None]]:
 def extract_list_recommendations(doc: DocText) -> list[RecFound]:
     rules = _rules()
     items: list[_Item] = []
+    heading_starts = {h.start for h in doc.headings}
     for start, end, region_scope in _regions(doc):
         scope = region_scope
         sub: tuple[str, str] | None = None
@@ -220,23 +221,22 @@ def extract_list_recommendations(doc: DocText) -> list[RecFound]:
                 items.append(current)
             current = None
 
-        first = True
         for off, raw in doc.lines(start, end):
             line = raw.strip()
-            if first:  # the section heading itself
-                first = False
-                if parse_heading_line(line) is not None and not _marker(line):
-                    continue
             if not line or _is_table_line(line):
                 continue
             heading_scope = _scope_heading(line)
-            if heading_scope is not None and not _marker(line):
+            if off in heading_starts or (heading_scope is not None and not _marker(line)):
                 close()
-                scope = None if re.fullmatch(r"(?:the\s+)?recommendations?:?", line.lower()) \
-                    else heading_scope
+                if heading_scope is not None or off == start:
+                    scope = None if re.fullmatch(r"(?:\d[\d.]*\s+)?(?:the\s+)?recommendations?:?",
+                                                 line.lower()) else heading_scope
                 sub = None
                 continue
             marker = _marker(line)
+            if marker is not None and current is not None and _continues(current, marker):
+                current.parts.append(line)  # "20 cases, reporting..." wrapped onto a new page
+                continue
             if marker is not None:
                 num, kind, rest = marker
                 parent = current
@@ -262,7 +262,7 @@ def extract_list_recommendations(doc: DocText) -> list[RecFound]:
             close()
         close()
     out = []
-    for it in items:
+    for it in _split_run_on(items):
         text = it.text
         if len(text) < 20 or rules.not_rec.search(text[:120]) or not (
                 _RECOMMENDS.search(text) or starts_with_action(text)):
@@ -272,6 +272,38 @@ def extract_list_recommendations(doc: DocText) -> list[RecFound]:
             agency, name = it.sub_addressee
         out.append(RecFound(it.number, text, agency, name, _scope_of(it.scope, text, agency),
                             doc.page_at(it.start), "list"))
+    return out
+
+
+def _continues(current: _Item, marker: tuple[str | None, str, str]) -> bool:
+    """A number at the start of a line inside an unfinished sentence is part of the sentence
+    unless it is the next number of the list."""
+    num, kind, rest = marker
+    if current.text.endswith(_TERMINAL + (":",)) or kind not in ("num", "r") or not num:
+        return False
+    if num.isdigit() and current.number and current.number.isdigit():
+        return int(num) != int(current.number) + 1 or rest[:1].islower()
+    return rest[:1].islower()
+
+
+_RUN_ON = re.compile(r"(?<=[.;])\s+(?:recommendation\s+)?\(?(\d{1,3}|[a-z])[.):]?\s+(?=[A-Z])", re.I)
+
+
+def _split_run_on(items: list[_Item]) -> list[_Item]:
+    """Split items whose text runs on into the next numbered item ("... strengthened. 7) All
+    agencies ..."), which happens when a layout merges two list paragraphs."""
+    out: list[_Item] = []
+    for it in items:
+        text = it.text
+        num = it.number
+        while num and (num.isdigit() or len(num) == 1):
+            nxt = str(int(num) + 1) if num.isdigit() else chr(ord(num) + 1)
+            m = next((m for m in _RUN_ON.finditer(text) if m.group(1).lower() == nxt.lower()), None)
+            if m is None:
+                break
+            out.append(replace(it, number=num, parts=[text[:m.start()]]))
+            text, num = text[m.end():], nxt
+        out.append(replace(it, number=num, parts=[text]))
     return out
 
 

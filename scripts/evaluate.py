@@ -298,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--text-only", action="store_true",
                     help="score the truth's clean pages directly (no file parsing)")
     ap.add_argument("--errors", type=int, default=0, metavar="N",
-                    help="print the first N errors per split (for train only: never tune on heldout)")
+                    help="print the first N errors per split (never for heldout: do not tune on it)")
     ap.add_argument("--json", type=Path, help="also write the metrics as JSON here")
     ap.add_argument("--check", action="store_true", help="exit 1 when a held-out target is missed")
     args = ap.parse_args(argv)
@@ -319,6 +319,8 @@ def main(argv: list[str] | None = None) -> int:
     ok = print_table(results)
     if args.errors:
         for name, s in results.items():
+            if name == "heldout":
+                continue  # never tune on the held-out split: its errors are not shown
             print(f"\n== first {args.errors} errors in {name}")
             for e in s.errors[: args.errors]:
                 print("  " + e)

@@ -148,3 +148,28 @@ def test_list_and_table_versions_merge_without_duplicates() -> None:
         ("3", "table", "home_office", "national")]
     assert recs[1]["smart"] == {"specific": True, "measurable": False, "time_bound": False,
                                 "score": 1}
+
+
+def test_a_number_wrapped_onto_a_new_line_is_not_a_new_item() -> None:
+    d = doc("Recommendations\n1. The CCG should audit compliance through a dip sample of",
+            "20 cases, reporting the results to the CSP.\n2. Kent Police should review training.")
+    recs = extract_list_recommendations(d)
+    assert [(r.number, r.text) for r in recs] == [
+        ("1", "The CCG should audit compliance through a dip sample of 20 cases, reporting the "
+              "results to the CSP."),
+        ("2", "Kent Police should review training.")]
+
+
+def test_two_items_merged_by_the_layout_are_split() -> None:
+    d = doc("Recommendations\n6) All agencies should consider how partnership working could be "
+            "strengthened. 7) Kent Police should review training.")
+    recs = extract_list_recommendations(d)
+    assert [(r.number, r.text) for r in recs] == [
+        ("6", "All agencies should consider how partnership working could be strengthened."),
+        ("7", "Kent Police should review training.")]
+
+
+def test_table_of_contents_lines_are_not_recommendations() -> None:
+    d = doc("Contents\n18. Lessons Learned 13\n19. Recommendations 14\nAppendix A: Action Plan 15",
+            "19. Recommendations\n1. Kent Police should review training.")
+    assert [r.text for r in extract_list_recommendations(d)] == ["Kent Police should review training."]
