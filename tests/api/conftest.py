@@ -2,13 +2,15 @@
 
 ``api`` is parametrised over both backends (SQLite, Elasticsearch): every test that uses it runs
 against a real waitress server on a loopback port, in front of a real index built from the
-corpus's ground-truth Documents, with the original files in a real store. Elasticsearch is the
+corpus's ground-truth Documents (``DHR_API_TESTS_EXTRACT=1``: from what ``ingest.extract`` makes
+of the generated files instead), with the original files in a real store. Elasticsearch is the
 node given by ``DHR_ELASTICSEARCH_URL`` (the shared ``es_url`` fixture: skipped only when it is
 unset outside CI, a failure under ``CI``).
 """
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -84,7 +86,14 @@ def api_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def api_corpus(tmp_path_factory: pytest.TempPathFactory) -> list[CorpusItem]:
-    return load_corpus(tmp_path_factory.mktemp("api-corpus"))
+    items = load_corpus(tmp_path_factory.mktemp("api-corpus"))
+    if os.environ.get("DHR_API_TESTS_EXTRACT") == "1":
+        # Index what the project's extractor makes of each file instead of the generator's
+        # truth; expectations are computed from the indexed Documents either way.
+        from ingest.extract import extract_file
+
+        items = [CorpusItem(extract_file(i.path, filename=i.doc.filename), i.path) for i in items]
+    return items
 
 
 @pytest.fixture(scope="session")
