@@ -41,6 +41,8 @@ def _origin(prov: dict[str, Any], field: str, value: Any) -> tuple[str, int | No
     page = (prov.get("review") or {}).get(field)
     if isinstance(page, int) and page >= 1:
         return f"Page {page}", page
+    if field == "region" and value and (prov.get("review") or {}).get("area"):
+        return "Follows from the area", None
     if value in (None, "", [], "Not known"):
         return "Not stated", None
     return "Not recorded", None

@@ -210,3 +210,22 @@ def test_axe_check_can_fail(site, page, axe_source):
     page.goto(site.url + "/search")
     page.evaluate("() => document.querySelector('label[for=q]').remove()")
     assert "label" in {v["id"] for v in run_axe(page, axe_source)}
+
+
+@pytest.mark.parametrize("site", ["sqlite"], indirect=True)
+def test_pages_reflow_at_320_css_pixels(site, browser):
+    """WCAG 1.4.10: no page scrolls sideways at 320 px (wide tables scroll inside their box)."""
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    try:
+        tab = context.new_page()
+        for page_type in ("home", "search", "document", "recommendations", "trends"):
+            path = PAGE_TYPES[page_type](site)
+            tab.goto(site.url + (path if path.startswith("/") else f"/documents/{path}"))
+            width = tab.evaluate("document.documentElement.scrollWidth")
+            wide = tab.evaluate("""() => [...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right > 321
+                             && !e.parentElement.closest('.dhr-table-scroll'))
+                .slice(0, 5).map(e => e.outerHTML.slice(0, 120))""")
+            assert width <= 320, (page_type, width, wide)
+    finally:
+        context.close()
