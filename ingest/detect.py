@@ -38,6 +38,9 @@ _HTML_SNIFF = re.compile(
 )
 
 
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+
+
 @dataclass(frozen=True)
 class Detected:
     format: str | None  # pdf | docx | doc | html | txt, or None when unsupported/empty
@@ -104,7 +107,7 @@ def decode_text(content: bytes) -> str | None:
             text = content[: exc.start].decode("utf-8-sig")
         else:
             text = content.decode("cp1252", errors="replace")
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
+    controls = len(_CONTROLS.findall(text))
     if text and controls / len(text) > 0.01:
         return None
     return text
