@@ -10,6 +10,7 @@ it, and fails under ``CI``). The corpus is small (four reviews) so the suite sta
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -18,7 +19,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import pytest
 import requests
@@ -75,16 +76,14 @@ def drop_es(cfg: Config) -> None:
         return
     from dhr.search.elasticsearch import ElasticsearchBackend
 
-    try:
+    with contextlib.suppress(Exception):  # cleanup only
         ElasticsearchBackend(cfg.search.elasticsearch).drop()
-    except Exception:  # noqa: BLE001 - cleanup only
-        pass
 
 
 def run_dhr(*args: str, config: Config, timeout: float = 300, **kw: Any) -> subprocess.CompletedProcess:
     """The real ``dhr`` command in a child process (as cron runs it)."""
     return subprocess.run([*DHR, "--config", str(config.path), *args], capture_output=True,
-                          text=True, timeout=timeout, cwd=ROOT, env=child_env(), **kw)
+                          check=False, text=True, timeout=timeout, cwd=ROOT, env=child_env(), **kw)
 
 
 def start_dhr(*args: str, config: Config) -> subprocess.Popen:
@@ -145,7 +144,7 @@ class Api:
         self.server = BackgroundServer(create_app(cfg), threads=4)
         self.session = requests.Session()
 
-    def __enter__(self) -> Api:
+    def __enter__(self) -> Self:
         self.server.__enter__()
         return self
 
