@@ -70,7 +70,10 @@ def run_demo(port: int = 8000, *, serve: bool | None = None, data_dir: Path | No
         examples = example_searches(cfg)
         result["examples"] = examples
         if not serve:
-            _say(f"dhr demo: ready in {result['setup_s']}s (not serving: DHR_DEMO_NO_SERVE)")
+            _say(f"dhr demo: ready in {result['setup_s']}s (not serving: DHR_DEMO_NO_SERVE);"
+                 f" `dhr --config {cfg.path} serve` serves it")
+            for ex in examples:
+                _say(f"  {ex['what']} ({ex['count']}): {ex['path']}?{urlencode(ex['params'])}")
             return result
         _serve(cfg, port, examples, result["setup_s"])
         return result
