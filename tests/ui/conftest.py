@@ -95,7 +95,8 @@ def _config(data_dir: Path, backend: str, es_url: str | None) -> Config:
     return config_from_dict(raw, env={})
 
 
-@pytest.fixture(scope="session", params=["sqlite", "elasticsearch"])
+@pytest.fixture(scope="session", params=[
+    "sqlite", pytest.param("elasticsearch", marks=pytest.mark.elasticsearch)])
 def site(request: pytest.FixtureRequest, ui_corpus: UiCorpus) -> Iterator[Site]:
     es_url = request.getfixturevalue("es_url") if request.param == "elasticsearch" else None
     config = _config(ui_corpus.store.root, request.param, es_url)
