@@ -62,6 +62,7 @@ class Row:
     direct_p95: float
     api_p50: float
     api_p95: float
+    reps: int
 
     @property
     def ratio(self) -> float:
@@ -118,15 +119,19 @@ def build_index(backend: SearchBackend, n: int, seed: int) -> float | None:
     return n / (time.perf_counter() - started)
 
 
-def timed_pair(a: Callable[[], Any], b: Callable[[], Any], reps: int, warmup: int = 3
-               ) -> tuple[list[float], list[float]]:
+def timed_pair(a: Callable[[], Any], b: Callable[[], Any], reps: int, warmup: int = 2,
+               budget_s: float = 60.0) -> tuple[list[float], list[float]]:
     """Milliseconds of ``a`` and ``b``, interleaved (alternating which goes first) so that both
-    see the same machine load and caches."""
+    see the same machine load and caches. Stops early (after at least 5 pairs) once
+    ``budget_s`` is spent, so a slow engine still finishes the run."""
     for _ in range(warmup):
         a()
         b()
     times: tuple[list[float], list[float]] = ([], [])
+    started = time.perf_counter()
     for i in range(reps):
+        if i >= 5 and time.perf_counter() - started > budget_s:
+            break
         order = ((0, a), (1, b)) if i % 2 == 0 else ((1, b), (0, a))
         for slot, fn in order:
             t0 = time.perf_counter()
@@ -175,8 +180,8 @@ def direct_call(backend: SearchBackend, endpoint: str, args: list[tuple[str, str
     return lambda: es.search(**captured)
 
 
-def measure(backend_name: str, backend: SearchBackend, base: str, n: int, reps: int
-            ) -> list[Row]:
+def measure(backend_name: str, backend: SearchBackend, base: str, n: int, reps: int,
+            budget_s: float) -> list[Row]:
     rows = []
     with requests.Session() as session:
         for name, (endpoint, args) in QUERY_MIX.items():
@@ -190,9 +195,12 @@ def measure(backend_name: str, backend: SearchBackend, base: str, n: int, reps: 
                 if resp.status_code != 200:
                     raise SystemExit(f"{url} {args}: HTTP {resp.status_code} {resp.text[:200]}")
 
-            direct, api = timed_pair(direct_call(backend, endpoint, args), api_call, reps)
+            direct, api = timed_pair(direct_call(backend, endpoint, args), api_call, reps,
+                                     budget_s=budget_s)
             rows.append(Row(backend_name, n, name, statistics.median(direct), pct(direct, 0.95),
-                            statistics.median(api), pct(api, 0.95)))
+                            statistics.median(api), pct(api, 0.95), len(api)))
+            print(f"bench: {backend_name} {n} {name}: api p50 {rows[-1].api_p50:.1f} ms",
+                  file=sys.stderr, flush=True)
     return rows
 
 
@@ -245,7 +253,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             indexing[f"{name}-{n}"] = build_index(backend, n, args.seed)
             with BackgroundServer(create_app(config, backend=backend), threads=8) as server:
                 print(f"bench: {name}, {n} documents: measuring...", file=sys.stderr, flush=True)
-                rows += measure(name, backend, server.url, n, args.reps)
+                rows += measure(name, backend, server.url, n, args.reps, args.query_budget)
                 loads.append(load_test(name, server.url, n, args.clients, args.seconds))
             backend.close()
     print_table(rows, loads, indexing)
@@ -257,17 +265,18 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def print_table(rows: list[Row], loads: list[Load], indexing: dict[str, float | None]) -> None:
-    print(f"{'backend':<14}{'docs':>8}  {'query':<12}{'direct p50':>11}{'p95':>8}"
-          f"{'api p50':>10}{'p95':>8}{'api/direct':>12}")
+    print("latency in ms; direct = the same query straight to the engine; n = timed pairs")
+    print(f"{'backend':<14}{'docs':>7}  {'query':<12}{'direct p50':>11}{'p95':>9}{'api p50':>10}"
+          f"{'p95':>9}{'api/direct':>11}{'n':>4}")
     for r in rows:
-        print(f"{r.backend:<14}{r.docs:>8}  {r.query:<12}{r.direct_p50:>9.1f}ms{r.direct_p95:>6.1f}ms"
-              f"{r.api_p50:>8.1f}ms{r.api_p95:>6.1f}ms{r.ratio:>11.2f}x")
+        print(f"{r.backend:<14}{r.docs:>7}  {r.query:<12}{r.direct_p50:>11.1f}{r.direct_p95:>9.1f}"
+              f"{r.api_p50:>10.1f}{r.api_p95:>9.1f}{r.ratio:>10.2f}x{r.reps:>4}")
     print()
-    print(f"{'backend':<14}{'docs':>8}  {'clients':>7}{'QPS':>9}{'p50':>10}{'p95':>10}{'errors':>8}")
+    print(f"{'backend':<14}{'docs':>7}  {'clients':>7}{'seconds':>8}{'QPS':>8}{'p50 ms':>9}"
+          f"{'p95 ms':>9}{'errors':>7}")
     for x in loads:
-        print(f"{x.backend:<14}{x.docs:>8}  {x.clients:>7}{x.qps:>9.1f}"
-              f"{statistics.median(x.latencies):>8.1f}ms{pct(x.latencies, 0.95):>8.1f}ms"
-              f"{x.errors:>8}")
+        print(f"{x.backend:<14}{x.docs:>7}  {x.clients:>7}{x.seconds:>8.0f}{x.qps:>8.1f}"
+              f"{statistics.median(x.latencies):>9.1f}{pct(x.latencies, 0.95):>9.1f}{x.errors:>7}")
     built = {k: v for k, v in indexing.items() if v}
     if built:
         print()
@@ -281,6 +290,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--backends", default="sqlite,elasticsearch")
     ap.add_argument("--es-url", default=None)
     ap.add_argument("--reps", type=int, default=30, help="timed repetitions per query")
+    ap.add_argument("--query-budget", type=float, default=60.0,
+                    help="seconds of timing per query before stopping early (min 5 pairs)")
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--seconds", type=float, default=10.0, help="duration of the load test")
     ap.add_argument("--seed", type=int, default=1)
