@@ -43,6 +43,9 @@ class _AreaRules:
     not_followed: re.Pattern[str]
     pages: int
     min_score: float
+    title_lines: int
+    title_weight: float
+    fallback_mentions: int
 
 
 def _variant_regex(name: str) -> str:
@@ -72,7 +75,8 @@ def _rules() -> _AreaRules:
                          re.compile(c["after"]) if c.get("after") else None)
                 for c in data["contexts"]]
     return _AreaRules(canonical, region, names, contexts, re.compile(data["not_followed_by"]),
-                      int(data["pages"]), float(data["min_score"]))
+                      int(data["pages"]), float(data["min_score"]), int(data["title_lines"]),
+                      float(data["title_weight"]), int(data["fallback_mentions"]))
 
 
 def canonical_area(name: str) -> str | None:
@@ -89,37 +93,73 @@ def region_of(area: str | None) -> str | None:
     return _rules().region.get(area) if area else None
 
 
+def _mentions(rules: _AreaRules, text: str) -> list[tuple[int, int, str]]:
+    """(start, end, canonical area) of each area name in a text that names the area itself."""
+    low = text.lower()
+    if len(low) != len(text):
+        return []
+    out = []
+    for m in rules.names.finditer(low):
+        s, e = m.span()
+        if not text[s].isupper() or rules.not_followed.match(low, e):
+            continue
+        area = canonical_area(text[s:e])
+        if area is not None:
+            out.append((s, e, area))
+    return out
+
+
 def find_area(pages: list[str], title: str | None = None) -> AreaMatch | None:
     """The review's area and region from the title and first pages; None when unknown."""
     rules = _rules()
     scores: dict[str, float] = defaultdict(float)
     first_page: dict[str, int] = {}
     texts = [(1, title or "")] + [(i + 1, p) for i, p in enumerate(pages[: rules.pages])]
-    for page_no, text in texts:
+    for k, (page_no, text) in enumerate(texts):
         if not text:
             continue
         low = text.lower()
-        if len(low) != len(text):
-            low, text = text.lower(), text.lower()
         early = 2.0 if page_no <= 1 else 1.0
-        for m in rules.names.finditer(low):
-            s, e = m.span()
-            if not text[s].isupper() or rules.not_followed.match(low, e):
-                continue
-            area = canonical_area(text[s:e])
-            if area is None:
-                continue
+        title_end = len(text) if k == 0 else _line_offset(text, rules.title_lines) if k == 1 else 0
+        for s, e, area in _mentions(rules, text):
             weight = 0.5
             before = low[max(0, s - 60):s]
             for c in rules.contexts:
                 if (c.before is None or c.before.search(before)) and \
                         (c.after is None or c.after.match(low, e)):
                     weight += c.weight
+            if s < title_end:
+                weight = max(weight, rules.title_weight)
             scores[area] += weight * early
             first_page.setdefault(area, page_no)
-    if not scores:
+    if scores:
+        best = max(scores, key=lambda a: (scores[a], len(a)))
+        if scores[best] >= rules.min_score:
+            return AreaMatch(best, rules.region.get(best), first_page.get(best), scores[best])
+    return _most_mentioned(rules, pages)
+
+
+def _line_offset(text: str, n: int) -> int:
+    pos = 0
+    for _ in range(n):
+        nxt = text.find("\n", pos)
+        if nxt < 0:
+            return len(text)
+        pos = nxt + 1
+    return pos
+
+
+def _most_mentioned(rules: _AreaRules, pages: list[str]) -> AreaMatch | None:
+    counts: dict[str, int] = defaultdict(int)
+    first_page: dict[str, int] = {}
+    for page_no, text in enumerate(pages, start=1):
+        for _s, _e, area in _mentions(rules, text):
+            counts[area] += 1
+            first_page.setdefault(area, page_no)
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    if not ranked or ranked[0][1] < rules.fallback_mentions:
         return None
-    best = max(scores, key=lambda a: (scores[a], len(a)))
-    if scores[best] < rules.min_score:
+    if len(ranked) > 1 and ranked[1][1] * 2 > ranked[0][1]:
         return None
-    return AreaMatch(best, rules.region.get(best), first_page.get(best), scores[best])
+    area, n = ranked[0]
+    return AreaMatch(area, rules.region.get(area), first_page[area], float(n))

@@ -23,8 +23,8 @@ from typing import Any
 from ingest.rules import load
 
 _NUMBER = re.compile(
-    r"^(?:(?:section|part|chapter)\s+)?(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(?P<title>\S.*)$",
-    re.I)
+    r"^(?:(?:section|part|chapter)\s+)?(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})\s*(?:[.:)]|\s[-–—])?\s+"
+    r"(?P<title>\S.*)$", re.I)
 _APPENDIX = re.compile(r"^(?:appendix|annex)\s+[\w\d]{1,3}\b", re.I)
 _LEADERS = re.compile(r"(?:\s*\.{2,}\s*|\s+)\d{1,3}\s*$")  # table-of-contents "Title ..... 12"
 _REC_ITEM = re.compile(r"^(?:recommendation\s+(?:no\.?\s*)?\d|R\d{1,3}\b)", re.I)
@@ -223,7 +223,8 @@ class DocText:
         numbered = sum(1 for h in self.headings if h.number and h.kind) >= 3
         for h in self.headings:
             kind = h.kind
-            if numbered and not h.number and not _APPENDIX.match(h.title) and current != "front":
+            if numbered and not h.number and kind in ("boilerplate", "narrative") \
+                    and current not in ("front", "back"):
                 kind = None
             # Unknown sub-headings inherit the kind of the section they sit in.
             current = kind or current
@@ -236,19 +237,10 @@ class DocText:
         for m in _section_rules().boilerplate.finditer(self.lower):
             s, e = self.sentence_at(m.start(), limit=1500)
             # A boilerplate sentence that introduces a list ("...is not limited to:") covers it.
-            while self.text[s:e].rstrip().endswith(":") or (
-                    e < len(self.text) and self.text[e - 1] == "\n" and
-                    self.text[s:e].rstrip().endswith(":")):
-                item = _LIST_ITEM.match(self.text, e - 1 if self.text[e - 1] == "\n" else e)
-                if not item:
-                    break
-                e = item.end()
-                while True:
-                    nxt = _LIST_ITEM.match(self.text, e)
-                    if not nxt:
-                        break
-                    e = nxt.end()
-                break
+            if self.text[s:e].rstrip().endswith(":"):
+                pos = e - 1 if self.text[e - 1:e] == "\n" else e
+                while (item := _LIST_ITEM.match(self.text, pos)) is not None:
+                    pos = e = item.end()
             if spans and s <= spans[-1][1]:
                 spans[-1] = (spans[-1][0], max(spans[-1][1], e))
             else:
@@ -333,6 +325,68 @@ class Literal(str):
         obj = super().__new__(cls, phrase)
         obj.units = tuple(phrase_units(phrase)) + ((suffix,) if suffix else ())
         return obj
+
+
+def expand_literals(pattern: str, limit: int = 48) -> list[str] | None:
+    """The phrases a simple rule pattern stands for ("risk\\s+assessments?" -> "risk assessment",
+    "risk assessments"), or None when it is not that simple. Handles literals, \\s+ between
+    words, alternatives, optional parts and small character classes; lets the matcher put such
+    rules in its fast trie."""
+    from re import _constants as C  # type: ignore[attr-defined]
+    from re import _parser as P  # type: ignore[attr-defined]
+
+    try:
+        parsed = P.parse(pattern)
+    except re.error:
+        return None
+
+    def seq(items: Any) -> list[str] | None:
+        out = [""]
+        for op, av in items:
+            alts = one(op, av)
+            if alts is None:
+                return None
+            out = [a + b for a in out for b in alts]
+            if len(out) > limit:
+                return None
+        return out
+
+    def one(op: Any, av: Any) -> list[str] | None:
+        if op is C.LITERAL:
+            return [chr(av)]
+        if op is C.IN:
+            chars = [chr(a) for o, a in av if o is C.LITERAL]
+            if len(chars) == len(av) and len(chars) <= 3:
+                return chars
+            if av == [(C.CATEGORY, C.CATEGORY_SPACE)]:
+                return [" "]
+            return None
+        if op is C.SUBPATTERN:
+            return seq(av[-1])
+        if op is C.BRANCH:
+            out: list[str] = []
+            for branch in av[1]:
+                got = seq(branch)
+                if got is None:
+                    return None
+                out += got
+            return out
+        if op in (C.MAX_REPEAT, C.MIN_REPEAT):
+            lo, hi, sub = av
+            inner = seq(sub)
+            if inner is None:
+                return None
+            if (lo, hi) == (0, 1):
+                return [""] + inner
+            if lo == 1 and inner == [" "]:
+                return [" "]
+            return None
+        return None
+
+    found = seq(parsed)
+    if found is None:
+        return None
+    return [" ".join(f.split()) for f in dict.fromkeys(found) if f.strip()]
 
 
 def phrase_units(phrase: str) -> list[str]:

@@ -44,7 +44,10 @@ def classify_doc_type(doc: DocText, title: str | None, has_action_table: bool,
     where = {"title": title_block, "start": start, "text": doc.text}
     scores: dict[str, float] = {}
     for doc_type, signals in types:
-        total = sum(s.weight for s in signals if s.pattern.search(where[s.where]))
+        # The strongest title signal counts (titles repeat themselves), plus the others.
+        title_hits = [s.weight for s in signals if s.where == "title" and s.pattern.search(title_block)]
+        total = max(title_hits, default=0) + sum(
+            s.weight for s in signals if s.where != "title" and s.pattern.search(where[s.where]))
         if total:
             scores[doc_type] = total
     n_pages = len(doc.pages)
@@ -53,6 +56,10 @@ def classify_doc_type(doc: DocText, title: str | None, has_action_table: bool,
     n_known = len({h.title.lower() for h in doc.headings if h.kind and h.kind != "back"})
     if n_pages >= int(structure["overview_min_pages"]) and n_known >= int(structure["overview_min_sections"]):
         scores["overview_report"] = scores.get("overview_report", 0) + float(structure["overview_weight"])
+    kinds = {h.kind for h in doc.headings if h.kind}
+    if n_pages <= int(structure["summary_max_pages"]) and n_known >= 3 and \
+            {"analysis", "recommendations"} & kinds and not has_action_table:
+        scores["executive_summary"] = scores.get("executive_summary", 0) + float(structure["summary_weight"])
     order = [t for t, _ in types]
     best = max(scores, key=lambda t: (scores[t], -order.index(t)), default=None)
     if best is None or scores[best] < min_score:

@@ -52,6 +52,7 @@ class _Rules:
     national: re.Pattern[str]
     regional: re.Pattern[str]
     national_agencies: frozenset[str]
+    labelled: re.Pattern[str]
 
 
 def _any(patterns: Sequence[str]) -> re.Pattern[str]:
@@ -73,6 +74,7 @@ def _rules() -> _Rules:
         national=re.compile(r"\b(?:" + _any(d["national_signals"]).pattern + r")", re.I),
         regional=re.compile(r"\b(?:" + _any(d["regional_signals"]).pattern + r")", re.I),
         national_agencies=frozenset(d["national_agencies"]),
+        labelled=re.compile(d["labelled_line"], re.I),
     )
 
 
@@ -80,6 +82,7 @@ _MODAL = re.compile(r"\b(?:should|must|to|will|shall|ought|needs?|is|are|reviews
                     r"develops?|considers?|provides?|undertakes?|works?)\b", re.I)
 _RECOMMENDS = re.compile(r"\b(?:should|must|to|will|shall|ought|need|recommend(?:s|ed)?|"
                          r"ensure[sd]?)\b", re.I)
+_MUST = re.compile(r"\b(?:should|must|is\s+recommended|are\s+recommended)\b", re.I)
 _LEAD_IN = re.compile(r"^(?:(?:it\s+is\s+(?:therefore\s+)?recommended|the\s+(?:review\s+)?panel\s+"
                       r"recommends|(?:this\s+|the\s+)?review\s+recommends|we\s+recommend)\s+)?"
                       r"that\s+", re.I)
@@ -145,10 +148,17 @@ class _Item:
     start: int
     scope: str | None
     sub_addressee: tuple[str, str] | None
+    lead: str | None = None          # a "Lead agency: ..." line under the item
+    closed: bool = False             # labelled lines followed: no more text
 
     @property
     def text(self) -> str:
         return " ".join(" ".join(self.parts).split())
+
+
+_WORD_NUMBERS = {w: str(i) for i, w in enumerate(
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty".split(), start=1)}
 
 
 def _marker(line: str) -> tuple[str | None, str, str] | None:
@@ -162,6 +172,8 @@ def _marker(line: str) -> tuple[str | None, str, str] | None:
                 num = None
             elif num and kind == "r":
                 num = num.replace(" ", "").upper()
+            elif num:
+                num = _WORD_NUMBERS.get(num.lower(), num)
             return num, kind, line[m.end():].strip()
     return None
 
@@ -246,16 +258,30 @@ def extract_list_recommendations(doc: DocText) -> list[RecFound]:
                 close()
                 current = _Item(num, kind, [rest], off, scope, sub)
                 continue
+            labelled = rules.labelled.fullmatch(line)
+            if labelled and current is not None:
+                column = _column_of(labelled["label"])
+                if column == "agency" and labelled["value"].strip():
+                    current.lead = labelled["value"].strip()
+                elif column == "scope" and current.scope is None:
+                    value = labelled["value"].strip().lower()
+                    current.scope = value if value in ("local", "regional", "national") else None
+                current.parts.append("")  # the text of the item ends here
+                current.closed = True
+                continue
             agency_head = _agency_heading(line)
             if agency_head is not None and (current is None or
                                             current.text.endswith(_TERMINAL + (":",))):
                 close()
                 sub = agency_head
                 continue
+            if current is not None and current.closed:
+                continue  # further labelled block content (actions, notes)
             if current is not None and not current.text.endswith(_TERMINAL):
                 current.parts.append(line)  # the sentence goes on (next line or next page)
                 continue
-            if rules.sentence_start.match(line) or (_starts_with_agency(line)):
+            if rules.sentence_start.match(line) or _starts_with_agency(line) or \
+                    (_MUST.search(line[:200]) and not rules.not_rec.search(line[:120])):
                 close()
                 current = _Item(None, "sentence", [line], off, scope, sub)
                 continue
@@ -267,8 +293,10 @@ def extract_list_recommendations(doc: DocText) -> list[RecFound]:
         if len(text) < 20 or rules.not_rec.search(text[:120]) or not (
                 _RECOMMENDS.search(text) or starts_with_action(text)):
             continue
-        agency, name = addressee(text)
-        if agency is None and it.sub_addressee is not None:
+        agency, name = _agency_cell(it.lead) if it.lead else (None, None)
+        if agency is None and not it.lead:
+            agency, name = addressee(text)
+        if agency is None and it.sub_addressee is not None and not it.lead:
             agency, name = it.sub_addressee
         out.append(RecFound(it.number, text, agency, name, _scope_of(it.scope, text, agency),
                             doc.page_at(it.start), "list"))
@@ -313,6 +341,14 @@ def _starts_with_agency(line: str) -> bool:
 
 
 # ----- tables ----------------------------------------------------------------------------------
+def _column_of(label: str) -> str | None:
+    c = " ".join(label.lower().split()).strip(" :*")
+    for col, pat in _rules().columns:
+        if pat.fullmatch(c):
+            return col
+    return None
+
+
 def _header_map(row: Sequence[str]) -> dict[str, int] | None:
     cols: dict[str, int] = {}
     for i, cell in enumerate(row):

@@ -17,7 +17,7 @@ from bisect import bisect_right
 from functools import cache
 
 from ingest.agencies import find_agency_mentions
-from ingest.doctext import DocText, PhraseMatcher
+from ingest.doctext import DocText, Literal, PhraseMatcher, expand_literals
 from ingest.rules import load
 
 _ESCAPES = re.compile(r"\\[A-Za-z]")
@@ -30,11 +30,15 @@ def is_case_sensitive(signal: str) -> bool:
 
 
 def signal_matcher(signals: dict[str, list[str]]) -> PhraseMatcher:
-    rules = []
+    rules: list[tuple[str | None, str, bool, int]] = []
     for key, pats in signals.items():
         for pat in pats:
             cs = is_case_sensitive(pat)
-            rules.append((key, pat if cs else pat.lower(), cs, len(pat)))
+            phrases = expand_literals(pat if cs else pat.lower())
+            if phrases is None:
+                rules.append((key, pat if cs else pat.lower(), cs, len(pat)))
+            else:
+                rules.extend((key, Literal(p), cs, len(p)) for p in phrases)
     return PhraseMatcher(rules)
 
 
@@ -80,6 +84,7 @@ class _ThemeRules:
     other_weight: float
     n_evidence: int
     addressee_themes: dict[str, str]
+    kind_caps: dict[str, float]
 
 
 @cache
@@ -100,7 +105,8 @@ def _theme_rules() -> _ThemeRules:
     return _ThemeRules(signal_matcher({k: v for k, v in keyed.items() if v}), frozenset(weak),
                        float(data["min_score"]), float(data["main_theme_weight"]),
                        float(data["other_theme_weight"]), int(data.get("evidence_per_theme", 3)),
-                       dict(data.get("addressee_themes") or {}))
+                       dict(data.get("addressee_themes") or {}),
+                       {k: float(v) for k, v in (data.get("kind_caps") or {}).items()})
 
 
 def _theme(key: str) -> tuple[str, bool]:
@@ -155,6 +161,7 @@ def extract_themes(doc: DocText, agency_spans: list[tuple[int, int]] = (),
     rules = _theme_rules()
     spans = sorted(agency_spans)
     scored: dict[str, Scored] = {}
+    capped: dict[tuple[str, str], float] = {}
     for start, end, key in rules.matcher.finditer(doc.text, doc.lower):
         if _masked(spans, start, end):
             continue
@@ -163,7 +170,13 @@ def extract_themes(doc: DocText, agency_spans: list[tuple[int, int]] = (),
         if weight <= 0:
             continue
         s = scored.setdefault(theme, Scored(theme))
-        s.score += weight * (0.5 if is_weak else 1.0)
+        add = weight * (0.5 if is_weak else 1.0)
+        kind = doc.kind_at(start)
+        if kind in rules.kind_caps:
+            room = rules.kind_caps[kind] - capped.get((theme, kind), 0.0)
+            add = max(0.0, min(add, room))
+            capped[(theme, kind)] = capped.get((theme, kind), 0.0) + add
+        s.score += add
         s.mentions += 1
         s.evidence.append((weight, start))
     rec_evidence: dict[str, list[tuple[int, str]]] = {}

@@ -51,6 +51,7 @@ TARGETS = {
     "doc_type": 0.95, "pseudonym": 0.95, "area": 0.95, "year_of_death": 0.95,
     "review_type": 0.90, "death_type": 0.90, "victim_sex": 0.90, "victim_age_band": 0.90,
 }
+MAX_TIME_RATIO = 1.5  # extraction with understanding / extraction alone
 
 _NORM = re.compile(r"[^a-z0-9]+")
 
@@ -116,6 +117,9 @@ class Score:
             out[f"smart.{s}"] = self.smart_ok[s] / m if m else None
         out["pages_per_s.extract"] = self.pages / self.extract_s if self.extract_s else None
         out["pages_per_s.understand"] = self.pages / self.understand_s if self.understand_s else None
+        # Whole extraction with understanding over extraction alone (target <= 1.5).
+        out["time_ratio.with_understanding"] = ((self.extract_s + self.understand_s) / self.extract_s
+                                                if self.extract_s else None)
         return out
 
 
@@ -263,6 +267,10 @@ def _fmt(v: float | None, pct: bool = True) -> str:
     return f"{v:.3f}" if pct else f"{v:.0f}"
 
 
+def _fmt2(v: float | None) -> str:
+    return "-" if v is None else f"{v:.2f}x"
+
+
 def print_table(results: dict[str, Score]) -> bool:
     names = list(results)
     metrics = {n: s.metrics() for n, s in results.items()}
@@ -272,8 +280,9 @@ def print_table(results: dict[str, Score]) -> bool:
     print(head)
     print("-" * len(head))
     for k in keys:
-        row = f"{k:38}" + "".join(f"{_fmt(metrics[n][k], not k.startswith('pages')):>12}"
-                                    for n in names)
+        row = f"{k:38}" + "".join(
+            f"{_fmt(metrics[n][k], not k.startswith('pages')) if not k.startswith('time_') else _fmt2(metrics[n][k]):>12}"
+            for n in names)
         target = TARGETS.get(k)
         if target is not None:
             row += f"{target:>9.2f}"

@@ -77,3 +77,12 @@ def test_agency_names_are_not_theme_evidence() -> None:
     d = doc(text)
     spans = [(m.start, m.end) for m in find_agency_mentions(d.text) if " " in m.name]
     assert ids(extract_themes(d, spans)) == set()
+
+
+def test_a_boilerplate_definition_covers_the_list_it_introduces() -> None:
+    d = doc("2. Definitions\n2.1 The abuse can encompass, but is not limited to:\n"
+            "• psychological abuse\n• physical abuse\n• sexual abuse\n• financial abuse\n"
+            "3. Background\n3.1 Joanne worked in a bakery.")
+    for phrase in ("psychological abuse", "financial abuse"):
+        assert d.in_boilerplate(d.text.index(phrase))
+    assert not d.in_boilerplate(d.text.index("Joanne worked"))
