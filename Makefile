@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
-APT_PACKAGES := tesseract-ocr tesseract-ocr-eng antiword poppler-utils chromium chromium-driver
+APT_PACKAGES := tesseract-ocr tesseract-ocr-eng antiword poppler-utils chromium
 PYTEST_ARGS ?=
 CORPUS ?= ../shared/data/robustness
 
@@ -42,6 +42,7 @@ sysdeps:
 	fi
 
 test: sysdeps venv
+	sh search_api/frontend/build.sh --test-tools
 	scripts/esnode.sh build
 	scripts/esnode.sh with -- $(PY) -m pytest $(PYTEST_ARGS)
 
@@ -50,6 +51,7 @@ test-fast: venv
 	scripts/esnode.sh with -- $(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
 
 demo: sysdeps venv
+	sh search_api/frontend/build.sh
 	$(VENV)/bin/dhr demo
 
 bench: sysdeps venv

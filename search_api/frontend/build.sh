@@ -54,13 +54,16 @@ tmp="$out.tmp.$$"
 trap 'rm -rf "$tmp"' EXIT
 rm -rf "$tmp"
 mkdir -p "$tmp/assets"
-sed 's#url(/assets/#url(assets/#g' "$dist/govuk-frontend.min.css" > "$tmp/govuk-frontend.min.css"
-cp -R "$dist/assets/fonts" "$dist/assets/images" "$dist/assets/manifest.json" "$tmp/assets/"
+# The GDS Transport font may only be used on the GOV.UK domain: drop its @font-face rules and
+# files, so pages fall back to the Design System's own fallback (Arial, Helvetica, sans-serif).
+sed -e 's#url(/assets/#url(assets/#g' -e 's/@font-face{font-family:GDS Transport[^}]*}//g' \
+  "$dist/govuk-frontend.min.css" > "$tmp/govuk-frontend.min.css"
+cp -R "$dist/assets/images" "$dist/assets/manifest.json" "$tmp/assets/"
 cat > "$tmp/NOTICE.txt" <<NOTICE
 Copied from the govuk-frontend $want npm package (https://github.com/alphagov/govuk-frontend)
 by search_api/frontend/build.sh. Code: MIT License, (c) Crown copyright. The GDS Transport
-font and the GOV.UK crest are for services on the GOV.UK domain only; see
-https://design-system.service.gov.uk/styles/typeface/ before deploying elsewhere.
+font is left out (it is for services on the GOV.UK domain only:
+https://design-system.service.gov.uk/styles/typeface/); text falls back to Arial.
 NOTICE
 echo "govuk-frontend $want" > "$tmp/VERSION"
 rm -rf "$out"
