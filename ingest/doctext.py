@@ -27,7 +27,9 @@ _NUMBER = re.compile(
     r"(?P<title>\S.*)$", re.I)
 _APPENDIX = re.compile(r"^(?:appendix|annex)\s+[\w\d]{1,3}\b", re.I)
 _LEADERS = re.compile(r"(?:\s*\.{2,}\s*|\s+)\d{1,3}\s*$")  # table-of-contents "Title ..... 12"
-_REC_ITEM = re.compile(r"^(?:recommendation\s+(?:no\.?\s*)?\d|R\d{1,3}\b)", re.I)
+_REC_ITEM = re.compile(r"^(?:rec(?:ommendation)?\.?\s+(?:no\.?\s*)?(?:\d|(?:one|two|three|four|five|six|"
+                       r"seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+                       r"seventeen|eighteen|nineteen|twenty)\b)|R\d{1,3}\b)", re.I)
 _LINE = re.compile(r"[^\n]+")
 # A sentence ends at . ! ? or at a line break before a line that does not continue it (clean
 # page text has one paragraph, heading or list item per line).

@@ -31,9 +31,11 @@ _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augu
 # engine can skip quickly to a month name or a digit.
 _DATE = re.compile(
     r"(?P<month>" + "|".join(_MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)"
-    r"\.?,?\s+(?P<year>(?:19|20)\d{2})\b"
+    r"\.?(?:\s+\d{1,2}(?:st|nd|rd|th)?)?,?\s+(?P<year>(?:19|20)\d{2})\b"
     r"|\d{1,2}[/.](?P<nmonth>\d{1,2})[/.](?P<nyear>(?:19|20)\d{2})\b"
-    r"|(?:in|during)\s+(?P<oyear>(?:19|20)\d{2})\b")
+    r"|(?:in|during|of|early|late|mid)[\s-]+(?:(?:the\s+)?(?:spring|summer|autumn|winter)\s+(?:of\s+)?)?"
+    r"(?P<oyear>(?:19|20)\d{2})\b"
+    r"|(?:spring|summer|autumn|winter)\s+(?:of\s+)?(?P<syear>(?:19|20)\d{2})\b")
 _DEATH_LABEL = re.compile(r"date\s+of\s+(?:death|(?:the\s+)?homicide|incident)\s*[:\-–]?\s*")
 
 
@@ -287,7 +289,7 @@ def find_date_of_death(doc: DocText, name: str | None) -> tuple[str | None, int 
             nm = int(m["nmonth"])
             value = f"{m['nyear']}-{nm:02d}" if 1 <= nm <= 12 else m["nyear"]
         else:
-            value = m["oyear"]
+            value = m["oyear"] or m["syear"]
             score -= 2
         if best is None or score > best[0]:
             best = (score, m.start(), value)

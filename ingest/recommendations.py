@@ -83,9 +83,11 @@ _MODAL = re.compile(r"\b(?:should|must|to|will|shall|ought|needs?|is|are|reviews
 _RECOMMENDS = re.compile(r"\b(?:should|must|to|will|shall|ought|need|recommend(?:s|ed)?|"
                          r"ensure[sd]?)\b", re.I)
 _MUST = re.compile(r"\b(?:should|must|is\s+recommended|are\s+recommended)\b", re.I)
-_LEAD_IN = re.compile(r"^(?:(?:it\s+is\s+(?:therefore\s+)?recommended|the\s+(?:review\s+)?panel\s+"
-                      r"recommends|(?:this\s+|the\s+)?review\s+recommends|we\s+recommend)\s+)?"
-                      r"that\s+", re.I)
+# "It is recommended that", "The DHR panel recommends that", "That ..." before the addressee.
+_LEAD_IN = re.compile(r"^(?:[^.;:]{0,80}?\brecommend(?:s|ed)?\s+)?that\s+", re.I)
+_STRONG_MODAL = re.compile(r"\b(?:should|must|will|shall|(?:is|are|needs?|ought)\s+to|to\s+(?=[a-z]))",
+                           re.I)
+_PASSIVE_BY = re.compile(r"\b(?:should|must|will)\s+be\s+\w+(?:ed|en)\s+by\s+(?:the\s+)?", re.I)
 _NAME_WORD = re.compile(r"(?:[A-Z][\w'’&\-]*|for|of|upon|on|and|the|in|&)$")
 _TERMINAL = (".", "!", "?", ";")
 _NORM = re.compile(r"[^a-z0-9]+")
@@ -99,13 +101,20 @@ def _norm(text: str) -> str:
 def addressee(text: str) -> tuple[str | None, str | None]:
     """(agency id, name) of the organisation a recommendation opens with, or (None, None)."""
     rules = _rules()
-    head = _LEAD_IN.sub("", text.strip(), count=1)[:160]
+    head = _LEAD_IN.sub("", text.strip(), count=1)[:200]
     if rules.no_single.match(head) or re.match(r"(?:all\s+|each\s+)", head, re.I):
         return None, None
-    modal = _MODAL.search(head)
+    strong = next((m for m in _STRONG_MODAL.finditer(head) if not m.group().lower().startswith("to")),
+                  None)
+    modal = strong or _MODAL.search(head)
     limit = modal.start() if modal else min(len(head), 100)
     for m in find_agency_mentions(head, 0, limit):
         return m.id, _full_name(head, m)
+    passive = _PASSIVE_BY.search(head)  # "Training should be commissioned by the CCG"
+    if passive:
+        for m in find_agency_mentions(head, passive.end(), min(len(head), passive.end() + 80)):
+            if m.start == passive.end():
+                return m.id, _full_name(head, m)
     return None, None
 
 

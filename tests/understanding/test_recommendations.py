@@ -173,3 +173,24 @@ def test_table_of_contents_lines_are_not_recommendations() -> None:
     d = doc("Contents\n18. Lessons Learned 13\n19. Recommendations 14\nAppendix A: Action Plan 15",
             "19. Recommendations\n1. Kent Police should review training.")
     assert [r.text for r in extract_list_recommendations(d)] == ["Kent Police should review training."]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The DHR panel recommends that Kent Police reviews its training.", ("police", "Kent Police")),
+    ("In order to improve referrals, Kent Police should review its training.",
+     ("police", "Kent Police")),
+    ("Training on coercive control should be commissioned by the CCG.",
+     ("health_commissioner", "CCG")),
+])
+def test_addressee_after_a_lead_in_or_in_the_passive(text: str, expected: tuple[str, str]) -> None:
+    assert addressee(text) == expected
+
+
+def test_labelled_lines_give_the_lead_agency_and_end_the_text() -> None:
+    recs = extract_list_recommendations(doc(
+        "Recommendations\nRecommendation One\nReferrals to MARAC are audited every quarter.\n"
+        "Lead agency: Kent Police\nTarget date: March 2025\n"
+        "Recommendation Two\nThe CSP should publish a local protocol.\nLead: Safer Kent Partnership"))
+    assert [(r.number, r.text, r.agency) for r in recs] == [
+        ("1", "Referrals to MARAC are audited every quarter.", "police"),
+        ("2", "The CSP should publish a local protocol.", "community_safety_partnership")]
