@@ -162,7 +162,10 @@ class _Item:
 
     @property
     def text(self) -> str:
-        return " ".join(" ".join(self.parts).split())
+        parts = self.parts
+        if len(parts) > 1 and _is_item_title(parts[0]) and parts[1][:1].isupper():
+            parts = parts[1:]  # "Recommendation 1: Risk assessment" above the recommendation
+        return " ".join(" ".join(parts).split())
 
 
 _WORD_NUMBERS = {w: str(i) for i, w in enumerate(
@@ -170,12 +173,19 @@ _WORD_NUMBERS = {w: str(i) for i, w in enumerate(
     "sixteen seventeen eighteen nineteen twenty".split(), start=1)}
 
 
+def _is_item_title(part: str) -> bool:
+    p = part.strip(" -–—:")
+    return 0 < len(p) <= 60 and not p.endswith(_TERMINAL) and not _RECOMMENDS.search(p)
+
+
 def _marker(line: str) -> tuple[str | None, str, str] | None:
     """(number, marker kind, rest of line) if a line opens a list item."""
     for i, pat in enumerate(_rules().markers):
         kind = ("rec", "r", "num", "letter", "letter", "roman", "bullet")[min(i, 6)]
-        m = pat.match(line if kind not in ("rec", "r") else line.rstrip() + " ")
-        if m and (m.end() < len(line) or kind in ("rec", "r")):
+        # A marker may stand alone on its line ("Recommendation 3", "3.") with the text below.
+        m = pat.match(line.rstrip() + " ")
+        if m and (m.end() < len(line) or kind in ("rec", "r") or
+                  (kind != "bullet" and line.rstrip()[-1:] in ".):")):
             num = m.groupdict().get("num")
             if kind == "bullet":
                 num = None
@@ -188,7 +198,11 @@ def _marker(line: str) -> tuple[str | None, str, str] | None:
 
 
 def _is_table_line(line: str) -> bool:
-    return line.count(" | ") >= 2
+    return line.count(" | ") >= 2 or line.count("\t") >= 2
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in (line.split(" | ") if " | " in line else line.split("\t"))]
 
 
 def _scope_heading(line: str) -> str | None:
@@ -385,7 +399,7 @@ def pipe_tables(doc: DocText) -> list[Any]:
         rows: list[list[str]] = []
         for line in page.split("\n"):
             if _is_table_line(line):
-                rows.append([c.strip() for c in line.split(" | ")])
+                rows.append(_cells(line))
             elif rows:
                 tables.append(_PipeTable(page_no, rows))
                 rows = []

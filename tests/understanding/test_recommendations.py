@@ -194,3 +194,19 @@ def test_labelled_lines_give_the_lead_agency_and_end_the_text() -> None:
     assert [(r.number, r.text, r.agency) for r in recs] == [
         ("1", "Referrals to MARAC are audited every quarter.", "police"),
         ("2", "The CSP should publish a local protocol.", "community_safety_partnership")]
+
+
+def test_a_recommendation_title_line_is_not_part_of_its_text() -> None:
+    recs = extract_list_recommendations(doc(
+        "Recommendations\nRecommendation 1: Risk assessment\nKent Police should repeat the DASH "
+        "risk assessment after every incident.\n2.\nThe CSP should publish the review."))
+    assert [(r.number, r.text) for r in recs] == [
+        ("1", "Kent Police should repeat the DASH risk assessment after every incident."),
+        ("2", "The CSP should publish the review.")]
+
+
+def test_tab_separated_action_plan_rows() -> None:
+    d = doc("Action plan\nNo\tRecommendation\tLead agency\tTarget date\n"
+            "1\tKent Police should review DASH training.\tKent Police\tMarch 2025")
+    recs = extract_recommendations(d)
+    assert [(r["number"], r["source"], r["agency"]) for r in recs] == [("1", "table", "police")]
