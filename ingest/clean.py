@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, replace
+import copy
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -131,10 +132,13 @@ def clean_text(text: str, vocabulary: set[str] | frozenset[str] = frozenset()) -
 
 def clean_pages(pages: list[list[Block]]) -> list[list[Block]]:
     """Blocks per page with boilerplate removed and text normalised (one paragraph each)."""
-    normalized = [[replace(b, text=normalize_chars(b.text)) for b in blocks] for blocks in pages]
+    table = rules().table
+    normalized = [[_with_text(b, b.text.translate(table)) for b in blocks] for blocks in pages]
     running = running_lines(normalized)
     small_edges = _small_edge_blocks(normalized) if len(normalized) == 1 else set()
-    vocabulary = {w.lower() for blocks in normalized for b in blocks for w in _WORD.findall(b.text)}
+    hyphenated = any("-\n" in b.text for blocks in normalized for b in blocks)
+    vocabulary = ({w.lower() for blocks in normalized for b in blocks for w in _WORD.findall(b.text)}
+                  if hyphenated else set())  # only needed to decide line-end hyphens
     out: list[list[Block]] = []
     for blocks in normalized:
         kept: list[Block] = []
@@ -144,9 +148,16 @@ def clean_pages(pages: list[list[Block]]) -> list[list[Block]]:
             lines = [ln for ln in b.text.split("\n") if ln.strip() and not _is_boilerplate(ln, b, running)]
             text = _SPACES.sub(" ", join_lines("\n".join(lines), vocabulary)).strip()
             if text:
-                kept.append(replace(b, text=text))
+                b.text = text  # ``b`` is this function's own copy
+                kept.append(b)
         out.append(kept)
     return out
+
+
+def _with_text(block: Block, text: str) -> Block:
+    new = copy.copy(block)
+    new.text = text
+    return new
 
 
 def _small_edge_blocks(pages: list[list[Block]]) -> set[int]:

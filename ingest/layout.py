@@ -23,7 +23,7 @@ _ENDS_WITH_PAGE_REF = re.compile(r"(\.{3,}|…|\s)\s*\d{1,4}$")
 _TERMINAL = (".", ":", ";", "?", "!")
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     text: str
     x0: float
@@ -48,11 +48,14 @@ def lines_to_blocks(lines: list[Line], page_height: float) -> list[Block]:
         return []
     page = _PageStats(lines, page_height)
     groups: list[list[Line]] = []
+    prev_band: str | None = None
     for line in lines:
-        if groups and not _starts_new_block(groups[-1], line, page):
+        band = page.band_of(line)
+        if groups and band == prev_band and not _starts_new_block(groups[-1], line, page):
             groups[-1].append(line)
         else:
             groups.append([line])
+        prev_band = band
     blocks = [_to_block(g, page.band, page_height) for g in groups]
     _rank_edges(blocks, groups)
     return blocks
@@ -98,8 +101,6 @@ def _band(line: Line, band: float, page_height: float) -> str | None:
 
 def _starts_new_block(group: list[Line], cur: Line, page: _PageStats) -> bool:
     prev = group[-1]
-    if page.band_of(prev) != page.band_of(cur):
-        return True
     if prev.cells > 1 or cur.cells > 1:
         return True
     if prev.group is not None and cur.group is not None:
@@ -107,14 +108,14 @@ def _starts_new_block(group: list[Line], cur: Line, page: _PageStats) -> bool:
     gap = cur.top - prev.bottom
     if gap < -0.5 * prev.height:  # moved up: next column or out-of-order text
         return True
-    if page.pitch and prev.baseline is not None and cur.baseline is not None and prev.size and cur.size:
+    ps, cs = prev.size or page.body_size, cur.size or page.body_size
+    if abs(ps - cs) > 0.12 * (ps if ps > cs else cs) or prev.bold != cur.bold:
+        return True
+    if page.pitch and prev.baseline is not None and cur.baseline is not None and prev.size:
         # Baseline-to-baseline distance relative to the type size: immune to ascenders/descenders.
-        if (cur.baseline - prev.baseline) / max(prev.size, cur.size) > page.pitch * 1.25 + 0.1:
+        if (cur.baseline - prev.baseline) / ps > page.pitch * 1.25 + 0.1:
             return True
     elif gap > page.usual_gap + 0.45 * min(prev.height, cur.height) + 1.0:
-        return True
-    ps, cs = prev.size or page.body_size, cur.size or page.body_size
-    if abs(ps - cs) > 0.12 * max(ps, cs) or prev.bold != cur.bold:
         return True
     text = cur.text.lstrip()
     if _STARTS_ITEM.match(text):
@@ -135,23 +136,28 @@ def _body_size(lines: list[Line]) -> float:
     weights: dict[float, int] = {}
     for ln in lines:
         if ln.size:
-            weights[round(ln.size, 1)] = weights.get(round(ln.size, 1), 0) + len(ln.text)
+            weights[ln.size] = weights.get(ln.size, 0) + len(ln.text)
     if not weights:
         return statistics.median(ln.height for ln in lines)
     return max(weights, key=weights.__getitem__)
 
 
 def _to_block(group: list[Line], band: float, page_height: float) -> Block:
-    edges = {_band(ln, band, page_height) for ln in group}
-    edge = edges.pop() if len(edges) == 1 else None
     first = group[0]
+    edge = _band(first, band, page_height)  # all lines of a group share their band
+    x0, x1 = first.x0, first.x1
+    for ln in group:
+        if ln.x0 < x0:
+            x0 = ln.x0
+        if ln.x1 > x1:
+            x1 = ln.x1
     return Block(
-        text="\n".join(ln.text.strip() for ln in group),
+        text="\n".join([ln.text for ln in group]) if len(group) > 1 else first.text,
         kind="table" if first.cells > 1 else "body",
         size=first.size,
         bold=first.bold,
         edge=edge,  # type: ignore[arg-type]
-        bbox=(min(ln.x0 for ln in group), group[0].top, max(ln.x1 for ln in group), group[-1].bottom),
+        bbox=(x0, first.top, x1, group[-1].bottom),
     )
 
 

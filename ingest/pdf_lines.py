@@ -26,6 +26,8 @@ class _FontProbe:
     def __init__(self) -> None:
         self._buf = ctypes.create_string_buffer(256)
         self._flags = ctypes.c_int()
+        self._flagsr = ctypes.byref(self._flags)
+        self._bold: dict[tuple[bytes, int], bool] = {}
         self._ox, self._oy = ctypes.c_double(), ctypes.c_double()
         self._oxr, self._oyr = ctypes.byref(self._ox), ctypes.byref(self._oy)
         self.rect = (ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double())
@@ -37,13 +39,14 @@ class _FontProbe:
             return None, False, None
         raw = textpage.raw
         size = pdfium_c.FPDFText_GetFontSize(raw, idx) or None
-        weight = pdfium_c.FPDFText_GetFontWeight(raw, idx)
-        n = pdfium_c.FPDFText_GetFontInfo(raw, idx, self._buf, 256, ctypes.byref(self._flags))
-        name = self._buf.value.decode("latin-1", "replace").lower() if n else ""
-        bold = weight >= 600 or any(b in name for b in _BOLD_NAMES) or bool(self._flags.value & _FORCE_BOLD)
-        baseline = None
-        if pdfium_c.FPDFText_GetCharOrigin(raw, idx, self._oxr, self._oyr):
-            baseline = self._oy.value
+        n = pdfium_c.FPDFText_GetFontInfo(raw, idx, self._buf, 256, self._flagsr)
+        key = (self._buf.value if n else b"", self._flags.value)
+        bold = self._bold.get(key)
+        if bold is None:  # weight is a property of the font: look it up once per font
+            name = key[0].decode("latin-1", "replace").lower()
+            bold = self._bold[key] = (any(b in name for b in _BOLD_NAMES) or bool(key[1] & _FORCE_BOLD)
+                                      or pdfium_c.FPDFText_GetFontWeight(raw, idx) >= 600)
+        baseline = self._oy.value if pdfium_c.FPDFText_GetCharOrigin(raw, idx, self._oxr, self._oyr) else None
         return size, bold, baseline
 
 
@@ -62,36 +65,41 @@ def page_lines(textpage: pdfium.PdfTextPage, page_height: float, probe: _FontPro
         return page_lines_by_rects(textpage, page_height, probe)
     raw = textpage.raw
     l, t, r, b = probe.rect
+    refs = probe.refs
+    count_rects, get_rect = pdfium_c.FPDFText_CountRects, pdfium_c.FPDFText_GetRect
     lines: list[Line] = []
     for m in _LINE.finditer(text):
-        start, end = m.span()
         segment = m.group(0)
-        if not segment.strip():
+        stripped = segment.strip()
+        if not stripped:
             continue
-        k = pdfium_c.FPDFText_CountRects(raw, start, end - start)
-        if k <= 0:
-            continue
+        start = m.start()
+        k = count_rects(raw, start, len(segment))
         x0 = x1 = top = bottom = None
         cells = 1
-        prev_right = None
         for i in range(k):
-            if not pdfium_c.FPDFText_GetRect(raw, i, probe.refs[0], probe.refs[1], probe.refs[2], probe.refs[3]):
+            if not get_rect(raw, i, *refs):
                 continue
             left, rtop, right, rbottom = l.value, t.value, r.value, b.value
-            h = max(rtop - rbottom, 0.1)
-            if prev_right is not None and left - prev_right > 1.2 * h:
+            if x0 is None:
+                x0, x1, top, bottom = left, right, rtop, rbottom
+                continue
+            if left - x1 > 1.2 * (rtop - rbottom if rtop - rbottom > 0.1 else 0.1):  # type: ignore[operator]
                 cells += 1
-            prev_right = right
-            x0 = left if x0 is None else min(x0, left)
-            x1 = right if x1 is None else max(x1, right)
-            top = rtop if top is None else max(top, rtop)
-            bottom = rbottom if bottom is None else min(bottom, rbottom)
+            if left < x0:
+                x0 = left
+            if right > x1:  # type: ignore[operator]
+                x1 = right
+            if rtop > top:  # type: ignore[operator]
+                top = rtop
+            if rbottom < bottom:  # type: ignore[operator]
+                bottom = rbottom
         if x0 is None:
             continue
         size, bold, baseline = probe.at_index(textpage, start + len(segment) - len(segment.lstrip()))
-        lines.append(Line(text=segment.strip(), x0=x0, x1=x1, top=page_height - top,  # type: ignore[arg-type,operator]
-                          bottom=page_height - bottom, size=size, bold=bold, cells=cells,  # type: ignore[operator]
-                          baseline=page_height - baseline if baseline is not None else None))
+        lines.append(Line(stripped, x0, x1, page_height - top, page_height - bottom,  # type: ignore[operator,arg-type]
+                          size, bold, cells, None,
+                          page_height - baseline if baseline is not None else None))
     return lines
 
 

@@ -64,7 +64,8 @@ def toc_blocks(pages: list[list[Block]]) -> tuple[set[int], set[tuple[int, int]]
     for number, blocks in enumerate(pages, 1):
         if not blocks:
             continue
-        title_at = next((i for i, b in enumerate(blocks) if _simple(b.text) in rules.toc_titles), None)
+        title_at = next((i for i, b in enumerate(blocks)
+                         if len(b.text) <= 30 and _simple(b.text) in rules.toc_titles), None)
         entries = sum(1 for b in blocks if b.kind == "toc" or _is_toc_entry(b.text))
         if title_at is not None:
             rest = blocks[title_at + 1:]
@@ -95,7 +96,7 @@ def toc_pages(pages: list[list[Block]]) -> set[int]:
 
 
 def _is_toc_entry(text: str) -> bool:
-    if len(text) > 160:
+    if len(text) > 160 or not text[-1:].isdigit():
         return False
     m = _TOC_ENTRY.match(text)
     if not m:
