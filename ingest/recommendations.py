@@ -241,11 +241,16 @@ def _regions(doc: DocText) -> list[tuple[int, int, str | None]]:
     return out
 
 
-def extract_list_recommendations(doc: DocText) -> list[RecFound]:
+def extract_list_recommendations(doc: DocText, whole: bool = False) -> list[RecFound]:
+    """Recommendations listed in recommendation sections (``whole``: the whole document is one,
+    as in an action plan written as a list)."""
     rules = _rules()
     items: list[_Item] = []
     heading_starts = {h.start for h in doc.headings}
-    for start, end, region_scope in _regions(doc):
+    regions = _regions(doc)
+    if whole and not regions:
+        regions = [(0, len(doc.text), None)]
+    for start, end, region_scope in regions:
         scope = region_scope
         sub: tuple[str, str] | None = None
         current: _Item | None = None
@@ -506,11 +511,12 @@ def merge(listed: list[RecFound], tabled: list[RecFound]) -> list[RecFound]:
     return out
 
 
-def extract_recommendations(doc: DocText, tables: Sequence[Any] = ()) -> list[dict[str, Any]]:
+def extract_recommendations(doc: DocText, tables: Sequence[Any] = (),
+                            doc_type: str | None = None) -> list[dict[str, Any]]:
     """All recommendations as contract dicts (number, text, agency, agency_name, scope, page,
-    source, smart)."""
-    listed = extract_list_recommendations(doc)
+    source, smart). An action plan without tables is read as one list."""
     tabled = extract_table_recommendations(tables or pipe_tables(doc))
+    listed = extract_list_recommendations(doc, whole=doc_type == "action_plan" and not tabled)
     out = []
     for r in merge(listed, tabled):
         smart = smart_signals(r.text, r.agency is not None or r.agency_name is not None)

@@ -39,7 +39,7 @@ def understand_text(pages: Sequence[str], *, tables: Sequence[Any] = (),
     mentions = find_agency_mentions(doc.text, lower=doc.lower)
     agencies = [{"id": a.id, "name": a.name, "mentions": a.mentions, "page": a.page}
                 for a in extract_agencies(doc, mentions)]
-    recommendations = extract_recommendations(doc, tables)
+    recommendations = extract_recommendations(doc, tables, doc_type)
     for rec in recommendations:
         rec["themes"] = recommendation_themes(rec["text"], rec["agency"])[1]
     agency_spans = [(m.start, m.end) for m in mentions if " " in m.name]

@@ -210,3 +210,16 @@ def test_tab_separated_action_plan_rows() -> None:
             "1\tKent Police should review DASH training.\tKent Police\tMarch 2025")
     recs = extract_recommendations(d)
     assert [(r["number"], r["source"], r["agency"]) for r in recs] == [("1", "table", "police")]
+
+
+def test_an_action_plan_written_as_a_list() -> None:
+    d = doc("Domestic Homicide Review Action Plan: Joanne\nSafer Kent Partnership\n"
+            "Recommendation 1\nKent Police should review DASH training.\nLead agency: Kent Police\n"
+            "Action: Deliver training to all response officers.\nTarget date: May 2025\n"
+            "Recommendation 2\nAll agencies should consider how information could be shared.\n"
+            "Lead agency: Safer Kent Partnership")
+    recs = extract_recommendations(d, doc_type="action_plan")
+    assert [(r["number"], r["text"], r["agency"]) for r in recs] == [
+        ("1", "Kent Police should review DASH training.", "police"),
+        ("2", "All agencies should consider how information could be shared.",
+         "community_safety_partnership")]
