@@ -33,9 +33,10 @@ _DATE = re.compile(
     r"(?P<month>" + "|".join(_MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)"
     r"\.?(?:\s+\d{1,2}(?:st|nd|rd|th)?)?,?\s+(?P<year>(?:19|20)\d{2})\b"
     r"|\d{1,2}[/.](?P<nmonth>\d{1,2})[/.](?P<nyear>(?:19|20)\d{2})\b"
-    r"|(?:in|during|of|early|late|mid)[\s-]+(?:(?:the\s+)?(?:spring|summer|autumn|winter)\s+(?:of\s+)?)?"
-    r"(?P<oyear>(?:19|20)\d{2})\b"
-    r"|(?:spring|summer|autumn|winter)\s+(?:of\s+)?(?P<syear>(?:19|20)\d{2})\b")
+    r"|(?P<oyear>(?:19|20)\d{2})\b")
+# A bare year is a date of death only after "in", "during", "early", "summer of"...
+_YEAR_CONTEXT = re.compile(r"(?:\bin|during|\bof|early|late|mid|spring|summer|autumn|winter)"
+                           r"[\s-]+(?:(?:the\s+)?(?:spring|summer|autumn|winter)\s+)?(?:of\s+)?$")
 _DEATH_LABEL = re.compile(r"date\s+of\s+(?:death|(?:the\s+)?homicide|incident)\s*[:\-–]?\s*")
 
 
@@ -245,9 +246,12 @@ def _death_patterns(kind: str, name: str | None) -> tuple[re.Pattern[str], ...]:
     return tuple(out)
 
 
-def find_date_of_death(doc: DocText, name: str | None) -> tuple[str | None, int | None]:
+def find_date_of_death(doc: DocText, name: str | None, labelled_only: bool = False,
+                       ) -> tuple[str | None, int | None]:
     """Month and year (or year) of the death: the date nearest a death word, preferring
-    sentences about the victim on the first pages; dates that bound a period do not count."""
+    sentences about the victim on the first pages; dates that bound a period do not count.
+    ``labelled_only``: only a "Date of death:" label counts (documents that are no account of
+    the case, where dates are deadlines and meetings)."""
     rules = _rules()
     low = doc.lower
     best: tuple[float, int, str] | None = None
@@ -255,7 +259,9 @@ def find_date_of_death(doc: DocText, name: str | None) -> tuple[str | None, int 
     words = sorted([w.start() for w in rules.death_words.finditer(low)] +
                    [w.start() for w in rules.death_words_weak.finditer(low)])
     for m in _DATE.finditer(low):
-        if not _at_word(low, m.start()):
+        if not _at_word(low, m.start()) or low[m.start() - 1:m.start()] == "/":
+            continue
+        if m["oyear"] and not _YEAR_CONTEXT.search(low, max(0, m.start() - 30), m.start()):
             continue
         # Most dates (the chronology) have no death word near them: skip those cheaply.
         i = bisect_left(words, m.start() - 300)
@@ -271,6 +277,8 @@ def find_date_of_death(doc: DocText, name: str | None) -> tuple[str | None, int 
         label = _DEATH_LABEL.search(low, max(s, m.start() - 30), m.start())
         strong = [abs(w.start() - pos) for w in rules.death_words.finditer(sentence)]
         weak = [abs(w.start() - pos) for w in rules.death_words_weak.finditer(sentence)]
+        if labelled_only and not label:
+            continue
         if label:
             score = 20.0
         elif strong:
@@ -289,7 +297,7 @@ def find_date_of_death(doc: DocText, name: str | None) -> tuple[str | None, int 
             nm = int(m["nmonth"])
             value = f"{m['nyear']}-{nm:02d}" if 1 <= nm <= 12 else m["nyear"]
         else:
-            value = m["oyear"] or m["syear"]
+            value = m["oyear"]
             score -= 2
         if best is None or score > best[0]:
             best = (score, m.start(), value)
@@ -372,7 +380,7 @@ def extract_review(doc: DocText, title: str | None = None, doc_type: str | None 
         pseudonym=name,
         area=area.area if area else None,
         region=area.region if area else None,
-        date_of_death=keep("date_of_death", *find_date_of_death(doc, name)),
+        date_of_death=keep("date_of_death", *find_date_of_death(doc, name, labelled_only=not account)),
         review_type=keep("review_type", *find_review_type(doc, name)),
         death_type=keep("death_type", *find_death_type(doc, name)),
         victim=Victim(age=age, age_band=age_band(age), sex=sex),
