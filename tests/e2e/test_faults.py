@@ -297,3 +297,17 @@ def test_sigkill_mid_index_keeps_whole_batches_and_the_next_run_completes(tmp_pa
     with Api(cfg) as api:
         found = api.all("/api/v1/search")
     assert sorted(r["id"] for r in found) == sorted(ids)
+
+
+def test_nightly_without_enabled_sources_is_a_configuration_error(tmp_path: Path) -> None:
+    import yaml
+
+    raw = {"storage": {"data_dir": str(tmp_path / "data")},
+           "sources": [{"name": "off", "kind": "site", "enabled": False,
+                        "start_urls": ["http://127.0.0.1:9/"]}]}
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    done = run_dhr("nightly", config=config_from_dict(raw, path, env={}), timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.startswith("dhr: error: ") and "no enabled sources" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
