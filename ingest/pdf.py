@@ -65,7 +65,8 @@ def extract_pdf(content: bytes, *, ocr: bool = True, tables: bool = True) -> Raw
                     lines = page_lines(textpage, height, probe)
                     text = "".join(ln.text for ln in lines)
                     chars = len(text) - text.count(" ")
-                    usable = chars >= MIN_TEXT_CHARS and text_quality(text) >= MIN_QUALITY
+                    garbage = chars > 0 and text_quality(text) < MIN_QUALITY
+                    usable = chars >= MIN_TEXT_CHARS and not garbage
                     wants_tables = tables and usable and sum(1 for ln in lines if ln.cells > 1) >= 2
                     paths, image_share = (page_objects(page) if wants_tables or chars < SCANNED_MAX_CHARS
                                           else (0, 0.0))
@@ -78,15 +79,17 @@ def extract_pdf(content: bytes, *, ocr: bool = True, tables: bool = True) -> Raw
                 finally:
                     textpage.close()
                 scanned = image_share >= SCANNED_IMAGE_SHARE and chars < SCANNED_MAX_CHARS
-                if ocr and (scanned or (not usable and (image_share > 0.05 or chars > 0))):
+                if ocr and (scanned or (not usable and (image_share > 0.05 or garbage))):
                     try:
-                        lines = ocr_page(page)
-                        ocr_pages.append(index + 1)
+                        recognised = ocr_page(page)
+                        if recognised or garbage or not lines:
+                            lines = recognised
+                            ocr_pages.append(index + 1)
                     except OCRUnavailable as exc:
                         warnings.append(f"page {index + 1}: {exc}")
-                        if not usable:
+                        if garbage:
                             lines = []
-                elif not usable:
+                elif garbage:
                     lines = []  # garbage glyph codes are worse than nothing in a search index
                 pages.append(lines_to_blocks(lines, height))
             finally:
