@@ -52,36 +52,41 @@ def extract_pdf(content: bytes, *, ocr: bool = True, tables: bool = True) -> Raw
         ocr_pages: list[int] = []
         warnings: list[str] = []
         for index in range(n_pages):
-            try:
-                page = pdf[index]
-            except pdfium.PdfiumError:
+            # Raw PDFium handles: the helper objects cost more than the parsing on small pages.
+            page = pdfium_c.FPDF_LoadPage(pdf.raw, index)
+            if not page:
                 warnings.append(f"page {index + 1}: cannot be loaded")
                 pages.append([])
                 continue
             try:
-                width, height = page.get_size()
-                textpage = page.get_textpage()
-                try:
-                    lines = page_lines(textpage, height, probe)
-                    text = "".join(ln.text for ln in lines)
-                    chars = len(text) - text.count(" ")
-                    garbage = chars > 0 and text_quality(text) < MIN_QUALITY
-                    usable = chars >= MIN_TEXT_CHARS and not garbage
-                    wants_tables = tables and usable and sum(1 for ln in lines if ln.cells > 1) >= 2
-                    paths, image_share = (page_objects(page) if wants_tables or chars < SCANNED_MAX_CHARS
-                                          else (0, 0.0))
-                    if wants_tables and looks_like_table(lines, paths):
-                        grids = find_grids(page, textpage, height)
-                        if grids:
-                            found += [Table(page=index + 1, rows=g.rows, bbox=g.bbox) for g in grids]
-                        else:
-                            plumber_pages.append(index + 1)  # ruled some other way: pdfplumber
-                finally:
-                    textpage.close()
+                width, height = pdfium_c.FPDF_GetPageWidthF(page), pdfium_c.FPDF_GetPageHeightF(page)
+                textpage = pdfium_c.FPDFText_LoadPage(page)
+                lines, chars, garbage, image_share = [], 0, False, 0.0
+                if textpage:
+                    try:
+                        lines = page_lines(textpage, height, probe)
+                        text = "".join(ln.text for ln in lines)
+                        chars = len(text) - text.count(" ")
+                        garbage = chars > 0 and text_quality(text) < MIN_QUALITY
+                        usable = chars >= MIN_TEXT_CHARS and not garbage
+                        wants_tables = tables and usable and sum(1 for ln in lines if ln.cells > 1) >= 2
+                        paths, image_share = (page_objects(page, width, height)
+                                              if wants_tables or chars < SCANNED_MAX_CHARS else (0, 0.0))
+                        if wants_tables and looks_like_table(lines, paths):
+                            grids = find_grids(page, textpage, height)
+                            if grids:
+                                found += [Table(page=index + 1, rows=g.rows, bbox=g.bbox) for g in grids]
+                            else:
+                                plumber_pages.append(index + 1)  # ruled some other way: pdfplumber
+                    finally:
+                        pdfium_c.FPDFText_ClosePage(textpage)
+                else:
+                    _, image_share = page_objects(page, width, height)
+                usable = chars >= MIN_TEXT_CHARS and not garbage
                 scanned = image_share >= SCANNED_IMAGE_SHARE and chars < SCANNED_MAX_CHARS
                 if ocr and (scanned or (not usable and (image_share > 0.05 or garbage))):
                     try:
-                        recognised = ocr_page(page)
+                        recognised = _ocr(pdf, index)
                         if recognised or garbage or not lines:
                             lines = recognised
                             ocr_pages.append(index + 1)
@@ -93,7 +98,7 @@ def extract_pdf(content: bytes, *, ocr: bool = True, tables: bool = True) -> Raw
                     lines = []  # garbage glyph codes are worse than nothing in a search index
                 pages.append(lines_to_blocks(lines, height))
             finally:
-                page.close()
+                pdfium_c.FPDF_ClosePage(page)
     finally:
         pdf.close()
     if plumber_pages:
@@ -105,6 +110,14 @@ def extract_pdf(content: bytes, *, ocr: bool = True, tables: bool = True) -> Raw
         meta["warnings"] = warnings[:50]
     return RawDocument(format="pdf", pages=pages, tables=found, title=meta.get("title"),
                        meta=meta, ocr_pages=ocr_pages, has_layout=True)
+
+
+def _ocr(pdf: pdfium.PdfDocument, index: int):
+    page = pdf[index]
+    try:
+        return ocr_page(page)
+    finally:
+        page.close()
 
 
 def _open(content: bytes) -> pdfium.PdfDocument:

@@ -12,8 +12,9 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass
 
-import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+
+from ingest.pdf_lines import bounded_text
 
 TOL = 3.0  # points: rules this close are the same rule
 THIN = 3.0  # a path thinner than this is a rule
@@ -26,9 +27,8 @@ class GridTable:
     rows: list[list[str]]
 
 
-def page_edges(page: pdfium.PdfPage, height: float) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float]]]:
-    """(horizontal rules as (y, x0, x1), vertical rules as (x, top, bottom))."""
-    raw = page.raw
+def page_edges(raw, height: float) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float]]]:
+    """(horizontal rules as (y, x0, x1), vertical rules as (x, top, bottom)) of a raw page."""
     hs: list[tuple[float, float, float]] = []
     vs: list[tuple[float, float, float]] = []
     left, bottom, right, top = (pdfium_c.FS_FLOAT(), pdfium_c.FS_FLOAT(), pdfium_c.FS_FLOAT(),
@@ -87,7 +87,8 @@ def _covered(edges: list[tuple[float, float, float]], pos: float, a: float, b: f
     return False
 
 
-def find_grids(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, height: float) -> list[GridTable]:
+def find_grids(page, textpage, height: float) -> list[GridTable]:
+    """Ruled tables of a page (raw PDFium page and text page handles)."""
     hs, vs = page_edges(page, height)
     if len(hs) < 2 or len(vs) < 2:
         return []
@@ -144,10 +145,10 @@ def _group_cells(cells: list[tuple[float, float, float, float]]) -> list[list[tu
     return groups
 
 
-def _table(cells: list[tuple[float, float, float, float]], textpage: pdfium.PdfTextPage, height: float) -> GridTable:
+def _table(cells: list[tuple[float, float, float, float]], textpage, height: float) -> GridTable:
     rows: dict[float, list[tuple[float, str]]] = {}
     for x0, y0, x1, y1 in cells:
-        text = textpage.get_text_bounded(x0 + 0.5, height - y1 + 0.5, x1 - 0.5, height - y0 - 0.5)
+        text = bounded_text(textpage, x0 + 0.5, height - y0 - 0.5, x1 - 0.5, height - y1 + 0.5)
         text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
         rows.setdefault(y0, []).append((x0, text))
     ordered = [[t for _, t in sorted(cells_in_row)] for _, cells_in_row in sorted(rows.items())]

@@ -11,7 +11,6 @@ from __future__ import annotations
 import ctypes
 import re
 
-import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from ingest.layout import Line
@@ -33,11 +32,10 @@ class _FontProbe:
         self.rect = (ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double())
         self.refs = tuple(ctypes.byref(v) for v in self.rect)
 
-    def at_index(self, textpage: pdfium.PdfTextPage, idx: int) -> tuple[float | None, bool, float | None]:
-        """(font size, bold, baseline y in PDF coordinates) of character ``idx``."""
+    def at_index(self, raw, idx: int) -> tuple[float | None, bool, float | None]:
+        """(font size, bold, baseline y in PDF coordinates) of character ``idx`` of text page ``raw``."""
         if idx < 0:
             return None, False, None
-        raw = textpage.raw
         size = pdfium_c.FPDFText_GetFontSize(raw, idx) or None
         n = pdfium_c.FPDFText_GetFontInfo(raw, idx, self._buf, 256, self._flagsr)
         key = (self._buf.value if n else b"", self._flags.value)
@@ -50,20 +48,39 @@ class _FontProbe:
         return size, bold, baseline
 
 
-def page_lines(textpage: pdfium.PdfTextPage, page_height: float, probe: _FontProbe) -> list[Line]:
-    """The page's text lines in content-stream order (top-down coordinates).
+def page_text(raw) -> str:
+    """All text of a PDFium text page (raw handle), one character per character index."""
+    n = pdfium_c.FPDFText_CountChars(raw)
+    if n <= 0:
+        return ""
+    buf = ctypes.create_string_buffer((n + 1) * 2)
+    got = pdfium_c.FPDFText_GetText(raw, 0, n, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
+    return buf.raw[: max(got - 1, 0) * 2].decode("utf-16-le", errors="replace")
+
+
+def bounded_text(raw, left: float, top: float, right: float, bottom: float) -> str:
+    """Text of a PDFium text page (raw handle) inside a rectangle in PDF coordinates."""
+    n = pdfium_c.FPDFText_GetBoundedText(raw, left, top, right, bottom, None, 0)
+    if n <= 0:
+        return ""
+    buf = ctypes.create_string_buffer(n * 2)
+    pdfium_c.FPDFText_GetBoundedText(raw, left, top, right, bottom,
+                                     ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)), n)
+    return buf.raw[: n * 2].decode("utf-16-le", errors="replace").rstrip("\x00")
+
+
+def page_lines(raw, page_height: float, probe: _FontProbe) -> list[Line]:
+    """The lines of a PDFium text page (raw handle) in content-stream order, top-down coordinates.
 
     One ``FPDFText_GetText`` call gives the page text with PDFium's own line breaks; each
     line's character range then gives its rectangles (runs split at gaps, so table cells show)
     and its first character gives font size, weight and baseline. Linear in the characters.
     """
-    n = textpage.count_chars()
-    if n <= 0:
+    text = page_text(raw)
+    if not text:
         return []
-    text = textpage.get_text_range(0, n)
-    if len(text) != n:  # characters outside the BMP shift indices: take the slower path
-        return page_lines_by_rects(textpage, page_height, probe)
-    raw = textpage.raw
+    if len(text) != pdfium_c.FPDFText_CountChars(raw):  # surrogate pairs shift indices
+        return page_lines_by_rects(raw, page_height, probe)
     l, t, r, b = probe.rect
     refs = probe.refs
     count_rects, get_rect = pdfium_c.FPDFText_CountRects, pdfium_c.FPDFText_GetRect
@@ -96,7 +113,7 @@ def page_lines(textpage: pdfium.PdfTextPage, page_height: float, probe: _FontPro
                 bottom = rbottom
         if x0 is None:
             continue
-        size, bold, baseline = probe.at_index(textpage, start + len(segment) - len(segment.lstrip()))
+        size, bold, baseline = probe.at_index(raw, start + len(segment) - len(segment.lstrip()))
         lines.append(Line(stripped, x0, x1, page_height - top, page_height - bottom,  # type: ignore[operator,arg-type]
                           size, bold, cells, None,
                           page_height - baseline if baseline is not None else None))
@@ -106,14 +123,17 @@ def page_lines(textpage: pdfium.PdfTextPage, page_height: float, probe: _FontPro
 _LINE = re.compile(r"[^\r\n]+")
 
 
-def page_lines_by_rects(textpage: pdfium.PdfTextPage, page_height: float, probe: _FontProbe) -> list[Line]:
+def page_lines_by_rects(raw, page_height: float, probe: _FontProbe) -> list[Line]:
     """Fallback: lines from PDFium's text rectangles, joined by baseline."""
     lines: list[Line] = []
-    n = textpage.count_rects()
+    n = pdfium_c.FPDFText_CountRects(raw, 0, -1)
+    l, t, r, b = probe.rect
     cur: Line | None = None
     for i in range(n):
-        left, bottom, right, top = textpage.get_rect(i)
-        text = textpage.get_text_bounded(left, bottom, right, top)
+        if not pdfium_c.FPDFText_GetRect(raw, i, *probe.refs):
+            continue
+        left, top, right, bottom = l.value, t.value, r.value, b.value
+        text = bounded_text(raw, left, top, right, bottom)
         if not text.strip():
             continue
         text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
@@ -134,9 +154,9 @@ def page_lines_by_rects(textpage: pdfium.PdfTextPage, page_height: float, probe:
                 cur.x1 = max(cur.x1, right)
                 cur.top, cur.bottom = min(cur.top, y0), max(cur.bottom, y1)
                 continue
-        idx = pdfium_c.FPDFText_GetCharIndexAtPos(textpage.raw, left + min(1.0, (right - left) / 2),
+        idx = pdfium_c.FPDFText_GetCharIndexAtPos(raw, left + min(1.0, (right - left) / 2),
                                                   bottom + (top - bottom) / 2, 2.0, 2.0)
-        size, bold, baseline = probe.at_index(textpage, idx)
+        size, bold, baseline = probe.at_index(raw, idx)
         cur = Line(text=text, x0=left, x1=right, top=y0, bottom=y1, size=size, bold=bold,
                    baseline=page_height - baseline if baseline is not None else None)
         lines.append(cur)

@@ -11,7 +11,6 @@ import io
 import logging
 import re
 
-import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from ingest.extracted import Table
@@ -24,11 +23,9 @@ MIN_PATHS = 4  # ruling lines / rectangles
 MAX_OBJECTS_SCANNED = 5000
 
 
-def page_objects(page: pdfium.PdfPage) -> tuple[int, float]:
-    """(number of path objects, share of the page area covered by images) at top level."""
-    raw = page.raw
+def page_objects(raw, width: float, height: float) -> tuple[int, float]:
+    """(number of path objects, share of the page area covered by images) of a raw page."""
     n = min(pdfium_c.FPDFPage_CountObjects(raw), MAX_OBJECTS_SCANNED)
-    width, height = page.get_size()
     area = max(width * height, 1.0)
     paths, image_area = 0, 0.0
     left, bottom, right, top = (pdfium_c.FS_FLOAT(), pdfium_c.FS_FLOAT(), pdfium_c.FS_FLOAT(),
