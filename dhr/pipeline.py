@@ -77,6 +77,8 @@ def extract_pending(cfg: Config, store: CorpusStore, shas: list[str], *,
     from ingest.extract import EXTRACTOR_VERSION, extract_many
 
     done, quarantined = [], []
+    if not shas:
+        return done, quarantined  # (starting the worker processes takes seconds)
     by_path = {store.file_path(s): s for s in shas}
     bar = _Progress(len(by_path), progress, "extract")
     processes = max(1, min(2, os.cpu_count() or 1))
