@@ -424,6 +424,7 @@ def extract_table_recommendations(tables: Sequence[Any]) -> list[RecFound]:
     cols: dict[str, int] | None = None
     width = 0
     last_page = 0
+    header_cells: list[str] = []
     for table in tables:
         rows = [list(r) for r in (getattr(table, "rows", None) or [])]
         page = int(getattr(table, "page", 1) or 1)
@@ -432,19 +433,29 @@ def extract_table_recommendations(tables: Sequence[Any]) -> list[RecFound]:
         header = _header_map(rows[0])
         if header is not None:
             cols, width = header, len(rows[0])
+            header_cells = [" ".join(c.lower().split()) for c in rows[0]]
             rows = rows[1:]
             continued = False
         elif cols is not None and len(rows[0]) == width and page - last_page <= 1:
             continued = True  # the same table going on over the page
         else:
-            cols = None
-            continue
+            inferred = _infer_columns(rows)
+            if inferred is None:
+                cols = None
+                continue
+            cols, skip_first = inferred
+            width = len(rows[0])
+            if skip_first:
+                header_cells = [" ".join(c.lower().split()) for c in rows[0]]
+                rows = rows[1:]
+            continued = False
         last_page = page
         for k, row in enumerate(rows):
-            if _header_map(row) is not None:  # a header repeated on a new page
-                continue
+            if _header_map(row) is not None or \
+                    [" ".join(c.lower().split()) for c in row] == header_cells:
+                continue  # a header repeated on a new page
             text = _cell(row, cols, "text")
-            number = _cell(row, cols, "number") or None
+            number = _clean_number(_cell(row, cols, "number"))
             if not text:
                 continue  # a further action of the recommendation above (merged cell)
             m = _marker(text)
@@ -452,7 +463,7 @@ def extract_table_recommendations(tables: Sequence[Any]) -> list[RecFound]:
                 number = number or m[0]
                 text = m[2].strip()
             prev = out[-1] if out and out[-1].source == "table" else None
-            joins = (prev is not None and number is None and
+            joins = (prev is not None and (number is None or number == prev.number) and
                      (not prev.text.endswith(_TERMINAL) or text[:1].islower()) and
                      (k == 0 and continued or k > 0))
             if joins and prev is not None:
@@ -467,6 +478,55 @@ def extract_table_recommendations(tables: Sequence[Any]) -> list[RecFound]:
             out.append(RecFound(number, text, agency, name, scope or _scope_of(None, text, agency),
                                 page, "table"))
     return out
+
+
+_MUST_OR_ENSURE = re.compile(r"\b(?:should|must|shall|recommend(?:s|ed)?|ensure[sd]?)\b", re.I)
+_SHORT_NUMBER = re.compile(r"^\(?(?:r(?:ec)?\.?\s*)?\d{1,3}(?:\.\d{1,2})?[a-z]?[.)]?$|^\(?[a-z][.)]?$", re.I)
+
+
+def _clean_number(cell: str) -> str | None:
+    """"1." / "(1)" / "Rec 1" / "R1" -> "1" / "R1"; None when empty."""
+    c = cell.strip().strip("().:")
+    c = re.sub(r"^rec(?:ommendation)?\.?\s*(?:no\.?\s*)?", "", c, flags=re.I)
+    return c or None
+
+
+def _infer_columns(rows: list[list[str]]) -> tuple[dict[str, int], bool] | None:
+    """Columns of an action-plan table whose header names nothing we know: the recommendation
+    column holds long sentences that recommend, the lead column short agency names, the number
+    column short numbers. Returns (columns, whether the first row is a header)."""
+    width = len(rows[0])
+    body = [r for r in rows[1:] if len(r) == width]
+    if width < 2 or len(body) < 1:
+        return None
+
+    def share(j: int, test: Any) -> float:
+        cells = [r[j].strip() for r in body if r[j].strip()]
+        return sum(1 for c in cells if test(c)) / len(cells) if cells else 0.0
+
+    text_scores = [share(j, lambda c: len(c) > 40 and bool(_MUST_OR_ENSURE.search(c)))
+                   for j in range(width)]
+    # The recommendation comes before the actions that answer it: the leftmost such column.
+    text_col = next((j for j in range(width) if text_scores[j] >= 0.5), None)
+    if text_col is None:
+        return None
+    cols = {"text": text_col}
+    agency_scores = [share(j, lambda c: len(c) <= 80 and (_agency_cell(c)[0] is not None or
+                                                          bool(re.match(r"all\b", c, re.I))))
+                     if j != text_col else 0.0 for j in range(width)]
+    agency_col = max(range(width), key=lambda j: agency_scores[j])
+    if agency_scores[agency_col] >= 0.5:
+        cols["agency"] = agency_col
+    number_scores = [share(j, lambda c: bool(_SHORT_NUMBER.match(c))) if j not in cols.values()
+                     else 0.0 for j in range(width)]
+    number_col = max(range(width), key=lambda j: number_scores[j])
+    if number_scores[number_col] >= 0.8:
+        cols["number"] = number_col
+    if len(cols) < 2:
+        return None  # a recommendation column alone could be any table of prose
+    first = rows[0][text_col].strip() if len(rows[0]) == width else ""
+    is_header = len(first) < 40 and not _RECOMMENDS.search(first)
+    return cols, is_header
 
 
 def _agency_cell(cell: str) -> tuple[str | None, str | None]:

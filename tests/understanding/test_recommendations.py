@@ -223,3 +223,13 @@ def test_an_action_plan_written_as_a_list() -> None:
         ("1", "Kent Police should review DASH training.", "police"),
         ("2", "All agencies should consider how information could be shared.",
          "community_safety_partnership")]
+
+
+def test_columns_are_inferred_when_the_header_names_nothing_known() -> None:
+    table = Table(4, [["", "Learning", "Who", "Progress"],
+                      ["1.", "Kent Police should review DASH training for all officers.",
+                       "Kent Police", "Green"],
+                      ["2.", "The CCG should commission routine enquiry training for GPs.",
+                       "Kent and Medway ICB", "Amber"]])
+    recs = extract_table_recommendations([table])
+    assert [(r.number, r.agency) for r in recs] == [("1", "police"), ("2", "health_commissioner")]
