@@ -115,7 +115,7 @@ def subset(files: list[tuple[Path, int]], pages: int) -> list[tuple[Path, int]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pages", type=int, default=int(os.environ.get("BENCH_PDF_PAGES", 2000)))
+    parser.add_argument("--pages", type=int, default=int(os.environ.get("BENCH_PDF_PAGES", "2000")))
     parser.add_argument("--baseline-pages", type=int, default=300)
     parser.add_argument("--ocr-pages", type=int, default=6)
     args = parser.parse_args(argv)

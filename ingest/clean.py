@@ -10,9 +10,9 @@ data: ``cleaning.yaml``.
 
 from __future__ import annotations
 
+import copy
 import math
 import re
-import copy
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -47,7 +47,7 @@ def rules() -> Rules:
     table[ord("\r")] = "\n"
     return Rules(
         marking=re.compile("(?:" + "|".join(data["markings"]) + r")\.?"),
-        page_number=re.compile("(?:" + "|".join(data["page_numbers"]) + ")", re.I),
+        page_number=re.compile("(?:" + "|".join(data["page_numbers"]) + ")", re.IGNORECASE),
         share=float(data["running"]["share"]),
         min_pages=int(data["running"]["min_pages"]),
         table=table,

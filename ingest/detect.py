@@ -34,7 +34,7 @@ KNOWN_BINARIES: tuple[tuple[bytes, str], ...] = (
 )
 
 _HTML_SNIFF = re.compile(
-    rb"<\s*(!doctype\s+html|html|head|body|title|meta|div|p|h[1-6]|article|main|table)\b", re.I
+    rb"<\s*(!doctype\s+html|html|head|body|title|meta|div|p|h[1-6]|article|main|table)\b", re.IGNORECASE
 )
 
 

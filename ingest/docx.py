@@ -16,14 +16,14 @@ import re
 import zipfile
 from dataclasses import dataclass
 
-from ingest.docx_numbering import W, Numbering
+from ingest.docx_numbering import Numbering, W
 from ingest.errors import ExtractionError
 from ingest.extracted import Block, RawDocument, Table
 from ingest.zipguard import check_zip
 
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
-_HEADING_NAME = re.compile(r"^heading\s*(\d)$", re.I)
-_TITLE_NOISE = re.compile(r"^(untitled|title|document\d*|\s*)$|\.(docx?|pdf)$", re.I)
+_HEADING_NAME = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
+_TITLE_NOISE = re.compile(r"^(untitled|title|document\d*|\s*)$|\.(docx?|pdf)$", re.IGNORECASE)
 
 
 @dataclass
@@ -49,7 +49,7 @@ def extract_docx(content: bytes) -> RawDocument:
         document = docx.Document(io.BytesIO(content))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise ExtractionError("corrupt", f"not a readable Word document ({type(exc).__name__})") from exc
-    except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds on broken parts
+    except Exception as exc:
         raise ExtractionError("corrupt", f"not a readable Word document ({type(exc).__name__}: {exc})") from exc
     return _Reader(document).read()
 
@@ -165,7 +165,7 @@ class _Reader:
             seen: set[int] = set()
             try:
                 row_cells = row.cells
-            except Exception:  # noqa: BLE001 - malformed grid spans
+            except Exception:  # noqa: BLE001, S112 - a row with malformed grid spans is skipped
                 continue
             for cell in row_cells:
                 if id(cell._tc) in seen:
@@ -261,7 +261,7 @@ def _styles(document) -> dict[str, _Style]:
                         lvl = ilvl.get(W + "val", "0") if ilvl is not None else "0"
                         resolved.num = (numpr.find(W + "numId").get(W + "val", "0"), int(lvl) if lvl.isdigit() else 0)
             out[st.style_id] = resolved
-        except Exception:  # noqa: BLE001 - a broken style must not lose the document
+        except Exception:  # noqa: BLE001, S112 - a broken style must not lose the document
             continue
     return out
 

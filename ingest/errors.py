@@ -27,7 +27,7 @@ class ExtractionError(Exception):
 class Quarantined:
     """The outcome for a file that could not be extracted: why, in one line."""
 
-    __slots__ = ("reason", "message")
+    __slots__ = ("message", "reason")
 
     def __init__(self, reason: str, message: str) -> None:
         self.reason = reason

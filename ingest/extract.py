@@ -24,9 +24,19 @@ from ingest.extracted import Extracted
 from ingest.registry import extractor_for
 from ingest.sections import build_outline, find_title
 
-__all__ = ["EXTRACTOR_VERSION", "ExtractionError", "Quarantined", "Extracted", "extract_file",
-           "extract_bytes", "extract_structured", "extract_structured_bytes", "extract_isolated",
-           "extract_many", "to_document"]
+__all__ = [
+    "EXTRACTOR_VERSION",
+    "Extracted",
+    "ExtractionError",
+    "Quarantined",
+    "extract_bytes",
+    "extract_file",
+    "extract_isolated",
+    "extract_many",
+    "extract_structured",
+    "extract_structured_bytes",
+    "to_document",
+]
 
 EXTRACTOR_VERSION = "1.0.0"  # bump when extraction output changes: stored files get re-extracted
 MAX_FILE_BYTES = 300 * 1024 * 1024

@@ -26,7 +26,7 @@ BOILERPLATE = re.compile(
     r"(^|[\s_-])(cookie|cookies|consent|gdpr|banner|navbar|nav|navigation|menu|breadcrumbs?|"
     r"footer|header|masthead|sidebar|skip|share|social|newsletter|related|feedback|print|"
     r"back-to-top|site-search|search-form)($|[\s_-])",
-    re.I,
+    re.IGNORECASE,
 )
 MAIN_XPATHS = ("//main", "//*[@role='main']", "//article", "//*[@id='main-content']",
                "//*[@id='content']", "//*[@id='main']", "//*[contains(@class,'main-content')]")

@@ -9,6 +9,7 @@ Coordinates are PDF points measured from the top of the page.
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from dataclasses import dataclass
@@ -68,7 +69,7 @@ class _PageStats:
         self.page_height = page_height
         self.band = page_height * EDGE_BAND
         self.body_size = _body_size(lines)
-        pairs = list(zip(lines, lines[1:]))
+        pairs = list(itertools.pairwise(lines))
         pitches = [(b.baseline - a.baseline) / max(a.size, b.size)  # type: ignore[operator]
                    for a, b in pairs if a.baseline is not None and b.baseline is not None and a.size
                    and b.size and a.size == b.size and 0 < b.baseline - a.baseline < 3 * a.size]
@@ -109,7 +110,7 @@ def _starts_new_block(group: list[Line], cur: Line, page: _PageStats) -> bool:
     if gap < -0.5 * prev.height:  # moved up: next column or out-of-order text
         return True
     ps, cs = prev.size or page.body_size, cur.size or page.body_size
-    if abs(ps - cs) > 0.12 * (ps if ps > cs else cs) or prev.bold != cur.bold:
+    if abs(ps - cs) > 0.12 * (max(cs, ps)) or prev.bold != cur.bold:
         return True
     if page.pitch and prev.baseline is not None and cur.baseline is not None and prev.size:
         # Baseline-to-baseline distance relative to the type size: immune to ascenders/descenders.
@@ -147,10 +148,8 @@ def _to_block(group: list[Line], band: float, page_height: float) -> Block:
     edge = _band(first, band, page_height)  # all lines of a group share their band
     x0, x1 = first.x0, first.x1
     for ln in group:
-        if ln.x0 < x0:
-            x0 = ln.x0
-        if ln.x1 > x1:
-            x1 = ln.x1
+        x0 = min(x0, ln.x0)
+        x1 = max(x1, ln.x1)
     return Block(
         text="\n".join([ln.text for ln in group]) if len(group) > 1 else first.text,
         kind="table" if first.cells > 1 else "body",

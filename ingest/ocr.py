@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 import re
+import shutil
 import subprocess
 from collections.abc import Callable
 from functools import lru_cache

@@ -19,8 +19,8 @@ from ingest.errors import ExtractionError
 from ingest.extracted import Block, RawDocument, Table
 from ingest.layout import lines_to_blocks
 from ingest.ocr import OCRUnavailable, ocr_page, text_quality
-from ingest.pdf_lines import _FontProbe, page_lines
 from ingest.pdf_grid import find_grids
+from ingest.pdf_lines import _FontProbe, page_lines
 from ingest.pdf_tables import extract_tables, looks_like_table, page_objects
 
 log = logging.getLogger(__name__)
@@ -32,7 +32,7 @@ SCANNED_IMAGE_SHARE = 0.6  # a page mostly covered by an image...
 SCANNED_MAX_CHARS = 200  # ...with only a little text (a stamp, a page number) is a scan
 
 _METADATA_TITLE_NOISE = re.compile(
-    r"^(untitled|\(?anonymous\)?|title|document\d*|microsoft word - .*|slide \d+|\s*)$|\.(docx?|pdf|rtf|odt)$", re.I
+    r"^(untitled|\(?anonymous\)?|title|document\d*|microsoft word - .*|slide \d+|\s*)$|\.(docx?|pdf|rtf|odt)$", re.IGNORECASE
 )
 
 

@@ -101,15 +101,14 @@ def page_lines(raw, page_height: float, probe: _FontProbe) -> list[Line]:
             if x0 is None:
                 x0, x1, top, bottom = left, right, rtop, rbottom
                 continue
-            if left - x1 > 1.2 * (rtop - rbottom if rtop - rbottom > 0.1 else 0.1):  # type: ignore[operator]
+            if left - x1 > 1.2 * (max(0.1, rtop - rbottom)):  # type: ignore[operator]
                 cells += 1
-            if left < x0:
-                x0 = left
-            if right > x1:  # type: ignore[operator]
+            x0 = min(x0, left)
+            if right > x1:  # type: ignore[operator]  # noqa: PLR1730 - hot loop, no call
                 x1 = right
-            if rtop > top:  # type: ignore[operator]
+            if rtop > top:  # type: ignore[operator]  # noqa: PLR1730
                 top = rtop
-            if rbottom < bottom:  # type: ignore[operator]
+            if rbottom < bottom:  # type: ignore[operator]  # noqa: PLR1730
                 bottom = rbottom
         if x0 is None:
             continue

@@ -35,14 +35,13 @@ def page_objects(raw, width: float, height: float) -> tuple[int, float]:
         kind = pdfium_c.FPDFPageObj_GetType(obj)
         if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
             paths += 1
-        elif kind in (pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM):
-            if pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
-                w = max(0.0, min(right.value, width) - max(left.value, 0.0))
-                h = max(0.0, min(top.value, height) - max(bottom.value, 0.0))
-                if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
-                    image_area += w * h
-                elif pdfium_c.FPDFFormObj_CountObjects(obj) > 0 and _form_has_image(obj):
-                    image_area += w * h
+        elif (kind in (pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM)
+              and pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top)):
+            w = max(0.0, min(right.value, width) - max(left.value, 0.0))
+            h = max(0.0, min(top.value, height) - max(bottom.value, 0.0))
+            if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE or (pdfium_c.FPDFFormObj_CountObjects(obj) > 0
+                                                       and _form_has_image(obj)):
+                image_area += w * h
     return paths, min(image_area / area, 1.0)
 
 
@@ -77,7 +76,7 @@ def extract_tables(content: bytes, pages: list[int], password: str | None = None
                     warnings.append(f"tables on page {page.page_number}: {type(exc).__name__}")
                 finally:
                     page.close()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         log.debug("pdfplumber failed", exc_info=True)
         warnings.append(f"tables: pdfplumber could not open the file ({type(exc).__name__})")
     return tables, warnings

@@ -45,13 +45,13 @@ def outline_rules() -> OutlineRules:
     data = yaml.safe_load(RULES_PATH.read_text(encoding="utf-8"))
     words = "|".join(re.escape(w) for w in data["division_words"])
     division = re.compile(
-        rf"^(?P<word>{words})\s+(?P<num>\d{{1,2}}|[A-Z]|[IVX]{{1,5}})\b\s*[.:\-–—]?\s*(?P<title>.*)$", re.I
+        rf"^(?P<word>{words})\s+(?P<num>\d{{1,2}}|[A-Z]|[IVX]{{1,5}})\b\s*[.:\-–—]?\s*(?P<title>.*)$", re.IGNORECASE
     )
     return OutlineRules(
         toc_titles=frozenset(t.lower() for t in data["toc_titles"]),
         division=division,
         known=frozenset(k.lower() for k in data["known_headings"]),
-        not_headings=tuple(re.compile(p, re.I) for p in data.get("not_headings", [])),
+        not_headings=tuple(re.compile(p, re.IGNORECASE) for p in data.get("not_headings", [])),
     )
 
 
@@ -118,13 +118,10 @@ def build_outline(pages: list[list[Block]], *, title: str | None = None) -> list
     styled_numbered = False
     candidates: list[tuple[int, Block, str | None, str, int | None]] = []
     title_key = _simple(title or "")
-    title_page, title_index = 0, -1
     for page_no, blocks in enumerate(pages, 1):
         if page_no in skip:
             continue
         for index, block in enumerate(blocks):
-            if page_no == 1 and title_index < 0 and _is_title_part(block, title_key):
-                title_page, title_index = 1, index
             if (page_no, index) in skip_blocks or _not_heading(block.text):
                 continue
             if block.kind in ("table", "toc", "list", "title") or page_no == 1 and _is_title_part(block, title_key):

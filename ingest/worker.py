@@ -19,6 +19,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
+from typing import Self
 
 from dhr.document import Document
 from ingest.errors import ExtractionError, Quarantined
@@ -118,7 +119,7 @@ class WorkerPool:
         self.workers: list[_Worker] = []
         self.peak_rss_kb = 0  # largest resident set any worker reached
 
-    def __enter__(self) -> WorkerPool:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

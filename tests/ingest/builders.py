@@ -15,8 +15,15 @@ from docx.enum.text import WD_BREAK
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
-from reportlab.platypus import (BaseDocTemplate, Frame, PageBreak, PageTemplate, Paragraph, Table,
-                                TableStyle)
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Frame,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Table,
+    TableStyle,
+)
 
 HEADER = "Domestic Homicide Review - Overview Report (synthetic sample)"
 BODY_1 = ("1.1 This synthetic review examines the contact that agencies had with Adult A before "
@@ -76,7 +83,7 @@ def broken_xref_pdf(source: bytes) -> bytes:
     """Same PDF with its cross-reference offsets scrambled (readers must rebuild them)."""
     head, sep, tail = source.rpartition(b"xref")
     lines = tail.split(b"\n")
-    scrambled = [b"%010d 00000 n " % (7 * i + 3) if ln.endswith(b" n ") or ln.endswith(b" n")
+    scrambled = [b"%010d 00000 n " % (7 * i + 3) if ln.endswith((b" n ", b" n"))
                  else ln for i, ln in enumerate(lines)]
     return head + sep + b"\n".join(scrambled)
 

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.clean import (clean_pages, is_marking, is_page_number, join_lines, line_key,
-                          normalize_chars, page_text, running_threshold)
+from ingest.clean import (
+    clean_pages,
+    is_marking,
+    is_page_number,
+    join_lines,
+    line_key,
+    normalize_chars,
+    page_text,
+    running_threshold,
+)
 from ingest.extracted import Block
 
 

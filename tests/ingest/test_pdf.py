@@ -6,7 +6,7 @@ import pytest
 
 from ingest.errors import ExtractionError
 from ingest.extract import extract_bytes, extract_structured_bytes
-from tests.ingest.builders import (BODY_1, HEADER, broken_xref_pdf, encrypted_pdf, report_pdf)
+from tests.ingest.builders import BODY_1, HEADER, broken_xref_pdf, encrypted_pdf, report_pdf
 
 
 @pytest.fixture(scope="module")
@@ -85,8 +85,9 @@ def test_truncated_pdf_is_corrupt_or_partial(pdf: bytes, cut: float) -> None:
 
 
 def test_pdf_without_text_or_images_is_empty() -> None:
-    from reportlab.pdfgen import canvas
     import io
+
+    from reportlab.pdfgen import canvas
 
     buf = io.BytesIO()
     c = canvas.Canvas(buf)

@@ -11,8 +11,13 @@ from dhr.document import Document
 from ingest.errors import Quarantined
 from ingest.extract import extract_isolated, extract_many
 from ingest.worker import WorkerPool
-from tests.ingest.builders import (broken_xref_pdf, encrypted_pdf, report_docx, report_pdf,
-                                   zip_bomb_docx)
+from tests.ingest.builders import (
+    broken_xref_pdf,
+    encrypted_pdf,
+    report_docx,
+    report_pdf,
+    zip_bomb_docx,
+)
 
 
 @pytest.fixture(scope="module")
