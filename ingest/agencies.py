@@ -50,7 +50,10 @@ def _matcher() -> PhraseMatcher:
         rules.append(("police", _force_rule(force), False, len(force) + 100))
     for agency_id, spec in data["agencies"].items():
         for name in spec.get("names") or ():
-            rules.append((agency_id, Literal(str(name).lower()), False, len(str(name))))
+            name = str(name).lower()
+            # Plurals ("housing providers", "NHS Trusts") name the same kind of agency.
+            suffix = None if name.endswith(("s", "y")) else "s?"
+            rules.append((agency_id, Literal(name, suffix=suffix), False, len(name)))
         for acr in spec.get("acronyms") or ():
             rules.append((agency_id, re.escape(str(acr)), True, len(str(acr))))
         for pat in spec.get("patterns") or ():

@@ -108,7 +108,11 @@ def addressee(text: str) -> tuple[str | None, str | None]:
                   None)
     modal = strong or _MODAL.search(head)
     limit = modal.start() if modal else min(len(head), 100)
-    for m in find_agency_mentions(head, 0, limit):
+    mentions = find_agency_mentions(head, 0, limit)
+    # The subject is the clause right before the verb: "To improve the police response, the CCG
+    # should..." is addressed to the CCG.
+    clause = head.rfind(", ", 0, limit) + 2 if ", " in head[:limit] else 0
+    for m in [m for m in mentions if m.start >= clause] or mentions:
         return m.id, _full_name(head, m)
     passive = _PASSIVE_BY.search(head)  # "Training should be commissioned by the CCG"
     if passive:

@@ -233,3 +233,13 @@ def test_columns_are_inferred_when_the_header_names_nothing_known() -> None:
                        "Kent and Medway ICB", "Amber"]])
     recs = extract_table_recommendations([table])
     assert [(r.number, r.agency) for r in recs] == [("1", "police"), ("2", "health_commissioner")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("To improve the police response, the CCG should fund training.",
+     ("health_commissioner", "CCG")),
+    ("Housing providers should adopt a domestic abuse policy.", ("housing", "Housing providers")),
+    ("Kent Police and Kent County Council should agree a protocol.", ("police", "Kent Police")),
+])
+def test_addressee_is_the_subject_of_the_recommending_verb(text: str, expected: tuple) -> None:
+    assert addressee(text) == expected
