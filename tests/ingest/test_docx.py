@@ -77,3 +77,63 @@ def test_corrupt_docx() -> None:
     with pytest.raises(ExtractionError) as err:
         extract_structured_bytes(broken)
     assert err.value.reason in ("corrupt", "unsupported")
+
+
+def test_section_breaks_and_page_break_before() -> None:
+    import io
+
+    import docx
+    from docx.enum.section import WD_SECTION_START
+
+    d = docx.Document()
+    d.add_paragraph("First page text.")
+    d.add_section(WD_SECTION_START.CONTINUOUS)
+    d.add_paragraph("Still the first page after a continuous section break.")
+    d.add_section(WD_SECTION_START.NEW_PAGE)
+    d.add_paragraph("Second page after a next-page section break.")
+    p = d.add_paragraph("Third page: this paragraph starts a page.")
+    p.paragraph_format.page_break_before = True
+    buf = io.BytesIO()
+    d.save(buf)
+    doc = extract_structured_bytes(buf.getvalue())
+    assert doc.pages == ["First page text.\n\nStill the first page after a continuous section break.",
+                         "Second page after a next-page section break.",
+                         "Third page: this paragraph starts a page."]
+
+
+def test_numbered_headings_from_word_numbering() -> None:
+    """Heading styles linked to a multi-level list: the number Word draws becomes the section number."""
+    import io
+
+    import docx
+    from docx.oxml import parse_xml
+
+    d = docx.Document()
+    numbering = d.part.numbering_part.element
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    numbering.append(parse_xml(
+        f'<w:abstractNum {w} w:abstractNumId="90">'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1.%2"/></w:lvl>'
+        '</w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {w} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+
+    def numbered(text: str, style: str | None, level: int) -> None:
+        p = d.add_paragraph(text, style=style)
+        p._p.get_or_add_pPr().append(parse_xml(
+            f'<w:numPr {w}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'))
+
+    numbered("Introduction", "Heading 1", 0)
+    numbered("The review examined the contact agencies had with Adult A in detail.", None, 1)
+    numbered("The panel met six times between March and October.", None, 1)
+    numbered("Terms of Reference", "Heading 1", 0)
+    numbered("The terms of reference were agreed at the first meeting.", None, 1)
+    buf = io.BytesIO()
+    d.save(buf)
+    doc = extract_structured_bytes(buf.getvalue())
+    assert doc.pages[0].split("\n\n") == [
+        "1. Introduction", "1.1 The review examined the contact agencies had with Adult A in detail.",
+        "1.2 The panel met six times between March and October.", "2. Terms of Reference",
+        "2.1 The terms of reference were agreed at the first meeting."]
+    assert [(s.number, s.title, s.level) for s in doc.sections] == [
+        ("1", "Introduction", 1), ("2", "Terms of Reference", 1)]
