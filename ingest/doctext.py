@@ -24,12 +24,12 @@ from ingest.rules import load
 
 _NUMBER = re.compile(
     r"^(?:(?:section|part|chapter)\s+)?(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})\s*(?:[.:)]|\s[-–—])?\s+"
-    r"(?P<title>\S.*)$", re.I)
-_APPENDIX = re.compile(r"^(?:appendix|annex)\s+[\w\d]{1,3}\b", re.I)
+    r"(?P<title>\S.*)$", re.IGNORECASE)
+_APPENDIX = re.compile(r"^(?:appendix|annex)\s+[\w\d]{1,3}\b", re.IGNORECASE)
 _LEADERS = re.compile(r"(?:\s*\.{2,}\s*|\s+)\d{1,3}\s*$")  # table-of-contents "Title ..... 12"
 _REC_ITEM = re.compile(r"^(?:rec(?:ommendation)?\.?\s+(?:no\.?\s*)?(?:\d|(?:one|two|three|four|five|six|"
                        r"seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
-                       r"seventeen|eighteen|nineteen|twenty)\b)|R\d{1,3}\b)", re.I)
+                       r"seventeen|eighteen|nineteen|twenty)\b)|R\d{1,3}\b)", re.IGNORECASE)
 _LINE = re.compile(r"[^\n]+")
 # A sentence ends at . ! ? or at a line break before a line that does not continue it (clean
 # page text has one paragraph, heading or list item per line).
@@ -65,7 +65,7 @@ class _SectionRules:
 @cache
 def _section_rules() -> _SectionRules:
     data = load("sections")
-    kinds = [(kind, re.compile("(?:" + "|".join(pats) + r")\s*:?", re.I))
+    kinds = [(kind, re.compile("(?:" + "|".join(pats) + r")\s*:?", re.IGNORECASE))
              for kind, pats in data["kinds"].items()]
     # Recommendation headings are checked first: "Conclusions and recommendations" holds the list.
     kinds.sort(key=lambda kp: kp[0] != "recommendations")
@@ -323,7 +323,7 @@ class Literal(str):
 
     units: tuple[str, ...]
 
-    def __new__(cls, phrase: str, suffix: str | None = None) -> Literal:
+    def __new__(cls, phrase: str, suffix: str | None = None) -> Literal:  # noqa: PYI034
         obj = super().__new__(cls, phrase)
         obj.units = tuple(phrase_units(phrase)) + ((suffix,) if suffix else ())
         return obj
@@ -427,7 +427,7 @@ def _trie_regex(sequences: list[tuple[str, ...]]) -> str:
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
         if "" in node:
             return f"(?:{body})?"
-        return body if len(branches) == 1 else body
+        return body
 
     return emit(trie)
 

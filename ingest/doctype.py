@@ -29,7 +29,7 @@ class _Signal:
 @cache
 def _rules() -> tuple[list[tuple[str, list[_Signal]]], dict[str, Any], int, float]:
     data = load("doc_types")
-    types = [(t, [_Signal(s["where"], float(s["weight"]), re.compile(s["pattern"], re.I | re.M))
+    types = [(t, [_Signal(s["where"], float(s["weight"]), re.compile(s["pattern"], re.IGNORECASE | re.MULTILINE))
                   for s in sigs]) for t, sigs in data["types"].items()]
     return types, data["structure"], int(data["title_lines"]), float(data["min_score"])
 

@@ -81,7 +81,7 @@ def _rules() -> _MetaRules:
     d = load("metadata")
     abuse = load("abuse_types")
     return _MetaRules(
-        pseudonym=[re.compile(p, re.I | re.M) for p in d["pseudonym"]],
+        pseudonym=[re.compile(p, re.IGNORECASE | re.MULTILINE) for p in d["pseudonym"]],
         not_pseudonym=frozenset(w.lower() for w in d["not_pseudonym"]),
         raw=d,
         relation_terms=[(k, re.compile(r"(?:" + "|".join(v) + r")\b"))
@@ -153,7 +153,7 @@ _SEX_WORD = {"woman": "female", "female": "female", "mother": "female", "grandmo
              "her": "female", "mrs": "female", "ms": "female", "miss": "female",
              "man": "male", "male": "male", "father": "male", "grandfather": "male",
              "his": "male", "mr": "male"}
-_PRONOUN = re.compile(r"\b(she|her|herself|he|his|him|himself)\b", re.I)
+_PRONOUN = re.compile(r"\b(she|her|herself|he|his|him|himself)\b", re.IGNORECASE)
 
 
 def find_sex(doc: DocText, name: str | None, pronouns: bool = True) -> tuple[str | None, int | None]:
@@ -171,7 +171,7 @@ def find_sex(doc: DocText, name: str | None, pronouns: bool = True) -> tuple[str
                 first_page.setdefault(sex, doc.page_at(m.start()))
     if name and not votes and pronouns:
         # The first pronoun after the victim's name, in the same sentence.
-        for m in re.finditer(rf"\b{re.escape(name)}\b", doc.text):  # noqa: B020
+        for m in re.finditer(rf"\b{re.escape(name)}\b", doc.text):
             if doc.in_boilerplate(m.start()):
                 continue
             _, end = doc.sentence_at(m.end(), limit=200)
@@ -338,7 +338,7 @@ def find_chair(doc: DocText) -> tuple[Chair, int | None]:
 
 @cache
 def _chair_patterns() -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(p, re.I) for p in _rules().raw["chair"])
+    return tuple(re.compile(p, re.IGNORECASE) for p in _rules().raw["chair"])
 
 
 def find_family_involved(doc: DocText) -> tuple[bool | None, int | None]:

@@ -56,38 +56,38 @@ class _Rules:
 
 
 def _any(patterns: Sequence[str]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
 @cache
 def _rules() -> _Rules:
     d = load("recommendations")
     return _Rules(
-        scope_headings=[(scope, re.compile(_any(p).pattern + r"\s*:?", re.I))
+        scope_headings=[(scope, re.compile(_any(p).pattern + r"\s*:?", re.IGNORECASE))
                         for scope, p in d["scope_headings"].items()],
-        markers=[re.compile(p, re.I) for p in d["item_markers"]],
+        markers=[re.compile(p, re.IGNORECASE) for p in d["item_markers"]],
         sentence_start=_any(d["sentence_starts"]),
         not_rec=_any(d["not_a_recommendation"]),
-        columns=[(col, re.compile(_any(p).pattern + r"\s*:?", re.I))
+        columns=[(col, re.compile(_any(p).pattern + r"\s*:?", re.IGNORECASE))
                  for col, p in d["table_columns"].items()],
         no_single=_any(d["no_single_addressee"]),
-        national=re.compile(r"\b(?:" + _any(d["national_signals"]).pattern + r")", re.I),
-        regional=re.compile(r"\b(?:" + _any(d["regional_signals"]).pattern + r")", re.I),
+        national=re.compile(r"\b(?:" + _any(d["national_signals"]).pattern + r")", re.IGNORECASE),
+        regional=re.compile(r"\b(?:" + _any(d["regional_signals"]).pattern + r")", re.IGNORECASE),
         national_agencies=frozenset(d["national_agencies"]),
-        labelled=re.compile(d["labelled_line"], re.I),
+        labelled=re.compile(d["labelled_line"], re.IGNORECASE),
     )
 
 
 _MODAL = re.compile(r"\b(?:should|must|to|will|shall|ought|needs?|is|are|reviews?|ensures?|"
-                    r"develops?|considers?|provides?|undertakes?|works?)\b", re.I)
+                    r"develops?|considers?|provides?|undertakes?|works?)\b", re.IGNORECASE)
 _RECOMMENDS = re.compile(r"\b(?:should|must|to|will|shall|ought|need|recommend(?:s|ed)?|"
-                         r"ensure[sd]?)\b", re.I)
-_MUST = re.compile(r"\b(?:should|must|is\s+recommended|are\s+recommended)\b", re.I)
+                         r"ensure[sd]?)\b", re.IGNORECASE)
+_MUST = re.compile(r"\b(?:should|must|is\s+recommended|are\s+recommended)\b", re.IGNORECASE)
 # "It is recommended that", "The DHR panel recommends that", "That ..." before the addressee.
-_LEAD_IN = re.compile(r"^(?:[^.;:]{0,80}?\brecommend(?:s|ed)?\s+)?that\s+", re.I)
+_LEAD_IN = re.compile(r"^(?:[^.;:]{0,80}?\brecommend(?:s|ed)?\s+)?that\s+", re.IGNORECASE)
 _STRONG_MODAL = re.compile(r"\b(?:should|must|will|shall|(?:is|are|needs?|ought)\s+to|to\s+(?=[a-z]))",
-                           re.I)
-_PASSIVE_BY = re.compile(r"\b(?:should|must|will)\s+be\s+\w+(?:ed|en)\s+by\s+(?:the\s+)?", re.I)
+                           re.IGNORECASE)
+_PASSIVE_BY = re.compile(r"\b(?:should|must|will)\s+be\s+\w+(?:ed|en)\s+by\s+(?:the\s+)?", re.IGNORECASE)
 _NAME_WORD = re.compile(r"(?:[A-Z][\w'’&\-]*|for|of|upon|on|and|the|in|&)$")
 _TERMINAL = (".", "!", "?", ";")
 _NORM = re.compile(r"[^a-z0-9]+")
@@ -102,7 +102,7 @@ def addressee(text: str) -> tuple[str | None, str | None]:
     """(agency id, name) of the organisation a recommendation opens with, or (None, None)."""
     rules = _rules()
     head = _LEAD_IN.sub("", text.strip(), count=1)[:200]
-    if rules.no_single.match(head) or re.match(r"(?:all\s+|each\s+)", head, re.I):
+    if rules.no_single.match(head) or re.match(r"(?:all\s+|each\s+)", head, re.IGNORECASE):
         return None, None
     strong = next((m for m in _STRONG_MODAL.finditer(head) if not m.group().lower().startswith("to")),
                   None)
@@ -173,8 +173,7 @@ class _Item:
 
 
 _WORD_NUMBERS = {w: str(i) for i, w in enumerate(
-    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-    "sixteen seventeen eighteen nineteen twenty".split(), start=1)}
+    ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"], start=1)}
 
 
 def _is_item_title(part: str) -> bool:
@@ -346,7 +345,7 @@ def _continues(current: _Item, marker: tuple[str | None, str, str]) -> bool:
     return rest[:1].islower()
 
 
-_RUN_ON = re.compile(r"(?<=[.;])\s+(?:recommendation\s+)?\(?(\d{1,3}|[a-z])[.):]?\s+(?=[A-Z])", re.I)
+_RUN_ON = re.compile(r"(?<=[.;])\s+(?:recommendation\s+)?\(?(\d{1,3}|[a-z])[.):]?\s+(?=[A-Z])", re.IGNORECASE)
 
 
 def _split_run_on(items: list[_Item]) -> list[_Item]:
@@ -484,14 +483,14 @@ def extract_table_recommendations(tables: Sequence[Any]) -> list[RecFound]:
     return out
 
 
-_MUST_OR_ENSURE = re.compile(r"\b(?:should|must|shall|recommend(?:s|ed)?|ensure[sd]?)\b", re.I)
-_SHORT_NUMBER = re.compile(r"^\(?(?:r(?:ec)?\.?\s*)?\d{1,3}(?:\.\d{1,2})?[a-z]?[.)]?$|^\(?[a-z][.)]?$", re.I)
+_MUST_OR_ENSURE = re.compile(r"\b(?:should|must|shall|recommend(?:s|ed)?|ensure[sd]?)\b", re.IGNORECASE)
+_SHORT_NUMBER = re.compile(r"^\(?(?:r(?:ec)?\.?\s*)?\d{1,3}(?:\.\d{1,2})?[a-z]?[.)]?$|^\(?[a-z][.)]?$", re.IGNORECASE)
 
 
 def _clean_number(cell: str) -> str | None:
     """"1." / "(1)" / "Rec 1" / "R1" -> "1" / "R1"; None when empty."""
     c = cell.strip().strip("().:")
-    c = re.sub(r"^rec(?:ommendation)?\.?\s*(?:no\.?\s*)?", "", c, flags=re.I)
+    c = re.sub(r"^rec(?:ommendation)?\.?\s*(?:no\.?\s*)?", "", c, flags=re.IGNORECASE)
     return c or None
 
 
@@ -516,7 +515,7 @@ def _infer_columns(rows: list[list[str]]) -> tuple[dict[str, int], bool] | None:
         return None
     cols = {"text": text_col}
     agency_scores = [share(j, lambda c: len(c) <= 80 and (_agency_cell(c)[0] is not None or
-                                                          bool(re.match(r"all\b", c, re.I))))
+                                                          bool(re.match(r"all\b", c, re.IGNORECASE))))
                      if j != text_col else 0.0 for j in range(width)]
     agency_col = max(range(width), key=lambda j: agency_scores[j])
     if agency_scores[agency_col] >= 0.5:
@@ -534,7 +533,7 @@ def _infer_columns(rows: list[list[str]]) -> tuple[dict[str, int], bool] | None:
 
 
 def _agency_cell(cell: str) -> tuple[str | None, str | None]:
-    if not cell or _rules().no_single.match(cell) or re.match(r"all\b", cell, re.I):
+    if not cell or _rules().no_single.match(cell) or re.match(r"all\b", cell, re.IGNORECASE):
         return None, None
     found = find_agency_mentions(cell)
     if not found:

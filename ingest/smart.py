@@ -18,17 +18,17 @@ from functools import cache
 from dhr.document import Smart
 from ingest.rules import load
 
-_MODAL = re.compile(r"\b(?:should|must|shall|will|(?:is|are|needs?|ought)\s+to|to)\s+(?:also\s+|now\s+|urgently\s+|jointly\s+)?", re.I)
+_MODAL = re.compile(r"\b(?:should|must|shall|will|(?:is|are|needs?|ought)\s+to|to)\s+(?:also\s+|now\s+|urgently\s+|jointly\s+)?", re.IGNORECASE)
 
 
 def _any(patterns: list[str]) -> re.Pattern[str]:
-    return re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in patterns) + r")\b", re.I)
+    return re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in patterns) + r")\b", re.IGNORECASE)
 
 
 @cache
 def _rules() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     d = load("smart")
-    vague = re.compile(r"(?:" + "|".join(f"(?:{p})" for p in d["vague_only"]) + r")\b", re.I)
+    vague = re.compile(r"(?:" + "|".join(f"(?:{p})" for p in d["vague_only"]) + r")\b", re.IGNORECASE)
     return _any(d["concrete_actions"]), vague, _any(d["measurable"]), _any(d["time_bound"])
 
 

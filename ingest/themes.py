@@ -12,8 +12,8 @@ The same scorer serves abuse types (``rules/abuse_types.yaml``) in ``ingest.meta
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from bisect import bisect_right
+from dataclasses import dataclass, field
 from functools import cache
 
 from ingest.agencies import find_agency_mentions

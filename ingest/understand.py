@@ -25,7 +25,7 @@ from ingest.recommendations import _header_map, extract_recommendations, pipe_ta
 from ingest.themes import extract_themes, recommendation_themes
 
 UNDERSTANDING_VERSION = "1"
-_SYNTHETIC = re.compile(r"synthetic\s+sample", re.I)
+_SYNTHETIC = re.compile(r"synthetic\s+sample", re.IGNORECASE)
 
 
 def understand_text(pages: Sequence[str], *, tables: Sequence[Any] = (),

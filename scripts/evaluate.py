@@ -238,7 +238,7 @@ def _extract(path: Path, score: Score) -> dict[str, Any] | None:
         t1 = time.perf_counter()
         document = to_document(extracted, path.read_bytes(), filename=path.name)
         t2 = time.perf_counter()
-    except Exception as exc:  # a failed file scores as empty, and is reported
+    except Exception as exc:  # noqa: BLE001 - a failed file scores as empty, and is reported
         score.failed += 1
         score.errors.append(f"{path.name}: extraction failed: {exc}")
         return None

@@ -19,8 +19,8 @@ REPORT_SECTIONS = "\n".join(f"{i}. {t}\nText of the section." for i, t in enumer
     ("Domestic Homicide Review Action Plan: Joanne", "action_plan"),
     ("Seven Minute Briefing\nLearning from the DHR into the death of Joanne", "learning_brief"),
     ("Learning Brief: Domestic Homicide Review Nadia", "learning_brief"),
-    ("Home Office\n2 Marsham Street\nDear Ms Smith,\nThank you for submitting the report to the "
-     "Home Office Quality Assurance Panel.\nYours sincerely,", "home_office_letter"),
+    (("Home Office\n2 Marsham Street\nDear Ms Smith,\nThank you for submitting the report to the "
+     "Home Office Quality Assurance Panel.\nYours sincerely,"), "home_office_letter"),
     ("Domestic Homicide Review Nadia: Terms of Reference", "other"),
 ])
 def test_title_signals(first_page: str, expected: str) -> None:

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.metadata import (extract_review, find_age, find_date_of_death, find_death_type,
-                             find_family_involved, find_pseudonym, find_review_type, find_sex)
+from ingest.metadata import (
+    extract_review,
+    find_age,
+    find_date_of_death,
+    find_death_type,
+    find_family_involved,
+    find_pseudonym,
+    find_review_type,
+    find_sex,
+)
 from tests.understanding.helpers import doc
 
 
@@ -53,8 +61,8 @@ def test_victim_sex(sentence: str, sex: str) -> None:
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("13.5 On 10th December 2013, South Yorkshire Police found Joanne and Paul, her husband, dead "
-     "at their home.", "2013-12"),
+    (("13.5 On 10th December 2013, South Yorkshire Police found Joanne and Paul, her husband, dead "
+     "at their home."), "2013-12"),
     ("Joanne died on 3 June 2020 in hospital.", "2020-06"),
     ("Date of death: 14/02/2017", "2017-02"),
     ("Joanne was killed in 2019 by her former partner.", "2019"),

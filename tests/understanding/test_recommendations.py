@@ -6,8 +6,12 @@ from dataclasses import dataclass
 
 import pytest
 
-from ingest.recommendations import (addressee, extract_list_recommendations,
-                                    extract_recommendations, extract_table_recommendations)
+from ingest.recommendations import (
+    addressee,
+    extract_list_recommendations,
+    extract_recommendations,
+    extract_table_recommendations,
+)
 from tests.understanding.helpers import doc
 
 
@@ -59,8 +63,8 @@ def test_a_recommendation_continues_over_a_page_break() -> None:
             "attend domestic incidents complete a DASH risk assessment.\n2. The CCG should audit "
             "GP referrals.")
     recs = extract_list_recommendations(d)
-    assert texts(recs) == ["Lancashire Constabulary should ensure that officers who attend domestic "
-                           "incidents complete a DASH risk assessment.",
+    assert texts(recs) == [("Lancashire Constabulary should ensure that officers who attend domestic "
+                           "incidents complete a DASH risk assessment."),
                            "The CCG should audit GP referrals."]
     assert [r.page for r in recs] == [1, 2]
 
@@ -116,8 +120,8 @@ def test_a_row_split_across_pages_is_joined_back() -> None:
     tables = [Table(5, [HEADER, ["1", "The CCG should commission training for all", "Train",
                                  "Kent and Medway ICB", "2024", ""]]),
               Table(6, [["", "GP practices on routine enquiry.", "", "", "", ""],
-                        ["2", "The CSP should publish the review.", "Publish", "Safer Kent "
-                         "Partnership", "2024", ""]])]
+                        ["2", "The CSP should publish the review.", "Publish", ("Safer Kent "
+                         "Partnership"), "2024", ""]])]
     recs = extract_table_recommendations(tables)
     assert [(r.number, r.text, r.agency) for r in recs] == [
         ("1", "The CCG should commission training for all GP practices on routine enquiry.",
@@ -126,8 +130,8 @@ def test_a_row_split_across_pages_is_joined_back() -> None:
 
 
 def test_further_actions_of_one_recommendation_are_not_new_recommendations() -> None:
-    table = Table(2, [HEADER, ["1", "Kent Police should review DASH training.", "Audit", "Kent "
-                               "Police", "2024", ""], ["", "", "Brief staff", "", "2024", ""]])
+    table = Table(2, [HEADER, ["1", "Kent Police should review DASH training.", "Audit", ("Kent "
+                               "Police"), "2024", ""], ["", "", "Brief staff", "", "2024", ""]])
     assert len(extract_table_recommendations([table])) == 1
 
 
@@ -155,8 +159,8 @@ def test_a_number_wrapped_onto_a_new_line_is_not_a_new_item() -> None:
             "20 cases, reporting the results to the CSP.\n2. Kent Police should review training.")
     recs = extract_list_recommendations(d)
     assert [(r.number, r.text) for r in recs] == [
-        ("1", "The CCG should audit compliance through a dip sample of 20 cases, reporting the "
-              "results to the CSP."),
+        ("1", ("The CCG should audit compliance through a dip sample of 20 cases, reporting the "
+              "results to the CSP.")),
         ("2", "Kent Police should review training.")]
 
 

@@ -8,8 +8,8 @@ from ingest.smart import smart_signals
 
 
 @pytest.mark.parametrize("text, has_addressee, expected", [
-    ("Lancashire Constabulary should audit 20 DASH forms and report the results to the CSP by "
-     "March 2024.", True, (True, True, True)),
+    (("Lancashire Constabulary should audit 20 DASH forms and report the results to the CSP by "
+     "March 2024."), True, (True, True, True)),
     ("The CCG should ensure that all GPs complete training within six months.", True,
      (True, False, True)),
     ("All agencies should consider how partnership working could be strengthened.", False,
