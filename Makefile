@@ -5,12 +5,14 @@
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed
-APT_PACKAGES := tesseract-ocr tesseract-ocr-eng antiword poppler-utils chromium
+STAMP  := $(VENV)/.installed-dev
+RUNTIME := $(VENV)/.installed
+APT_RUNTIME := tesseract-ocr tesseract-ocr-eng antiword poppler-utils
+APT_PACKAGES := $(APT_RUNTIME) chromium
 PYTEST_ARGS ?=
 CORPUS ?= ../shared/data/robustness
 
-.PHONY: help venv sysdeps test test-fast demo bench elasticsearch robustness eval lint schema clean
+.PHONY: help venv sysdeps sysdeps-runtime apt test test-fast demo bench elasticsearch robustness eval lint schema clean
 
 help:
 	@echo "make demo   - build sample sites and reports, crawl, ingest and serve the UI (embedded backend)"
@@ -20,18 +22,36 @@ help:
 	@echo "make robustness CORPUS=DIR - extract every file in DIR, count outcomes"
 	@echo "make eval   - score extraction against generated ground truth"
 
-$(STAMP): pyproject.toml
+# uv (from PyPI) installs in seconds what pip takes minutes for; pip is the fallback.
+$(VENV)/.uv:
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
-	@touch $(STAMP)
+	@$(PY) -m pip install -q uv && touch $@ || echo "uv not available; installing with pip"
+
+define install
+	@if [ -x $(VENV)/bin/uv ]; then $(VENV)/bin/uv pip install -q --python $(PY) -e '$(1)'; \
+	else $(PY) -m pip install -q -e '$(1)'; fi
+endef
+
+$(STAMP): pyproject.toml $(VENV)/.uv
+	$(call install,.[dev])
+	@touch $(STAMP) $(RUNTIME)
+
+$(RUNTIME): pyproject.toml $(VENV)/.uv
+	$(call install,.)
+	@touch $(RUNTIME)
 
 venv: $(STAMP)
 
 # Debian packages: installed with apt-get when missing and running as root; otherwise the
 # exact command is printed and the run stops.
 sysdeps:
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@$(MAKE) --no-print-directory apt PKGS="$(APT_PACKAGES)"
+
+sysdeps-runtime:
+	@$(MAKE) --no-print-directory apt PKGS="$(APT_RUNTIME)"
+
+apt:
+	@missing=""; for p in $(PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing Debian packages:$$missing"; \
@@ -50,7 +70,7 @@ test: sysdeps venv
 test-fast: venv
 	scripts/esnode.sh with -- $(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
 
-demo: sysdeps venv
+demo: sysdeps-runtime $(RUNTIME)
 	sh search_api/frontend/build.sh
 	$(VENV)/bin/dhr demo
 

@@ -173,12 +173,21 @@ def nightly(cfg: Config, report_path: Path | None) -> None:
 
 @cli.command()
 @click.option("--port", type=int, default=8000, help="Port for the web UI and API.")
+@click.option("--no-serve", is_flag=True, help="Build, crawl and ingest, then stop.")
+@click.option("--dir", "demo_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Working folder (default ./data/demo, or $DHR_DEMO_DIR).")
+@click.option("--reviews", type=click.IntRange(1, 200), default=None,
+              help="How many synthetic reviews to generate (default 8).")
 @_config_option
-def demo(cfg: Config, port: int) -> None:
+def demo(cfg: Config, port: int, no_serve: bool, demo_dir: Path | None,
+         reviews: int | None) -> None:
     """Zero-setup demonstration on the embedded backend."""
     from .demo import run_demo
 
-    run_demo(port=port)
+    result = run_demo(port=port, serve=False if no_serve else None, data_dir=demo_dir,
+                      n_reviews=reviews)
+    code = (result.get("nightly") or {}).get("exit_code", EXIT_OK)
+    sys.exit(EXIT_USAGE if code == EXIT_USAGE else EXIT_OK if code == EXIT_OK else EXIT_PARTIAL)
 
 
 @cli.command()
