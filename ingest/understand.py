@@ -12,6 +12,7 @@ sentences with pages, and ``Document.provenance["review"]`` maps each review fie
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -25,6 +26,7 @@ from ingest.recommendations import _header_map, extract_recommendations, pipe_ta
 from ingest.themes import extract_themes, recommendation_themes
 
 UNDERSTANDING_VERSION = "1"
+log = logging.getLogger(__name__)
 _SYNTHETIC = re.compile(r"synthetic\s+sample", re.IGNORECASE)
 
 
@@ -60,9 +62,15 @@ def understand(extracted: Any, document: Document) -> Document:
     """
     pages = list(getattr(extracted, "pages", None) or document.pages)
     title = getattr(extracted, "title", None) or document.title
-    result = understand_text(pages, tables=getattr(extracted, "tables", None) or (),
-                             sections=getattr(extracted, "sections", None) or document.sections,
-                             title=title)
+    try:
+        result = understand_text(pages, tables=getattr(extracted, "tables", None) or (),
+                                 sections=getattr(extracted, "sections", None) or document.sections,
+                                 title=title)
+    except Exception as exc:  # noqa: BLE001 - a rule bug must not lose the extracted text
+        log.warning("understanding failed for %s: %s", document.filename or document.id, exc)
+        provenance = dict(document.provenance)
+        provenance["understanding_error"] = f"{type(exc).__name__}: {exc}"
+        return document.model_copy(update={"provenance": provenance})
     review = document.review.model_copy(deep=True)
     found = type(review).model_validate(result["review"])
     for name in type(review).model_fields:

@@ -44,3 +44,15 @@ def test_pages_without_any_signal_give_nulls_not_guesses() -> None:
     assert all(review[k] is None for k in ("pseudonym", "area", "region", "date_of_death",
                                            "review_type", "death_type"))
     assert got["agencies"] == [] and got["themes"] == [] and got["recommendations"] == []
+
+
+@pytest.mark.parametrize("pages", [
+    [],
+    [""],
+    ["\x00\x01 garbage \ufffd" * 50],
+    ["Recommendations\n" + "1. " * 2000],
+    ["a" * 200_000],
+])
+def test_odd_text_never_raises(pages: list[str]) -> None:
+    got = understand_text(pages)
+    assert isinstance(got["recommendations"], list)
