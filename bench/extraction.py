@@ -165,8 +165,10 @@ def main(argv: list[str] | None = None) -> int:
         pool.run(scan_path)
         ocr_peak = pool.peak_rss_kb
     print_table("OCR (Tesseract, 300 dpi, one core)",
-                ["pages", "OCR pages", "seconds", "pages/s", "peak RSS per worker MB"],
+                ["pages", "OCR pages", "seconds", "pages/s", "peak RSS worker or Tesseract MB"],
                 [[doc.page_count, len(doc.ocr_pages), ocr_wall, doc.page_count / ocr_wall, ocr_peak / 1024]])
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
+          "(wall-clock figures share the machine; CPU figures are this process's own time)")
     return 0
 
 

@@ -4,8 +4,10 @@ Used by ``extract.extract_isolated`` / ``extract_many`` (and so by ``dhr ingest`
 ``scripts/robustness.py``). Each worker is a long-lived child process (started through a fork
 server, so the parent's threads never leak into it) that caps its own address space with
 ``RLIMIT_AS`` and runs in its own process group. The parent gives each file a deadline; a worker
-that overruns is killed with its process group (Tesseract included) and replaced. Every file
-ends as a ``Document`` or ``Quarantined(reason, message)``; nothing a file does stops a batch.
+that overruns is killed with its process group (Tesseract included) and replaced. Each page a
+worker OCRs moves its deadline on (up to ``MAX_EXTENSIONS`` timeouts in all), so a long scanned
+report is slow but not "hung". Every file ends as a ``Document`` or ``Quarantined(reason,
+message)``; nothing a file does stops a batch.
 """
 
 from __future__ import annotations
@@ -26,7 +28,9 @@ from ingest.errors import ExtractionError, Quarantined
 
 _CTX = multiprocessing.get_context("forkserver")
 MAX_EXTENSIONS = 30  # a file that keeps OCR-ing pages may run up to this many timeouts in total
-_PRELOAD = ["ingest.extract", "ingest.pdf", "ingest.clean", "ingest.sections"]
+# Imported once in the fork server, so each worker starts warm (missing modules are skipped).
+_PRELOAD = ["ingest.extract", "ingest.pdf", "ingest.clean", "ingest.sections", "ingest.docx",
+            "ingest.html", "ingest.understand"]
 
 
 def _worker_main(conn: Connection, memory_mb: int) -> None:
@@ -63,7 +67,8 @@ def _worker_main(conn: Connection, memory_mb: int) -> None:
             outcome = Quarantined("corrupt", "structure nested too deeply to read")
         except Exception as exc:  # noqa: BLE001 - any library failure on hostile input
             outcome = Quarantined("corrupt", f"extractor error: {type(exc).__name__}: {str(exc)[:200]}")
-        peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        peak_kb = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,  # the worker, or
+                      resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)  # its Tesseract run
         try:
             conn.send(("done", task_id, outcome, peak_kb))
         except MemoryError:
