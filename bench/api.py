@@ -41,6 +41,7 @@ from dhr.search.base import SearchBackend
 from search_api import create_app, params
 from search_api.wsgi import BackgroundServer
 
+TIMEOUT_S = 120  # a query slower than this through the API is reported as a timeout
 DEEP_PAGES = 50  # the deep-cursor query fetches page 51 (results 1001-1020)
 
 # name -> (endpoint, query parameters)
@@ -191,12 +192,19 @@ def measure(backend_name: str, backend: SearchBackend, base: str, n: int, reps: 
             url = f"{base}/api/v1/{endpoint}"
 
             def api_call(url: str = url, args: list = args) -> None:
-                resp = session.get(url, params=args, timeout=120)
+                resp = session.get(url, params=args, timeout=TIMEOUT_S)
                 if resp.status_code != 200:
                     raise SystemExit(f"{url} {args}: HTTP {resp.status_code} {resp.text[:200]}")
 
-            direct, api = timed_pair(direct_call(backend, endpoint, args), api_call, reps,
-                                     budget_s=budget_s)
+            try:
+                direct, api = timed_pair(direct_call(backend, endpoint, args), api_call, reps,
+                                         budget_s=budget_s)
+            except requests.Timeout:
+                print(f"bench: {backend_name} {n} {name}: TIMEOUT (over {TIMEOUT_S} s through "
+                      "the API)", file=sys.stderr, flush=True)
+                nan = float("nan")
+                rows.append(Row(backend_name, n, name + " TIMEOUT", nan, nan, nan, nan, 0))
+                continue
             rows.append(Row(backend_name, n, name, statistics.median(direct), pct(direct, 0.95),
                             statistics.median(api), pct(api, 0.95), len(api)))
             print(f"bench: {backend_name} {n} {name}: api p50 {rows[-1].api_p50:.1f} ms",
@@ -218,7 +226,10 @@ def load_test(backend_name: str, base: str, n: int, clients: int, seconds: float
             while time.perf_counter() < stop_at:
                 url, args = mix[i % len(mix)]
                 t0 = time.perf_counter()
-                ok = s.get(url, params=args, timeout=120).status_code == 200
+                try:
+                    ok = s.get(url, params=args, timeout=TIMEOUT_S).status_code == 200
+                except requests.RequestException:
+                    ok = False
                 ms = (time.perf_counter() - t0) * 1000
                 with lock:
                     load.requests += 1
