@@ -269,7 +269,13 @@ class ElasticsearchBackend(SearchBackend):
     def rebuild(self, docs: Iterable[Document]) -> IndexReport:
         """New versioned indices, filled, then both aliases swapped in one atomic call."""
         new = {kind: self._create_index(kind) for kind in self.alias}
+        # No refreshes while a new index is bulk-loaded (nobody reads it yet); restore after.
+        # https://www.elastic.co/guide/en/elasticsearch/reference/8.14/tune-for-indexing-speed.html
+        self._call(self.es.indices.put_settings, index=list(new.values()),
+                   settings={"index": {"refresh_interval": "-1"}})
         report = self._bulk(self._actions(docs, new, stale=False), refresh=False)
+        self._call(self.es.indices.put_settings, index=list(new.values()),
+                   settings={"index": {"refresh_interval": None}})
         self._call(self.es.indices.refresh, index=list(new.values()))
         actions = []
         old_indices = []
