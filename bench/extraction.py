@@ -147,11 +147,18 @@ def main(argv: list[str] | None = None) -> int:
           f" (CPU); >= {TARGET_RATIO}x pdfplumber text -> "
           f"{'met' if t_cpu / e_cpu >= TARGET_RATIO else 'NOT met'} (CPU)")
 
-    one, peak1 = run_workers(files, 1)
-    two, peak2 = run_workers(files, 2)
-    print_table("isolated workers (full extraction, Document JSON built)",
-                ["processes", "seconds", "pages/s", "speed-up", "peak RSS per worker MB"],
-                [[1, one, pages / one, "1.0x", peak1 / 1024], [2, two, pages / two, f"{one / two:.2f}x", peak2 / 1024]])
+    # The machine is shared: alternate the runs and keep the best of each, over ~1,000 pages.
+    half = files[: len(files) // 2]
+    half_pages = sum(n for _, n in half)
+    runs: dict[int, list[tuple[float, int]]] = {1: [], 2: []}
+    for _ in range(2):
+        for processes in (1, 2):
+            runs[processes].append(run_workers(half, processes))
+    (one, peak1), (two, peak2) = min(runs[1]), min(runs[2])
+    print_table("isolated workers (extraction + ingest.understand, Document built; best of 2)",
+                ["processes", "pages", "seconds", "pages/s", "speed-up", "peak RSS per worker MB"],
+                [[1, half_pages, one, half_pages / one, "1.0x", peak1 / 1024],
+                 [2, half_pages, two, half_pages / two, f"{one / two:.2f}x", peak2 / 1024]])
 
     from ingest.extract import extract_structured_bytes
     from ingest.worker import WorkerPool
