@@ -56,7 +56,7 @@ def query_mix(n: int = 200, seed: int = 11) -> list[tuple[str, dict]]:
 
 def main(argv: list[str] | None = None) -> list[list]:
     ap = argparse.ArgumentParser(prog="bench.search")
-    ap.add_argument("--docs", type=int, default=int(os.environ.get("BENCH_DOCS", 10_000)))
+    ap.add_argument("--docs", type=int, default=int(os.environ.get("BENCH_DOCS", "10000")))
     ap.add_argument("--queries", type=int, default=200)
     args = ap.parse_args(argv)
 

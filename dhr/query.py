@@ -29,8 +29,7 @@ MIN_PREFIX_CHARS = 2
 
 # Lucene's English stop words (the `_english_` set of Elasticsearch's stop filter).
 STOP_WORDS = frozenset(
-    "a an and are as at be but by for if in into is it no not of on or such that the their then"
-    " there these they this to was will with".split()
+    ["a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it", "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this", "to", "was", "will", "with"]
 )
 
 SYNONYMS_PATH = Path(__file__).resolve().parent.parent / "mappings" / "synonyms.txt"
@@ -142,7 +141,7 @@ class _Parser:
             return None
         node = self.or_expr()
         if self.peek() is not None:
-            kind, _, pos = self.peek()  # type: ignore[misc]
+            _, _, pos = self.peek()  # type: ignore[misc]
             raise QuerySyntaxError("Unbalanced ')': remove it or add a matching '('.", pos)
         return node
 
@@ -220,7 +219,7 @@ class _Parser:
             return Prefix(tokens[0])
         tokens = tokenize(value)
         if not tokens:
-            return MatchNone() if value.strip("-") else MatchNone()
+            return MatchNone()  # punctuation only
         if len(tokens) == 1:
             return MatchNone() if tokens[0] in STOP_WORDS else Term(tokens[0])
         return Phrase(tuple(tokens), exact=False)

@@ -17,15 +17,14 @@ import json
 import os
 import sqlite3
 import tempfile
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from .document import Document
+from .sqlite_db import ThreadLocalDB
 
 SAFE_EXTENSIONS = {"pdf", "docx", "doc", "html", "txt", "odt", "rtf", "bin"}
 
@@ -137,37 +136,18 @@ class CorpusStore:
         for d in (self.files_dir, self.tmp_dir):
             d.mkdir(parents=True, exist_ok=True)
         self.catalog_path = self.root / "catalog.sqlite"
-        self._local = threading.local()
+        self._conn = ThreadLocalDB(self.catalog_path)
         self._db().executescript(_SCHEMA)
 
     # -- connection handling -------------------------------------------------------------
     def _db(self) -> sqlite3.Connection:
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = sqlite3.connect(self.catalog_path, timeout=30, isolation_level=None)
-            db.row_factory = sqlite3.Row
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            db.execute("PRAGMA busy_timeout=30000")
-            self._local.db = db
-        return db
+        return self._conn.get()
 
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        db = self._db()
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            yield db
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
+    def _tx(self):
+        return self._conn.transaction()
 
     def close(self) -> None:
-        db = getattr(self._local, "db", None)
-        if db is not None:
-            db.close()
-            self._local.db = None
+        self._conn.close()
 
     # -- files -------------------------------------------------------------------------
     def file_path(self, sha256: str, ext: str | None = None) -> Path:

@@ -7,6 +7,7 @@ Elasticsearch tests use the node that ``make test`` starts (scripts/esnode.sh ex
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from pathlib import Path
@@ -75,10 +76,8 @@ def backend_config(request, tmp_path: Path):
 def _drop_es(cfg: Config) -> None:
     from dhr.search.elasticsearch import ElasticsearchBackend
 
-    try:
+    with contextlib.suppress(Exception):  # cleanup only: a failed test already reports
         ElasticsearchBackend(cfg.search.elasticsearch).drop()
-    except Exception:  # noqa: BLE001 - cleanup only
-        pass
 
 
 def pytest_collection_modifyitems(config, items):

@@ -177,8 +177,8 @@ class SearchBackend(abc.ABC):
     def facets(self) -> dict[str, list[dict[str, Any]]]:
         return self.search(DocumentRequest(page_size=1)).facets
 
-    def refresh(self) -> None:  # noqa: B027 - optional
+    def refresh(self) -> None:
         pass
 
-    def close(self) -> None:  # noqa: B027 - optional
+    def close(self) -> None:
         pass

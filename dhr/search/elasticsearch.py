@@ -236,7 +236,7 @@ class ElasticsearchBackend(SearchBackend):
                 else:
                     report.failed.append({"id": str(info.get("_id")),
                                           "reason": json.dumps(info.get("error"))[:500]})
-        except (TransportConnectionError,) as err:
+        except TransportConnectionError as err:
             raise BackendUnavailable(f"Elasticsearch is not reachable: {err}") from None
         if refresh:
             self.refresh()

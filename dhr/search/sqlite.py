@@ -16,14 +16,13 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import threading
 from collections.abc import Iterable
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from ..document import Document
 from ..query import And, MatchNone, Not, Or, Phrase, Prefix, Term, positive_leaves
+from ..sqlite_db import ThreadLocalDB
 from . import cursor as cursors
 from .base import (
     DOC_FACETS,
@@ -154,48 +153,25 @@ class SqliteBackend(SearchBackend):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.cursor_key = cursor_key
-        self._local = threading.local()
+        self._conn = ThreadLocalDB(self.path, busy_ms=60000,
+                                   pragmas=("temp_store=MEMORY", "cache_size=-65536"))
         self.ensure_indices()
 
     # -- connections ---------------------------------------------------------------------
     def _fresh(self) -> None:
-        """At the start of each read: if `dhr index --rebuild` swapped in a new database file,
-        reconnect to it (one operation always runs on one connection)."""
-        db = getattr(self._local, "db", None)
-        if db is not None and self._local.inode != _inode(self.path):
-            db.close()
-            self._local.db = None
+        """At the start of each operation: if `dhr index --rebuild` swapped in a new database
+        file, reconnect to it (one operation always runs on one connection)."""
+        if self._conn.is_stale():
+            self._conn.close()
 
     def _db(self) -> sqlite3.Connection:
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = sqlite3.connect(self.path, timeout=60, isolation_level=None,
-                                 check_same_thread=False)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            db.execute("PRAGMA busy_timeout=60000")
-            db.execute("PRAGMA temp_store=MEMORY")
-            db.execute("PRAGMA cache_size=-65536")
-            self._local.db = db
-            self._local.inode = _inode(self.path)
-        return db
+        return self._conn.get()
 
-    @contextmanager
     def _tx(self):
-        db = self._db()
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            yield db
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
+        return self._conn.transaction()
 
     def close(self) -> None:
-        db = getattr(self._local, "db", None)
-        if db is not None:
-            db.close()
-            self._local.db = None
+        self._conn.close()
 
     def ping(self) -> bool:
         try:
@@ -495,13 +471,6 @@ class SqliteBackend(SearchBackend):
             "by_year": by_year, "themes_by_year": theme_year, "by_agency": agencies,
             "recommendations_by_agency": rec_agencies, "by_review_type": review_types,
         }
-
-
-def _inode(path: Path) -> int | None:
-    try:
-        return path.stat().st_ino
-    except FileNotFoundError:
-        return None
 
 
 def _facet_values(record: dict[str, Any], fields: dict[str, str]) -> list[tuple[str, Any]]:

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from corpus import build_corpus  # noqa: E402
+from corpus import build_corpus
 
-from dhr.search import open_backend  # noqa: E402
-from dhr.search.base import DocumentRequest, RecommendationRequest, SearchError  # noqa: E402
-from dhr.search.elasticsearch import ElasticsearchBackend  # noqa: E402
-from tests.conftest import make_config  # noqa: E402
+from dhr.search import open_backend
+from dhr.search.base import DocumentRequest, RecommendationRequest, SearchError
+from dhr.search.elasticsearch import ElasticsearchBackend
+from tests.conftest import make_config
 
 CORPUS = build_corpus()
 LONG_QUERY = " OR ".join(["risk", "police", "housing", "training", "alcohol"] * 60)[:2000]

@@ -8,10 +8,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from corpus import build_corpus  # noqa: E402
+from corpus import build_corpus
 
-from dhr.search import open_backend  # noqa: E402
-from dhr.search.base import DocumentRequest  # noqa: E402
+from dhr.search import open_backend
+from dhr.search.base import DocumentRequest
 
 
 def test_searches_keep_answering_during_rebuild(backend_config):

@@ -25,8 +25,8 @@ def write(tmp_path: Path, text: str) -> Path:
     ("search:\n  backend: solr\n", "search.backend: Input should be 'sqlite' or 'elasticsearch'"),
     ("search:\n  elasticsearch:\n    shards: many\n", "search.elasticsearch.shards"),
     ("sources:\n  - name: x\n    kind: site\n    start_urls: [ftp://a]\n", "sources.0.start_urls"),
-    ("sources:\n  - {name: a, kind: site, start_urls: ['http://a']}\n"
-     "  - {name: a, kind: site, start_urls: ['http://b']}\n", "duplicate source name"),
+    (("sources:\n  - {name: a, kind: site, start_urls: ['http://a']}\n"
+      "  - {name: a, kind: site, start_urls: ['http://b']}\n"), "duplicate source name"),
     ("storage: [1, 2\n", "not valid YAML"),
     ("- just\n- a list\n", "must hold a mapping"),
 ])
@@ -64,7 +64,7 @@ def run_cli(*args: str, cwd: Path, env_extra: dict | None = None) -> subprocess.
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("DHR_")}
     env.update(env_extra or {})
-    return subprocess.run([*DHR, *args], cwd=cwd, capture_output=True, text=True, env=env,
+    return subprocess.run([*DHR, *args], check=False, cwd=cwd, capture_output=True, text=True, env=env,
                           timeout=60)
 
 

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from dhr.document import SCHEMA_PATH, Document, json_schema
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "contract"))
-from corpus import build_corpus  # noqa: E402
+from corpus import build_corpus
 
 EXAMPLE = {
     "schema": "dhr.document/1", "id": "a" * 64, "filename": "DHR-Overview.pdf", "format": "pdf",
