@@ -106,6 +106,24 @@ def run_workers(files: list[tuple[Path, int]], processes: int) -> tuple[float, i
     return elapsed, peak
 
 
+def _burn(n: int) -> int:
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+
+
+def cpu_control(processes: int) -> float:
+    """Seconds for a fixed pure-CPU job split over ``processes``: the machine's real parallelism."""
+    import multiprocessing
+
+    with multiprocessing.get_context("forkserver").Pool(processes) as pool:
+        pool.map(_burn, [2_000_000] * 2)  # start-up
+        wall = time.perf_counter()
+        pool.map(_burn, [6_000_000] * 4)
+        return time.perf_counter() - wall
+
+
 def subset(files: list[tuple[Path, int]], pages: int) -> list[tuple[Path, int]]:
     """Every k-th file, about ``pages`` pages in all (same mix of layouts)."""
     total = sum(n for _, n in files)
@@ -155,10 +173,13 @@ def main(argv: list[str] | None = None) -> int:
         for processes in (1, 2):
             runs[processes].append(run_workers(half, processes))
     (one, peak1), (two, peak2) = min(runs[1]), min(runs[2])
+    burn1, burn2 = cpu_control(1), cpu_control(2)
     print_table("isolated workers (extraction + ingest.understand, Document built; best of 2)",
                 ["processes", "pages", "seconds", "pages/s", "speed-up", "peak RSS per worker MB"],
                 [[1, half_pages, one, half_pages / one, "1.0x", peak1 / 1024],
                  [2, half_pages, two, half_pages / two, f"{one / two:.2f}x", peak2 / 1024]])
+    print(f"control: a pure-Python CPU loop in 1 vs 2 processes on this machine now: "
+          f"{burn1 / burn2:.2f}x (what 2 processes can gain here at best)")
 
     from ingest.extract import extract_structured_bytes
     from ingest.worker import WorkerPool
