@@ -92,14 +92,16 @@ def open_checked_backend(cfg: Config):
 @_config_option
 def extract(cfg: Config, file: Path, pretty: bool) -> None:
     """Extract one file and print its Document JSON. Writes nothing."""
-    from ingest.extract import ExtractionError, extract_file
+    from dhr.document import Document
+    from ingest.extract import extract_isolated
 
     if not file.exists():
         raise UserError(f"{file}: no such file")
-    try:
-        doc = extract_file(file, filename=file.name)
-    except ExtractionError as err:
-        raise UserError(f"{file}: cannot extract ({err.reason}): {err.message}") from None
+    # In a worker process with time and memory limits: a hostile file cannot hang or crash us.
+    outcome = extract_isolated(file)
+    if not isinstance(outcome, Document):
+        raise UserError(f"{file}: cannot extract ({outcome.reason}): {outcome.message}")
+    doc = outcome.model_copy(update={"filename": file.name})
     click.echo(json.dumps(doc.to_json_dict(), indent=2 if pretty else None, ensure_ascii=False))
 
 
