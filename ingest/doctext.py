@@ -31,6 +31,10 @@ _REC_ITEM = re.compile(r"^(?:rec(?:ommendation)?\.?\s+(?:no\.?\s*)?(?:\d|(?:one|
                        r"seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
                        r"seventeen|eighteen|nineteen|twenty)\b)|R\d{1,3}\b)", re.IGNORECASE)
 _LINE = re.compile(r"[^\n]+")
+# A heading run into the first item of its list ("Recommendations 1) Kent Police should..."),
+# as OCR and some PDF layouts join them.
+HEAD_THEN_ITEM = re.compile(
+    r"^(?P<head>[A-Z][\w\-'’ ]{2,60}?)\s+(?=(?:recommendation\s+\d{1,3}\b|\(?\d{1,3}[.)]|\(?[a-z]\))\s+\S)")
 # A sentence ends at . ! ? or at a line break before a line that does not continue it (clean
 # page text has one paragraph, heading or list item per line).
 _SENT_END = re.compile(r"[.!?][\"'’”)\]]?(?=\s)|\n(?=[ \t]*[^a-z\s])")
@@ -202,8 +206,12 @@ class DocText:
             for m in _LINE.finditer(page):
                 line = m.group()
                 parsed = parse_heading_line(line)
+                end = m.end()
                 if parsed is None:
-                    continue
+                    joined = HEAD_THEN_ITEM.match(line)
+                    if joined is None or heading_kind(joined["head"]) is None:
+                        continue
+                    parsed, end = (None, joined["head"].strip()), m.start() + joined.end("head")
                 num, title = parsed
                 kind = heading_kind(title)
                 in_outline = _norm(title) in titles or _norm(line) in titles
@@ -213,7 +221,7 @@ class DocText:
                 if kind is None and not in_outline:
                     continue
                 level = num.count(".") + 1 if num else 1
-                found.append(Heading(base + m.start(), base + m.end(), title, num, level, kind))
+                found.append(Heading(base + m.start(), base + end, title, num, level, kind))
         return found
 
     def _segment(self) -> list[Segment]:

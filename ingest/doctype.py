@@ -19,6 +19,10 @@ from ingest.doctext import DocText
 from ingest.rules import load
 
 
+START_CHARS = 4000
+PAGE_CHARS = 2500
+
+
 @dataclass
 class _Signal:
     where: str
@@ -40,7 +44,9 @@ def classify_doc_type(doc: DocText, title: str | None, has_action_table: bool,
     types, structure, n_title_lines, min_score = _rules()
     first = doc.pages[0] if doc.pages else ""
     title_block = "\n".join(([title] if title else []) + first.splitlines()[:n_title_lines])
-    start = "\n".join(doc.pages[:2])
+    # The first two pages, but no more than a few thousand characters: an HTML or text file is
+    # one long "page", and a QA panel named deep inside a report says nothing about its type.
+    start = "\n".join(doc.pages[:2])[:START_CHARS]
     where = {"title": title_block, "start": start, "text": doc.text}
     scores: dict[str, float] = {}
     for doc_type, signals in types:
@@ -50,7 +56,8 @@ def classify_doc_type(doc: DocText, title: str | None, has_action_table: bool,
             s.weight for s in signals if s.where != "title" and s.pattern.search(where[s.where]))
         if total:
             scores[doc_type] = total
-    n_pages = len(doc.pages)
+    # Page-less formats (HTML, text) count in page-sized runs of characters.
+    n_pages = max(len(doc.pages), len(doc.text) // PAGE_CHARS)
     if has_action_table and n_pages <= int(structure["action_plan_table_max_pages"]):
         scores["action_plan"] = scores.get("action_plan", 0) + float(structure["action_plan_table_weight"])
     n_known = len({h.title.lower() for h in doc.headings if h.kind and h.kind != "back"})

@@ -25,7 +25,7 @@ from functools import cache
 from typing import Any
 
 from ingest.agencies import AgencyMention, find_agency_mentions
-from ingest.doctext import DocText, parse_heading_line
+from ingest.doctext import HEAD_THEN_ITEM, DocText, heading_kind, parse_heading_line
 from ingest.rules import load
 from ingest.smart import smart_signals, starts_with_action
 
@@ -264,7 +264,7 @@ def extract_list_recommendations(doc: DocText, whole: bool = False) -> list[RecF
                 items.append(current)
             current = None
 
-        for off, raw in doc.lines(start, end):
+        for off, raw in _pieces(doc.lines(start, end)):
             line = raw.strip()
             if not line or _is_table_line(line):
                 continue
@@ -364,6 +364,24 @@ def _split_run_on(items: list[_Item]) -> list[_Item]:
             text, num = text[m.end():], nxt
         out.append(replace(it, number=num, parts=[text]))
     return out
+
+
+_INLINE_ITEM = re.compile(r"(?<=[.;])\s+(?=(?:recommendation\s+\d{1,3}\b|\(\d{1,3}\)|\d{1,3}\)|"
+                          r"\d{1,3}\.\s+[A-Z]|\(?[a-h]\)\s+[A-Z]))", re.I)
+
+
+def _pieces(lines: Any) -> Any:
+    """Lines split where a layout ran a heading into its first item or items into each other."""
+    for off, line in lines:
+        joined = HEAD_THEN_ITEM.match(line)
+        if joined and heading_kind(joined["head"]) is not None:
+            yield off, joined["head"]
+            off, line = off + joined.end(), line[joined.end():]
+        pos = 0
+        for m in _INLINE_ITEM.finditer(line):
+            yield off + pos, line[pos:m.start()]
+            pos = m.end()
+        yield off + pos, line[pos:]
 
 
 def _starts_with_agency(line: str) -> bool:

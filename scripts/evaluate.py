@@ -210,7 +210,7 @@ def pairs_in(folder: Path) -> list[tuple[Path, Path]]:
     return out
 
 
-def run_folder(folder: Path, *, text_only: bool) -> Score:
+def run_folder(folder: Path, *, text_only: bool, cache: Path | None = None) -> Score:
     from ingest.understand import understand_text
 
     score = Score()
@@ -222,27 +222,42 @@ def run_folder(folder: Path, *, text_only: bool) -> Score:
             score.understand_s += time.perf_counter() - t0
             score.pages += len(truth["pages"])
         else:
-            pred = _extract(path, score)
+            pred = _extract(path, score, cache)
             if pred is None:
                 pred = {}
         score_document(score, path.name, pred, truth)
     return score
 
 
-def _extract(path: Path, score: Score) -> dict[str, Any] | None:
-    from ingest.extract import extract_structured, to_document
+def _extract(path: Path, score: Score, cache: Path | None) -> dict[str, Any] | None:
+    """Extract a file (or reuse its cached extraction, keyed by content and extractor version)
+    and understand it; extraction and understanding are timed apart."""
+    import hashlib
+    import pickle
 
+    from ingest.extract import EXTRACTOR_VERSION, extract_structured, to_document
+
+    content = path.read_bytes()
+    key = hashlib.sha256(content).hexdigest()
+    cached = cache / f"{key}-{EXTRACTOR_VERSION}.pickle" if cache else None
     try:
-        t0 = time.perf_counter()
-        extracted = extract_structured(path)
+        if cached is not None and cached.exists():
+            extracted, extract_s = pickle.loads(cached.read_bytes())  # our own cache file
+        else:
+            t0 = time.perf_counter()
+            extracted = extract_structured(path)
+            extract_s = time.perf_counter() - t0
+            if cached is not None:
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                cached.write_bytes(pickle.dumps((extracted, extract_s)))
         t1 = time.perf_counter()
-        document = to_document(extracted, path.read_bytes(), filename=path.name)
+        document = to_document(extracted, content, filename=path.name)
         t2 = time.perf_counter()
     except Exception as exc:  # noqa: BLE001 - a failed file scores as empty, and is reported
         score.failed += 1
         score.errors.append(f"{path.name}: extraction failed: {exc}")
         return None
-    score.extract_s += t1 - t0
+    score.extract_s += extract_s
     score.understand_s += t2 - t1
     score.pages += extracted.page_count
     return document.to_json_dict()
@@ -309,6 +324,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--errors", type=int, default=0, metavar="N",
                     help="print the first N errors per split (never for heldout: do not tune on it)")
     ap.add_argument("--json", type=Path, help="also write the metrics as JSON here")
+    ap.add_argument("--cache", type=Path, default=None,
+                    help="keep extractions here and reuse them (understanding is always re-run; "
+                         "extraction times are the first run's)")
     ap.add_argument("--check", action="store_true", help="exit 1 when a held-out target is missed")
     args = ap.parse_args(argv)
 
@@ -322,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
             folders[split] = corpus_dir(split, args.n_reviews, args.text_only)
     results = {}
     for name, folder in folders.items():
-        results[name] = run_folder(folder, text_only=args.text_only)
+        results[name] = run_folder(folder, text_only=args.text_only, cache=args.cache)
     mode = "text-only (truth pages)" if args.text_only else "full extraction"
     print(f"Understanding evaluation, {mode}")
     ok = print_table(results)

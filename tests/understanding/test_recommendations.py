@@ -247,3 +247,14 @@ def test_columns_are_inferred_when_the_header_names_nothing_known() -> None:
 ])
 def test_addressee_is_the_subject_of_the_recommending_verb(text: str, expected: tuple) -> None:
     assert addressee(text) == expected
+
+
+def test_a_heading_run_into_its_first_items_is_split() -> None:
+    d = doc("Key learning\nStaff should ask.\n"
+            "Recommendations 1) Gwent Police should review training. 2) The CSP should publish the "
+            "review.\nMulti-Agency Recommendations 3) All agencies should share information.")
+    recs = extract_list_recommendations(d)
+    assert [(r.number, r.text, r.scope) for r in recs] == [
+        ("1", "Gwent Police should review training.", "local"),
+        ("2", "The CSP should publish the review.", "local"),
+        ("3", "All agencies should share information.", "local")]
