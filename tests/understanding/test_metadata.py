@@ -137,3 +137,17 @@ def test_review_keeps_the_page_of_each_value() -> None:
     assert (found.review.area, found.review.region) == ("Preston", "North West")
     assert found.review.victim.age_band == "55-64"
     assert found.pages["victim.age"] == 2
+
+
+@pytest.mark.parametrize("text, name, independent", [
+    ("1.7 The chair and author of this review, Stuart Brennan, is an independent consultant who "
+     "has no connection with the partnership or any of the agencies involved.", None, True),
+    ("9.1 Margaret Oakley was appointed as independent chair and author.", "Margaret Oakley", True),
+    ("The review was chaired by Jane Smith, who is employed by the council.", "Jane Smith", None),
+])
+def test_chair_and_independence(text: str, name: str | None, independent: bool | None) -> None:
+    from ingest.metadata import find_chair
+    chair, _ = find_chair(doc(text))
+    assert chair.independent is independent
+    if name:
+        assert chair.name == name
