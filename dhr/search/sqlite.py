@@ -333,17 +333,28 @@ class SqliteBackend(SearchBackend):
             db.execute(f"INSERT OR IGNORE INTO temp.m SELECT r FROM ({sql})", args)
         match_cond = "x.rowid IN (SELECT r FROM temp.m)" if use_match else "1"
 
-        # Facet counts: each facet ignores its own filter, respects all the others.
+        # Facet counts: each facet ignores its own filter, respects all the others. Facets
+        # without a filter of their own share one grouped query; each filtered facet needs one.
         facets: dict[str, list[dict]] = {}
         if request.facets:
+            unfiltered = [n for n in t.facet_fields if n not in request.filters]
+            passes = [(None, unfiltered)] + [(n, [n]) for n in request.filters]
+            counts: dict[str, dict[str, int]] = {n: {} for n in t.facet_fields}
+            for skip, names in passes:
+                if not names:
+                    continue
+                cond, fargs = self._filter_sql(t, request, skip=skip)
+                marks = ",".join("?" * len(names))
+                joins = f"JOIN {t.main} x ON x.rowid = f.doc" if cond != "1" else ""
+                in_match = "f.doc IN (SELECT r FROM temp.m)" if use_match else "1"
+                for facet, value, count in db.execute(
+                        f"SELECT f.facet, f.value, COUNT(*) FROM {t.facets} f {joins}"
+                        f" WHERE f.facet IN ({marks}) AND {in_match} AND {cond}"
+                        f" GROUP BY f.facet, f.value", [*names, *fargs]):
+                    counts[facet][value] = count
             for name in t.facet_fields:
-                cond, fargs = self._filter_sql(t, request, skip=name)
-                rows = db.execute(
-                    f"SELECT f.value, COUNT(*) FROM {t.facets} f JOIN {t.main} x ON x.rowid = f.doc"
-                    f" WHERE f.facet=? AND {match_cond} AND {cond} GROUP BY f.value",
-                    [name, *fargs]).fetchall()
-                facets[name] = facet_list(name, {v: c for v, c in rows},
-                                          request.filters.get(name, []), TAXONOMY_KIND.get(name))
+                facets[name] = facet_list(name, counts[name], request.filters.get(name, []),
+                                          TAXONOMY_KIND.get(name))
 
         cond, fargs = self._filter_sql(t, request, skip=None)
         where = f"{match_cond} AND {cond}"
@@ -356,8 +367,11 @@ class SqliteBackend(SearchBackend):
             if expr:
                 db.execute("DROP TABLE IF EXISTS temp.rk")
                 db.execute("CREATE TEMP TABLE rk (r INTEGER PRIMARY KEY, s REAL)")
-                db.execute(f"INSERT OR IGNORE INTO temp.rk SELECT rowid, bm25({t.stem}) FROM {t.stem}"
-                           f" WHERE {t.stem} MATCH ? AND rowid IN (SELECT r FROM temp.m)", (expr,))
+                # Rank every match once, then keep those in the result set: a `rowid IN (...)`
+                # constraint on an FTS5 table re-runs the MATCH for each rowid.
+                db.execute(f"WITH s AS MATERIALIZED (SELECT rowid AS r, bm25({t.stem}) AS score"
+                           f" FROM {t.stem} WHERE {t.stem} MATCH ?) INSERT OR IGNORE INTO temp.rk"
+                           f" SELECT s.r, s.score FROM s JOIN temp.m ON temp.m.r = s.r", (expr,))
                 rank_sql = "COALESCE((SELECT s FROM temp.rk WHERE r = x.rowid), 0.0)"
         if request.sort == "relevance":
             k1, k2 = rank_sql, "0"
