@@ -132,6 +132,12 @@ class ElasticsearchBackend(SearchBackend):
     def _call(self, fn, *args, **kwargs):
         try:
             return fn(*args, **kwargs)
+        except NotFoundError as err:
+            if _reason(err).startswith("no such index") and fn.__name__ == "search":
+                raise BackendUnavailable("the search indices do not exist yet: run "
+                                         "`dhr index --rebuild` (or `dhr serve`, which creates them)"
+                                         ) from None
+            raise
         except (TransportConnectionError, TransportError) as err:
             if isinstance(err, ApiError):
                 raise
@@ -341,10 +347,8 @@ class ElasticsearchBackend(SearchBackend):
         return [{"date_key": {"order": order, "missing": "_last"}}, {"id": "asc"}]
 
     def _run(self, index: str, request: _Request, facets: dict[str, str],
-             extra_should: dict | None = None, source: list[str] | None = None):
+             source: list[str] | None = None):
         query = self._base_query(request)
-        if extra_should is not None:
-            query["bool"]["should"] = [extra_should]
         aggs = {}
         if request.facets:
             for name, field in facets.items():
@@ -383,28 +387,37 @@ class ElasticsearchBackend(SearchBackend):
         return res["hits"]["total"]["value"], hits, out_facets, next_cursor
 
     def search(self, request: DocumentRequest) -> SearchResponse:
-        highlight = None
-        hq = _highlight_query(request.query) if request.query is not None else None
-        if hq is not None:
-            highlight = {"nested": {
-                "path": "pages", "query": hq, "score_mode": "max", "ignore_unmapped": True,
-                "inner_hits": {"size": 3, "_source": False, "highlight": {
-                    "pre_tags": [PRE], "post_tags": [POST], "type": "unified",
-                    "fields": {"pages.text": {"number_of_fragments": 1, "fragment_size": 160},
-                               "pages.text.exact": {"number_of_fragments": 1,
-                                                    "fragment_size": 160}}}}}}
         total, hits, facets, next_cursor = self._run(self.alias["documents"], request, DOC_FACETS,
-                                                     highlight, ["summary"])
+                                                     ["summary"])
+        snippets = self._snippets_for([h["_id"] for h in hits], request.query)
         results = []
         for hit in hits:
             summary = dict(hit["_source"]["summary"])
-            summary["snippets"] = _snippets(hit)
+            summary["snippets"] = snippets.get(hit["_id"], [])
             results.append(summary)
         return SearchResponse(total, results, facets, next_cursor)
 
+    def _snippets_for(self, ids: list[str], query: Any) -> dict[str, list[dict[str, Any]]]:
+        """Page-numbered highlights for this page of hits only: a second, small request, so the
+        nested page query is not evaluated for every matching document."""
+        hq = _highlight_query(query) if query is not None else None
+        if hq is None or not ids:
+            return {}
+        nested = {"nested": {
+            "path": "pages", "query": hq, "score_mode": "max",
+            "inner_hits": {"size": 3, "_source": False, "highlight": {
+                "pre_tags": [PRE], "post_tags": [POST], "type": "unified",
+                "fields": {"pages.text": {"number_of_fragments": 1, "fragment_size": 160},
+                           "pages.text.exact": {"number_of_fragments": 1,
+                                                "fragment_size": 160}}}}}}
+        res = self._call(self.es.search, index=self.alias["documents"], size=len(ids),
+                         _source=False, query={"bool": {"filter": [{"ids": {"values": ids}}],
+                                                        "must": [nested]}})
+        return {h["_id"]: _snippets(h) for h in res["hits"]["hits"]}
+
     def search_recommendations(self, request: RecommendationRequest) -> SearchResponse:
         total, hits, facets, next_cursor = self._run(self.alias["recommendations"], request,
-                                                     REC_FACETS, None, ["body"])
+                                                     REC_FACETS, ["body"])
         return SearchResponse(total, [recommendation_result(h["_source"]["body"]) for h in hits],
                               facets, next_cursor)
 
