@@ -479,6 +479,9 @@ def extract_table_recommendations(tables: Sequence[Any]) -> list[RecFound]:
             number = _clean_number(_cell(row, cols, "number"))
             if not text:
                 continue  # a further action of the recommendation above (merged cell)
+            if not (_RECOMMENDS.search(text) or starts_with_action(text) or
+                    (out and out[-1].source == "table" and not out[-1].text.endswith(_TERMINAL))):
+                continue  # not a recommendation: a misread cell, a note, a status
             m = _marker(text)
             if m is not None and m[1] in ("rec", "r", "num", "letter") and m[0]:
                 number = number or m[0]
