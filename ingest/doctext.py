@@ -79,6 +79,11 @@ def _section_rules() -> _SectionRules:
                          re.compile(r"(?<![\w])(?:" + "|".join(f"(?:{m})" for m in markers) + ")"))
 
 
+def section_weights() -> dict[str, float]:
+    """How much a theme mention weighs per section kind (``sections.yaml``)."""
+    return _section_rules().weights
+
+
 def heading_kind(title: str) -> str | None:
     """The section kind a heading title names (``sections.yaml``), or None if it names none."""
     t = " ".join(title.lower().split()).rstrip(":. ")
@@ -185,6 +190,20 @@ class DocText:
 
     def segments_of(self, kind: str) -> list[Segment]:
         return [s for s in self.segments if s.kind == kind]
+
+    def spans(self, kinds: Iterable[str]) -> list[tuple[int, int]]:
+        """Merged (start, end) ranges of the sections of these kinds: rules that only matter
+        there scan only there (the chronology or the action plan can be half a report)."""
+        wanted = set(kinds)
+        out: list[tuple[int, int]] = []
+        for seg in self.segments:
+            if seg.kind not in wanted or seg.end <= seg.start:
+                continue
+            if out and out[-1][1] >= seg.start:
+                out[-1] = (out[-1][0], max(out[-1][1], seg.end))
+            else:
+                out.append((seg.start, seg.end))
+        return out
 
     # ----- building ------------------------------------------------------------------------
     def _outline_titles(self) -> dict[int, set[str]]:

@@ -76,6 +76,17 @@ def _at_word(text: str, start: int) -> bool:
     return start == 0 or not text[start - 1].isalnum()
 
 
+# Where a report tells the case: facts about the review are not read from recommendations,
+# action plans or appendices (deadlines, other people's ages).
+_ACCOUNT_KINDS = ("front", "boilerplate", "narrative", "analysis")
+
+
+def _scan(doc: DocText, pat: re.Pattern[str]) -> Any:
+    """Matches of a lower-case pattern in the account parts of the report, in order."""
+    for a, b in doc.spans(_ACCOUNT_KINDS):
+        yield from pat.finditer(doc.lower, a, b)
+
+
 @cache
 def _rules() -> _MetaRules:
     d = load("metadata")
@@ -135,7 +146,7 @@ def find_pseudonym(doc: DocText, title: str | None) -> tuple[str | None, int | N
 def _first(doc: DocText, patterns: tuple[re.Pattern[str], ...], group: str,
            ) -> tuple[str | None, int | None]:
     for pat in patterns:
-        for m in pat.finditer(doc.lower):
+        for m in _scan(doc, pat):
             if _at_word(doc.lower, m.start()) and not doc.in_boilerplate(m.start()):
                 return doc.text[m.start(group):m.end(group)], doc.page_at(m.start())
     return None, None
@@ -162,7 +173,7 @@ def find_sex(doc: DocText, name: str | None, pronouns: bool = True) -> tuple[str
     votes: Counter[str] = Counter()
     first_page: dict[str, int] = {}
     for pat in _named("sex_statements", name):
-        for m in pat.finditer(doc.lower):
+        for m in _scan(doc, pat):
             if not _at_word(doc.lower, m.start()) or doc.in_boilerplate(m.start()):
                 continue
             sex = _SEX_WORD.get(m["sex"].lower())
@@ -201,14 +212,14 @@ def find_review_type(doc: DocText, name: str | None) -> tuple[str | None, int | 
     votes: Counter[str] = Counter()
     pages: dict[str, int] = {}
     for pat in _named("relation_strong", name):
-        for m in pat.finditer(doc.lower):
+        for m in _scan(doc, pat):
             if not _at_word(doc.lower, m.start()) or doc.in_boilerplate(m.start()):
                 continue
             kind = _relation_kind(m["rel"])
             if kind:
                 votes[kind] += 3
                 pages.setdefault(kind, doc.page_at(m.start()))
-    for m in _rules().apposition.finditer(doc.lower):
+    for m in _scan(doc, _rules().apposition):
         # "Paul, her husband": the word before the comma is a capitalised name.
         word = re.search(r"(\w+)$", doc.text[max(0, m.start() - 30):m.start()])
         if not word or not word.group(1)[:1].isupper() or doc.in_boilerplate(m.start()):
@@ -256,9 +267,9 @@ def find_date_of_death(doc: DocText, name: str | None, labelled_only: bool = Fal
     low = doc.lower
     best: tuple[float, int, str] | None = None
     name_low = name.lower() if name else None
-    words = sorted([w.start() for w in rules.death_words.finditer(low)] +
-                   [w.start() for w in rules.death_words_weak.finditer(low)])
-    for m in _DATE.finditer(low):
+    words = sorted([w.start() for w in _scan(doc, rules.death_words)] +
+                   [w.start() for w in _scan(doc, rules.death_words_weak)])
+    for m in _scan(doc, _DATE):
         if not _at_word(low, m.start()) or low[m.start() - 1:m.start()] == "/":
             continue
         if m["oyear"] and not _YEAR_CONTEXT.search(low, max(0, m.start() - 30), m.start()):

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
 from ingest.agencies import find_agency_mentions
-from ingest.doctext import DocText, Literal, PhraseMatcher, expand_literals
+from ingest.doctext import DocText, Literal, PhraseMatcher, expand_literals, section_weights
 from ingest.rules import load
 
 _ESCAPES = re.compile(r"\\[A-Za-z]")
@@ -50,11 +51,23 @@ class Scored:
     evidence: list[tuple[float, int]] = field(default_factory=list)  # (weight, offset)
 
 
+def _scanned(doc: DocText, weights: dict[str, float], skip_capped: Iterable[str] = ()) -> list[
+        tuple[int, int]]:
+    """Where mentions can count: sections whose kind weighs something (and, when the report has
+    an analysis, not the kinds whose contribution is capped anyway)."""
+    kinds = {k for k, w in weights.items() if w > 0}
+    if any(s.kind == "analysis" for s in doc.segments):
+        kinds -= set(skip_capped)
+    return doc.spans(kinds)
+
+
 def score_signals(doc: DocText, matcher: PhraseMatcher,
                   weights: dict[str, float] | None = None) -> dict[str, Scored]:
     """Weighted score, mention count and candidate evidence offsets per key."""
     scored: dict[str, Scored] = {}
-    for start, _end, key in matcher.finditer(doc.text, doc.lower):
+    hits = [hit for start, end in _scanned(doc, weights or section_weights())
+            for hit in matcher.finditer(doc.text, doc.lower, start, end)]
+    for start, _end, key in hits:
         weight = doc.weight_at(start, weights)
         if weight <= 0:
             continue
@@ -162,7 +175,9 @@ def extract_themes(doc: DocText, agency_spans: list[tuple[int, int]] = (),
     spans = sorted(agency_spans)
     scored: dict[str, Scored] = {}
     capped: dict[tuple[str, str], float] = {}
-    for start, end, key in rules.matcher.finditer(doc.text, doc.lower):
+    hits = [hit for a, b in _scanned(doc, section_weights(), rules.kind_caps)
+            for hit in rules.matcher.finditer(doc.text, doc.lower, a, b)]
+    for start, end, key in hits:
         if _masked(spans, start, end):
             continue
         weight = doc.weight_at(start)
