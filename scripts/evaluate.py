@@ -102,6 +102,8 @@ class Score:
     smart_ok: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     errors: list[str] = field(default_factory=list)
     failed: int = 0
+    # per file extension: [true, predicted, matched] recommendations
+    by_format: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0]))
 
     def metrics(self) -> dict[str, float | None]:
         out: dict[str, float | None] = {}
@@ -174,6 +176,10 @@ def score_document(score: Score, name: str, pred: dict[str, Any], truth: dict[st
                                 f"missing {sorted(ts[s] - ps[s])}")
     prec, trec = pred.get("recommendations") or [], truth.get("recommendations") or []
     matched = match_recommendations(prec, trec)
+    fmt = score.by_format[name.rsplit(".", 1)[-1] + ("+ocr" if pred.get("ocr_pages") else "")]
+    fmt[0] += len(trec)
+    fmt[1] += len(prec)
+    fmt[2] += len(matched)
     score.rec_pred += len(prec)
     score.rec_true += len(trec)
     score.rec_matched += len(matched)
@@ -310,6 +316,8 @@ def print_table(results: dict[str, Score]) -> bool:
     for n, s in results.items():
         print(f"{n}: {s.docs} documents, {s.pages} pages, {s.rec_true} true recommendations, "
               f"{s.failed} failed extractions")
+        print("  recommendations by format (true/predicted/matched): " + ", ".join(
+            f"{k} {v[0]}/{v[1]}/{v[2]}" for k, v in sorted(s.by_format.items())))
     return ok
 
 
