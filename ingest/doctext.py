@@ -124,6 +124,7 @@ class DocText:
     _seg_starts: list[int] = field(init=False)
     _bp_starts: list[int] = field(init=False)
     _bp_ends: list[int] = field(init=False)
+    memo: dict[str, Any] = field(init=False, default_factory=dict)  # per-document rule results
 
     def __post_init__(self) -> None:
         self.page_starts = []

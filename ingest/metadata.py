@@ -81,9 +81,19 @@ def _at_word(text: str, start: int) -> bool:
 _ACCOUNT_KINDS = ("front", "boilerplate", "narrative", "analysis")
 
 
+def _account(doc: DocText) -> list[tuple[int, int]]:
+    """The account parts of a report; the chronology (often half a report, and restating the
+    facts the background gives) only when there is no other narrative."""
+    if "account" not in doc.memo:
+        has_narrative = any(s.kind == "narrative" for s in doc.segments)
+        kinds = _ACCOUNT_KINDS if has_narrative else _ACCOUNT_KINDS + ("chronology",)
+        doc.memo["account"] = doc.spans(kinds)
+    return doc.memo["account"]
+
+
 def _scan(doc: DocText, pat: re.Pattern[str]) -> Any:
     """Matches of a lower-case pattern in the account parts of the report, in order."""
-    for a, b in doc.spans(_ACCOUNT_KINDS):
+    for a, b in _account(doc):
         yield from pat.finditer(doc.lower, a, b)
 
 
@@ -129,17 +139,18 @@ def _front_texts(doc: DocText, title: str | None, pages: int = 3) -> list[tuple[
 
 
 def find_pseudonym(doc: DocText, title: str | None) -> tuple[str | None, int | None]:
+    """The victim's pseudonym: every form on the title and first pages (in order of trust),
+    then the explicit statements ("the pseudonym 'Rose'") in the introduction."""
     rules = _rules()
     front = _front_texts(doc, title)
-    statements = front + [(j + 1, p) for j, p in enumerate(doc.pages[3:8], start=3)]
-    for i, pat in enumerate(rules.pseudonym):
-        # The looser forms are trusted on the front pages only; statements in the introduction.
-        texts = front if i >= 4 else statements
-        for page, text in texts:
-            for m in pat.finditer(text):
-                value = m["p"].strip(_QUOTES + " .,")
-                if value and value.lower() not in rules.not_pseudonym and len(value) <= 30:
-                    return value, page
+    later = [(j + 1, p) for j, p in enumerate(doc.pages[3:8], start=3)]
+    for texts, patterns in ((front, rules.pseudonym), (later, rules.pseudonym[:4])):
+        for pat in patterns:
+            for page, text in texts:
+                for m in pat.finditer(text):
+                    value = m["p"].strip(_QUOTES + " .,")
+                    if value and value.lower() not in rules.not_pseudonym and len(value) <= 30:
+                        return value, page
     return None, None
 
 
