@@ -91,10 +91,11 @@ def _account(doc: DocText) -> list[tuple[int, int]]:
     return doc.memo["account"]
 
 
-def _scan(doc: DocText, pat: re.Pattern[str]) -> Any:
-    """Matches of a lower-case pattern in the account parts of the report, in order."""
+def _scan(doc: DocText, pat: re.Pattern[str], text: str | None = None) -> Any:
+    """Matches of a lower-case pattern in the account parts of the report, in order (in
+    ``text``, a same-length copy of ``doc.lower``, when given)."""
     for a, b in _account(doc):
-        yield from pat.finditer(doc.lower, a, b)
+        yield from pat.finditer(doc.lower if text is None else text, a, b)
 
 
 @cache
@@ -121,16 +122,27 @@ def _rules() -> _MetaRules:
     )
 
 
+# Rules with {name} are compiled once: the victim's name is masked in a copy of the text with a
+# placeholder of the same length, so offsets stay valid and no pattern is compiled per report.
+_MASK = "\x01"
+
+
 @cache
-def _named(key: str, name: str | None) -> tuple[re.Pattern[str], ...]:
-    """Lower-case patterns of ``metadata.yaml`` section ``key`` with {name} filled (cached)."""
-    pats = []
-    name_rx = re.escape(name.lower()) if name else ""
-    for p in _rules().raw[key]:
-        if "{name}" in p and not name:
-            continue
-        pats.append(re.compile(p.replace("{name}", name_rx)))
-    return tuple(pats)
+def _named(key: str, with_name: bool) -> tuple[re.Pattern[str], ...]:
+    """Lower-case patterns of ``metadata.yaml`` section ``key`` ({name} = the masked victim)."""
+    return tuple(re.compile(p.replace("{name}", _MASK + "+")) for p in _rules().raw[key]
+                 if with_name or "{name}" not in p)
+
+
+def _victim_text(doc: DocText, name: str | None) -> str:
+    """``doc.lower`` with the victim's name masked (same offsets)."""
+    if not name:
+        return doc.lower
+    key = f"victim:{name}"
+    if key not in doc.memo:
+        rx = re.compile(rf"(?<!\w){re.escape(name.lower())}(?!\w)")
+        doc.memo[key] = rx.sub(lambda m: _MASK * len(m.group()), doc.lower)
+    return doc.memo[key]
 
 
 def _front_texts(doc: DocText, title: str | None, pages: int = 3) -> list[tuple[int, str]]:
@@ -155,16 +167,16 @@ def find_pseudonym(doc: DocText, title: str | None) -> tuple[str | None, int | N
 
 
 def _first(doc: DocText, patterns: tuple[re.Pattern[str], ...], group: str,
-           ) -> tuple[str | None, int | None]:
+           text: str | None = None) -> tuple[str | None, int | None]:
     for pat in patterns:
-        for m in _scan(doc, pat):
+        for m in _scan(doc, pat, text):
             if _at_word(doc.lower, m.start()) and not doc.in_boilerplate(m.start()):
                 return doc.text[m.start(group):m.end(group)], doc.page_at(m.start())
     return None, None
 
 
 def find_age(doc: DocText, name: str | None) -> tuple[int | None, int | None]:
-    value, page = _first(doc, _named("age", name), "age")
+    value, page = _first(doc, _named("age", bool(name)), "age", _victim_text(doc, name))
     if value is None:
         return None, None
     age = int(value)
@@ -183,8 +195,9 @@ def find_sex(doc: DocText, name: str | None, pronouns: bool = True) -> tuple[str
     after the victim's name in each sentence, by clear majority."""
     votes: Counter[str] = Counter()
     first_page: dict[str, int] = {}
-    for pat in _named("sex_statements", name):
-        for m in _scan(doc, pat):
+    masked = _victim_text(doc, name)
+    for pat in _named("sex_statements", bool(name)):
+        for m in _scan(doc, pat, masked):
             if not _at_word(doc.lower, m.start()) or doc.in_boilerplate(m.start()):
                 continue
             sex = _SEX_WORD.get(m["sex"].lower())
@@ -222,8 +235,9 @@ def _relation_kind(rel: str) -> str | None:
 def find_review_type(doc: DocText, name: str | None) -> tuple[str | None, int | None]:
     votes: Counter[str] = Counter()
     pages: dict[str, int] = {}
-    for pat in _named("relation_strong", name):
-        for m in _scan(doc, pat):
+    masked = _victim_text(doc, name)
+    for pat in _named("relation_strong", bool(name)):
+        for m in _scan(doc, pat, masked):
             if not _at_word(doc.lower, m.start()) or doc.in_boilerplate(m.start()):
                 continue
             kind = _relation_kind(m["rel"])
@@ -249,23 +263,16 @@ def find_review_type(doc: DocText, name: str | None) -> tuple[str | None, int | 
 
 def find_death_type(doc: DocText, name: str | None) -> tuple[str | None, int | None]:
     for kind in ("homicide_suicide", "suicide", "other", "homicide"):
-        value, page = _first(doc, _death_patterns(kind, name), "all")
+        value, page = _first(doc, _death_patterns(kind, bool(name)), "all", _victim_text(doc, name))
         if value is not None:
             return kind, page
     return None, None
 
 
 @cache
-def _death_patterns(kind: str, name: str | None) -> tuple[re.Pattern[str], ...]:
-    name_rx = re.escape(name.lower()) if name else None
-    out = []
-    for p in _rules().raw["death_types"][kind]:
-        if "{name}" in p:
-            if not name_rx:
-                continue
-            p = p.replace("{name}", name_rx)
-        out.append(re.compile(f"(?P<all>{p})"))
-    return tuple(out)
+def _death_patterns(kind: str, with_name: bool) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile("(?P<all>" + p.replace("{name}", _MASK + "+") + ")")
+                 for p in _rules().raw["death_types"][kind] if with_name or "{name}" not in p)
 
 
 def find_date_of_death(doc: DocText, name: str | None, labelled_only: bool = False,
