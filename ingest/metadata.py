@@ -27,13 +27,13 @@ from ingest.themes import score_signals, signal_matcher
 _QUOTES = "‘’'\"“”"
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
            "september", "october", "november", "december")
-# Dates, matched on lower-cased text (see DocText.lower); no leading optional day, so the
-# engine can skip quickly to a month name or a digit.
-_DATE = re.compile(
-    r"(?P<month>" + "|".join(_MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)"
-    r"\.?(?:\s+\d{1,2}(?:st|nd|rd|th)?)?,?\s+(?P<year>(?:19|20)\d{2})\b"
-    r"|\d{1,2}[/.](?P<nmonth>\d{1,2})[/.](?P<nyear>(?:19|20)\d{2})\b"
-    r"|(?P<oyear>(?:19|20)\d{2})\b")
+# Dates are found from their year (a rarer anchor than month names' first letters), looking back
+# for a month name or a numeric day/month; matched on lower-cased text (see DocText.lower).
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_MONTH_BEFORE = re.compile(
+    r"(?<![a-z])(?P<month>" + "|".join(_MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)"
+    r"\.?(?:\s+\d{1,2}(?:st|nd|rd|th)?)?,?\s+$")
+_NUMERIC_BEFORE = re.compile(r"(?<![\w/])\d{1,2}[/.](?P<nmonth>\d{1,2})[/.]$")
 # A bare year is a date of death only after "in", "during", "early", "summer of"...
 _YEAR_CONTEXT = re.compile(r"(?:\bin|during|\bof|early|late|mid|spring|summer|autumn|winter)"
                            r"[\s-]+(?:(?:the\s+)?(?:spring|summer|autumn|winter)\s+)?(?:of\s+)?$")
@@ -287,23 +287,19 @@ def find_date_of_death(doc: DocText, name: str | None, labelled_only: bool = Fal
     name_low = name.lower() if name else None
     words = sorted([w.start() for w in _scan(doc, rules.death_words)] +
                    [w.start() for w in _scan(doc, rules.death_words_weak)])
-    for m in _scan(doc, _DATE):
-        if not _at_word(low, m.start()) or low[m.start() - 1:m.start()] == "/":
-            continue
-        if m["oyear"] and not _YEAR_CONTEXT.search(low, max(0, m.start() - 30), m.start()):
-            continue
+    for m in _dates(doc):
         # Most dates (the chronology) have no death word near them: skip those cheaply.
-        i = bisect_left(words, m.start() - 300)
-        if (i >= len(words) or words[i] > m.end() + 300) and \
-                not _DEATH_LABEL.search(low, max(0, m.start() - 40), m.start()):
+        i = bisect_left(words, m.start - 300)
+        if (i >= len(words) or words[i] > m.end + 300) and \
+                not _DEATH_LABEL.search(low, max(0, m.start - 40), m.start):
             continue
-        if doc.in_boilerplate(m.start()) or rules.not_death_date.search(low, max(0, m.start() - 40),
-                                                                        m.start()):
+        if doc.in_boilerplate(m.start) or rules.not_death_date.search(low, max(0, m.start - 40),
+                                                                        m.start):
             continue
-        s, e = doc.sentence_at(m.start(), limit=300)
-        pos = m.start() - s
+        s, e = doc.sentence_at(m.start, limit=300)
+        pos = m.start - s
         sentence = low[s:e]
-        label = _DEATH_LABEL.search(low, max(s, m.start() - 30), m.start())
+        label = _DEATH_LABEL.search(low, max(s, m.start - 30), m.start)
         strong = [abs(w.start() - pos) for w in rules.death_words.finditer(sentence)]
         weak = [abs(w.start() - pos) for w in rules.death_words_weak.finditer(sentence)]
         if labelled_only and not label:
@@ -318,21 +314,46 @@ def find_date_of_death(doc: DocText, name: str | None, labelled_only: bool = Fal
             continue
         if name_low and name_low in sentence:
             score += 3
-        if doc.page_at(m.start()) <= 3:
+        if doc.page_at(m.start) <= 3:
             score += 1
-        if m["year"]:
-            value = f"{m['year']}-{_month_number(m['month']):02d}"
-        elif m["nyear"]:
-            nm = int(m["nmonth"])
-            value = f"{m['nyear']}-{nm:02d}" if 1 <= nm <= 12 else m["nyear"]
+        if m.month:
+            value = f"{m.year}-{m.month:02d}"
         else:
-            value = m["oyear"]
+            value = m.year
             score -= 2
         if best is None or score > best[0]:
-            best = (score, m.start(), value)
+            best = (score, m.start, value)
     if best is None or best[0] < 4:
         return None, None
     return best[2], doc.page_at(best[1])
+
+
+@dataclass(frozen=True)
+class _Date:
+    start: int
+    end: int
+    year: str
+    month: int | None
+
+
+def _dates(doc: DocText) -> Any:
+    """Dates in the account parts: month and year, day/month/year, or a year after "in"."""
+    low = doc.lower
+    for m in _scan(doc, _YEAR):
+        s, e = m.span()
+        if (s and low[s - 1].isalnum()) or (e < len(low) and low[e].isalnum()):
+            continue
+        before = low[max(0, s - 30):s]
+        named = _MONTH_BEFORE.search(before)
+        if named:
+            yield _Date(s - len(before) + named.start(), e, m.group(), _month_number(named["month"]))
+            continue
+        numeric = _NUMERIC_BEFORE.search(before)
+        if numeric:
+            nm = int(numeric["nmonth"])
+            yield _Date(s - len(before) + numeric.start(), e, m.group(), nm if 1 <= nm <= 12 else None)
+        elif _YEAR_CONTEXT.search(before):
+            yield _Date(s, e, m.group(), None)
 
 
 def _month_number(word: str) -> int:
@@ -372,12 +393,13 @@ def _chair_patterns() -> tuple[re.Pattern[str], ...]:
 
 def find_family_involved(doc: DocText) -> tuple[bool | None, int | None]:
     rules = _rules()
-    yes = rules.family_yes.search(doc.lower)
-    if yes:
-        return True, doc.page_at(yes.start())
-    no = rules.family_no.search(doc.lower)
-    if no:
-        return False, doc.page_at(no.start())
+    # The review's process (introduction, involvement of family) says it; not the chronology.
+    spans = doc.spans(("front", "boilerplate")) or [(0, len(doc.text))]
+    for pattern, value in ((rules.family_yes, True), (rules.family_no, False)):
+        for a, b in spans:
+            m = pattern.search(doc.lower, a, b)
+            if m:
+                return value, doc.page_at(m.start())
     return None, None
 
 
