@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from .corpus import ALL_FORMATS, generate_corpus
+from .corpus import ALL_FORMATS, OPTIONAL_FORMATS, generate_corpus
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -18,15 +18,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reviews", type=int, default=20)
     ap.add_argument("--split", choices=("train", "heldout"), default="train")
     ap.add_argument("--formats", default=",".join(ALL_FORMATS),
-                    help=f"comma-separated subset of {','.join(ALL_FORMATS)}")
+                    help=f"comma-separated subset of {','.join(ALL_FORMATS + OPTIONAL_FORMATS)} "
+                         "(doc: legacy Word via LibreOffice, skipped when it is missing)")
     ap.add_argument("--text-only", action="store_true", help="plain .txt files (fast)")
     a = ap.parse_args(argv)
     formats = tuple(f for f in a.formats.split(",") if f)
+    if "doc" in formats and not a.text_only:
+        from .render_doc import doc_writer_missing
+        missing = doc_writer_missing()
+        if missing:
+            print(f"warning: {missing}", file=sys.stderr)
     t0 = time.perf_counter()
     try:
         files = generate_corpus(a.out_dir, seed=a.seed, n_reviews=a.reviews, split=a.split,
                                 formats=formats, text_only=a.text_only)
-    except ValueError as e:
+    except (ValueError, RuntimeError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     print(f"wrote {len(files)} files for {a.reviews} reviews to {a.out_dir} "

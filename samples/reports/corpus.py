@@ -4,12 +4,16 @@ Ties the steps together: ``case.make_cases`` -> ``content.write_document`` -> ``
 a renderer per format -> ``truth.build_document``. Each file ``<name>.<ext>`` gets
 ``<name>.truth.json`` (a valid contract §2 Document) and ``<name>.layout.json`` (page furniture,
 table rows, contents pages, layout name, split) side by side. Same arguments, same bytes.
+Legacy ``doc`` is opt-in (not in ``ALL_FORMATS``, so existing corpora keep their files): the DOCX
+rendering converted by LibreOffice in one batch per call (``render_doc.py``); without
+LibreOffice those files are skipped with a warning, never faked.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,11 +25,14 @@ from .content import DocContent, write_document
 from .paginate import Page, PageStyle, Placed, ReportlabMetrics, paginate, paginate_estimate
 from .truth import build_document, build_layout
 
+log = logging.getLogger(__name__)
+
 ALL_FORMATS = ("pdf", "docx", "html", "scanned_pdf", "two_column_pdf")
+OPTIONAL_FORMATS = ("doc",)  # needs LibreOffice; only when asked for
 EXTENSIONS = {"pdf": "pdf", "two_column_pdf": "pdf", "scanned_pdf": "pdf", "docx": "docx",
-              "html": "html", "txt": "txt"}
+              "doc": "doc", "html": "html", "txt": "txt"}
 DOC_FORMAT = {"pdf": "pdf", "two_column_pdf": "pdf", "scanned_pdf": "pdf", "docx": "docx",
-              "html": "html", "txt": "txt"}
+              "doc": "doc", "html": "html", "txt": "txt"}
 SPLIT_STYLES = {
     "train": PageStyle(name="classic"),
     "heldout": PageStyle(name="serif-right", font="Times-Roman", bold="Times-Bold", size=11.0,
@@ -97,9 +104,9 @@ def _render(case: Case, content: DocContent, fmt: str, metrics) -> tuple[bytes, 
         return "\f".join(p.text() for p in pages).encode("utf-8") + b"\n", pages, "plain-text"
     pages = paginate(content.blocks, style, metrics)
     furniture = _furniture(case, content)
-    if fmt == "docx":
+    if fmt in ("docx", "doc"):  # .doc: these DOCX bytes, converted later in a batch
         from .render_docx import render_docx
-        return render_docx(pages, style, furniture, title=content.title), pages, f"{style.name}-docx"
+        return render_docx(pages, style, furniture, title=content.title), pages, f"{style.name}-{fmt}"
     from .render_pdf import render_pdf
     data = render_pdf(pages, style, furniture, title=content.title)
     if fmt == "scanned_pdf":
@@ -118,37 +125,92 @@ def _write_json(path: Path, obj: Any, *, compact: bool = False) -> None:
 
 def generate_review(out_dir: Path, *, seed: int = 1, index: int = 0, split: str = "train",
                     formats: tuple[str, ...] = ALL_FORMATS, text_only: bool = False,
-                    case: Case | None = None) -> list[SampleFile]:
+                    case: Case | None = None, _doc_batch: _DocBatch | None = None) -> list[SampleFile]:
     """Write every document of review number ``index`` of the (seed, split) stream."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     case = case or make_cases(seed, index + 1, split)[index]
     for f in formats:
         if f not in EXTENSIONS:
-            raise ValueError(f"unknown format {f!r}: expected some of {', '.join(ALL_FORMATS)}, txt")
+            raise ValueError(f"unknown format {f!r}: expected some of "
+                             f"{', '.join(ALL_FORMATS + OPTIONAL_FORMATS)}, txt")
+    batch = _doc_batch if _doc_batch is not None else _DocBatch()
     metrics = ReportlabMetrics() if not text_only else None
     out: list[SampleFile] = []
     for j, doc_type in enumerate(case.doc_types):
         content = write_document(case, doc_type)
         fmt = "txt" if text_only else formats[(case.index * 3 + j) % len(formats)]
+        if fmt == "doc" and batch.skip():
+            continue
         data, pages, layout = _render(case, content, fmt, metrics)
         name = _file_name(case, content, fmt)
         path = out_dir / f"{name}.{EXTENSIONS[fmt]}"
-        path.write_bytes(data)
-        texts = [p.text(markers=fmt not in ("docx", "html")) for p in pages]
+        job = _Job(case, content, fmt, pages, layout, path, out_dir / f"{name}.truth.json", text_only)
+        if fmt == "doc":
+            batch.add(job, data)
+        else:
+            job.write(data)
+        out.append(SampleFile(path, job.truth_path, case.review_id, doc_type, fmt, layout))
+    if _doc_batch is None:
+        batch.flush()
+    return out
+
+
+@dataclass
+class _Job:
+    """One rendered file waiting for its bytes to be written with its truth and layout."""
+
+    case: Case
+    content: DocContent
+    fmt: str
+    pages: list[Page]
+    layout: str
+    path: Path
+    truth_path: Path
+    text_only: bool
+
+    def write(self, data: bytes) -> None:
+        case, content, fmt, pages = self.case, self.content, self.fmt, self.pages
+        self.path.write_bytes(data)
+        texts = [p.text(markers=fmt not in ("docx", "doc", "html")) for p in pages]
         doc = build_document(case, content, pages, doc_id=hashlib.sha256(data).hexdigest(),
-                             filename=path.name, fmt=DOC_FORMAT[fmt], ocr=fmt == "scanned_pdf",
+                             filename=self.path.name, fmt=DOC_FORMAT[fmt], ocr=fmt == "scanned_pdf",
                              texts=texts)
-        truth_path = out_dir / f"{name}.truth.json"
-        _write_json(truth_path, doc, compact=text_only)
-        if not text_only:
+        _write_json(self.truth_path, doc, compact=self.text_only)
+        if not self.text_only:
             furn = _furniture(case, content) if fmt not in ("html",) else None
-            _write_json(out_dir / f"{name}.layout.json", build_layout(
-                case, content, pages, fmt=fmt, layout=layout,
+            _write_json(self.path.with_suffix(".layout.json"), build_layout(
+                case, content, pages, fmt=fmt, layout=self.layout,
                 marking=furn.marking if furn else "", header=furn.header if furn else "",
                 footer=furn.footer if furn else ""))
-        out.append(SampleFile(path, truth_path, case.review_id, doc_type, fmt, layout))
-    return out
+
+
+class _DocBatch:
+    """DOCX renderings waiting for one LibreOffice run that turns them into ``.doc``."""
+
+    def __init__(self) -> None:
+        self.jobs: list[tuple[_Job, bytes]] = []
+        self._missing: str | None | bool = False  # False = not checked yet
+
+    def skip(self) -> bool:
+        if self._missing is False:
+            from .render_doc import doc_writer_missing
+            self._missing = doc_writer_missing()
+            if self._missing:
+                log.warning("%s", self._missing)
+        return bool(self._missing)
+
+    def add(self, job: _Job, docx: bytes) -> None:
+        self.jobs.append((job, docx))
+
+    def flush(self) -> None:
+        if not self.jobs:
+            return
+        from .render_doc import docx_to_doc
+        converted = docx_to_doc({str(i): docx for i, (_, docx) in enumerate(self.jobs)})
+        for i, (job, _) in enumerate(self.jobs):
+            job.write(converted[str(i)])
+        self.jobs = []
 
 
 def generate_corpus(out_dir: Path, *, seed: int = 1, n_reviews: int = 20, split: str = "train",
@@ -156,7 +218,9 @@ def generate_corpus(out_dir: Path, *, seed: int = 1, n_reviews: int = 20, split:
                     text_only: bool = False) -> list[SampleFile]:
     """Write ``n_reviews`` reviews (about 2.5 documents each) with truth files into ``out_dir``."""
     out: list[SampleFile] = []
+    batch = _DocBatch()
     for case in make_cases(seed, n_reviews, split):
         out.extend(generate_review(out_dir, seed=seed, index=case.index, split=split,
-                                   formats=formats, text_only=text_only, case=case))
+                                   formats=formats, text_only=text_only, case=case, _doc_batch=batch))
+    batch.flush()
     return out
