@@ -87,18 +87,22 @@ Node = Term | Phrase | Prefix | Not | And | Or | MatchNone
 
 
 # -- normalisation -----------------------------------------------------------------------------
-_TOKEN_RE = re.compile(r"[^\W_]+", re.UNICODE)
+# A token, and a possessive 's after it that is dropped with it (Elasticsearch's possessive
+# filter): one pass over the text.
+_TOKEN_RE = re.compile(r"([^\W_]+)(?:['’]s\b)?", re.UNICODE)
 
 
 def fold(text: str) -> str:
     """Lower-case and strip accents (like asciifolding / remove_diacritics)."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if decomposed.isascii():
+        return decomposed
+    # Look at each distinct character once, not at every character of a long text.
+    marks = {ord(ch): None for ch in set(decomposed) if unicodedata.combining(ch)}
+    return decomposed.translate(marks) if marks else decomposed
 
 
 def tokenize(text: str) -> list[str]:
-    # A possessive 's is part of the word it follows (Elasticsearch's possessive filter).
-    text = re.sub(r"(\w)['’]s\b", r"\1", text)
     return _TOKEN_RE.findall(fold(text))
 
 

@@ -15,6 +15,8 @@
 from __future__ import annotations
 
 import json
+import queue
+import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -99,11 +101,21 @@ def compile_query(node: Any, field: str = "text") -> dict[str, Any]:
 
 
 def _highlight_query(node: Any) -> dict[str, Any] | None:
+    """Which page words to mark. Pages are indexed once, stemmed (no exact copy: it doubled the
+    cost of indexing for highlights only), so an exact phrase or a prefix is marked through its
+    stemmed form; the document itself was matched exactly on ``text.exact``."""
     leaves = positive_leaves(node)
     if not leaves:
         return None
-    return {"bool": {"should": [compile_query(leaf, "pages.text") for leaf in leaves],
-                     "minimum_should_match": 1}}
+    return {"bool": {"should": [_page_leaf(leaf) for leaf in leaves], "minimum_should_match": 1}}
+
+
+def _page_leaf(leaf: Any) -> dict[str, Any]:
+    if isinstance(leaf, Phrase):
+        return {"match_phrase": {"pages.text": {"query": " ".join(leaf.tokens)}}}
+    if isinstance(leaf, Prefix):
+        return {"match_phrase_prefix": {"pages.text": {"query": leaf.prefix}}}
+    return compile_query(leaf, "pages.text")
 
 
 class ElasticsearchBackend(SearchBackend):
@@ -230,7 +242,7 @@ class ElasticsearchBackend(SearchBackend):
         report = IndexReport()
         try:
             for ok, item in helpers.streaming_bulk(
-                    self.es, actions, chunk_size=200, max_chunk_bytes=50 * 1024 * 1024,
+                    self.es, prefetched(actions), chunk_size=200, max_chunk_bytes=50 * 1024 * 1024,
                     max_retries=3, initial_backoff=1, raise_on_error=False,
                     raise_on_exception=True):
                 op, info = next(iter(item.items()))
@@ -275,14 +287,17 @@ class ElasticsearchBackend(SearchBackend):
     def rebuild(self, docs: Iterable[Document]) -> IndexReport:
         """New versioned indices, filled, then both aliases swapped in one atomic call."""
         new = {kind: self._create_index(kind) for kind in self.alias}
-        # No refreshes while a new index is bulk-loaded (nobody reads it yet); restore after.
+        # No refreshes and no fsync per bulk request while a new index is loaded (nobody reads
+        # it yet, and a crash mid-load means running the rebuild again); both restored after,
+        # and a flush makes the finished index durable.
         # https://www.elastic.co/guide/en/elasticsearch/reference/8.14/tune-for-indexing-speed.html
-        self._call(self.es.indices.put_settings, index=list(new.values()),
-                   settings={"index": {"refresh_interval": "-1"}})
+        self._call(self.es.indices.put_settings, index=list(new.values()), settings={
+            "index": {"refresh_interval": "-1", "translog.durability": "async"}})
         report = self._bulk(self._actions(docs, new, stale=False), refresh=False)
-        self._call(self.es.indices.put_settings, index=list(new.values()),
-                   settings={"index": {"refresh_interval": None}})
+        self._call(self.es.indices.put_settings, index=list(new.values()), settings={
+            "index": {"refresh_interval": None, "translog.durability": None}})
         self._call(self.es.indices.refresh, index=list(new.values()))
+        self._call(self.es.indices.flush, index=list(new.values()))
         actions = []
         old_indices = []
         for kind, alias in self.alias.items():
@@ -407,9 +422,7 @@ class ElasticsearchBackend(SearchBackend):
             "path": "pages", "query": hq, "score_mode": "max",
             "inner_hits": {"size": 3, "_source": False, "highlight": {
                 "pre_tags": [PRE], "post_tags": [POST], "type": "unified",
-                "fields": {"pages.text": {"number_of_fragments": 1, "fragment_size": 160},
-                           "pages.text.exact": {"number_of_fragments": 1,
-                                                "fragment_size": 160}}}}}}
+                "fields": {"pages.text": {"number_of_fragments": 1, "fragment_size": 160}}}}}}
         res = self._call(self.es.search, index=self.alias["documents"], size=len(ids),
                          _source=False, query={"bool": {"filter": [{"ids": {"values": ids}}],
                                                         "must": [nested]}})
@@ -473,15 +486,52 @@ def _snippets(hit: dict[str, Any]) -> list[dict[str, Any]]:
     out = []
     inner = hit.get("inner_hits", {}).get("pages", {}).get("hits", {}).get("hits", [])
     for page_hit in inner:
-        hl = page_hit.get("highlight", {})
-        # Words and stemmed phrases highlight on pages.text, exact phrases and prefixes on
-        # pages.text.exact: keep the fragment that marks the most.
-        candidates = [f[0] for f in (hl.get("pages.text"), hl.get("pages.text.exact")) if f]
-        if not candidates:
-            continue
-        fragments = [max(candidates, key=lambda f: f.count(PRE))]
-        out.append({"page": page_hit["_nested"]["offset"] + 1, "html": safe_snippet(fragments[0])})
+        fragments = page_hit.get("highlight", {}).get("pages.text")
+        if fragments:
+            out.append({"page": page_hit["_nested"]["offset"] + 1,
+                        "html": safe_snippet(fragments[0])})
     return out
+
+
+def prefetched(items: Iterable[Any], depth: int = 1000) -> Iterable[Any]:
+    """Yield ``items`` while a thread computes the next ones, so building bulk actions (Python:
+    tokenising, serialising) overlaps with Elasticsearch indexing the previous chunk. An
+    exception in the producer is raised here, in the consumer."""
+    q: queue.Queue = queue.Queue(maxsize=depth)
+    done = object()
+    stop = threading.Event()
+
+    def put(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                q.put(item, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False  # the consumer has gone
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put(item):
+                    return
+            put(done)
+        except BaseException as err:  # noqa: BLE001 - handed to the consumer
+            put(err)
+
+    worker = threading.Thread(target=produce, name="dhr-bulk-actions", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = q.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        worker.join(timeout=5)
 
 
 def _reason(err: ApiError) -> str:
