@@ -3,7 +3,9 @@
 First step of extraction: ``registry.py`` maps the detected format to its extractor. Office
 Open XML and OpenDocument files are all zip containers, so the member names decide between
 DOCX and formats we do not read (XLSX, PPTX, ODT...); legacy Word is an OLE2 compound file with
-a ``WordDocument`` stream. Anything else that decodes as text is HTML (by its tags) or plain text.
+a ``WordDocument`` stream (an OLE2 file whose directory cannot be read, e.g. truncated, goes to
+the Word reader too, which reports it as corrupt). Anything else that decodes as text is HTML
+(by its tags) or plain text.
 """
 
 from __future__ import annotations
@@ -58,9 +60,7 @@ def detect(content: bytes) -> Detected:
     if content.startswith(ZIP_MAGICS):
         return _detect_zip(content)
     if content.startswith(OLE2_MAGIC):
-        if WORD_STREAM in content:
-            return Detected("doc", "legacy Word document")
-        return Detected(None, "OLE2 compound file that is not a Word document (Excel, PowerPoint, Outlook?)")
+        return _detect_ole2(content)
     for magic, name in KNOWN_BINARIES:
         if content.startswith(magic):
             return Detected(None, name)
@@ -70,6 +70,38 @@ def detect(content: bytes) -> Detected:
     if _HTML_SNIFF.search(content[:8192]):
         return Detected("html", "HTML")
     return Detected("txt", "plain text")
+
+
+# OLE2 stream names of formats we recognise only to name them in the quarantine reason.
+OLE2_KINDS: tuple[tuple[str, str], ...] = (
+    ("Workbook", "Excel workbook (XLS)"),
+    ("Book", "Excel workbook (XLS)"),
+    ("PowerPoint Document", "PowerPoint presentation (PPT)"),
+    ("__properties_version1.0", "Outlook message (MSG)"),
+    ("EncryptedPackage", "password-protected Office document (encrypted OOXML)"),
+)
+
+# In a container whose directory cannot be read, only names too specific to be body text count.
+DAMAGED_OLE2_HINTS = (("Workbook", "Excel workbook (XLS)"), ("PowerPoint Document", "PowerPoint presentation (PPT)"))
+
+
+def _detect_ole2(content: bytes) -> Detected:
+    import olefile
+
+    try:
+        with olefile.OleFileIO(content) as ole:
+            names = {"/".join(entry) for entry in ole.listdir(streams=True, storages=False)}
+    except Exception:  # noqa: BLE001 - olefile raises several types on damaged containers
+        for stream, name in DAMAGED_OLE2_HINTS:
+            if stream.encode("utf-16-le") in content and WORD_STREAM not in content:
+                return Detected(None, f"{name}, damaged")
+        return Detected("doc", "damaged OLE2 compound file (legacy Word?)")
+    if "WordDocument" in names:
+        return Detected("doc", "legacy Word document")
+    for stream, name in OLE2_KINDS:
+        if stream in names:
+            return Detected(None, name)
+    return Detected(None, "OLE2 compound file that is not a Word document")
 
 
 def _detect_zip(content: bytes) -> Detected:

@@ -359,10 +359,28 @@ def _summary(ole) -> dict[str, Any]:
     except Exception:  # noqa: BLE001 - metadata is optional; a broken property set must not lose the text
         return {}
     out: dict[str, Any] = {}
+    encoding = _codepage(getattr(m, "codepage", None))
     for key in ("title", "subject", "author", "keywords", "comments", "create_time", "last_saved_time"):
         value = getattr(m, key, None)
         if isinstance(value, bytes):
-            value = value.decode("cp1252", "replace")
+            value = value.decode(encoding, "replace")
         if value:
             out[key] = str(value).strip("\x00 ")
     return out
+
+
+def _codepage(codepage: int | None) -> str:
+    """Python codec of a property set's code page (stored as a signed 16-bit number)."""
+    if codepage is None:
+        return "cp1252"
+    codepage &= 0xFFFF
+    if codepage == 65001:
+        return "utf-8"
+    if codepage in (1200, 1201):
+        return "utf-16-le" if codepage == 1200 else "utf-16-be"
+    try:
+        import codecs
+
+        return codecs.lookup(f"cp{codepage}").name
+    except LookupError:
+        return "cp1252"

@@ -1,0 +1,196 @@
+"""Legacy Word 97-2003 ``.doc`` extraction against the sample generator's ground truth.
+
+The generator writes real Word binaries by converting its DOCX with LibreOffice
+(``samples/reports/render_doc.py``, Debian package libreoffice-writer-nogui); the files are
+converted once per module. Without LibreOffice these tests skip, except under CI (``CI=true``),
+where a missing LibreOffice is a failure. Synthetic samples only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import struct
+from difflib import SequenceMatcher
+from pathlib import Path
+
+import pytest
+
+from ingest.clean import normalize_chars
+from ingest.detect import detect
+from ingest.errors import ExtractionError
+from ingest.extract import extract_file, extract_structured, extract_structured_bytes
+from samples.reports import generate_corpus
+from samples.reports.render_doc import doc_writer_missing
+
+TEXT_SIMILARITY = 0.97
+
+
+def _require_libreoffice() -> None:
+    missing = doc_writer_missing()
+    if missing is None:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI must run the legacy .doc tests: {missing}")
+    pytest.skip(missing)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Path, dict, dict]]:
+    _require_libreoffice()
+    out = tmp_path_factory.mktemp("doc-corpus")
+    files = generate_corpus(out, seed=5, n_reviews=2, formats=("doc",))
+    files += generate_corpus(out, seed=6, n_reviews=2, split="heldout", formats=("doc",))
+    cases = []
+    for f in files:
+        truth = json.loads(f.truth_path.read_text(encoding="utf-8"))
+        layout = json.loads(f.path.with_suffix(".layout.json").read_text(encoding="utf-8"))
+        cases.append((f.path, truth, layout))
+    return cases
+
+
+@pytest.fixture(scope="module")
+def extracted(corpus):
+    return {path: extract_structured(path) for path, _, _ in corpus}
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"\w+", normalize_chars(text).lower())
+
+
+def similarity(a: str, b: str) -> float:
+    return SequenceMatcher(None, words(a), words(b), autojunk=False).ratio()
+
+
+def test_generator_writes_real_word97_binaries(corpus) -> None:
+    import olefile
+
+    assert {p.suffix for p, _, _ in corpus} == {".doc"}
+    assert {t["doc_type"] for _, t, _ in corpus} >= {"overview_report", "action_plan"}
+    assert {layout["layout"] for _, _, layout in corpus} >= {"classic-doc", "serif-right-doc"}
+    for path, truth, _ in corpus:
+        data = path.read_bytes()
+        assert data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"), path.name
+        with olefile.OleFileIO(data) as ole:
+            assert ole.exists("WordDocument")
+            ident, nfib = struct.unpack_from("<HH", ole.openstream("WordDocument").read(4))
+            meta = ole.get_metadata()
+        assert ident == 0xA5EC and nfib >= 193, path.name  # Word 97 file format or later
+        assert b"Synthetic sample" in meta.subject and b"synthetic" in meta.comments.lower()
+        assert truth["format"] == "doc"
+
+
+def test_detected_as_doc_by_content_whatever_the_name(corpus, tmp_path: Path) -> None:
+    path = next(p for p, t, _ in corpus if t["doc_type"] == "action_plan")
+    data = path.read_bytes()
+    assert detect(data).format == "doc"
+    for name in ("renamed.pdf", "no_extension"):
+        copy = tmp_path / name
+        copy.write_bytes(data)
+        doc = extract_file(copy)
+        assert doc.format == "doc" and doc.filename == name
+        assert doc.page_count == json.loads(path.with_suffix(".truth.json").read_text())["page_count"]
+
+
+def test_page_texts(corpus, extracted) -> None:
+    for path, truth, _ in corpus:
+        doc = extracted[path]
+        assert doc.format == "doc"
+        assert doc.page_count == truth["page_count"], path.name
+        for n, (mine, expected) in enumerate(zip(doc.pages, truth["pages"]), 1):
+            assert similarity(mine, expected) >= TEXT_SIMILARITY, f"{path.name} page {n}"
+
+
+def test_paragraphs_kept_whole(corpus, extracted) -> None:
+    for path, truth, _ in corpus:
+        paragraphs = {p for page in extracted[path].pages for p in page.split("\n\n")}
+        for expected in truth["pages"][0].split("\n")[:6]:
+            if "|" not in expected and len(expected) > 40:  # body paragraphs of the first page
+                assert normalize_chars(expected) in {normalize_chars(p) for p in paragraphs}, path.name
+
+
+def test_no_running_header_footer_or_marking_left(corpus, extracted) -> None:
+    for path, truth, layout in corpus:
+        header = normalize_chars(layout["running_header"])
+        for n, text in enumerate(extracted[path].pages, 1):
+            lines = [ln.strip() for ln in text.splitlines()]
+            assert header not in text, f"{path.name} page {n}"
+            assert layout["marking"] not in lines, f"{path.name} page {n}"
+            footer = layout["running_footer"].format(page=n, pages=truth["page_count"])
+            assert footer not in lines, f"{path.name} page {n}: {footer!r}"
+
+
+def test_outline_titles_levels_and_pages(corpus, extracted) -> None:
+    for path, truth, _ in corpus:
+        mine = [(s.number, normalize_chars(s.title), s.page, s.level) for s in extracted[path].sections]
+        expected = [(s["number"], normalize_chars(s["title"]), s["page"], s["level"]) for s in truth["sections"]]
+        assert mine == expected, path.name
+
+
+def test_tables_match_ground_truth(corpus, extracted) -> None:
+    def norm(rows: list[list[str]]) -> list[list[str]]:
+        return [[" ".join(normalize_chars(c).split()) for c in row] for row in rows]
+
+    action_plan_tables = 0
+    for path, _, layout in corpus:
+        mine = [(t.page, norm(t.rows)) for t in extracted[path].tables]
+        assert len(mine) == len(layout["tables"]), path.name
+        for table in layout["tables"]:
+            assert (table["page"], norm(table["rows"])) in mine, f"{path.name} page {table['page']}"
+            action_plan_tables += table["rows"][0][:3] == ["Recommendation", "Scope", "Action to take"] or \
+                "Lead agency" in table["rows"][0]
+    assert action_plan_tables >= 3
+
+
+def test_title_and_synthetic_metadata(corpus, extracted) -> None:
+    for path, truth, _ in corpus:
+        doc = extracted[path]
+        assert normalize_chars(doc.title or "") == normalize_chars(truth["title"]), path.name
+        assert "Synthetic sample" in doc.meta["subject"]
+        assert "synthetic" in doc.meta["comments"].lower()
+
+
+def test_document_json_from_extract_file(corpus) -> None:
+    path, truth, _ = next(c for c in corpus if c[1]["doc_type"] == "overview_report")
+    doc = extract_file(path)
+    assert doc.format == "doc" and doc.id == truth["id"] and doc.page_count == truth["page_count"]
+    assert [s.title for s in doc.sections] == [s["title"] for s in truth["sections"]]
+
+
+def _patched(data: bytes, offset: int, value: bytes) -> bytes:
+    """The .doc with bytes of its WordDocument stream replaced (the stream starts at a sector)."""
+    import olefile
+
+    with olefile.OleFileIO(data) as ole:
+        stream = ole.openstream("WordDocument").read()
+    start = data.find(stream[:64])
+    assert start > 0
+    return data[:start + offset] + value + data[start + offset + len(value):]
+
+
+def test_password_protected_doc_is_quarantined_as_encrypted(corpus) -> None:
+    data = next(p for p, t, _ in corpus if t["doc_type"] == "action_plan").read_bytes()
+    flags = data[data.find(b"\xec\xa5") + 0x0B]
+    encrypted = _patched(data, 0x0B, bytes([flags | 0x01]))  # fEncrypted: bit 8 of the flags word
+    assert detect(encrypted).format == "doc"
+    with pytest.raises(ExtractionError) as err:
+        extract_structured_bytes(encrypted)
+    assert err.value.reason == "encrypted"
+
+
+def test_truncated_doc_is_corrupt_not_a_crash(corpus) -> None:
+    data = next(p for p, t, _ in corpus if t["doc_type"] == "action_plan").read_bytes()
+    for cut in (len(data) // 2, 4096):
+        with pytest.raises(ExtractionError) as err:
+            extract_structured_bytes(data[:cut])
+        assert err.value.reason in ("corrupt", "empty"), cut
+
+
+def test_generator_skips_doc_without_libreoffice(tmp_path: Path, monkeypatch, caplog) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))  # no soffice on this PATH
+    with caplog.at_level("WARNING"):
+        files = generate_corpus(tmp_path / "out", seed=5, n_reviews=1, formats=("doc", "html"))
+    assert files and {f.format for f in files} == {"html"}
+    assert not list((tmp_path / "out").glob("*.doc"))
+    assert any("libreoffice-writer-nogui" in r.getMessage() for r in caplog.records)
