@@ -164,11 +164,13 @@ def direct_call(backend: SearchBackend, endpoint: str, args: list[tuple[str, str
     es = getattr(backend, "es", None)
     if es is None:
         return run
-    captured: dict[str, Any] = {}
+    # Every request the backend sends for this query (the search, then the highlights for the
+    # page of hits), replayed in order.
+    captured: list[dict[str, Any]] = []
     original = es.search
 
     def record(**kwargs: Any) -> Any:
-        captured.update(kwargs)
+        captured.append(kwargs)
         return original(**kwargs)
 
     es.search = record
@@ -176,7 +178,12 @@ def direct_call(backend: SearchBackend, endpoint: str, args: list[tuple[str, str
         run()
     finally:
         es.search = original
-    return lambda: es.search(**captured)
+
+    def replay() -> None:
+        for kwargs in captured:
+            es.search(**kwargs)
+
+    return replay
 
 
 def measure(backend_name: str, backend: SearchBackend, base: str, n: int, reps: int,
