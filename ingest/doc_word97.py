@@ -6,8 +6,9 @@ the OLE2 container (``olefile``), the File Information Block (``WordDocument`` s
 table (which parts of the stream hold which characters, 8-bit or UTF-16), the paragraph property
 pages (in a table or not, end of a table row, outline level, page break before) and the style
 sheet (style names such as ``heading 2``). Only the main story is read: headers, footers,
-footnotes and comments are stored after it and never reach the body text. Field codes are
-dropped and field results kept. Page breaks (character 12) stay in the text.
+footnotes, comments and text boxes are stored after it and never reach the body text. Field
+codes are dropped and field results kept; deleted tracked changes and hidden text (character
+properties) are dropped. Page breaks (character 12) stay in the text.
 
 Files this reader does not understand (Word 6/95, damaged structures) raise :class:`NotWord97`;
 ``doc.py`` then falls back to antiword.
@@ -26,7 +27,7 @@ MIN_NFIB = 101 + 92  # Word 97 writes nFib 193; Word 6/95 use 101-105 and anothe
 MAX_TEXT_CHARS = 50_000_000
 
 # FibRgFcLcb97 pair indices.
-FC_STSHF, FC_PLCF_BTE_PAPX, FC_CLX = 1, 13, 33
+FC_STSHF, FC_PLCF_BTE_CHPX, FC_PLCF_BTE_PAPX, FC_CLX = 1, 12, 13, 33
 
 # Paragraph sprms we read.
 SPRM_P_FINTABLE = 0x2416
@@ -37,6 +38,9 @@ SPRM_P_ITAP = 0x6649
 SPRM_P_HUGE_PAPX = 0x6646  # the properties live in the Data stream (large table-row marks)
 SPRM_T_DEF_TABLE = 0xD608
 SPRM_P_CHG_TABS = 0xC615
+# Character sprms that make text disappear: deleted revision, hidden text.
+SPRM_C_FRMARK_DEL = 0x0800
+SPRM_C_FVANISH = 0x083C
 _SPRA_SIZE = {0: 1, 1: 1, 2: 2, 3: 4, 4: 2, 5: 2, 7: 3}
 
 # Characters of the text stream with a special meaning.
@@ -105,7 +109,8 @@ def read_word97(content: bytes) -> Word97:
         pieces = _pieces(table, *fib.pair(FC_CLX))
         papx = _PapxIndex(word, table, data, *fib.pair(FC_PLCF_BTE_PAPX))
         styles = _style_names(table, *fib.pair(FC_STSHF))
-        paragraphs = _paragraphs(word, pieces, fib.ccp_text, papx, styles)
+        hidden = _hidden_runs(word, table, *fib.pair(FC_PLCF_BTE_CHPX))
+        paragraphs = _paragraphs(word, pieces, fib.ccp_text, papx, styles, hidden)
     except (struct.error, IndexError, ValueError) as exc:
         raise NotWord97(f"damaged structure: {type(exc).__name__}") from exc
     return Word97(paragraphs, meta)
@@ -211,6 +216,57 @@ class _PapxIndex:
         return ParaProps()
 
 
+def _hidden_runs(word: bytes, table: bytes, fc: int, lcb: int) -> list[tuple[int, int]]:
+    """Stream ranges [start, end) of characters that are deleted revisions or hidden text."""
+    plc = table[fc:fc + lcb]
+    n = (len(plc) - 4) // 8 if lcb else 0
+    runs: list[tuple[int, int]] = []
+    for i in range(max(n, 0)):
+        pn = struct.unpack_from("<I", plc, 4 * (n + 1) + 4 * i)[0] & 0x3FFFFF
+        fkp = word[pn * 512:pn * 512 + 512]
+        if len(fkp) != 512:
+            continue
+        crun = fkp[511]
+        rgfc = struct.unpack_from(f"<{crun + 1}I", fkp, 0)
+        for j in range(crun):
+            off = fkp[4 * (crun + 1) + j] * 2
+            if not off:
+                continue
+            grpprl = fkp[off + 1:off + 1 + fkp[off]]
+            for sprm, operand in _sprms(grpprl, 0):
+                # Toggle operands: 1 on, 0x81 opposite of the style (taken as on), 0/0x80 off.
+                if sprm in (SPRM_C_FRMARK_DEL, SPRM_C_FVANISH) and operand and operand[0] in (1, 0x81):
+                    runs.append((rgfc[j], rgfc[j + 1]))
+                    break
+    runs.sort()
+    return runs
+
+
+def _mask_hidden(text: str, piece: _Piece, hidden: list[tuple[int, int]]) -> str:
+    """``text`` of ``piece`` with hidden characters replaced by NUL (dropped later); paragraph,
+    cell, page and field marks are kept so structure and stream offsets stay aligned."""
+    width = 1 if piece.compressed else 2
+    fc_end = piece.offset + width * len(text)
+    i = max(bisect_right(hidden, (piece.offset, -1)) - 1, 0)
+    chars: list[str] | None = None
+    while i < len(hidden) and hidden[i][0] < fc_end:
+        start, end = hidden[i]
+        i += 1
+        if end <= piece.offset:
+            continue
+        a = max(0, (start - piece.offset) // width)
+        b = min(len(text), -(-(end - piece.offset) // width))
+        if chars is None:
+            chars = list(text)
+        for k in range(a, b):
+            if chars[k] not in _KEEP_WHEN_HIDDEN:
+                chars[k] = "\x00"
+    return "".join(chars) if chars is not None else text
+
+
+_KEEP_WHEN_HIDDEN = frozenset((PARA_END, CELL_END, PAGE_BREAK, _FIELD_BEGIN, _FIELD_SEP, _FIELD_END))
+
+
 def _papx(fkp: bytes, off: int, data_stream: bytes) -> ParaProps:
     cb = fkp[off]
     if cb:
@@ -305,7 +361,7 @@ def _style_names(table: bytes, fc: int, lcb: int) -> dict[int, str]:
 
 
 def _paragraphs(word: bytes, pieces: list[_Piece], ccp_text: int, papx: _PapxIndex,
-                styles: dict[int, str]) -> list[Paragraph]:
+                styles: dict[int, str], hidden: list[tuple[int, int]]) -> list[Paragraph]:
     out: list[Paragraph] = []
     buf: list[str] = []
     fields: list[bool] = []  # per open field: True once its result part started
@@ -321,6 +377,8 @@ def _paragraphs(word: bytes, pieces: list[_Piece], ccp_text: int, papx: _PapxInd
             text = raw.decode("utf-16-le", "replace")
         if len(text) < count:
             raise NotWord97("piece runs past the end of the stream")
+        if hidden:
+            text = _mask_hidden(text, piece, hidden)
         start = 0
         for i, ch in enumerate(text):
             if ch in (PARA_END, CELL_END, _FIELD_BEGIN, _FIELD_SEP, _FIELD_END):

@@ -3,7 +3,10 @@ recorded them.
 
 Registered for format ``docx``. Headings keep their level (heading styles, outline levels),
 list paragraphs get the number Word would draw (``docx_numbering.py``), tables come out both as
-rows of cells and as one text block per row. Headers and footers are never read. Page
+rows of cells and as one text block per row. Headers, footers and footnotes are never read.
+What Word would not print is left out: deleted and moved-away tracked changes, hidden runs,
+the compatibility copy of drawings (``mc:Fallback``). Text boxes become their own blocks after
+the paragraph that anchors them. Page
 boundaries: Word's rendered page breaks (``w:lastRenderedPageBreak``) when the file has them,
 otherwise explicit page breaks, "page break before" and non-continuous section breaks.
 Zip bombs are refused before decompression (``zipguard.py``).
@@ -22,6 +25,12 @@ from ingest.extracted import Block, RawDocument, Table
 from ingest.zipguard import check_zip
 
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+TXBX = W + "txbxContent"
+# Containers whose text Word does not show in the body: deleted or moved-away revisions, the
+# fallback copy of drawings (the text boxes inside a drawing are read once, from mc:Choice).
+_UNSHOWN = frozenset((W + "del", W + "moveFrom", MC_FALLBACK))
+_TEXT_TAGS = (W + "t", W + "tab", W + "br", W + "cr", W + "lastRenderedPageBreak", W + "noBreakHyphen", W + "sym")
+_SPECIAL_TAGS = (W + "del", W + "moveFrom", MC_FALLBACK, TXBX, W + "vanish")
 _HEADING_NAME = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
 _TITLE_NOISE = re.compile(r"^(untitled|title|document\d*|\s*)$|\.(docx?|pdf)$", re.IGNORECASE)
 
@@ -120,6 +129,8 @@ class _Reader:
                 self.pages[-1].append(Block(text=text, kind=kind, level=style.level))  # type: ignore[arg-type]
             if piece is BREAK:
                 self._new_page()
+        if next(p.iter(TXBX), None) is not None:
+            self._text_boxes(p)
         sect = p.find(W + "pPr/" + W + "sectPr")
         if sect is not None and not self.rendered:
             kind = self.section_breaks.pop(0) if self.section_breaks else "nextPage"
@@ -127,11 +138,10 @@ class _Reader:
                 self._new_page()
 
     def _pieces(self, p) -> list[str | _PageBreak]:
-        fallback = {id(e) for fb in p.iter(MC_FALLBACK) for e in fb.iter()} if p.find(".//" + MC_FALLBACK) is not None else set()
+        special = next(p.iter(*_SPECIAL_TAGS), None) is not None
         out: list[str | _PageBreak] = []
-        for el in p.iter(W + "t", W + "tab", W + "br", W + "cr", W + "lastRenderedPageBreak",
-                         W + "noBreakHyphen", W + "sym"):
-            if fallback and id(el) in fallback:
+        for el in p.iter(*_TEXT_TAGS):
+            if special and not _shown(el, p):
                 continue
             tag = el.tag
             if tag == W + "t":
@@ -153,6 +163,12 @@ class _Reader:
                 out.append("-")
         return out
 
+    def _text_boxes(self, p) -> None:
+        """Paragraphs of the text boxes anchored in ``p``, as blocks after it."""
+        for box in p.iter(TXBX):
+            if _outermost_shown_box(box, p):
+                self._container(box)
+
     def _table(self, tbl) -> None:
         from docx.table import Table as DocxTable
 
@@ -171,8 +187,12 @@ class _Reader:
                 if id(cell._tc) in seen:
                     continue
                 seen.add(id(cell._tc))
+                tc = cell._tc
+                paragraphs = list(tc.iter(W + "p"))
+                if next(tc.iter(MC_FALLBACK), None) is not None:
+                    paragraphs = [p for p in paragraphs if not _in_fallback(p, tc)]
                 cells.append("\n".join(t for t in ("".join(x for x in self._pieces(p) if isinstance(x, str)).strip()
-                                                   for p in cell._tc.iter(W + "p")) if t))
+                                                   for p in paragraphs) if t))
             if any(cells):
                 rows.append(cells)
                 self.pages[-1].append(Block(text=" ".join(c.replace("\n", " ") for c in cells if c), kind="table"))
@@ -204,6 +224,40 @@ class _Reader:
             t = sect.find(W + "type")
             types.append(t.get(W + "val", "nextPage") if t is not None else "nextPage")
         return types[1:]
+
+
+def _outermost_shown_box(box, p) -> bool:
+    for anc in box.iterancestors():
+        if anc is p:
+            return True
+        if anc.tag in (MC_FALLBACK, TXBX):
+            return False
+    return True
+
+
+def _in_fallback(el, stop) -> bool:
+    for anc in el.iterancestors():
+        if anc is stop:
+            return False
+        if anc.tag == MC_FALLBACK:
+            return True
+    return False
+
+
+def _shown(el, p) -> bool:
+    """Whether Word shows text element ``el`` of paragraph ``p`` in the paragraph itself (not in a
+    deleted or moved-away revision, a hidden run, a text box or a drawing's fallback copy)."""
+    for anc in el.iterancestors():
+        if anc is p:
+            return True
+        tag = anc.tag
+        if tag in _UNSHOWN or tag == TXBX:
+            return False
+        if tag == W + "r":
+            vanish = anc.find(W + "rPr/" + W + "vanish")
+            if vanish is not None and vanish.get(W + "val", "true") not in ("0", "false", "off"):
+                return False
+    return True
 
 
 def _direct_num(p) -> tuple[str, int] | None:

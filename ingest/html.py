@@ -4,7 +4,10 @@ Registered for format ``html``. Boilerplate goes first (scripts, navigation, hea
 cookie banners, sidebars: by element, ARIA role, and class/id words), then the main content
 element (``main``, ``article``, ``[role=main]``, ``#content``...) is walked in order: headings
 keep their level, list items get their bullet or number, tables become rows and cells. A web
-page is one page.
+page is one page. Older sites are handled too: paragraphs separated only by ``<br><br>``, whole
+pages laid out in tables (a table whose cells hold headings or other tables is walked as a
+container, not read as data), and ``<header>`` elements inside the article (they hold the
+report's title and are kept, unlike the site's header).
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ DROP_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search", 
 BOILERPLATE = re.compile(
     r"(^|[\s_-])(cookie|cookies|consent|gdpr|banner|navbar|nav|navigation|menu|breadcrumbs?|"
     r"footer|header|masthead|sidebar|skip|share|social|newsletter|related|feedback|print|"
-    r"back-to-top|site-search|search-form)($|[\s_-])",
+    r"back-to-top|site-search|search-form|(?:left|right|top|side|sub|site|main|primary|secondary)"
+    r"[-_]?(?:nav|navigation|menu|bar))($|[\s_-])",
     re.IGNORECASE,
 )
 MAIN_XPATHS = ("//main", "//*[@role='main']", "//article", "//*[@id='main-content']",
@@ -34,6 +38,11 @@ BLOCK_TAGS = {"p", "div", "section", "article", "main", "li", "ul", "ol", "h1", 
               "h5", "h6", "table", "blockquote", "pre", "dl", "dt", "dd", "figure", "figcaption",
               "address", "hr", "body", "details", "summary", "center", "tr", "caption"}
 _WS = re.compile(r"[ \t\r\n\f]+")
+_BR = "\x0b"  # a <br> while text is collected; two or more in a row separate paragraphs
+_PARA_BREAK = re.compile(r"\x0b[ \t\r\n\f]*(?:\x0b[ \t\r\n\f]*)+")
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_LAYOUT_MARKERS = _HEADINGS + ("table", "ul", "ol", "main", "article", "nav", "form")
+_CONTENT_ANCESTORS = ("main", "article")
 
 
 def extract_html(content: bytes) -> RawDocument:
@@ -74,6 +83,8 @@ def _drop_boilerplate(root) -> None:
             continue
         role = (el.get("role") or "").lower()
         ident = f"{el.get('id') or ''} {el.get('class') or ''}"
+        if tag == "header" and not role and _inside_content(el):
+            continue  # an article's own header: its title and date, not site chrome
         if (tag in DROP_TAGS or role in DROP_ROLES or el.get("aria-hidden") == "true"
                 or "hidden" in el.attrib or (ident.strip() and BOILERPLATE.search(ident))):
             doomed.append(el)
@@ -90,8 +101,60 @@ def _drop_boilerplate(root) -> None:
                     parent.text = (parent.text or "") + tail
 
 
+def _inside_content(el) -> bool:
+    return any(isinstance(a.tag, str) and a.tag.lower() in _CONTENT_ANCESTORS for a in el.iterancestors())
+
+
 def _text(el) -> str:
-    return _WS.sub(" ", el.text_content()).strip()
+    """Text of an element with a space wherever a block or a line break separates words."""
+    parts: list[str] = []
+
+    def walk(node) -> None:
+        if node.text:
+            parts.append(node.text)
+        for child in node:
+            if isinstance(child.tag, str):
+                tag = child.tag.lower()
+                block = tag in BLOCK_TAGS or tag in ("br", "td", "th")
+                if block:
+                    parts.append(" ")
+                walk(child)
+                if block:
+                    parts.append(" ")
+            if child.tail:
+                parts.append(child.tail)
+
+    walk(el)
+    return _WS.sub(" ", "".join(parts)).strip()
+
+
+def _own_rows(table) -> list:
+    """Rows of this table, not of tables nested in its cells."""
+    rows = []
+    for child in table:
+        if not isinstance(child.tag, str):
+            continue
+        tag = child.tag.lower()
+        if tag == "tr":
+            rows.append(child)
+        elif tag in ("thead", "tbody", "tfoot"):
+            rows.extend(r for r in child if isinstance(r.tag, str) and r.tag.lower() == "tr")
+    return rows
+
+
+def _cells(tr) -> list:
+    return [td for td in tr if isinstance(td.tag, str) and td.tag.lower() in ("td", "th")]
+
+
+def _is_layout_table(table, rows: list) -> bool:
+    """A table used to lay out the page (cells hold headings, lists or other tables)."""
+    if (table.get("role") or "").lower() in ("presentation", "none"):
+        return True
+    for tr in rows:
+        for td in _cells(tr):
+            if next(td.iter(*_LAYOUT_MARKERS), None) is not None:
+                return True
+    return False
 
 
 class _Walker:
@@ -102,10 +165,14 @@ class _Walker:
         self.kind = "body"
 
     def flush(self, kind: str = "body", level: int | None = None, prefix: str = "") -> None:
-        text = _WS.sub(" ", "".join(self.buffer)).strip()
+        raw = "".join(self.buffer)
         self.buffer = []
-        if text:
-            self.blocks.append(Block(text=f"{prefix}{text}" if prefix else text, kind=kind, level=level))  # type: ignore[arg-type]
+        parts = _PARA_BREAK.split(raw) if _BR in raw else [raw]
+        for i, part in enumerate(parts):
+            text = _WS.sub(" ", part.replace(_BR, " ")).strip()
+            if text:
+                pre = prefix if i == 0 else ""
+                self.blocks.append(Block(text=f"{pre}{text}" if pre else text, kind=kind, level=level))  # type: ignore[arg-type]
 
     def walk(self, el) -> None:
         if el.text:
@@ -118,7 +185,7 @@ class _Walker:
             tag = child.tag.lower()
             if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
                 self.flush()
-                self.buffer.append(child.text_content())
+                self.buffer.append(_text(child))
                 self.flush("heading", int(tag[1]))
             elif tag in ("ul", "ol"):
                 self.flush()
@@ -127,7 +194,7 @@ class _Walker:
                 self.flush()
                 self._table(child)
             elif tag == "br":
-                self.buffer.append("\n")
+                self.buffer.append(_BR)
             elif tag in BLOCK_TAGS:
                 self.flush()
                 self.walk(child)
@@ -155,9 +222,17 @@ class _Walker:
                 self._list(c, ordered=c.tag.lower() == "ol")
 
     def _table(self, el) -> None:
+        own = _own_rows(el)
+        if _is_layout_table(el, own):
+            for tr in own:
+                for td in _cells(tr):
+                    self.flush()
+                    self.walk(td)
+                    self.flush()
+            return
         rows: list[list[str]] = []
-        for tr in el.iter("tr"):
-            cells = [_text(td) for td in tr if isinstance(td.tag, str) and td.tag.lower() in ("td", "th")]
+        for tr in own:
+            cells = [_text(td) for td in _cells(tr)]
             if any(cells):
                 rows.append(cells)
                 self.blocks.append(Block(text=" ".join(c for c in cells if c), kind="table"))
