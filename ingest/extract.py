@@ -80,9 +80,10 @@ def extract_structured(path: Path) -> Extracted:
     return extract_structured_bytes(_read(path))
 
 
-def to_document(extracted: Extracted, content: bytes, *, filename: str | None = None) -> Document:
+def to_document(extracted: Extracted, content: bytes, *, filename: str | None = None,
+                understanding: bool = True) -> Document:
     """The contract Document for an extraction, understood further when ``ingest.understand``
-    exists (written separately; optional here)."""
+    exists (written separately; optional here) and ``understanding`` is on."""
     document = Document(
         id=hashlib.sha256(content).hexdigest(),
         filename=filename,
@@ -94,7 +95,7 @@ def to_document(extracted: Extracted, content: bytes, *, filename: str | None = 
         sections=extracted.sections,
         pages=extracted.pages,
     )
-    understand = _understand()
+    understand = _understand() if understanding else None
     if understand is None:
         return document
     return understand(extracted, document)

@@ -3,12 +3,14 @@
 Called by ``pdf.py`` for scanned pages. The page is rendered by PDFium to a greyscale bitmap,
 piped to ``tesseract`` (Debian package ``tesseract-ocr``) on stdin, and its TSV output is read
 back as lines with geometry (in PDF points, top-down) so the same paragraph grouping and
-running-header removal apply as for text-layer pages. Nothing is written to disk.
+running-header removal apply as for text-layer pages, and as tables rebuilt from the word boxes
+and ruling lines (``ocr_tables.py``). Nothing is written to disk.
 """
 
 from __future__ import annotations
 
 import io
+import logging
 import os
 import re
 import shutil
@@ -18,7 +20,11 @@ from functools import lru_cache
 
 import pypdfium2 as pdfium
 
+from ingest.extracted import Table
 from ingest.layout import Line
+from ingest.ocr_tables import parse_boxes, tables_and_lines
+
+log = logging.getLogger(__name__)
 
 OCR_DPI = 300
 OCR_LANG = "eng"
@@ -41,6 +47,13 @@ def tesseract_path() -> str | None:
 
 def ocr_page(page: pdfium.PdfPage, *, dpi: int = OCR_DPI, timeout: float = OCR_TIMEOUT) -> list[Line]:
     """Lines of text recognised on a rendered page."""
+    return ocr_page_with_tables(page, dpi=dpi, timeout=timeout)[0]
+
+
+def ocr_page_with_tables(page: pdfium.PdfPage, *, page_no: int = 1, dpi: int = OCR_DPI,
+                         timeout: float = OCR_TIMEOUT) -> tuple[list[Line], list[Table]]:
+    """Lines of text recognised on a rendered page, and its tables rebuilt from the word boxes
+    (``ocr_tables.py``) as ``Table``s of page ``page_no``."""
     exe = tesseract_path()
     if exe is None:
         raise OCRUnavailable("tesseract is not installed (Debian package tesseract-ocr)")
@@ -62,7 +75,14 @@ def ocr_page(page: pdfium.PdfPage, *, dpi: int = OCR_DPI, timeout: float = OCR_T
         raise OCRUnavailable(f"tesseract failed: {msg[-1] if msg else proc.returncode}")
     if progress_hook is not None:
         progress_hook()
-    return parse_tsv(proc.stdout.decode("utf-8", "replace"), scale)
+    tsv = proc.stdout.decode("utf-8", "replace")
+    lines = parse_tsv(tsv, scale)
+    try:
+        found = tables_and_lines(lines, *parse_boxes(tsv, scale), page_no)
+    except Exception:  # noqa: BLE001 - a table we cannot rebuild must not lose the page text
+        log.debug("OCR tables failed on page %s", page_no, exc_info=True)
+        return lines, []
+    return found.lines, found.tables
 
 
 def parse_tsv(tsv: str, scale: float) -> list[Line]:

@@ -18,7 +18,7 @@ import pypdfium2.raw as pdfium_c
 from ingest.errors import ExtractionError
 from ingest.extracted import Block, RawDocument, Table
 from ingest.layout import lines_to_blocks
-from ingest.ocr import OCRUnavailable, ocr_page, text_quality
+from ingest.ocr import OCRUnavailable, ocr_page_with_tables, text_quality
 from ingest.pdf_grid import find_grids
 from ingest.pdf_lines import _FontProbe, page_lines
 from ingest.pdf_tables import extract_tables, looks_like_table, page_objects
@@ -86,10 +86,11 @@ def extract_pdf(content: bytes, *, ocr: bool = True, tables: bool = True) -> Raw
                 scanned = image_share >= SCANNED_IMAGE_SHARE and chars < SCANNED_MAX_CHARS
                 if ocr and (scanned or (not usable and (image_share > 0.05 or garbage))):
                     try:
-                        recognised = _ocr(pdf, index)
+                        recognised, ocr_tables = _ocr(pdf, index)
                         if recognised or garbage or not lines:
                             lines = recognised
                             ocr_pages.append(index + 1)
+                            found += ocr_tables
                     except OCRUnavailable as exc:
                         warnings.append(f"page {index + 1}: {exc}")
                         if garbage:
@@ -112,10 +113,10 @@ def extract_pdf(content: bytes, *, ocr: bool = True, tables: bool = True) -> Raw
                        meta=meta, ocr_pages=ocr_pages, has_layout=True)
 
 
-def _ocr(pdf: pdfium.PdfDocument, index: int):
+def _ocr(pdf: pdfium.PdfDocument, index: int) -> tuple[list, list[Table]]:
     page = pdf[index]
     try:
-        return ocr_page(page)
+        return ocr_page_with_tables(page, page_no=index + 1)
     finally:
         page.close()
 
