@@ -4,8 +4,8 @@ First step of extraction: ``registry.py`` maps the detected format to its extrac
 Open XML and OpenDocument files are all zip containers, so the member names decide between
 DOCX and formats we do not read (XLSX, PPTX, ODT...); legacy Word is an OLE2 compound file with
 a ``WordDocument`` stream (an OLE2 file whose directory cannot be read, e.g. truncated, goes to
-the Word reader too, which reports it as corrupt). Anything else that decodes as text is HTML
-(by its tags) or plain text.
+the Word reader too, which reports it as corrupt). RTF, often published with a ``.doc`` name,
+starts with ``{\\rtf``. Anything else that decodes as text is HTML (by its tags) or plain text.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ KNOWN_BINARIES: tuple[tuple[bytes, str], ...] = (
     (b"GIF8", "GIF image"),
     (b"II*\x00", "TIFF image"),
     (b"MM\x00*", "TIFF image"),
-    (b"{\\rtf", "RTF document"),
     (b"\x1f\x8b", "gzip archive"),
     (b"Rar!", "RAR archive"),
     (b"7z\xbc\xaf\x27\x1c", "7-Zip archive"),
@@ -45,7 +44,7 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
 @dataclass(frozen=True)
 class Detected:
-    format: str | None  # pdf | docx | doc | html | txt, or None when unsupported/empty
+    format: str | None  # pdf | docx | doc | rtf | html | txt, or None when unsupported/empty
     detail: str  # human-readable description for reasons and logs
     empty: bool = False
 
@@ -61,6 +60,8 @@ def detect(content: bytes) -> Detected:
         return _detect_zip(content)
     if content.startswith(OLE2_MAGIC):
         return _detect_ole2(content)
+    if is_rtf(content):
+        return Detected("rtf", "Rich Text Format document")
     for magic, name in KNOWN_BINARIES:
         if content.startswith(magic):
             return Detected(None, name)
@@ -83,6 +84,10 @@ OLE2_KINDS: tuple[tuple[str, str], ...] = (
 
 # In a container whose directory cannot be read, only names too specific to be body text count.
 DAMAGED_OLE2_HINTS = (("Workbook", "Excel workbook (XLS)"), ("PowerPoint Document", "PowerPoint presentation (PPT)"))
+
+
+def is_rtf(content: bytes) -> bool:
+    return content[:64].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{\\rtf")
 
 
 def _detect_ole2(content: bytes) -> Detected:

@@ -41,13 +41,19 @@ def extract_doc(content: bytes) -> RawDocument:
         raw = extract_doc_antiword(content)
         raw.meta.setdefault("warnings", []).append(f"read with antiword: {exc}")
         return raw
-    return _Builder().build(parsed.paragraphs, parsed.meta)
+    return build_from_paragraphs(parsed.paragraphs, parsed.meta)
+
+
+def build_from_paragraphs(paragraphs: list[Paragraph], meta: dict, *, fmt: str = "doc") -> RawDocument:
+    """Pages, blocks and tables from word-processor paragraphs (Word 97 binary or RTF)."""
+    return _Builder(fmt).build(paragraphs, meta)
 
 
 class _Builder:
     """Paragraphs of the main story -> pages of blocks and tables."""
 
-    def __init__(self) -> None:
+    def __init__(self, fmt: str) -> None:
+        self.fmt = fmt
         self.pages: list[list[Block]] = [[]]
         self.tables: list[Table] = []
         self.rows: list[list[str]] = []
@@ -70,7 +76,7 @@ class _Builder:
         while len(self.pages) > 1 and not self.pages[-1]:
             self.pages.pop()
         title = (meta.get("title") or "").strip()
-        return RawDocument(format="doc", pages=self.pages, tables=self.tables,
+        return RawDocument(format=self.fmt, pages=self.pages, tables=self.tables,
                            title=title if title and not _TITLE_NOISE.search(title) else None,
                            meta={k: v for k, v in meta.items() if k != "title"})
 

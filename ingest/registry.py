@@ -18,6 +18,7 @@ EXTRACTORS: dict[str, tuple[str, str]] = {
     "pdf": ("ingest.pdf", "extract_pdf"),
     "docx": ("ingest.docx", "extract_docx"),
     "doc": ("ingest.doc", "extract_doc"),
+    "rtf": ("ingest.rtf", "extract_rtf"),  # Document format "doc": contract §2 has no RTF
     "html": ("ingest.html", "extract_html"),
     "txt": ("ingest.txt", "extract_txt"),
 }

@@ -19,11 +19,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--split", choices=("train", "heldout"), default="train")
     ap.add_argument("--formats", default=",".join(ALL_FORMATS),
                     help=f"comma-separated subset of {','.join(ALL_FORMATS + OPTIONAL_FORMATS)} "
-                         "(doc: legacy Word via LibreOffice, skipped when it is missing)")
+                         "(doc, rtf: legacy Word and RTF via LibreOffice, skipped when it is missing)")
     ap.add_argument("--text-only", action="store_true", help="plain .txt files (fast)")
     a = ap.parse_args(argv)
     formats = tuple(f for f in a.formats.split(",") if f)
-    if "doc" in formats and not a.text_only:
+    if set(formats) & set(OPTIONAL_FORMATS) and not a.text_only:
         from .render_doc import doc_writer_missing
         missing = doc_writer_missing()
         if missing:

@@ -4,9 +4,10 @@ Ties the steps together: ``case.make_cases`` -> ``content.write_document`` -> ``
 a renderer per format -> ``truth.build_document``. Each file ``<name>.<ext>`` gets
 ``<name>.truth.json`` (a valid contract §2 Document) and ``<name>.layout.json`` (page furniture,
 table rows, contents pages, layout name, split) side by side. Same arguments, same bytes.
-Legacy ``doc`` is opt-in (not in ``ALL_FORMATS``, so existing corpora keep their files): the DOCX
-rendering converted by LibreOffice in one batch per call (``render_doc.py``); without
-LibreOffice those files are skipped with a warning, never faked.
+Legacy ``doc`` and ``rtf`` are opt-in (not in ``ALL_FORMATS``, so existing corpora keep their
+files): the DOCX rendering converted by LibreOffice in one batch per call (``render_doc.py``);
+without LibreOffice those files are skipped with a warning, never faked. An RTF file's truth
+says format ``doc``, as its Document will (contract §2 has no RTF).
 """
 
 from __future__ import annotations
@@ -28,11 +29,12 @@ from .truth import build_document, build_layout
 log = logging.getLogger(__name__)
 
 ALL_FORMATS = ("pdf", "docx", "html", "scanned_pdf", "two_column_pdf")
-OPTIONAL_FORMATS = ("doc",)  # needs LibreOffice; only when asked for
+OPTIONAL_FORMATS = ("doc", "rtf")  # need LibreOffice; only when asked for
+CONVERTED = frozenset(OPTIONAL_FORMATS)  # rendered as DOCX, then converted
 EXTENSIONS = {"pdf": "pdf", "two_column_pdf": "pdf", "scanned_pdf": "pdf", "docx": "docx",
-              "doc": "doc", "html": "html", "txt": "txt"}
+              "doc": "doc", "rtf": "rtf", "html": "html", "txt": "txt"}
 DOC_FORMAT = {"pdf": "pdf", "two_column_pdf": "pdf", "scanned_pdf": "pdf", "docx": "docx",
-              "doc": "doc", "html": "html", "txt": "txt"}
+              "doc": "doc", "rtf": "doc", "html": "html", "txt": "txt"}
 SPLIT_STYLES = {
     "train": PageStyle(name="classic"),
     "heldout": PageStyle(name="serif-right", font="Times-Roman", bold="Times-Bold", size=11.0,
@@ -104,7 +106,7 @@ def _render(case: Case, content: DocContent, fmt: str, metrics) -> tuple[bytes, 
         return "\f".join(p.text() for p in pages).encode("utf-8") + b"\n", pages, "plain-text"
     pages = paginate(content.blocks, style, metrics)
     furniture = _furniture(case, content)
-    if fmt in ("docx", "doc"):  # .doc: these DOCX bytes, converted later in a batch
+    if fmt == "docx" or fmt in CONVERTED:  # doc/rtf: these DOCX bytes, converted later in a batch
         from .render_docx import render_docx
         return render_docx(pages, style, furniture, title=content.title), pages, f"{style.name}-{fmt}"
     from .render_pdf import render_pdf
@@ -125,8 +127,9 @@ def _write_json(path: Path, obj: Any, *, compact: bool = False) -> None:
 
 def generate_review(out_dir: Path, *, seed: int = 1, index: int = 0, split: str = "train",
                     formats: tuple[str, ...] = ALL_FORMATS, text_only: bool = False,
-                    case: Case | None = None, _doc_batch: _DocBatch | None = None) -> list[SampleFile]:
-    """Write every document of review number ``index`` of the (seed, split) stream."""
+                    case: Case | None = None, doc_batch: DocBatch | None = None) -> list[SampleFile]:
+    """Write every document of review number ``index`` of the (seed, split) stream. With
+    ``doc_batch``, ``doc``/``rtf`` files (and their truth) are written by ``doc_batch.flush()``."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     case = case or make_cases(seed, index + 1, split)[index]
@@ -134,24 +137,24 @@ def generate_review(out_dir: Path, *, seed: int = 1, index: int = 0, split: str 
         if f not in EXTENSIONS:
             raise ValueError(f"unknown format {f!r}: expected some of "
                              f"{', '.join(ALL_FORMATS + OPTIONAL_FORMATS)}, txt")
-    batch = _doc_batch if _doc_batch is not None else _DocBatch()
+    batch = doc_batch if doc_batch is not None else DocBatch()
     metrics = ReportlabMetrics() if not text_only else None
     out: list[SampleFile] = []
     for j, doc_type in enumerate(case.doc_types):
         content = write_document(case, doc_type)
         fmt = "txt" if text_only else formats[(case.index * 3 + j) % len(formats)]
-        if fmt == "doc" and batch.skip():
+        if fmt in CONVERTED and batch.skip():
             continue
         data, pages, layout = _render(case, content, fmt, metrics)
         name = _file_name(case, content, fmt)
         path = out_dir / f"{name}.{EXTENSIONS[fmt]}"
         job = _Job(case, content, fmt, pages, layout, path, out_dir / f"{name}.truth.json", text_only)
-        if fmt == "doc":
+        if fmt in CONVERTED:
             batch.add(job, data)
         else:
             job.write(data)
         out.append(SampleFile(path, job.truth_path, case.review_id, doc_type, fmt, layout))
-    if _doc_batch is None:
+    if doc_batch is None:
         batch.flush()
     return out
 
@@ -172,7 +175,7 @@ class _Job:
     def write(self, data: bytes) -> None:
         case, content, fmt, pages = self.case, self.content, self.fmt, self.pages
         self.path.write_bytes(data)
-        texts = [p.text(markers=fmt not in ("docx", "doc", "html")) for p in pages]
+        texts = [p.text(markers=fmt not in ("docx", "html") and fmt not in CONVERTED) for p in pages]
         doc = build_document(case, content, pages, doc_id=hashlib.sha256(data).hexdigest(),
                              filename=self.path.name, fmt=DOC_FORMAT[fmt], ocr=fmt == "scanned_pdf",
                              texts=texts)
@@ -185,8 +188,9 @@ class _Job:
                 footer=furn.footer if furn else ""))
 
 
-class _DocBatch:
-    """DOCX renderings waiting for one LibreOffice run that turns them into ``.doc``."""
+class DocBatch:
+    """DOCX renderings waiting for one LibreOffice run per target that turns them into ``.doc``
+or ``.rtf``."""
 
     def __init__(self) -> None:
         self.jobs: list[tuple[_Job, bytes]] = []
@@ -207,20 +211,24 @@ class _DocBatch:
         if not self.jobs:
             return
         from .render_doc import docx_to_doc
-        converted = docx_to_doc({str(i): docx for i, (_, docx) in enumerate(self.jobs)})
-        for i, (job, _) in enumerate(self.jobs):
-            job.write(converted[str(i)])
+        for target in sorted({job.fmt for job, _ in self.jobs}):
+            jobs = [(i, job, docx) for i, (job, docx) in enumerate(self.jobs) if job.fmt == target]
+            converted = docx_to_doc({str(i): docx for i, _, docx in jobs}, target=target)
+            for i, job, _ in jobs:
+                job.write(converted[str(i)])
         self.jobs = []
 
 
 def generate_corpus(out_dir: Path, *, seed: int = 1, n_reviews: int = 20, split: str = "train",
-                    formats: tuple[str, ...] = ALL_FORMATS,
-                    text_only: bool = False) -> list[SampleFile]:
-    """Write ``n_reviews`` reviews (about 2.5 documents each) with truth files into ``out_dir``."""
+                    formats: tuple[str, ...] = ALL_FORMATS, text_only: bool = False,
+                    doc_batch: DocBatch | None = None) -> list[SampleFile]:
+    """Write ``n_reviews`` reviews (about 2.5 documents each) with truth files into ``out_dir``.
+    With ``doc_batch``, ``doc``/``rtf`` files are written by ``doc_batch.flush()``."""
     out: list[SampleFile] = []
-    batch = _DocBatch()
+    batch = doc_batch if doc_batch is not None else DocBatch()
     for case in make_cases(seed, n_reviews, split):
         out.extend(generate_review(out_dir, seed=seed, index=case.index, split=split,
-                                   formats=formats, text_only=text_only, case=case, _doc_batch=batch))
-    batch.flush()
+                                   formats=formats, text_only=text_only, case=case, doc_batch=batch))
+    if doc_batch is None:
+        batch.flush()
     return out

@@ -4,7 +4,8 @@ Renderer for the ``doc`` format, run after ``render_docx``: LibreOffice headless
 ``libreoffice-writer-nogui``) converts a batch of DOCX files in one start (its start-up costs
 2-5 s, the conversion milliseconds per file) with the "MS Word 97" filter. The result is a real
 Word binary (OLE2 compound file with a ``WordDocument`` stream); LibreOffice keeps the DOCX core
-properties, so the synthetic-sample statement stays in the file's summary information. Each run
+properties, so the synthetic-sample statement stays in the file's summary information. The same
+route writes RTF (format ``rtf``), which many old ".doc" downloads really are. Each run
 uses a private LibreOffice profile directory so parallel runs do not collide. Same DOCX, same
 bytes (checked by the tests). Without LibreOffice nothing is written: callers skip ``.doc``.
 """
@@ -42,8 +43,14 @@ def doc_writer_missing() -> str | None:
     return None
 
 
-def docx_to_doc(docx_files: dict[str, bytes]) -> dict[str, bytes]:
-    """Convert DOCX bytes to Word 97 ``.doc`` bytes, keyed by the same names (plain stems)."""
+FILTERS = {"doc": "doc:MS Word 97", "rtf": "rtf:Rich Text Format"}
+
+
+def docx_to_doc(docx_files: dict[str, bytes], *, target: str = "doc") -> dict[str, bytes]:
+    """Convert DOCX bytes to Word 97 ``.doc`` bytes (or RTF with ``target="rtf"``), keyed by the
+    same keys."""
+    if target not in FILTERS:
+        raise ValueError(f"unknown target {target!r}: expected one of {', '.join(FILTERS)}")
     exe = soffice_path()
     if exe is None:
         raise DocWriterError(doc_writer_missing() or "LibreOffice not found")
@@ -59,7 +66,7 @@ def docx_to_doc(docx_files: dict[str, bytes]) -> dict[str, bytes]:
             path.write_bytes(data)
             inputs.append(str(path))
         cmd = [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-               "--convert-to", "doc:MS Word 97", "--outdir", str(out), *inputs]
+               "--convert-to", FILTERS[target], "--outdir", str(out), *inputs]
         try:
             proc = subprocess.run(cmd, capture_output=True, check=False,
                                   timeout=START_TIMEOUT + PER_FILE_TIMEOUT * len(inputs))
@@ -67,10 +74,10 @@ def docx_to_doc(docx_files: dict[str, bytes]) -> dict[str, bytes]:
             raise DocWriterError("LibreOffice did not finish converting to .doc") from exc
         result = {}
         for i, name in enumerate(docx_files):
-            target = out / f"f{i:05d}.doc"
-            if not target.is_file():
+            written = out / f"f{i:05d}.{target}"
+            if not written.is_file():
                 err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-                raise DocWriterError(f"LibreOffice wrote no .doc (exit {proc.returncode}): "
+                raise DocWriterError(f"LibreOffice wrote no .{target} (exit {proc.returncode}): "
                                      f"{err[-1] if err else 'no message'}")
-            result[name] = target.read_bytes()
+            result[name] = written.read_bytes()
     return result

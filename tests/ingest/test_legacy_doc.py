@@ -1,8 +1,8 @@
-"""Legacy Word 97-2003 ``.doc`` extraction against the sample generator's ground truth.
+"""Legacy Word 97-2003 ``.doc`` and RTF extraction against the sample generator's ground truth.
 
-The generator writes real Word binaries by converting its DOCX with LibreOffice
+The generator writes real Word binaries and RTF by converting its DOCX with LibreOffice
 (``samples/reports/render_doc.py``, Debian package libreoffice-writer-nogui); the files are
-converted once per module. Without LibreOffice these tests skip, except under CI (``CI=true``),
+converted once per module (two LibreOffice starts, about 6 s). Without LibreOffice these tests skip, except under CI (``CI=true``),
 where a missing LibreOffice is a failure. Synthetic samples only.
 """
 
@@ -21,7 +21,7 @@ from ingest.clean import normalize_chars
 from ingest.detect import detect
 from ingest.errors import ExtractionError
 from ingest.extract import extract_file, extract_structured, extract_structured_bytes
-from samples.reports import generate_corpus
+from samples.reports import DocBatch, generate_corpus
 from samples.reports.render_doc import doc_writer_missing
 
 TEXT_SIMILARITY = 0.97
@@ -40,8 +40,10 @@ def _require_libreoffice() -> None:
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Path, dict, dict]]:
     _require_libreoffice()
     out = tmp_path_factory.mktemp("doc-corpus")
-    files = generate_corpus(out, seed=5, n_reviews=2, formats=("doc",))
-    files += generate_corpus(out, seed=6, n_reviews=2, split="heldout", formats=("doc",))
+    batch = DocBatch()  # one LibreOffice start per target for both splits
+    files = generate_corpus(out, seed=5, n_reviews=2, formats=("doc", "rtf"), doc_batch=batch)
+    files += generate_corpus(out, seed=6, n_reviews=2, split="heldout", formats=("rtf", "doc"), doc_batch=batch)
+    batch.flush()
     cases = []
     for f in files:
         truth = json.loads(f.truth_path.read_text(encoding="utf-8"))
@@ -63,13 +65,19 @@ def similarity(a: str, b: str) -> float:
     return SequenceMatcher(None, words(a), words(b), autojunk=False).ratio()
 
 
-def test_generator_writes_real_word97_binaries(corpus) -> None:
+def test_generator_writes_real_word97_binaries_and_rtf(corpus) -> None:
     import olefile
 
-    assert {p.suffix for p, _, _ in corpus} == {".doc"}
-    assert {t["doc_type"] for _, t, _ in corpus} >= {"overview_report", "action_plan"}
-    assert {layout["layout"] for _, _, layout in corpus} >= {"classic-doc", "serif-right-doc"}
+    assert {p.suffix for p, _, _ in corpus} == {".doc", ".rtf"}
+    assert {(t["doc_type"], p.suffix) for p, t, _ in corpus} >= {
+        ("overview_report", ".doc"), ("action_plan", ".doc"), ("overview_report", ".rtf"), ("action_plan", ".rtf")}
+    assert {layout["layout"] for _, _, layout in corpus} >= {"classic-doc", "serif-right-doc", "classic-rtf"}
     for path, truth, _ in corpus:
+        assert truth["format"] == "doc"  # contract §2 has no RTF: a word-processor document
+        if path.suffix == ".rtf":
+            assert path.read_bytes().startswith(b"{\\rtf1")
+            assert b"{\\subject Synthetic sample - not a real review}" in path.read_bytes()
+            continue
         data = path.read_bytes()
         assert data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"), path.name
         with olefile.OleFileIO(data) as ole:
@@ -78,14 +86,14 @@ def test_generator_writes_real_word97_binaries(corpus) -> None:
             meta = ole.get_metadata()
         assert ident == 0xA5EC and nfib >= 193, path.name  # Word 97 file format or later
         assert b"Synthetic sample" in meta.subject and b"synthetic" in meta.comments.lower()
-        assert truth["format"] == "doc"
 
 
-def test_detected_as_doc_by_content_whatever_the_name(corpus, tmp_path: Path) -> None:
-    path = next(p for p, t, _ in corpus if t["doc_type"] == "action_plan")
+@pytest.mark.parametrize("suffix", [".doc", ".rtf"])
+def test_detected_by_content_whatever_the_name(corpus, tmp_path: Path, suffix: str) -> None:
+    path = next(p for p, t, _ in corpus if t["doc_type"] == "action_plan" and p.suffix == suffix)
     data = path.read_bytes()
-    assert detect(data).format == "doc"
-    for name in ("renamed.pdf", "no_extension"):
+    assert detect(data).format == suffix[1:]
+    for name in ("renamed.pdf", "no_extension", "rtf_or_word.doc"):
         copy = tmp_path / name
         copy.write_bytes(data)
         doc = extract_file(copy)
@@ -149,6 +157,7 @@ def test_title_and_synthetic_metadata(corpus, extracted) -> None:
         assert normalize_chars(doc.title or "") == normalize_chars(truth["title"]), path.name
         assert "Synthetic sample" in doc.meta["subject"]
         assert "synthetic" in doc.meta["comments"].lower()
+        assert doc.meta.get("container") == ("rtf" if path.suffix == ".rtf" else None)
 
 
 def test_document_json_from_extract_file(corpus) -> None:
@@ -170,7 +179,7 @@ def _patched(data: bytes, offset: int, value: bytes) -> bytes:
 
 
 def test_password_protected_doc_is_quarantined_as_encrypted(corpus) -> None:
-    data = next(p for p, t, _ in corpus if t["doc_type"] == "action_plan").read_bytes()
+    data = next(p for p, t, _ in corpus if t["doc_type"] == "action_plan" and p.suffix == ".doc").read_bytes()
     flags = data[data.find(b"\xec\xa5") + 0x0B]
     encrypted = _patched(data, 0x0B, bytes([flags | 0x01]))  # fEncrypted: bit 8 of the flags word
     assert detect(encrypted).format == "doc"
@@ -180,7 +189,7 @@ def test_password_protected_doc_is_quarantined_as_encrypted(corpus) -> None:
 
 
 def test_truncated_doc_is_corrupt_not_a_crash(corpus) -> None:
-    data = next(p for p, t, _ in corpus if t["doc_type"] == "action_plan").read_bytes()
+    data = next(p for p, t, _ in corpus if t["doc_type"] == "action_plan" and p.suffix == ".doc").read_bytes()
     for cut in (len(data) // 2, 4096):
         with pytest.raises(ExtractionError) as err:
             extract_structured_bytes(data[:cut])
@@ -190,7 +199,19 @@ def test_truncated_doc_is_corrupt_not_a_crash(corpus) -> None:
 def test_generator_skips_doc_without_libreoffice(tmp_path: Path, monkeypatch, caplog) -> None:
     monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))  # no soffice on this PATH
     with caplog.at_level("WARNING"):
-        files = generate_corpus(tmp_path / "out", seed=5, n_reviews=1, formats=("doc", "html"))
+        files = generate_corpus(tmp_path / "out", seed=5, n_reviews=1, formats=("doc", "html", "rtf"))
     assert files and {f.format for f in files} == {"html"}
-    assert not list((tmp_path / "out").glob("*.doc"))
+    assert not list((tmp_path / "out").glob("*.doc")) and not list((tmp_path / "out").glob("*.rtf"))
     assert any("libreoffice-writer-nogui" in r.getMessage() for r in caplog.records)
+
+
+def test_truncated_or_nested_rtf_is_a_clear_error_or_text(corpus) -> None:
+    data = next(p for p, t, _ in corpus if t["doc_type"] == "action_plan" and p.suffix == ".rtf").read_bytes()
+    half = extract_structured_bytes(data[: len(data) // 2])  # unclosed groups: the text so far
+    assert half.format == "doc" and "Recommendation" in half.pages[0]
+    with pytest.raises(ExtractionError) as err:
+        extract_structured_bytes(b"{\\rtf1" + b"{" * 100_000 + b"x")
+    assert err.value.reason == "corrupt"
+    with pytest.raises(ExtractionError) as err:
+        extract_structured_bytes(b"{\\rtf1\\ansi{\\fonttbl{\\f0 Arial;}}}")
+    assert err.value.reason == "empty"

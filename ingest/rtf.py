@@ -1,0 +1,248 @@
+"""Rich Text Format extraction: many old ".doc" files on council sites are really RTF.
+
+Registered for format ``rtf`` (``detect.py`` recognises ``{\\rtf`` by content, whatever the file
+name). A small RTF reader turns the control words into the same paragraphs ``doc_word97.py``
+gives for Word binaries (text, end mark, in-table / row-end / outline level / page-break-before,
+style name), and ``doc.py`` builds pages, blocks and tables from them, so RTF and ``.doc`` come
+out alike. Pages break at ``\\page``, ``\\sect`` and ``\\pagebb``. Headers, footers, footnotes,
+comments, pictures, shapes, field codes, list-number text, deleted and hidden text are left out;
+field results are kept. The Document's ``format`` is ``doc`` (contract §2 has no RTF; a Word
+processor file either way) and ``meta["container"]`` is ``rtf``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, replace
+
+from ingest.detect import is_rtf
+from ingest.doc_word97 import CELL_END, PAGE_BREAK, PARA_END, Paragraph, ParaProps
+from ingest.errors import ExtractionError
+from ingest.extracted import RawDocument
+
+MAX_GROUP_DEPTH = 400  # deeper nesting is refused as corrupt (a parser-bomb guard)
+
+_TOKEN = re.compile(rb"\\([a-zA-Z]{1,32})(-?\d{1,10})? ?|\\'([0-9a-fA-F]{2})|\\(.)|([{}])|[\r\n]+|([^\\{}\r\n]+)",
+                    re.DOTALL)
+# Destinations whose text is not body text.
+_SKIP_DESTINATIONS = frozenset((
+    "fonttbl", "colortbl", "stylesheet", "info", "header", "headerl", "headerr", "headerf", "footer",
+    "footerl", "footerr", "footerf", "pict", "object", "fldinst", "footnote", "annotation", "atnid",
+    "atnauthor", "xe", "tc", "tcn", "listtable", "listoverridetable", "rsidtbl", "generator",
+    "listtext", "pntext", "pntxta", "pntxtb", "shp", "shpinst", "shppict", "nonshppict", "bkmkstart",
+    "bkmkend", "revtbl", "filetbl", "themedata", "colorschememapping", "latentstyles", "datastore",
+    "xmlnstbl", "mmathPr", "pgdsctbl", "userprops", "template", "docvar", "field_instr", "ftnsep",
+    "ftnsepc", "aftnsep", "aftnsepc", "comment", "private", "blipuid", "sp", "sn", "sv"))
+_INFO_FIELDS = {"title": "title", "subject": "subject", "author": "author", "keywords": "keywords",
+                "doccomm": "comments"}
+_SYMBOLS = {"emdash": "\u2014", "endash": "\u2013", "bullet": "\u2022", "lquote": "\u2018",
+            "rquote": "\u2019", "ldblquote": "\u201c", "rdblquote": "\u201d", "emspace": " ",
+            "enspace": " ", "qmspace": " ", "tab": "\t", "line": "\n", "page": PAGE_BREAK,
+            "sect": PAGE_BREAK, "nestcell": " ", "nestrow": " "}
+_CONTROL_SYMBOLS = {"~": "\u00a0", "-": "", "_": "-", "\\": "\\", "{": "{", "}": "}", "\t": "\t"}
+
+
+@dataclass
+class _Group:
+    skip: bool = False
+    dest: str = ""  # destination keyword of this group ("" for plain groups)
+    uc: int = 1
+    hidden: bool = False  # \v hidden text or \deleted revision
+
+
+def extract_rtf(content: bytes) -> RawDocument:
+    from ingest.doc import build_from_paragraphs
+
+    paragraphs, meta = read_rtf(content)
+    if not any(p.text.strip() for p in paragraphs):
+        raise ExtractionError("empty", "no text in the RTF document")
+    raw = build_from_paragraphs(paragraphs, meta, fmt="doc")
+    raw.meta["container"] = "rtf"
+    return raw
+
+
+def read_rtf(content: bytes) -> tuple[list[Paragraph], dict[str, str]]:
+    """Paragraphs of the body and the ``\\info`` metadata of an RTF document."""
+    if not is_rtf(content):
+        raise ExtractionError("unsupported", "not an RTF document")
+    reader = _Reader()
+    reader.run(content)
+    return reader.paragraphs, reader.meta
+
+
+class _Reader:
+    def __init__(self) -> None:
+        self.stack: list[_Group] = [_Group()]
+        self.paragraphs: list[Paragraph] = []
+        self.meta: dict[str, str] = {}
+        self.text: list[str] = []
+        self.props = ParaProps()
+        self.style = 0
+        self.styles: dict[int, str] = {}
+        self.codec = "cp1252"
+        self.skip_chars = 0
+        self.pending: bytearray = bytearray()  # \'hh bytes waiting to be decoded together
+        self.capture: list[str] | None = None  # text of a stylesheet entry or info field
+
+    # -- tokens ------------------------------------------------------------------------------
+    def run(self, content: bytes) -> None:
+        for m in _TOKEN.finditer(content):
+            word, arg, hexbyte, symbol, brace, text = m.groups()
+            if hexbyte is not None:
+                if self.skip_chars:
+                    self.skip_chars -= 1
+                else:
+                    self.pending.append(int(hexbyte, 16))
+                continue
+            self._flush_bytes()
+            if text is not None:
+                self._text(text.decode("latin-1"))
+            elif word is not None:
+                self._word(word.decode("ascii"), int(arg) if arg is not None else None)
+            elif brace == b"{":
+                if len(self.stack) >= MAX_GROUP_DEPTH:
+                    raise ExtractionError("corrupt", f"RTF groups nested deeper than {MAX_GROUP_DEPTH}")
+                parent = self.stack[-1]
+                self.stack.append(replace(parent, dest=""))
+                if parent.dest == "stylesheet":  # each group directly inside is one style
+                    self.stack[-1].dest, self.capture, self._entry_style = "stylesheet-entry", [], 0
+            elif brace == b"}":
+                self._close_group()
+            elif symbol is not None:
+                self._symbol(symbol.decode("latin-1"))
+        self._flush_bytes()
+        self._end_paragraph(PARA_END, final=True)
+
+    def _flush_bytes(self) -> None:
+        if self.pending:
+            data, self.pending = bytes(self.pending), bytearray()
+            self._emit(data.decode(self.codec, "replace"))
+
+    def _text(self, raw: str) -> None:
+        if self.skip_chars:
+            cut = min(self.skip_chars, len(raw))
+            self.skip_chars -= cut
+            raw = raw[cut:]
+        # Literal text is 7-bit in well-formed RTF; 8-bit bytes are read in the document's code page.
+        if any(ord(c) > 127 for c in raw):
+            raw = raw.encode("latin-1").decode(self.codec, "replace")
+        self._emit(raw)
+
+    def _emit(self, s: str) -> None:
+        group = self.stack[-1]
+        if self.capture is not None and group.dest in ("stylesheet-entry", "info-field"):
+            self.capture.append(s)
+            return
+        if group.skip or group.hidden or not s:
+            return
+        self.text.append(s)
+
+    def _close_group(self) -> None:
+        group = self.stack.pop() if len(self.stack) > 1 else self.stack[0]
+        if group.dest == "stylesheet-entry" and self.capture is not None:
+            name = "".join(self.capture).split(";")[0].strip().lower()
+            if name:
+                self.styles[self._entry_style] = name
+            self.capture = None
+        elif group.dest == "info-field" and self.capture is not None:
+            value = "".join(self.capture).strip()
+            if value:  # the first one counts (LibreOffice writes the last editor as a second author)
+                self.meta.setdefault(self._info_key, value)
+            self.capture = None
+
+    def _symbol(self, ch: str) -> None:
+        if ch == "*":
+            self.stack[-1].skip = True  # an ignorable destination we may not know
+            self.stack[-1].dest = "*"
+            return
+        if ch in ("\n", "\r"):
+            self._word("par", None)
+            return
+        out = _CONTROL_SYMBOLS.get(ch)
+        if out is not None:
+            if self.skip_chars:
+                self.skip_chars -= 1
+            else:
+                self._emit(out)
+
+    def _word(self, word: str, arg: int | None) -> None:
+        group = self.stack[-1]
+        if group.dest == "*":
+            # {\*\keyword ...}: read the few starred destinations we understand, skip the rest.
+            group.dest = word
+            group.skip = word not in ("fldrslt",)
+        if word in _INFO_FIELDS and len(self.stack) > 1 and self.stack[-2].dest == "info":
+            group.dest, self._info_key, self.capture = "info-field", _INFO_FIELDS[word], []
+            return
+        if word in _SKIP_DESTINATIONS:
+            self._destination(word)
+            return
+        if word == "u" and arg is not None:
+            self._emit(chr(arg + 65536 if arg < 0 else arg))
+            self.skip_chars = group.uc
+            return
+        if word == "uc" and arg is not None:
+            group.uc = max(arg, 0)
+        elif word == "ansicpg" and arg:
+            self.codec = _codec(arg)
+        elif word == "s" and group.dest == "stylesheet-entry":
+            self._entry_style = arg or 0
+        elif group.skip:
+            return  # paragraph properties inside skipped destinations (\listtext\pard...) do not count
+        elif word in ("par", "cell", "row"):
+            if word == "par":
+                self._end_paragraph(PARA_END)
+            elif word == "cell":
+                self.props.in_table = True
+                self._end_paragraph(CELL_END)
+            else:
+                self._end_paragraph(CELL_END, row_end=True)
+        elif word == "pard":
+            self.props = ParaProps()
+            self.style = 0
+        elif word == "s":
+            self.style = arg or 0
+        elif word == "intbl":
+            self.props.in_table = True
+        elif word == "itap" and arg is not None:
+            self.props.in_table = arg > 0
+        elif word == "outlinelevel" and arg is not None:
+            self.props.outline_level = arg if 0 <= arg < 9 else None
+        elif word == "pagebb":
+            self.props.page_break_before = arg != 0
+        elif word in ("v", "deleted"):
+            group.hidden = arg != 0
+        elif word == "plain":
+            group.hidden = False
+        elif word in _SYMBOLS:
+            if self.skip_chars:
+                self.skip_chars -= 1
+            else:
+                self._emit(_SYMBOLS[word])
+
+    def _destination(self, word: str) -> None:
+        group = self.stack[-1]
+        group.skip, group.dest = True, word
+
+    def _end_paragraph(self, end: str, *, row_end: bool = False, final: bool = False) -> None:
+        text = "".join(self.text)
+        self.text = []
+        if final and not text.strip():
+            return
+        props = replace(self.props, row_end=row_end, in_table=self.props.in_table or row_end)
+        self.paragraphs.append(Paragraph(text, end, props, self.styles.get(self.style, "")))
+        if row_end:
+            self.props.in_table = False  # the next paragraph says \intbl again if the table goes on
+
+    # Stylesheet entries: "{\sN ... Name;}" groups directly inside {\stylesheet}.
+    _entry_style = 0
+    _info_key = ""
+
+
+def _codec(codepage: int) -> str:
+    try:
+        return codecs.lookup(f"cp{codepage}").name
+    except LookupError:
+        return "cp1252"
+
