@@ -112,3 +112,37 @@ def test_doc_shows_what_word_prints(doc_bytes: bytes) -> None:
     _check_common(doc)
     # Word 97 keeps text boxes in a story of their own, outside the body text.
     assert doc.pages[0].split("\n\n") == EXPECTED_BLOCKS
+
+
+# RTF as Word writes it, by hand: style sheet with a heading, header/footer, footnote, deleted and
+# hidden text, a hyperlink field, list-number text, escaped and Unicode characters, a table, and a
+# page break. Read without LibreOffice.
+RTF = rb"""{\rtf1\ansi\ansicpg1252\deff0{\fonttbl{\f0 Arial;}}
+{\stylesheet{\s0 Normal;}{\s1\sbasedon0 heading 1;}{\*\cs10 Default Paragraph Font;}}
+{\info{\title Overview Report (synthetic sample)}{\subject Synthetic sample - not a real review}{\author Synthetic sample generator}}
+{\*\generator Hand written;}{\*\unknowndestination text that must not appear}
+{\header \pard\plain OFFICIAL - Running header\par}{\footer \pard\plain Page {\field{\*\fldinst PAGE}{\fldrslt 1}}\par}
+\pard\plain\s1 1. Introduction\par
+\pard\plain\s0 The panel met {\deleted five }six times{\v  hidden note}.{\super\chftn{\footnote\pard\plain\chftn Footnote about the sources.}}\par
+\pard\plain Read {\field{\*\fldinst HYPERLINK "https://example.org/guidance"}{\fldrslt the published guidance}} first.\par
+\pard\plain {\listtext\pard\plain 1.\tab}Caf\'e9 \u8220\'93quoted\u8221\'94 text\line on two lines.\par
+\trowd\cellx3000\cellx6000\pard\plain\intbl Recommendation\cell Lead agency\cell\row
+\trowd\cellx3000\cellx6000\pard\plain\intbl Audit referrals\cell Police\cell\row
+\pard\plain\s0 After the table.\page
+\pard\plain\s1 2. Analysis\par
+\pard\plain\s0 Text on the second page.\par
+}"""
+
+
+def test_rtf_shows_what_word_prints() -> None:
+    doc = extract_structured_bytes(RTF)
+    assert doc.format == "doc" and doc.meta["container"] == "rtf"
+    assert doc.title == "Overview Report (synthetic sample)"
+    assert doc.pages == [
+        "1. Introduction\n\nThe panel met six times.\n\nRead the published guidance first.\n\n"
+        "Caf\u00e9 \"quoted\" text on two lines.\n\nRecommendation Lead agency\n\nAudit referrals Police\n\n"
+        "After the table.",
+        "2. Analysis\n\nText on the second page."]
+    assert [t.rows for t in doc.tables] == [[["Recommendation", "Lead agency"], ["Audit referrals", "Police"]]]
+    assert [(s.number, s.title, s.page, s.level) for s in doc.sections] == [
+        ("1", "Introduction", 1, 1), ("2", "Analysis", 2, 1)]
