@@ -125,12 +125,16 @@ def _rules() -> _MetaRules:
 # Rules with {name} are compiled once: the victim's name is masked in a copy of the text with a
 # placeholder of the same length, so offsets stay valid and no pattern is compiled per report.
 _MASK = "\x01"
+# The masked name in a rule: matched from the first character of the mask only (the look-behind
+# sits after the first literal, so the engine keeps its fast literal-prefix search): a name of
+# n letters is not tried n times over.
+_NAME_RX = _MASK + "(?<!" + _MASK * 2 + ")" + _MASK + "*"
 
 
 @cache
 def _named(key: str, with_name: bool) -> tuple[re.Pattern[str], ...]:
     """Lower-case patterns of ``metadata.yaml`` section ``key`` ({name} = the masked victim)."""
-    return tuple(re.compile(p.replace("{name}", _MASK + "+")) for p in _rules().raw[key]
+    return tuple(re.compile(p.replace("{name}", _NAME_RX)) for p in _rules().raw[key]
                  if with_name or "{name}" not in p)
 
 
@@ -271,7 +275,7 @@ def find_death_type(doc: DocText, name: str | None) -> tuple[str | None, int | N
 
 @cache
 def _death_patterns(kind: str, with_name: bool) -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile("(?P<all>" + p.replace("{name}", _MASK + "+") + ")")
+    return tuple(re.compile("(?P<all>" + p.replace("{name}", _NAME_RX) + ")")
                  for p in _rules().raw["death_types"][kind] if with_name or "{name}" not in p)
 
 
