@@ -309,7 +309,11 @@ class PhraseMatcher:
         regexes = [rx for _, rx, _ in alts if not isinstance(rx, Literal)]
         literals = [rx.units for _, rx, _ in alts if isinstance(rx, Literal)]
         parts = regexes + ([_trie_regex(literals)] if literals else [])
-        scan = re.compile(r"(?<![\w&])(?:" + "|".join(parts) + r")(?![\w&])")
+        # A look-ahead for the possible first characters, ahead of the word-boundary look-behind:
+        # most positions fail on it at once instead of trying every alternative.
+        firsts = _first_chars(parts)
+        guard = f"(?=[{''.join(re.escape(c) for c in sorted(firsts))}])" if firsts else ""
+        scan = re.compile(guard + r"(?<![\w&])(?:" + "|".join(parts) + r")(?![\w&])")
         by_key: dict[str | None, list[str]] = {}
         for _, rx, key in alts:
             by_key.setdefault(key, []).append("".join(rx.units) if isinstance(rx, Literal) else rx)
@@ -343,6 +347,54 @@ class PhraseMatcher:
             if key is not None:
                 out.append((s, e, key))
         return out
+
+
+def _first_chars(patterns: list[str]) -> set[str] | None:
+    """Every character a match of any of ``patterns`` can start with, or None when unknown."""
+    from re import _constants as C  # type: ignore[attr-defined]
+    from re import _parser as P  # type: ignore[attr-defined]
+
+    def first(items: Any) -> set[str] | None:
+        for op, av in items:
+            if op is C.ASSERT_NOT or op is C.ASSERT:
+                continue  # look-arounds consume nothing: the next item decides
+            if op is C.LITERAL:
+                return {chr(av)}
+            if op is C.IN:
+                out: set[str] = set()
+                for kind, val in av:
+                    if kind is C.LITERAL:
+                        out.add(chr(val))
+                    elif kind is C.RANGE and val[1] - val[0] <= 64:
+                        out.update(chr(c) for c in range(val[0], val[1] + 1))
+                    else:
+                        return None  # negated sets, categories (\w): unknown
+                return out
+            if op is C.SUBPATTERN:
+                return first(av[-1])
+            if op is C.BRANCH:
+                out = set()
+                for alt in av[1]:
+                    f = first(alt)
+                    if f is None:
+                        return None
+                    out |= f
+                return out
+            if op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] >= 1:
+                return first(av[2])
+            return None
+        return None
+
+    out: set[str] = set()
+    for p in patterns:
+        try:
+            f = first(P.parse(p))
+        except re.error:
+            return None
+        if not f:
+            return None
+        out |= f
+    return out
 
 
 class Literal(str):
