@@ -3,7 +3,11 @@
 - ``SafetyMiddleware`` refuses any request outside the source's domains (also after redirects and
   for retries, which Scrapy's own offsite filter lets through) and URLs with a private / loopback /
   link-local IP literal unless ``crawler.allow_private_hosts`` (names are checked on resolution,
-  ``crawler/resolver.py``).
+  ``crawler/resolver.py``). It also puts ``www.`` and bare hosts in one download slot: they are
+  the same server, so they share its concurrency and delay.
+- ``PoliteRobotsTxtMiddleware`` is Scrapy's robots.txt middleware plus the ``Crawl-delay`` it
+  ignores: requests to a host that asks for one start at least that many seconds apart (capped
+  at ``DHR_MAX_CRAWL_DELAY``, so one odd robots.txt cannot stall a nightly run).
 - ``BackoffRetryMiddleware`` retries 5xx, 408 and 429 and network errors like Scrapy's
   ``RetryMiddleware`` but waits first: the server's ``Retry-After`` (seconds or HTTP date, capped)
   or an exponential backoff (``DHR_RETRY_BACKOFF`` x 2^n, capped at ``DHR_RETRY_BACKOFF_MAX``).
@@ -11,14 +15,17 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.response import response_status_message
 from twisted.internet import reactor, task
 
@@ -46,6 +53,12 @@ class SafetyMiddleware:
         ip = ip_literal(host)
         if ip is not None:
             check_address(host, ip, self.allow_private)  # raises RefusedAddress
+        request.meta.setdefault("download_slot", server_key(host))
+
+
+def server_key(host: str) -> str:
+    """One key per server: ``www.example.gov.uk`` and ``example.gov.uk`` are the same site."""
+    return host.removeprefix("www.")
 
 
 def retry_after_seconds(response: Response, now: datetime | None = None) -> float | None:
@@ -67,6 +80,42 @@ def retry_after_seconds(response: Response, now: datetime | None = None) -> floa
 async def _sleep(seconds: float) -> None:
     if seconds > 0:
         await maybe_deferred_to_future(task.deferLater(reactor, seconds, lambda: None))
+
+
+class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
+    def __init__(self, crawler: Any):
+        super().__init__(crawler)
+        self.max_crawl_delay = crawler.settings.getfloat("DHR_MAX_CRAWL_DELAY", 30.0)
+        self._next_start: dict[str, float] = {}  # server key -> earliest start of its next request
+
+    async def process_request(self, request: Request) -> None:  # type: ignore[override]
+        await super().process_request(request)  # raises IgnoreRequest when disallowed
+        if request.meta.get("dont_obey_robotstxt") or not request.url.startswith("http"):
+            return
+        delay = self._crawl_delay(request)
+        if not delay:
+            return
+        key = request.meta.get("download_slot") or server_key(host_of(request.url))
+        now = time.monotonic()
+        start = max(now, self._next_start.get(key, 0.0))
+        self._next_start[key] = start + delay
+        await _sleep(start - now)
+
+    def _crawl_delay(self, request: Request) -> float:
+        parser = self._parsers.get(urlparse_cached(request).netloc)
+        if parser is None or not hasattr(parser, "crawl_delay"):
+            return 0.0  # no robots.txt, or still being fetched
+        agent = self._robotstxt_useragent or request.headers.get(b"User-Agent",
+                                                                 self._default_useragent)
+        try:
+            delay = parser.crawl_delay(agent)
+        except Exception:  # noqa: BLE001 - a parser quirk must not stop the crawl
+            return 0.0
+        if not delay or delay <= 0:
+            return 0.0
+        if delay > self.max_crawl_delay:
+            self.crawler.stats.inc_value("robotstxt/crawl_delay_capped")
+        return min(float(delay), self.max_crawl_delay)
 
 
 class BackoffRetryMiddleware(RetryMiddleware):

@@ -33,6 +33,8 @@ DHR_ALLOW_PRIVATE_HOSTS = False
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.SafetyMiddleware": 50,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.PoliteRobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
 }
@@ -40,6 +42,7 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 DHR_RETRY_BACKOFF = 1.0        # seconds, doubled on each retry
 DHR_RETRY_BACKOFF_MAX = 60.0
 DHR_RETRY_AFTER_MAX = 300.0    # never wait longer than this for a Retry-After
+DHR_MAX_CRAWL_DELAY = 30.0     # seconds: a robots.txt Crawl-delay above this is capped
 
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
 # Before SpiderState (0): the run state it updates at close must be what JOBDIR saves.
