@@ -1,4 +1,4 @@
-"""Command line: ``python -m samples.reports OUT_DIR --seed N --reviews N --split train|heldout``."""
+"""Command line: ``python -m samples.reports OUT_DIR --seed N --reviews N --split train|heldout|dev``."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("out_dir", type=Path)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--reviews", type=int, default=20)
-    ap.add_argument("--split", choices=("train", "heldout"), default="train")
+    ap.add_argument("--split", choices=("train", "heldout", "dev"), default="train")
     ap.add_argument("--formats", default=",".join(ALL_FORMATS),
                     help=f"comma-separated subset of {','.join(ALL_FORMATS + OPTIONAL_FORMATS)} "
                          "(doc, rtf: legacy Word and RTF via LibreOffice, skipped when it is missing)")

@@ -2,8 +2,9 @@
 
 Sits under ``samples.reports``: every other generator module reads its wording from here, so a
 domain expert can change what synthetic reports say by editing YAML in ``data/`` without touching
-code. Variants are split: ``variants/train.yaml`` and ``variants/heldout.yaml`` never share a
-wording.
+code. Variants are split: ``variants/train.yaml``, ``variants/heldout.yaml`` and
+``variants/dev.yaml`` never share a wording (dev is for finding generalisation failures without
+looking at held-out).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import yaml
 
 DATA_DIR = Path(__file__).parent / "data"
 AREAS_CSV = Path(__file__).parent.parent / "data" / "csp_regions.csv"
-SPLITS = ("train", "heldout")
+SPLITS = ("train", "heldout", "dev")
 
 
 @cache
@@ -70,5 +71,8 @@ def areas() -> tuple[Area, ...]:
 def force_name(force: str, split: str, pick: int) -> str:
     if split == "train":
         return force
+    if split == "dev":
+        styles = variants("dev")["force_name_forms"]
+        return styles[pick % len(styles)].format(force=force)
     names = load("forces")["forces"][force]["heldout"]
     return names[pick % len(names)]

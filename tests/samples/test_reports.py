@@ -37,6 +37,13 @@ def train_truth(tmp_path_factory) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
+def dev_truth(tmp_path_factory) -> list[dict]:
+    out = tmp_path_factory.mktemp("dev")
+    files = generate_corpus(out, seed=3, n_reviews=20, split="dev", text_only=True)
+    return [json.loads(f.truth_path.read_text()) for f in files]
+
+
+@pytest.fixture(scope="module")
 def heldout_truth(tmp_path_factory) -> list[dict]:
     out = tmp_path_factory.mktemp("heldout")
     files = generate_corpus(out, seed=1, n_reviews=20, split="heldout", text_only=True)
@@ -170,9 +177,9 @@ def test_html_main_text_is_the_truth_page_and_chrome_is_not(small_corpus):
         assert "cookies" in html.lower() and "cookies" not in truth["pages"][0].lower()
 
 
-@pytest.mark.parametrize("split", ["train", "heldout"])
-def test_twenty_reviews_cover_every_taxonomy_value(split, train_truth, heldout_truth):
-    docs = train_truth if split == "train" else heldout_truth
+@pytest.mark.parametrize("split", ["train", "heldout", "dev"])
+def test_twenty_reviews_cover_every_taxonomy_value(split, request):
+    docs = request.getfixturevalue(f"{split}_truth")
 
     def values(key):
         return {v for d in docs for v in key(d) if v is not None}
@@ -253,6 +260,32 @@ def test_variant_banks_are_disjoint():
                 "running_headers", "time_phrases", "measure_phrases", "vague_openers"):
         assert not set(train[key]) & set(heldout[key]), key
     assert not {s["id"] for s in train["rec_styles"]} & {s["id"] for s in heldout["rec_styles"]}
+
+
+def test_dev_uses_wordings_train_never_uses(train_truth, dev_truth):
+    import yaml
+    base = Path(__file__).parents[2] / "samples" / "reports" / "data" / "variants"
+    train = yaml.safe_load((base / "train.yaml").read_text())
+    dev = yaml.safe_load((base / "dev.yaml").read_text())
+    for key in ("headings", "rec_groups"):
+        assert set(dev[key]) == set(train[key]), key
+        for k in train[key]:
+            assert not set(train[key][k]) & set(dev[key][k]), (key, k)
+    for key in ("date_forms", "female_first_names", "male_first_names", "markings", "footers",
+                "running_headers", "time_phrases", "measure_phrases", "vague_openers"):
+        assert not set(train[key]) & set(dev[key]), key
+    assert not {s["id"] for s in train["rec_styles"]} & {s["id"] for s in dev["rec_styles"]}
+    assert len(dev["action_plan_columns"]) == len(train["action_plan_columns"])
+    train_titles = {s["title"] for d in train_truth for s in d["sections"]}
+    dev_titles = {s["title"] for d in dev_truth for s in d["sections"]}
+    assert dev_titles and not train_titles & dev_titles
+    assert {r["number"] is None for d in dev_truth for r in d["recommendations"]} == {True, False}
+    assert any(r["text"].startswith("It is recommended that")
+               for d in dev_truth for r in d["recommendations"])
+    for d in dev_truth:
+        flat = " ".join(" ".join(d["pages"]).split())
+        for r in d["recommendations"]:
+            assert " ".join(r["text"].split()) in flat
 
 
 def test_generate_documents_yields_valid_distinct_documents():
