@@ -86,6 +86,15 @@ class Word97:
 
 def read_word97(content: bytes) -> Word97:
     """Paragraphs of the main story of a Word 97-2003 document, with its summary metadata."""
+    try:
+        return _read(content)
+    except (NotWord97, Encrypted):
+        raise
+    except Exception as exc:  # untrusted bytes: anything unexpected is "not understood"
+        raise NotWord97(f"damaged structure: {type(exc).__name__}") from exc
+
+
+def _read(content: bytes) -> Word97:
     import olefile
 
     try:
@@ -105,14 +114,11 @@ def read_word97(content: bytes) -> Word97:
         meta = _summary(ole)
     finally:
         ole.close()
-    try:
-        pieces = _pieces(table, *fib.pair(FC_CLX))
-        papx = _PapxIndex(word, table, data, *fib.pair(FC_PLCF_BTE_PAPX))
-        styles = _style_names(table, *fib.pair(FC_STSHF))
-        hidden = _hidden_runs(word, table, *fib.pair(FC_PLCF_BTE_CHPX))
-        paragraphs = _paragraphs(word, pieces, fib.ccp_text, papx, styles, hidden)
-    except (struct.error, IndexError, ValueError) as exc:
-        raise NotWord97(f"damaged structure: {type(exc).__name__}") from exc
+    pieces = _pieces(table, *fib.pair(FC_CLX))
+    papx = _PapxIndex(word, table, data, *fib.pair(FC_PLCF_BTE_PAPX))
+    styles = _style_names(table, *fib.pair(FC_STSHF))
+    hidden = _hidden_runs(word, table, *fib.pair(FC_PLCF_BTE_CHPX))
+    paragraphs = _paragraphs(word, pieces, fib.ccp_text, papx, styles, hidden)
     return Word97(paragraphs, meta)
 
 
@@ -410,21 +416,51 @@ def _paragraphs(word: bytes, pieces: list[_Piece], ccp_text: int, papx: _PapxInd
     return out
 
 
+# SummaryInformation property ids we read (string properties) and the code-page property.
+_SUMMARY_PROPS = {2: "title", 3: "subject", 4: "author", 5: "keywords", 6: "comments"}
+_PID_CODEPAGE = 1
+_VT_I2, _VT_LPSTR, _VT_LPWSTR = 2, 30, 31
+MAX_SUMMARY_PROPS = 64
+
+
 def _summary(ole) -> dict[str, Any]:
-    """Title, subject, author, keywords and comments from the SummaryInformation stream."""
+    """Title, subject, author, keywords and comments from the SummaryInformation stream.
+
+    Parsed here with bounds on every count (olefile's own property parser loops over counts
+    read from the file, which a damaged file can set to billions)."""
     try:
-        m = ole.get_metadata()
-    except Exception:  # noqa: BLE001 - metadata is optional; a broken property set must not lose the text
+        if not ole.exists("\x05SummaryInformation"):
+            return {}
+        data = ole.openstream("\x05SummaryInformation").read()
+        section = struct.unpack_from("<I", data, 44)[0]  # after the header and the first FMTID
+        count = min(struct.unpack_from("<I", data, section + 4)[0], MAX_SUMMARY_PROPS,
+                    (len(data) - section - 8) // 8)
+        entries = [struct.unpack_from("<II", data, section + 8 + 8 * i) for i in range(count)]
+        values: dict[int, tuple[int, int]] = {}
+        for pid, off in entries:
+            if pid in _SUMMARY_PROPS or pid == _PID_CODEPAGE:
+                values[pid] = (struct.unpack_from("<I", data, section + off)[0] & 0xFFFF, section + off + 4)
+        encoding = "cp1252"
+        if _PID_CODEPAGE in values and values[_PID_CODEPAGE][0] == _VT_I2:
+            encoding = _codepage(struct.unpack_from("<h", data, values[_PID_CODEPAGE][1])[0])
+        out: dict[str, Any] = {}
+        for pid, key in _SUMMARY_PROPS.items():
+            if pid not in values:
+                continue
+            vtype, pos = values[pid]
+            size = struct.unpack_from("<I", data, pos)[0]
+            if vtype == _VT_LPSTR:
+                text = data[pos + 4:pos + 4 + min(size, 65536)].decode(encoding, "replace")
+            elif vtype == _VT_LPWSTR:
+                text = data[pos + 4:pos + 4 + 2 * min(size, 32768)].decode("utf-16-le", "replace")
+            else:
+                continue
+            text = text.split("\x00", 1)[0].strip()
+            if text:
+                out[key] = text
+        return out
+    except (struct.error, OSError, ValueError, IndexError):  # metadata is optional; the text is not
         return {}
-    out: dict[str, Any] = {}
-    encoding = _codepage(getattr(m, "codepage", None))
-    for key in ("title", "subject", "author", "keywords", "comments", "create_time", "last_saved_time"):
-        value = getattr(m, key, None)
-        if isinstance(value, bytes):
-            value = value.decode(encoding, "replace")
-        if value:
-            out[key] = str(value).strip("\x00 ")
-    return out
 
 
 def _codepage(codepage: int | None) -> str:
