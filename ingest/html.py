@@ -12,6 +12,7 @@ report's title and are kept, unlike the site's header).
 
 from __future__ import annotations
 
+import codecs
 import re
 
 import lxml.html
@@ -38,6 +39,7 @@ BLOCK_TAGS = {"p", "div", "section", "article", "main", "li", "ul", "ol", "h1", 
               "h5", "h6", "table", "blockquote", "pre", "dl", "dt", "dd", "figure", "figcaption",
               "address", "hr", "body", "details", "summary", "center", "tr", "caption"}
 _WS = re.compile(r"[ \t\r\n\f]+")
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]{2,40})""", re.IGNORECASE)
 _BR = "\x0b"  # a <br> while text is collected; two or more in a row separate paragraphs
 _PARA_BREAK = re.compile(r"\x0b[ \t\r\n\f]*(?:\x0b[ \t\r\n\f]*)+")
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -47,8 +49,9 @@ _CONTENT_ANCESTORS = ("main", "article")
 
 def extract_html(content: bytes) -> RawDocument:
     try:
-        root = lxml.html.document_fromstring(content)
-    except (etree.ParserError, ValueError) as exc:
+        parser = lxml.html.HTMLParser(encoding=html_encoding(content))
+        root = lxml.html.document_fromstring(content, parser=parser)
+    except (etree.ParserError, ValueError, LookupError) as exc:
         raise ExtractionError("corrupt", f"the HTML cannot be parsed ({exc})") from exc
     page_title = _text(root.find(".//title")) if root.find(".//title") is not None else ""
     _drop_boilerplate(root)
@@ -69,6 +72,36 @@ def extract_html(content: bytes) -> RawDocument:
     title = h1 or re.split(r"\s+[|–—-]\s+", page_title)[0].strip() or None
     return RawDocument(format="html", pages=[blocks], tables=walker.tables, title=title,
                        meta={"html_title": page_title} if page_title else {})
+
+
+def html_encoding(content: bytes) -> str:
+    """The page's character encoding: byte-order mark, then ``<meta charset>``, then UTF-8 if the
+    bytes are valid UTF-8 (pages served as UTF-8 by an HTTP header often do not say so in the
+    page; the HTML default, Latin-1, would garble them), else Windows-1252 as browsers do."""
+    for bom, name in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if content.startswith(bom):
+            return name
+    m = _META_CHARSET.search(content[:4096])
+    if m:
+        try:
+            name = codecs.lookup(m.group(1).decode("ascii")).name
+        except LookupError:
+            name = ""
+        if name in ("latin-1", "iso8859-1", "ascii"):
+            return "cp1252"
+        if name and name != "utf-8" and not name.startswith("utf-16"):  # readable here: not utf-16
+            return name
+    # Undeclared, or declared UTF-8: UTF-8 when the bytes are valid UTF-8 (a page mislabelled as
+    # UTF-8 is nearly always Windows-1252).
+    return "utf-8" if _is_utf8(content) else "cp1252"
+
+
+def _is_utf8(content: bytes) -> bool:
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(content) - 3  # only a character cut at the very end
+    return True
 
 
 def _drop_boilerplate(root) -> None:

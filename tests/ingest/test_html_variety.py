@@ -48,3 +48,33 @@ def test_article_header_keeps_the_title_site_header_goes() -> None:
     assert doc.title == "Executive Summary (synthetic sample)"
     assert doc.pages[0].startswith("Executive Summary (synthetic sample)")
     assert "Council" not in doc.pages[0] and "Contact us" not in doc.pages[0]
+
+
+WORD_HTML = b"""<html xmlns:o="urn:schemas-microsoft-com:office:office"><head>
+<meta http-equiv=Content-Type content="text/html; charset=windows-1252">
+<!--[if gte mso 9]><xml><o:DocumentProperties><o:Author>Synthetic</o:Author></o:DocumentProperties></xml><![endif]-->
+<style><!-- p.MsoNormal {margin:0} --></style></head>
+<body lang=EN-GB><div class=WordSection1><h1>Overview Report (synthetic sample)</h1><h2>1. Introduction</h2>
+<p class=MsoNormal>1.1 Caf\xe9 \x93quoted\x94 text<o:p></o:p></p>
+<p class=MsoListParagraph style='mso-list:l0 level1 lfo1'><![if !supportLists]><span style='mso-list:Ignore'>1.<span
+style='font:7.0pt "Times New Roman"'>&nbsp;&nbsp;&nbsp; </span></span><![endif]>First point</p>
+<p class=MsoNormal>&nbsp;</p>
+<table class=MsoTableGrid border=1><tr><td><p class=MsoNormal><b>Recommendation</b></p></td><td><p class=MsoNormal>Lead agency</p></td></tr>
+<tr><td><p class=MsoNormal>Audit</p><p class=MsoNormal>referrals</p></td><td><p class=MsoNormal>Police</p></td></tr></table>
+</div></body></html>"""
+
+
+def test_word_save_as_html_page() -> None:
+    doc = extract_structured_bytes(WORD_HTML)
+    assert doc.pages[0].split("\n\n") == [
+        "Overview Report (synthetic sample)", "1. Introduction", '1.1 Caf\u00e9 "quoted" text', "1. First point",
+        "Recommendation Lead agency", "Audit referrals Police"]
+    assert [t.rows for t in doc.tables] == [[["Recommendation", "Lead agency"], ["Audit referrals", "Police"]]]
+
+
+def test_encoding_when_the_page_does_not_say_or_says_wrong() -> None:
+    body = "<main><h1>Caf\u00e9 review (synthetic sample)</h1><p>\u2018Adult A\u2019 text.</p></main>"
+    undeclared_utf8 = f"<html><body>{body}</body></html>".encode()
+    mislabelled = f'<html><head><meta charset="utf-8"></head><body>{body}</body></html>'.encode("cp1252")
+    for content in (undeclared_utf8, mislabelled):
+        assert extract_structured_bytes(content).pages == ["Caf\u00e9 review (synthetic sample)\n\n'Adult A' text."]
