@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import struct
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -257,3 +258,15 @@ def test_mutated_files_end_as_text_or_a_reason(corpus, suffix: str) -> None:
             outcomes.add(exc.reason)
         assert time.perf_counter() - t0 < 10
     assert "ok" in outcomes and outcomes <= {"ok", "corrupt", "empty", "unsupported", "encrypted"}
+
+
+def test_word6_95_goes_to_antiword_and_fails_clearly(corpus) -> None:
+    """Files the Word 97 reader does not parse (here: a Word 97 file that claims the Word 6/95
+    format) go to antiword; what antiword cannot read either is a clear refusal, not a crash."""
+    data = next(p for p, t, _ in corpus if t["doc_type"] == "action_plan" and p.suffix == ".doc").read_bytes()
+    fib = data.find(b"\xec\xa5")
+    old = data[:fib + 2] + struct.pack("<H", 104) + data[fib + 4:]  # nFib 104 = Word 6/95
+    with pytest.raises(ExtractionError) as err:
+        extract_structured_bytes(old)
+    assert "antiword" in err.value.message
+    assert err.value.reason == ("corrupt" if shutil.which("antiword") else "unsupported")
