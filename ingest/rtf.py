@@ -5,9 +5,9 @@ name). A small RTF reader turns the control words into the same paragraphs ``doc
 gives for Word binaries (text, end mark, in-table / row-end / outline level / page-break-before,
 style name), and ``doc.py`` builds pages, blocks and tables from them, so RTF and ``.doc`` come
 out alike. Pages break at ``\\page``, ``\\sect`` and ``\\pagebb``. Headers, footers, footnotes,
-comments, pictures, shapes, field codes, list-number text, deleted and hidden text are left out;
-field results are kept. The Document's ``format`` is ``doc`` (contract §2 has no RTF; a Word
-processor file either way) and ``meta["container"]`` is ``rtf``.
+comments, pictures, shapes, field codes, deleted and hidden text are left out; field results and
+the list numbers Word drew (``\\listtext``) are kept. The Document's ``format`` is ``doc``
+(contract §2 has no RTF; a word-processor file either way) and ``meta["container"]`` is ``rtf``.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ _SKIP_DESTINATIONS = frozenset((
     "fonttbl", "colortbl", "stylesheet", "info", "header", "headerl", "headerr", "headerf", "footer",
     "footerl", "footerr", "footerf", "pict", "object", "fldinst", "footnote", "annotation", "atnid",
     "atnauthor", "xe", "tc", "tcn", "listtable", "listoverridetable", "rsidtbl", "generator",
-    "listtext", "pntext", "pntxta", "pntxtb", "shp", "shpinst", "shppict", "nonshppict", "bkmkstart",
+    "pntxta", "pntxtb", "shp", "shpinst", "shppict", "nonshppict", "bkmkstart",
     "bkmkend", "revtbl", "filetbl", "themedata", "colorschememapping", "latentstyles", "datastore",
     "xmlnstbl", "mmathPr", "pgdsctbl", "userprops", "template", "docvar", "field_instr", "ftnsep",
     "ftnsepc", "aftnsep", "aftnsepc", "comment", "private", "blipuid", "sp", "sn", "sv"))
@@ -49,6 +49,7 @@ class _Group:
     dest: str = ""  # destination keyword of this group ("" for plain groups)
     uc: int = 1
     hidden: bool = False  # \v hidden text or \deleted revision
+    label: bool = False  # inside \listtext / \pntext: the list number Word drew
 
 
 def extract_rtf(content: bytes) -> RawDocument:
@@ -178,6 +179,15 @@ class _Reader:
         if word in _SKIP_DESTINATIONS:
             self._destination(word)
             return
+        if word in ("listtext", "pntext"):
+            group.label, group.dest = True, word
+            return
+        if group.label and not group.skip:
+            if word == "tab" or word == "u" or word in _SYMBOLS:
+                self._emit(" " if word == "tab" else _label_char(word, arg))
+                if word == "u":
+                    self.skip_chars = group.uc
+            return  # a list label's own \pard, \plain, fonts do not touch the paragraph
         if word == "u" and arg is not None:
             self._emit(chr(arg + 65536 if arg < 0 else arg))
             self.skip_chars = group.uc
@@ -238,6 +248,14 @@ class _Reader:
     # Stylesheet entries: "{\sN ... Name;}" groups directly inside {\stylesheet}.
     _entry_style = 0
     _info_key = ""
+
+
+def _label_char(word: str, arg: int | None) -> str:
+    """A list label's character: Symbol/Wingdings private-use bullets become a bullet."""
+    if word != "u" or arg is None:
+        return _SYMBOLS.get(word, "")
+    ch = chr(arg + 65536 if arg < 0 else arg)
+    return "\u2022" if 0xF000 <= ord(ch) <= 0xF0FF else ch
 
 
 def _codec(codepage: int) -> str:

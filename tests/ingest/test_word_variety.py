@@ -115,7 +115,7 @@ def test_doc_shows_what_word_prints(doc_bytes: bytes) -> None:
 
 
 # RTF as Word writes it, by hand: style sheet with a heading, header/footer, footnote, deleted and
-# hidden text, a hyperlink field, list-number text, escaped and Unicode characters, a table, and a
+# hidden text, a hyperlink field, a list number, escaped and Unicode characters, a table, and a
 # page break. Read without LibreOffice.
 RTF = rb"""{\rtf1\ansi\ansicpg1252\deff0{\fonttbl{\f0 Arial;}}
 {\stylesheet{\s0 Normal;}{\s1\sbasedon0 heading 1;}{\*\cs10 Default Paragraph Font;}}
@@ -139,9 +139,9 @@ def test_rtf_shows_what_word_prints() -> None:
     assert doc.format == "doc" and doc.meta["container"] == "rtf"
     assert doc.title == "Overview Report (synthetic sample)"
     assert doc.pages == [
-        "1. Introduction\n\nThe panel met six times.\n\nRead the published guidance first.\n\n"
-        "Caf\u00e9 \"quoted\" text on two lines.\n\nRecommendation Lead agency\n\nAudit referrals Police\n\n"
-        "After the table.",
+        ("1. Introduction\n\nThe panel met six times.\n\nRead the published guidance first.\n\n"
+        "1. Caf\u00e9 \"quoted\" text on two lines.\n\nRecommendation Lead agency\n\nAudit referrals Police\n\n"
+        "After the table."),
         "2. Analysis\n\nText on the second page."]
     assert [t.rows for t in doc.tables] == [[["Recommendation", "Lead agency"], ["Audit referrals", "Police"]]]
     assert [(s.number, s.title, s.page, s.level) for s in doc.sections] == [
