@@ -230,11 +230,29 @@ def _agency_heading(line: str) -> tuple[str, str] | None:
     return None
 
 
+_PAGE_REF = re.compile(r"(?:\s*\.{2,}\s*|\s+)\d{1,3}\s*$")  # "Recommendations ..... 27"
+
+
+def _is_contents_entry(doc: DocText, start: int, end: int) -> bool:
+    """A heading line that is an entry of a contents page: it ends with a page number, and so
+    does the line before or after it ("19. Recommendations of the Review 27")."""
+    if not _PAGE_REF.search(doc.text[start:end]):
+        return False
+    before = doc.text.rfind("\n", 0, max(0, start - 1)) + 1
+    prev_line = doc.text[before:max(before, start - 1)]
+    after = doc.text.find("\n", end + 1)
+    next_line = doc.text[end + 1: after if after >= 0 else len(doc.text)]
+    return any(_PAGE_REF.search(x) for x in (prev_line, next_line) if x.strip())
+
+
 def _regions(doc: DocText) -> list[tuple[int, int, str | None]]:
-    """(start, end, heading scope) of each run of recommendation sections."""
+    """(start, end, heading scope) of each run of recommendation sections (contents-page
+    entries excluded: they only name the section)."""
     out: list[tuple[int, int, str | None]] = []
     for seg in doc.segments:
         if seg.kind != "recommendations":
+            continue
+        if seg.heading and _is_contents_entry(doc, seg.heading.start, seg.heading.end):
             continue
         scope = _scope_heading(doc.text[seg.heading.start:seg.heading.end]) if seg.heading else None
         if scope == "local" and seg.heading and re.fullmatch(r"(?:the\s+)?recommendations?",
@@ -580,8 +598,13 @@ def merge(listed: list[RecFound], tabled: list[RecFound]) -> list[RecFound]:
         tn = _norm(t.text)
         i = by_norm.get(tn)
         if i is None:
-            i = next((j for j, n in enumerate(norms) if _same(n, tn) or
-                      (len(tn) > 40 and (n.startswith(tn) or tn.startswith(n)))), None)
+            # Near matches complete a listed recommendation, or repeat a table row of the same
+            # number; two rows numbered differently are two recommendations even when one only
+            # adds a deadline to the other ("... central library." / "... library by May 2021.").
+            i = next((j for j, n in enumerate(norms)
+                      if (j < len(listed) or t.number is None or out[j].number in (None, t.number))
+                      and (_same(n, tn) or (len(tn) > 40 and (n.startswith(tn) or tn.startswith(n))))),
+                     None)
         if i is None:
             out.append(t)
             norms.append(tn)

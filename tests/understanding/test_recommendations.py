@@ -258,3 +258,65 @@ def test_a_heading_run_into_its_first_items_is_split() -> None:
         ("1", "Gwent Police should review training.", "local"),
         ("2", "The CSP should publish the review.", "local"),
         ("3", "All agencies should share information.", "local")]
+
+
+# ----- failure modes found on the dev split ----------------------------------------------------
+@pytest.mark.parametrize("contents, body_heading", [
+    # The contents page ends on a recommendations entry whose next entry and first body headings
+    # are worded in ways no rule names: the entry must not open a recommendations section.
+    ("19. Recommendations of the Review 27\nDHR Action Plan 29",
+     "1. Introduction and Background to the Review"),
+    ("Summary of Recommendations ..... 31\nAnnex B ..... 33", "Preface"),
+    ("18. Learning Identified 26\n19. Recommendations and Action Plan 27", "1. Timeframe"),
+])
+def test_a_contents_entry_does_not_open_a_recommendations_section(contents: str,
+                                                                   body_heading: str) -> None:
+    d = doc(f"Contents Page\n{contents}",
+            f"{body_heading}\n1.1 The review panel offers its condolences to the family.\n"
+            "1.2 The review considers contact from March 2016 to the date of the death.\n"
+            "2. Confidentiality and Anonymity\n2.1 Pseudonyms have been used throughout.",
+            "19. Recommendations of the Review\n1. Kent Police should review training.")
+    assert [r.text for r in extract_list_recommendations(d)] == ["Kent Police should review training."]
+
+
+def test_a_heading_with_a_page_number_but_no_contents_around_it_is_still_read() -> None:
+    d = doc("Summary of Recommendations 12\n1. Kent Police should review training.")
+    assert [r.text for r in extract_list_recommendations(d)] == ["Kent Police should review training."]
+
+
+@pytest.mark.parametrize("heading, expected", [
+    ("Actions Agreed", 1), ("Agreed Actions", 1), ("Recommendations from the DHR", 1),
+    ("Actions arising", 1),
+    ("Action Taken", 0),             # a report of what was done, not what is recommended
+    ("Questions for Practitioners", 0),
+])
+def test_learning_brief_recommendation_headings(heading: str, expected: int) -> None:
+    d = doc(f"Learning Briefing\n{heading}\n• Kent Police should ensure that a Domestic Violence "
+            "Protection Notice is considered at every arrest for a domestic abuse offence.")
+    assert len(extract_list_recommendations(d)) == expected
+
+
+def _plan(*rows: list[str]) -> list[Table]:
+    header = ["Rec", "Local / Regional / National", "Action", "Responsible agency/organisation",
+              "Milestones", "By when", "Progress/RAG"]
+    return [Table(1, [header, *[list(r) for r in rows]])]
+
+
+def test_rows_that_differ_only_by_a_deadline_are_two_recommendations() -> None:
+    recs = extract_recommendations(doc("Action Plan"), _plan(
+        ["7. It is recommended that the Ministry of Justice issue statutory guidance on the "
+         "publication of domestic homicide reviews in a central library.", "National",
+         "Issue guidance.", "Ministry of Justice", "Guidance drafted", "January 2021", "Ongoing"],
+        ["8. It is recommended that the Ministry of Justice issue statutory guidance on the "
+         "publication of domestic homicide reviews in a central library before the end of "
+         "March 2021.", "National", "Issue guidance.", "Ministry of Justice", "Guidance drafted",
+         "March 2021", "Completed"]))
+    assert [(r["number"], r["scope"]) for r in recs] == [("7", "national"), ("8", "national")]
+
+
+def test_a_table_row_repeated_with_the_same_number_is_one_recommendation() -> None:
+    row = ["Recommendation 7: Organisations represented on the panel should explore how "
+           "information could be shared more effectively.", "Local", "Consider sharing.",
+           "All partner agencies", "Working group set up", "April 2025", "In progress"]
+    recs = extract_recommendations(doc("Action Plan"), _plan(row, row))
+    assert [(r["number"], r["agency"]) for r in recs] == [("7", None)]
