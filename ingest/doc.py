@@ -90,10 +90,15 @@ class _Builder:
 
     def _paragraph(self, para: Paragraph) -> None:
         kind, level = _kind(para)
+        label = para.label
+        if label == "•" and kind == "body":
+            kind = "list"
         parts = para.text.split(PAGE_BREAK)
         for i, part in enumerate(parts):
             text = part.strip()
             if text:
+                if label:  # the number belongs to the paragraph's first words
+                    text, label = f"{label} {text}", ""
                 self.pages[-1].append(Block(text=text, kind=kind, level=level))  # type: ignore[arg-type]
             if i < len(parts) - 1:
                 self._new_page()

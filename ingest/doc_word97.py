@@ -22,12 +22,14 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
+from ingest.doc_lists import Numbering
+
 FIB_MAGIC = 0xA5EC
 MIN_NFIB = 101 + 92  # Word 97 writes nFib 193; Word 6/95 use 101-105 and another FIB layout
 MAX_TEXT_CHARS = 50_000_000
 
 # FibRgFcLcb97 pair indices.
-FC_STSHF, FC_PLCF_BTE_CHPX, FC_PLCF_BTE_PAPX, FC_CLX = 1, 12, 13, 33
+FC_STSHF, FC_PLCF_BTE_CHPX, FC_PLCF_BTE_PAPX, FC_CLX, FC_PLF_LST, FC_PLF_LFO = 1, 12, 13, 33, 73, 74
 
 # Paragraph sprms we read.
 SPRM_P_FINTABLE = 0x2416
@@ -36,6 +38,8 @@ SPRM_P_PAGE_BREAK_BEFORE = 0x2407
 SPRM_P_OUTLVL = 0x2640
 SPRM_P_ITAP = 0x6649
 SPRM_P_HUGE_PAPX = 0x6646  # the properties live in the Data stream (large table-row marks)
+SPRM_P_ILFO = 0x460B  # list override (1-based); with SPRM_P_ILVL the list number Word draws
+SPRM_P_ILVL = 0x260A
 SPRM_T_DEF_TABLE = 0xD608
 SPRM_P_CHG_TABS = 0xC615
 # Character sprms that make text disappear: deleted revision, hidden text.
@@ -65,6 +69,8 @@ class ParaProps:
     row_end: bool = False  # the paragraph is a table row's end mark
     outline_level: int | None = None  # 0-based; None for body text
     page_break_before: bool = False
+    ilfo: int | None = None  # list override, 0 = explicitly not numbered
+    ilvl: int | None = None
 
 
 @dataclass
@@ -76,6 +82,7 @@ class Paragraph:
     end: str
     props: ParaProps
     style: str = ""  # style name, lower case ("heading 1", "title", "list number", ...)
+    label: str = ""  # list number Word draws before the paragraph ("1.", "2.3", "a)", "•")
 
 
 @dataclass
@@ -116,10 +123,26 @@ def _read(content: bytes) -> Word97:
         ole.close()
     pieces = _pieces(table, *fib.pair(FC_CLX))
     papx = _PapxIndex(word, table, data, *fib.pair(FC_PLCF_BTE_PAPX))
-    styles = _style_names(table, *fib.pair(FC_STSHF))
+    styles, style_props = _styles(table, *fib.pair(FC_STSHF))
     hidden = _hidden_runs(word, table, *fib.pair(FC_PLCF_BTE_CHPX))
     paragraphs = _paragraphs(word, pieces, fib.ccp_text, papx, styles, hidden)
+    _number(paragraphs, Numbering(table, fib.pair(FC_PLF_LST), fib.pair(FC_PLF_LFO)), style_props)
     return Word97(paragraphs, meta)
+
+
+def _number(paragraphs: list[Paragraph], numbering: Numbering, style_props: dict[int, ParaProps]) -> None:
+    """Give numbered paragraphs the label Word draws, counting in document order."""
+    if not numbering.overrides:
+        return
+    for para in paragraphs:
+        style = style_props.get(para.props.istd)
+        ilfo = para.props.ilfo if para.props.ilfo is not None else (style.ilfo if style else None)
+        if not ilfo or ilfo < 0:
+            continue
+        ilvl = para.props.ilvl if para.props.ilvl is not None else (style.ilvl if style and style.ilvl else 0)
+        para.label = numbering.label(ilfo, ilvl or 0)
+        if para.props.outline_level is None and style is not None:
+            para.props.outline_level = style.outline_level
 
 
 class _Fib:
@@ -299,6 +322,10 @@ def _apply(props: ParaProps, sprms, data_stream: bytes) -> None:
             props.outline_level = operand[0] if operand[0] < 9 else None
         elif sprm == SPRM_P_PAGE_BREAK_BEFORE and operand:
             props.page_break_before = bool(operand[0])
+        elif sprm == SPRM_P_ILFO and len(operand) == 2:
+            props.ilfo = struct.unpack("<h", operand)[0]
+        elif sprm == SPRM_P_ILVL and operand:
+            props.ilvl = operand[0]
         elif sprm == SPRM_P_HUGE_PAPX and len(operand) == 4:
             off = struct.unpack("<I", operand)[0]
             if off + 2 <= len(data_stream):
@@ -337,12 +364,14 @@ _STI_NAMES = {**{i: f"heading {i}" for i in range(1, 10)}, 62: "title", 74: "sub
               47: "list", 48: "list bullet", 49: "list number"}
 
 
-def _style_names(table: bytes, fc: int, lcb: int) -> dict[int, str]:
-    """istd -> lower-case style name from the style sheet (STSH)."""
+def _styles(table: bytes, fc: int, lcb: int) -> tuple[dict[int, str], dict[int, ParaProps]]:
+    """istd -> lower-case style name, and istd -> the paragraph properties a paragraph style sets
+    itself (list numbering, outline level), from the style sheet (STSH)."""
     names: dict[int, str] = {}
+    props: dict[int, ParaProps] = {}
     stsh = table[fc:fc + lcb]
     if len(stsh) < 6:
-        return names
+        return names, props
     cb_stshi = struct.unpack_from("<H", stsh, 0)[0]
     cstd, cb_base = struct.unpack_from("<HH", stsh, 2)
     pos = 2 + cb_stshi
@@ -363,7 +392,18 @@ def _style_names(table: bytes, fc: int, lcb: int) -> dict[int, str]:
         names[istd] = (name or _STI_NAMES.get(sti, "")).strip().lower()
         if sti in _STI_NAMES and sti <= 9:
             names[istd] = _STI_NAMES[sti]  # built-in headings whatever their localised name
-    return names
+        stk = struct.unpack_from("<H", std, 2)[0] & 0x0F
+        if stk == 1 and len(std) >= cb_base + 2:  # paragraph style: its first UPX is a PAPX
+            upx = cb_base + 2 + 2 * struct.unpack_from("<H", std, cb_base)[0] + 2  # name + NUL
+            upx += upx % 2
+            if upx + 2 <= len(std):
+                size = struct.unpack_from("<H", std, upx)[0]
+                grpprl = std[upx + 4:upx + 2 + size]  # after the UPX's own istd
+                if grpprl:
+                    style_props = ParaProps(istd=istd)
+                    _apply(style_props, _sprms(grpprl, 0), b"")
+                    props[istd] = style_props
+    return names, props
 
 
 def _paragraphs(word: bytes, pieces: list[_Piece], ccp_text: int, papx: _PapxIndex,

@@ -270,3 +270,24 @@ def test_word6_95_goes_to_antiword_and_fails_clearly(corpus) -> None:
         extract_structured_bytes(old)
     assert "antiword" in err.value.message
     assert err.value.reason == ("corrupt" if shutil.which("antiword") else "unsupported")
+
+
+def test_doc_reads_exactly_like_its_docx_list_numbers_included(corpus, extracted, tmp_path: Path) -> None:
+    """The .doc is LibreOffice's conversion of the generator's DOCX: both extractions agree page
+    for page, including the list numbers Word draws but never stores in the text."""
+    from samples.reports import generate_review
+
+    docx = {f.path.stem: f.path for f in generate_review(tmp_path, seed=5, index=0, formats=("docx",))}
+    checked = 0
+    for path, _, _ in corpus:
+        if path.suffix == ".doc" and path.stem in docx:
+            mine, theirs = extracted[path], extract_structured(docx[path.stem])
+            assert mine.pages == theirs.pages, path.name
+            assert [(t.page, t.rows) for t in mine.tables] == [(t.page, t.rows) for t in theirs.tables]
+            checked += 1
+    assert checked >= 2
+    # Bullets exist only as Word list numbering (the text and the truth have none).
+    bullets = [(path, n) for path, truth, _ in corpus if path.suffix == ".doc"
+               for n, page in enumerate(extracted[path].pages) if "\n\n• " in page or page.startswith("• ")]
+    assert bullets
+    assert all("•" not in truth["pages"][n] for path, truth, _ in corpus for p, n in bullets if p == path)
