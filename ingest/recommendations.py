@@ -108,11 +108,18 @@ def addressee(text: str) -> tuple[str | None, str | None]:
                   None)
     modal = strong or _MODAL.search(head)
     limit = modal.start() if modal else min(len(head), 100)
-    mentions = find_agency_mentions(head, 0, limit)
+    # A name may hold a word that looks like the verb ("We Are With You ensure that..."): look
+    # a little past it and keep the names that start before it.
+    mentions = [m for m in find_agency_mentions(head, 0, min(len(head), limit + 40))
+                if m.start < limit]
     # The subject is the clause right before the verb: "To improve the police response, the CCG
     # should..." is addressed to the CCG.
     clause = head.rfind(", ", 0, limit) + 2 if ", " in head[:limit] else 0
     for m in [m for m in mentions if m.start >= clause] or mentions:
+        # "Adult Social Care, Kent County Council should": the department, not its council.
+        dept = next((d for d in mentions if d.end == clause - 2 and d.id != m.id), None)
+        if m.id == "local_authority" and dept is not None:
+            return dept.id, _full_name(head, dept)
         return m.id, _full_name(head, m)
     passive = _PASSIVE_BY.search(head)  # "Training should be commissioned by the CCG"
     if passive:

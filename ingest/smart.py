@@ -18,7 +18,10 @@ from functools import cache
 from dhr.document import Smart
 from ingest.rules import load
 
-_MODAL = re.compile(r"\b(?:should|must|shall|will|(?:is|are|needs?|ought)\s+to|to)\s+(?:also\s+|now\s+|urgently\s+|jointly\s+)?", re.IGNORECASE)
+
+
+_STRONG_MODAL = re.compile(r"\b(?:should|must|shall|will|(?:is|are|needs?|ought)\s+to)\s+"
+                           r"(?:also\s+|now\s+|urgently\s+|jointly\s+)?", re.IGNORECASE)
 
 
 def _any(patterns: list[str]) -> re.Pattern[str]:
@@ -42,10 +45,14 @@ def starts_with_action(text: str) -> bool:
 def concrete_action(text: str) -> bool:
     """Whether the recommendation asks for a concrete action rather than a vague one."""
     concrete, vague, _, _ = _rules()
-    m = _MODAL.search(text)
+    m = _STRONG_MODAL.search(text)
     if m:
         return not vague.match(text, m.end())
-    return bool(concrete.search(text)) and not vague.search(text)
+    # No "should": the first action verb decides, whether after a bare "to" ("Kent Police to
+    # review...") or in the subjunctive ("It is recommended that the CCG ensure that ... is
+    # considered", "the DWP train work coaches to recognise ...").
+    c, v = concrete.search(text), vague.search(text)
+    return c is not None and (v is None or c.start() < v.start())
 
 
 def smart_signals(text: str, names_organisation: bool) -> Smart:
