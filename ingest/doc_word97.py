@@ -29,7 +29,9 @@ MIN_NFIB = 101 + 92  # Word 97 writes nFib 193; Word 6/95 use 101-105 and anothe
 MAX_TEXT_CHARS = 50_000_000
 
 # FibRgFcLcb97 pair indices.
-FC_STSHF, FC_PLCF_BTE_CHPX, FC_PLCF_BTE_PAPX, FC_CLX, FC_PLF_LST, FC_PLF_LFO = 1, 12, 13, 33, 73, 74
+FC_STSHF, FC_PLCF_SED, FC_PLCF_BTE_CHPX, FC_PLCF_BTE_PAPX, FC_CLX = 1, 6, 12, 13, 33
+FC_PLF_LST, FC_PLF_LFO = 73, 74
+SPRM_S_BKC = 0x3009  # section break kind: 0 continuous, 1 new column, 2 new page, 3 even, 4 odd
 
 # Paragraph sprms we read.
 SPRM_P_FINTABLE = 0x2416
@@ -125,7 +127,8 @@ def _read(content: bytes) -> Word97:
     papx = _PapxIndex(word, table, data, *fib.pair(FC_PLCF_BTE_PAPX))
     styles, style_props = _styles(table, *fib.pair(FC_STSHF))
     hidden = _hidden_runs(word, table, *fib.pair(FC_PLCF_BTE_CHPX))
-    paragraphs = _paragraphs(word, pieces, fib.ccp_text, papx, styles, hidden)
+    same_page = _same_page_section_marks(word, table, *fib.pair(FC_PLCF_SED))
+    paragraphs = _paragraphs(word, pieces, fib.ccp_text, papx, styles, hidden, same_page)
     _number(paragraphs, Numbering(table, fib.pair(FC_PLF_LST), fib.pair(FC_PLF_LFO)), style_props)
     return Word97(paragraphs, meta)
 
@@ -243,6 +246,28 @@ class _PapxIndex:
         if i >= 0 and fc < self.ends[i]:
             return self.props[i]
         return ParaProps()
+
+
+def _same_page_section_marks(word: bytes, table: bytes, fc: int, lcb: int) -> set[int]:
+    """CPs of section marks (character 12) that do not start a new page: the section after them
+    is continuous or starts a new column."""
+    plc = table[fc:fc + lcb]
+    n = (len(plc) - 4) // 16 if lcb else 0  # n+1 CPs, n 12-byte SEDs
+    if n < 2:
+        return set()
+    cps = struct.unpack_from(f"<{n + 1}I", plc, 0)
+    out = set()
+    for i in range(1, n):
+        fc_sepx = struct.unpack_from("<I", plc, 4 * (n + 1) + 12 * i + 2)[0]
+        bkc = 2
+        if fc_sepx != 0xFFFFFFFF and fc_sepx + 2 <= len(word):
+            size = struct.unpack_from("<H", word, fc_sepx)[0]
+            for sprm, operand in _sprms(word[fc_sepx + 2:fc_sepx + 2 + size], 0):
+                if sprm == SPRM_S_BKC and operand:
+                    bkc = operand[0]
+        if bkc in (0, 1):
+            out.add(cps[i] - 1)  # the mark that ends section i-1 and opens section i
+    return out
 
 
 def _hidden_runs(word: bytes, table: bytes, fc: int, lcb: int) -> list[tuple[int, int]]:
@@ -407,7 +432,7 @@ def _styles(table: bytes, fc: int, lcb: int) -> tuple[dict[int, str], dict[int, 
 
 
 def _paragraphs(word: bytes, pieces: list[_Piece], ccp_text: int, papx: _PapxIndex,
-                styles: dict[int, str], hidden: list[tuple[int, int]]) -> list[Paragraph]:
+                styles: dict[int, str], hidden: list[tuple[int, int]], same_page: set[int]) -> list[Paragraph]:
     out: list[Paragraph] = []
     buf: list[str] = []
     fields: list[bool] = []  # per open field: True once its result part started
@@ -425,6 +450,13 @@ def _paragraphs(word: bytes, pieces: list[_Piece], ccp_text: int, papx: _PapxInd
             raise NotWord97("piece runs past the end of the stream")
         if hidden:
             text = _mask_hidden(text, piece, hidden)
+        marks = [cp - piece.cp_start for cp in same_page if piece.cp_start <= cp < piece.cp_start + len(text)]
+        if marks:  # a continuous section break ends its paragraph but not the page
+            chars = list(text)
+            for k in marks:
+                if chars[k] == PAGE_BREAK:
+                    chars[k] = PARA_END
+            text = "".join(chars)
         start = 0
         for i, ch in enumerate(text):
             if ch in (PARA_END, CELL_END, _FIELD_BEGIN, _FIELD_SEP, _FIELD_END):

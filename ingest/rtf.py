@@ -4,9 +4,10 @@ Registered for format ``rtf`` (``detect.py`` recognises ``{\\rtf`` by content, w
 name). A small RTF reader turns the control words into the same paragraphs ``doc_word97.py``
 gives for Word binaries (text, end mark, in-table / row-end / outline level / page-break-before,
 style name), and ``doc.py`` builds pages, blocks and tables from them, so RTF and ``.doc`` come
-out alike. Pages break at ``\\page``, ``\\sect`` and ``\\pagebb``. Headers, footers, footnotes,
-comments, pictures, shapes, field codes, deleted and hidden text are left out; field results and
-the list numbers Word drew (``\\listtext``) are kept. The Document's ``format`` is ``doc``
+out alike. Pages break at ``\\page``, ``\\pagebb`` and section breaks (``\\sect``) unless the next
+section is continuous (``\\sbknone``). Headers, footers, footnotes, comments, pictures, shapes,
+field codes, deleted and hidden text are left out; field results and the list numbers Word drew
+(``\\listtext``) are kept. The Document's ``format`` is ``doc``
 (contract §2 has no RTF; a word-processor file either way) and ``meta["container"]`` is ``rtf``.
 """
 
@@ -39,7 +40,10 @@ _INFO_FIELDS = {"title": "title", "subject": "subject", "author": "author", "key
 _SYMBOLS = {"emdash": "\u2014", "endash": "\u2013", "bullet": "\u2022", "lquote": "\u2018",
             "rquote": "\u2019", "ldblquote": "\u201c", "rdblquote": "\u201d", "emspace": " ",
             "enspace": " ", "qmspace": " ", "tab": "\t", "line": "\n", "page": PAGE_BREAK,
-            "sect": PAGE_BREAK, "nestcell": " ", "nestrow": " "}
+            "nestcell": " ", "nestrow": " "}
+# Section break kinds that keep the page (the kind is given after \sect, for the next section).
+_SAME_PAGE_BREAKS = frozenset(("sbknone", "sbkcol"))
+_NEW_PAGE_BREAKS = frozenset(("sbkpage", "sbkeven", "sbkodd"))
 _CONTROL_SYMBOLS = {"~": "\u00a0", "-": "", "_": "-", "\\": "\\", "{": "{", "}": "}", "\t": "\t"}
 
 
@@ -85,6 +89,7 @@ class _Reader:
         self.skip_chars = 0
         self.pending: bytearray = bytearray()  # \'hh bytes waiting to be decoded together
         self.capture: list[str] | None = None  # text of a stylesheet entry or info field
+        self.section_break: bool | None = None  # after \sect: True = new page (default), False = same page
 
     # -- tokens ------------------------------------------------------------------------------
     def run(self, content: bytes) -> None:
@@ -137,6 +142,10 @@ class _Reader:
             return
         if group.skip or group.hidden or not s:
             return
+        if self.section_break is not None:  # the first body text after a section break
+            if self.section_break:
+                self.text.append(PAGE_BREAK)
+            self.section_break = None
         self.text.append(s)
 
     def _close_group(self) -> None:
@@ -208,6 +217,13 @@ class _Reader:
                 self._end_paragraph(CELL_END)
             else:
                 self._end_paragraph(CELL_END, row_end=True)
+        elif word == "sect":
+            if "".join(self.text).strip():
+                self._end_paragraph(PARA_END)
+            self.section_break = True
+        elif word in _SAME_PAGE_BREAKS or word in _NEW_PAGE_BREAKS:
+            if self.section_break is not None:
+                self.section_break = word in _NEW_PAGE_BREAKS
         elif word == "pard":
             self.props = ParaProps()
             self.style = 0

@@ -80,14 +80,44 @@ def docx_bytes() -> bytes:
     return variety_docx()
 
 
+def sections_docx() -> bytes:
+    """Four sections: continuous, next page, continuous (python-docx)."""
+    from docx import Document
+    from docx.enum.section import WD_SECTION
+
+    d = Document()
+    d.core_properties.subject = "Synthetic sample - not a real review"
+    d.add_heading("1. Introduction", 1)
+    d.add_paragraph("First section text on page one.")
+    d.add_section(WD_SECTION.CONTINUOUS)
+    d.add_paragraph("Second section, continuous, still on page one.")
+    d.add_section(WD_SECTION.NEW_PAGE)
+    d.add_heading("2. Analysis", 1)
+    d.add_paragraph("Third section on page two.")
+    d.add_section(WD_SECTION.CONTINUOUS)
+    d.add_paragraph("Fourth section, continuous, still on page two.")
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+SECTION_PAGES = ["1. Introduction\n\nFirst section text on page one.\n\nSecond section, continuous, still on page one.",
+                 "2. Analysis\n\nThird section on page two.\n\nFourth section, continuous, still on page two."]
+
+
 @pytest.fixture(scope="module")
-def doc_bytes(docx_bytes: bytes) -> bytes:
+def converted(docx_bytes: bytes) -> dict[str, bytes]:
     missing = doc_writer_missing()
     if missing:
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI must run the legacy .doc tests: {missing}")
         pytest.skip(missing)
-    return docx_to_doc({"variety": docx_bytes})["variety"]
+    return docx_to_doc({"variety": docx_bytes, "sections": sections_docx()})  # one LibreOffice start
+
+
+@pytest.fixture(scope="module")
+def doc_bytes(converted: dict[str, bytes]) -> bytes:
+    return converted["variety"]
 
 
 def _check_common(doc) -> None:
@@ -131,6 +161,8 @@ RTF = rb"""{\rtf1\ansi\ansicpg1252\deff0{\fonttbl{\f0 Arial;}}
 \pard\plain\s0 After the table.\page
 \pard\plain\s1 2. Analysis\par
 \pard\plain\s0 Text on the second page.\par
+\sect\sectd\sbknone\pard\plain\s0 A continuous section: same page.\par
+\sect\sectd\pard\plain\s0 A new section: new page.\par
 }"""
 
 
@@ -142,7 +174,13 @@ def test_rtf_shows_what_word_prints() -> None:
         ("1. Introduction\n\nThe panel met six times.\n\nRead the published guidance first.\n\n"
         "1. Caf\u00e9 \"quoted\" text on two lines.\n\nRecommendation Lead agency\n\nAudit referrals Police\n\n"
         "After the table."),
-        "2. Analysis\n\nText on the second page."]
+        "2. Analysis\n\nText on the second page.\n\nA continuous section: same page.",
+        "A new section: new page."]
     assert [t.rows for t in doc.tables] == [[["Recommendation", "Lead agency"], ["Audit referrals", "Police"]]]
     assert [(s.number, s.title, s.page, s.level) for s in doc.sections] == [
         ("1", "Introduction", 1, 1), ("2", "Analysis", 2, 1)]
+
+
+def test_section_breaks_new_page_or_continuous(converted: dict[str, bytes]) -> None:
+    assert extract_structured_bytes(sections_docx()).pages == SECTION_PAGES
+    assert extract_structured_bytes(converted["sections"]).pages == SECTION_PAGES
