@@ -85,6 +85,10 @@ _RECOMMENDS = re.compile(r"\b(?:should|must|to|will|shall|ought|need|recommend(?
 _MUST = re.compile(r"\b(?:should|must|is\s+recommended|are\s+recommended)\b", re.IGNORECASE)
 # "It is recommended that", "The DHR panel recommends that", "That ..." before the addressee.
 _LEAD_IN = re.compile(r"^(?:[^.;:]{0,80}?\brecommend(?:s|ed)?\s+)?that\s+", re.IGNORECASE)
+# "That the CCG adopt...", "It is recommended that Kent Police review..." (a recommending lead-in
+# and a named subject, without "should").
+_LEAD_SUBJECT = re.compile(r"(?:[^.;:]{0,80}?\brecommend(?:s|ed)?\s+)?that\s+"
+                           r"(?:the\s+|all\s+|each\s+|every\s+)?(?-i:[A-Z])", re.IGNORECASE)
 _STRONG_MODAL = re.compile(r"\b(?:should|must|will|shall|(?:is|are|needs?|ought)\s+to|to\s+(?=[a-z]))",
                            re.IGNORECASE)
 _PASSIVE_BY = re.compile(r"\b(?:should|must|will)\s+be\s+\w+(?:ed|en)\s+by\s+(?:the\s+)?", re.IGNORECASE)
@@ -347,7 +351,8 @@ def extract_list_recommendations(doc: DocText, whole: bool = False) -> list[RecF
     for it in _split_run_on(items):
         text = it.text
         if len(text) < 20 or rules.not_rec.search(text[:120]) or not (
-                _RECOMMENDS.search(text) or starts_with_action(text)):
+                _RECOMMENDS.search(text) or starts_with_action(text) or
+                _LEAD_SUBJECT.match(text)):   # "That the CCG adopt a policy..."
             continue
         agency, name = _agency_cell(it.lead) if it.lead else (None, None)
         if agency is None and not it.lead:
@@ -504,10 +509,14 @@ def extract_table_recommendations(tables: Sequence[Any]) -> list[RecFound]:
             number = _clean_number(_cell(row, cols, "number"))
             if not text:
                 continue  # a further action of the recommendation above (merged cell)
+            m = _marker(text)
+            continuing = out and out[-1].source == "table" and not out[-1].text.endswith(_TERMINAL)
+            if len(text) < 20 and not continuing:
+                continue  # "Note", "See above", a status word
             if not (_RECOMMENDS.search(text) or starts_with_action(text) or
+                    _LEAD_SUBJECT.match(m[2] if m else text) or
                     (out and out[-1].source == "table" and not out[-1].text.endswith(_TERMINAL))):
                 continue  # not a recommendation: a misread cell, a note, a status
-            m = _marker(text)
             if m is not None and m[1] in ("rec", "r", "num", "letter") and m[0]:
                 number = number or m[0]
                 text = m[2].strip()
@@ -553,8 +562,11 @@ def _infer_columns(rows: list[list[str]]) -> tuple[dict[str, int], bool] | None:
         cells = [r[j].strip() for r in body if r[j].strip()]
         return sum(1 for c in cells if test(c)) / len(cells) if cells else 0.0
 
-    text_scores = [share(j, lambda c: len(c) > 40 and bool(_MUST_OR_ENSURE.search(c)))
-                   for j in range(width)]
+    def recommends(c: str) -> bool:
+        m = _marker(c)
+        return bool(_MUST_OR_ENSURE.search(c) or _LEAD_SUBJECT.match(m[2] if m else c))
+
+    text_scores = [share(j, lambda c: len(c) > 40 and recommends(c)) for j in range(width)]
     # The recommendation comes before the actions that answer it: the leftmost such column.
     text_col = next((j for j in range(width) if text_scores[j] >= 0.5), None)
     if text_col is None:

@@ -40,9 +40,10 @@ SPLIT_STYLES = {
     "heldout": PageStyle(name="serif-right", font="Times-Roman", bold="Times-Bold", size=11.0,
                          leading=14.5, header_align="right", footer_align="right",
                          margin_x=70.0),
-    "dev": PageStyle(name="compact-centred", size=10.0, leading=13.0, margin_x=58.0,
-                     margin_top=84.0, table_size=8.0, header_align="center",
-                     footer_align="right"),
+    # dev: a typical Word document (Times 12 pt, one-inch margins), headers centred.
+    "dev": PageStyle(name="word-default", font="Times-Roman", bold="Times-Bold", size=12.0,
+                     leading=15.0, margin_x=72.0, margin_top=84.0, table_size=9.0,
+                     header_align="center", footer_align="right"),
 }
 
 

@@ -320,3 +320,37 @@ def test_a_table_row_repeated_with_the_same_number_is_one_recommendation() -> No
            "All partner agencies", "Working group set up", "April 2025", "In progress"]
     recs = extract_recommendations(doc("Action Plan"), _plan(row, row))
     assert [(r["number"], r["agency"]) for r in recs] == [("7", None)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("It is recommended that We Are With You ensure that assessments ask about domestic abuse.",
+     ("substance_misuse_services", "We Are With You")),
+    ("It is recommended that Nottingham Royal Infirmary introduce routine enquiry.",
+     ("acute_hospital", "Nottingham Royal Infirmary")),
+    ("Safer Merton should review the MARAC operating protocol.",
+     ("community_safety_partnership", "Safer Merton")),
+    ("Sefton Safeguarding Adults Partnership Board should develop joint guidance.",
+     ("safeguarding_board", "Sefton Safeguarding Adults Partnership Board")),
+    ("Adult Social Care, Kent County Council should ensure that carers are assessed.",
+     ("adult_social_care", "Adult Social Care")),
+    # negatives: a police team and a programme are no partnership; a council after a clause
+    ("The Safer Neighbourhood Team should visit the address after every call.", (None, None)),
+    ("To improve the response to carers, Kent County Council should fund an IDVA post.",
+     ("local_authority", "Kent County Council")),
+    ("Kent Police should work with the Probation Service to review MAPPA referrals.",
+     ("police", "Kent Police")),
+])
+def test_addressee_in_names_seen_on_the_dev_split(text: str, expected: tuple) -> None:
+    assert addressee(text) == expected
+
+
+def test_that_clauses_are_recommendations_in_lists_and_tables() -> None:
+    d = doc("Recommendations\n1. That Forest of Dean Homes adopt a domestic abuse policy that "
+            "includes management moves.\n2. That was the last contact any agency had with her.\n"
+            "3. The review notes that agencies worked well together.")
+    assert [(r.number, r.agency) for r in extract_list_recommendations(d)] == [("1", "housing")]
+    recs = extract_recommendations(doc("Action Plan"), _plan(
+        ["2. That the Home Office maintain a national repository of recommendations.", "National",
+         "Maintain a repository.", "Home Office", "Scoping", "2025", "Ongoing"],
+        ["Note", "", "Progress is reported to the board.", "", "", "", ""]))
+    assert [(r["number"], r["agency"], r["scope"]) for r in recs] == [("2", "home_office", "national")]

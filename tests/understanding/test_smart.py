@@ -27,3 +27,30 @@ def test_smart_signals(text: str, has_addressee: bool, expected: tuple[bool, boo
     s = smart_signals(text, has_addressee)
     assert (s.specific, s.measurable, s.time_bound) == expected
     assert s.score == sum(expected)
+
+
+@pytest.mark.parametrize("text, has_addressee, expected", [
+    # Subjunctive after "It is recommended that": the first action verb decides.
+    (("It is recommended that the National Probation Service ensure that MAPPA eligibility is "
+      "considered for every person with a domestic abuse conviction."), True, (True, False, False)),
+    (("It is recommended that the Department for Work and Pensions train work coaches to "
+      "recognise economic abuse."), True, (True, False, False)),
+    ("That the Home Office maintain a national repository of recommendations.", True,
+     (True, False, False)),
+    ("It is recommended that the CSP consider whether to review the MARAC protocol.", True,
+     (False, False, False)),
+    ("Kent Police to consider further training.", True, (False, False, False)),
+    # Financial years are deadlines; a frequency describing the measure is not.
+    ("The CCG should review its policy by the end of the 2021/22 financial year.", True,
+     (True, False, True)),
+    ("The CCG should review its policy before the end of the next financial year.", True,
+     (True, False, True)),
+    (("The CCG should review its policy with compliance measured through a quarterly audit "
+      "reported to the CSP."), True, (True, True, False)),
+    ("The CCG should publish quarterly reports on referrals.", True, (True, True, False)),
+    ("The CSP should report progress to the board quarterly.", True, (True, True, True)),
+])
+def test_smart_signals_in_other_phrasings(text: str, has_addressee: bool,
+                                          expected: tuple[bool, bool, bool]) -> None:
+    s = smart_signals(text, has_addressee)
+    assert (s.specific, s.measurable, s.time_bound) == expected
