@@ -18,7 +18,8 @@ import json
 import queue
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -139,6 +140,8 @@ class ElasticsearchBackend(SearchBackend):
         if not cfg.verify_certs:
             kwargs["verify_certs"] = False
         self.es = client or Elasticsearch(cfg.urls, **kwargs)
+        # Sends a search's count request while the hits request runs (the client is thread-safe).
+        self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="dhr-es")
 
     # -- plumbing --------------------------------------------------------------------------
     def _call(self, fn, *args, **kwargs):
@@ -313,6 +316,10 @@ class ElasticsearchBackend(SearchBackend):
                 pass
         return report
 
+    def close(self) -> None:
+        self._pool.shutdown(wait=False)
+        self.es.close()
+
     def drop(self) -> None:
         """Delete this prefix's indices (tests)."""
         for alias in self.alias.values():
@@ -362,49 +369,64 @@ class ElasticsearchBackend(SearchBackend):
         return [{"date_key": {"order": order, "missing": "_last"}}, {"id": "asc"}]
 
     def _run(self, index: str, request: _Request, facets: dict[str, str],
-             source: list[str] | None = None):
+             source: list[str] | None = None,
+             with_hits: Callable[[list[dict]], Any] | None = None):
+        """Two requests sent at once: the page of hits (filters applied, no total) and the counts
+        (no hits: the exact total and, if asked, the facets). ``with_hits`` (e.g. fetching
+        highlights for the page) runs on the hits while the counts are still being computed, so
+        latency is the slower of the two branches, not the sum. Returns (total, hits, facets,
+        next cursor, what ``with_hits`` returned)."""
         query = self._base_query(request)
-        aggs = {}
-        if request.facets:
-            for name, field in facets.items():
-                aggs[name] = {"filter": {"bool": {"filter": self._filters(request, facets, name)}},
-                              "aggs": {"v": {"terms": {"field": field, "size": FACET_SIZE}}}}
-        body: dict[str, Any] = {
-            "query": query, "size": request.page_size + 1, "sort": self._sort(request),
-            "track_total_hits": True, "_source": source or True,
-            "post_filter": {"bool": {"filter": self._filters(request, facets, None)}},
+        all_filters = self._filters(request, facets, None)
+        hits_body: dict[str, Any] = {
+            "query": {"bool": {**query["bool"], "filter": query["bool"]["filter"] + all_filters}},
+            "size": request.page_size + 1, "sort": self._sort(request),
+            "track_total_hits": False, "_source": source or True,
         }
-        if aggs:
-            body["aggs"] = aggs
         if request.cursor:
             after = cursors.decode(request.cursor, request, self.cursor_key)
             if len(after) != 2:
                 raise SearchError("invalid cursor", "cursor")
-            body["search_after"] = after
+            hits_body["search_after"] = after
+        aggs: dict[str, Any] = {"total": {"filter": {"bool": {"filter": all_filters}}}}
+        if request.facets:
+            for name, field in facets.items():
+                aggs[name] = {"filter": {"bool": {"filter": self._filters(request, facets, name)}},
+                              "aggs": {"v": {"terms": {"field": field, "size": FACET_SIZE}}}}
+        counts_body = {"query": query, "size": 0, "track_total_hits": False, "aggs": aggs}
+        counted = self._pool.submit(self._search, index, counts_body)
+        extra = None
         try:
-            res = self._call(self.es.search, index=index, **body)
-        except ApiError as err:
-            if err.meta.status == 400:
-                raise SearchError(f"the search could not be run: {_reason(err)}", "q") from None
-            raise BackendUnavailable(f"Elasticsearch error: {_reason(err)}") from None
-        hits = res["hits"]["hits"]
-        more = len(hits) > request.page_size
-        hits = hits[:request.page_size]
+            hits = self._search(index, hits_body)["hits"]["hits"]
+            more = len(hits) > request.page_size
+            hits = hits[:request.page_size]
+            if with_hits is not None:
+                extra = with_hits(hits)
+        finally:
+            counts = counted.result()
         next_cursor = None
         if more and hits:
             next_cursor = cursors.encode(list(hits[-1]["sort"]), request, self.cursor_key)
         out_facets: dict[str, list[dict]] = {}
         for name in facets if request.facets else []:
-            buckets = res["aggregations"][name]["v"]["buckets"]
-            counts = {str(b["key"]): b["doc_count"] for b in buckets}
-            out_facets[name] = facet_list(name, counts, request.filters.get(name, []),
+            buckets = counts["aggregations"][name]["v"]["buckets"]
+            values = {str(b["key"]): b["doc_count"] for b in buckets}
+            out_facets[name] = facet_list(name, values, request.filters.get(name, []),
                                           TAXONOMY_KIND.get(name))
-        return res["hits"]["total"]["value"], hits, out_facets, next_cursor
+        return counts["aggregations"]["total"]["doc_count"], hits, out_facets, next_cursor, extra
+
+    def _search(self, index: str, body: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return self._call(self.es.search, index=index, **body)
+        except ApiError as err:
+            if err.meta.status == 400:
+                raise SearchError(f"the search could not be run: {_reason(err)}", "q") from None
+            raise BackendUnavailable(f"Elasticsearch error: {_reason(err)}") from None
 
     def search(self, request: DocumentRequest) -> SearchResponse:
-        total, hits, facets, next_cursor = self._run(self.alias["documents"], request, DOC_FACETS,
-                                                     ["summary"])
-        snippets = self._snippets_for([h["_id"] for h in hits], request.query)
+        total, hits, facets, next_cursor, snippets = self._run(
+            self.alias["documents"], request, DOC_FACETS, ["summary"],
+            with_hits=lambda hits: self._snippets_for([h["_id"] for h in hits], request.query))
         results = []
         for hit in hits:
             summary = dict(hit["_source"]["summary"])
@@ -429,8 +451,8 @@ class ElasticsearchBackend(SearchBackend):
         return {h["_id"]: _snippets(h) for h in res["hits"]["hits"]}
 
     def search_recommendations(self, request: RecommendationRequest) -> SearchResponse:
-        total, hits, facets, next_cursor = self._run(self.alias["recommendations"], request,
-                                                     REC_FACETS, ["body"])
+        total, hits, facets, next_cursor, _ = self._run(self.alias["recommendations"], request,
+                                                        REC_FACETS, ["body"])
         return SearchResponse(total, [recommendation_result(h["_source"]["body"]) for h in hits],
                               facets, next_cursor)
 
