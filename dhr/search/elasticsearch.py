@@ -50,6 +50,7 @@ from .highlight import POST, PRE, normalize_for_index, safe_snippet
 MAPPINGS_DIR = Path(__file__).resolve().parent.parent.parent / "mappings"
 SCHEMA_VERSION = "1"
 FACET_SIZE = 1000
+FILTERED = "all-filters"  # aggregation name: not a facet name
 
 
 def load_index_body(kind: str, shards: int, replicas: int) -> dict[str, Any]:
@@ -388,12 +389,8 @@ class ElasticsearchBackend(SearchBackend):
             if len(after) != 2:
                 raise SearchError("invalid cursor", "cursor")
             hits_body["search_after"] = after
-        aggs: dict[str, Any] = {"total": {"filter": {"bool": {"filter": all_filters}}}}
-        if request.facets:
-            for name, field in facets.items():
-                aggs[name] = {"filter": {"bool": {"filter": self._filters(request, facets, name)}},
-                              "aggs": {"v": {"terms": {"field": field, "size": FACET_SIZE}}}}
-        counts_body = {"query": query, "size": 0, "track_total_hits": False, "aggs": aggs}
+        counts_body = {"query": query, "size": 0, "track_total_hits": not all_filters,
+                       "aggs": self._facet_aggs(request, facets, all_filters)}
         counted = self._pool.submit(self._search, index, counts_body)
         extra = None
         try:
@@ -407,13 +404,37 @@ class ElasticsearchBackend(SearchBackend):
         next_cursor = None
         if more and hits:
             next_cursor = cursors.encode(list(hits[-1]["sort"]), request, self.cursor_key)
+        found = counts.get("aggregations", {})
+        total = found[FILTERED]["doc_count"] if all_filters else counts["hits"]["total"]["value"]
         out_facets: dict[str, list[dict]] = {}
         for name in facets if request.facets else []:
-            buckets = counts["aggregations"][name]["v"]["buckets"]
+            agg = found[name] if name in request.filters else found.get(FILTERED, found).get(name)
+            buckets = agg.get("v", agg)["buckets"]
             values = {str(b["key"]): b["doc_count"] for b in buckets}
             out_facets[name] = facet_list(name, values, request.filters.get(name, []),
                                           TAXONOMY_KIND.get(name))
-        return counts["aggregations"]["total"]["doc_count"], hits, out_facets, next_cursor, extra
+        return total, hits, out_facets, next_cursor, extra
+
+    def _facet_aggs(self, request: _Request, facets: dict[str, str],
+                    all_filters: list[dict]) -> dict[str, Any]:
+        """Multi-select facet counts with as few filter passes as possible: the facets without a
+        filter of their own all count under every filter, so they share one ``filter`` agg
+        (whose doc_count is also the total), or none when nothing is filtered; each filtered
+        facet counts under the other facets' filters."""
+        def terms(name: str) -> dict[str, Any]:
+            return {"terms": {"field": facets[name], "size": FACET_SIZE}}
+
+        shared = {n: terms(n) for n in facets if n not in request.filters} if request.facets else {}
+        aggs: dict[str, Any] = {}
+        if all_filters:
+            aggs[FILTERED] = {"filter": {"bool": {"filter": all_filters}}, "aggs": shared}
+        else:
+            aggs.update(shared)
+        for name in request.filters if request.facets else []:
+            others = self._filters(request, facets, name)
+            aggs[name] = ({"filter": {"bool": {"filter": others}}, "aggs": {"v": terms(name)}}
+                          if others else terms(name))
+        return aggs
 
     def _search(self, index: str, body: dict[str, Any]) -> dict[str, Any]:
         try:
