@@ -215,6 +215,23 @@ def _pieces(table: bytes, fc: int, lcb: int) -> list[_Piece]:
     return out
 
 
+def _fkp_runs(word: bytes, table: bytes, fc: int, lcb: int, *, entry_size: int):
+    """Walk a bin table (PlcBte at ``table[fc:fc+lcb]``) and its 512-byte formatted disk pages:
+    yield (page, start fc, end fc, the run's property offset byte). ``entry_size`` is 13 for
+    paragraph pages (BX entries) and 1 for character pages. Pages past the stream are skipped."""
+    plc = table[fc:fc + lcb]
+    n = (len(plc) - 4) // 8 if lcb else 0
+    for i in range(max(n, 0)):
+        pn = struct.unpack_from("<I", plc, 4 * (n + 1) + 4 * i)[0] & 0x3FFFFF
+        fkp = word[pn * 512:pn * 512 + 512]
+        if len(fkp) != 512:
+            continue
+        crun = fkp[511]
+        rgfc = struct.unpack_from(f"<{crun + 1}I", fkp, 0)
+        for j in range(crun):
+            yield fkp, rgfc[j], rgfc[j + 1], fkp[4 * (crun + 1) + entry_size * j]
+
+
 class _PapxIndex:
     """Paragraph properties by the stream offset of a paragraph's end mark."""
 
@@ -222,19 +239,9 @@ class _PapxIndex:
         self.starts: list[int] = []
         self.ends: list[int] = []
         self.props: list[ParaProps] = []
-        plc = table[fc:fc + lcb]
-        n = (len(plc) - 4) // 8 if lcb else 0
         runs: list[tuple[int, int, ParaProps]] = []
-        for i in range(max(n, 0)):
-            pn = struct.unpack_from("<I", plc, 4 * (n + 1) + 4 * i)[0] & 0x3FFFFF
-            fkp = word[pn * 512:pn * 512 + 512]
-            if len(fkp) != 512:
-                continue
-            crun = fkp[511]
-            rgfc = struct.unpack_from(f"<{crun + 1}I", fkp, 0)
-            for j in range(crun):
-                b_offset = fkp[4 * (crun + 1) + 13 * j]
-                runs.append((rgfc[j], rgfc[j + 1], _papx(fkp, b_offset * 2, data) if b_offset else ParaProps()))
+        for fkp, start, end, b_offset in _fkp_runs(word, table, fc, lcb, entry_size=13):
+            runs.append((start, end, _papx(fkp, b_offset * 2, data) if b_offset else ParaProps()))
         runs.sort(key=lambda r: r[0])
         for start, end, props in runs:
             self.starts.append(start)
@@ -272,26 +279,17 @@ def _same_page_section_marks(word: bytes, table: bytes, fc: int, lcb: int) -> se
 
 def _hidden_runs(word: bytes, table: bytes, fc: int, lcb: int) -> list[tuple[int, int]]:
     """Stream ranges [start, end) of characters that are deleted revisions or hidden text."""
-    plc = table[fc:fc + lcb]
-    n = (len(plc) - 4) // 8 if lcb else 0
     runs: list[tuple[int, int]] = []
-    for i in range(max(n, 0)):
-        pn = struct.unpack_from("<I", plc, 4 * (n + 1) + 4 * i)[0] & 0x3FFFFF
-        fkp = word[pn * 512:pn * 512 + 512]
-        if len(fkp) != 512:
+    for fkp, start, end, b_offset in _fkp_runs(word, table, fc, lcb, entry_size=1):
+        off = b_offset * 2
+        if not off:
             continue
-        crun = fkp[511]
-        rgfc = struct.unpack_from(f"<{crun + 1}I", fkp, 0)
-        for j in range(crun):
-            off = fkp[4 * (crun + 1) + j] * 2
-            if not off:
-                continue
-            grpprl = fkp[off + 1:off + 1 + fkp[off]]
-            for sprm, operand in _sprms(grpprl, 0):
-                # Toggle operands: 1 on, 0x81 opposite of the style (taken as on), 0/0x80 off.
-                if sprm in (SPRM_C_FRMARK_DEL, SPRM_C_FVANISH) and operand and operand[0] in (1, 0x81):
-                    runs.append((rgfc[j], rgfc[j + 1]))
-                    break
+        grpprl = fkp[off + 1:off + 1 + fkp[off]]
+        for sprm, operand in _sprms(grpprl, 0):
+            # Toggle operands: 1 on, 0x81 opposite of the style (taken as on), 0/0x80 off.
+            if sprm in (SPRM_C_FRMARK_DEL, SPRM_C_FVANISH) and operand and operand[0] in (1, 0x81):
+                runs.append((start, end))
+                break
     runs.sort()
     return runs
 

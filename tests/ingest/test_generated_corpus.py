@@ -4,9 +4,6 @@ pages, tables, title. Synthetic samples only (``samples.reports``)."""
 
 from __future__ import annotations
 
-import json
-import re
-from difflib import SequenceMatcher
 from pathlib import Path
 
 import pytest
@@ -14,6 +11,7 @@ import pytest
 from ingest.clean import normalize_chars
 from ingest.extract import extract_structured
 from samples.reports import generate_corpus
+from tests.ingest.truth import load_cases, similarity
 
 TEXT_SIMILARITY = 0.97  # word-level; Word list numbers are in our text but not in the truth's
 
@@ -24,25 +22,12 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Path, dict, d
     formats = ("pdf", "docx", "html", "two_column_pdf")
     files = generate_corpus(out, seed=5, n_reviews=4, formats=formats)
     files += generate_corpus(out, seed=6, n_reviews=3, split="heldout", formats=formats)
-    cases = []
-    for f in files:
-        truth = json.loads(f.truth_path.read_text(encoding="utf-8"))
-        layout = json.loads(f.path.with_name(f.path.stem + ".layout.json").read_text(encoding="utf-8"))
-        cases.append((f.path, truth, layout))
-    return cases
+    return load_cases(files)
 
 
 @pytest.fixture(scope="module")
 def extracted(corpus):
     return {path: extract_structured(path) for path, _, _ in corpus}
-
-
-def words(text: str) -> list[str]:
-    return re.findall(r"\w+", normalize_chars(text).lower())
-
-
-def similarity(a: str, b: str) -> float:
-    return SequenceMatcher(None, words(a), words(b), autojunk=False).ratio()
 
 
 def test_corpus_covers_every_layout(corpus) -> None:

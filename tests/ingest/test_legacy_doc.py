@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import struct
-from difflib import SequenceMatcher
 from pathlib import Path
 
 import pytest
@@ -24,6 +22,7 @@ from ingest.errors import ExtractionError
 from ingest.extract import extract_file, extract_structured, extract_structured_bytes
 from samples.reports import DocBatch, generate_corpus
 from samples.reports.render_doc import doc_writer_missing
+from tests.ingest.truth import load_cases, similarity
 
 TEXT_SIMILARITY = 0.97
 
@@ -45,25 +44,12 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Path, dict, d
     files = generate_corpus(out, seed=5, n_reviews=2, formats=("doc", "rtf"), doc_batch=batch)
     files += generate_corpus(out, seed=6, n_reviews=2, split="heldout", formats=("rtf", "doc"), doc_batch=batch)
     batch.flush()
-    cases = []
-    for f in files:
-        truth = json.loads(f.truth_path.read_text(encoding="utf-8"))
-        layout = json.loads(f.path.with_suffix(".layout.json").read_text(encoding="utf-8"))
-        cases.append((f.path, truth, layout))
-    return cases
+    return load_cases(files)
 
 
 @pytest.fixture(scope="module")
 def extracted(corpus):
     return {path: extract_structured(path) for path, _, _ in corpus}
-
-
-def words(text: str) -> list[str]:
-    return re.findall(r"\w+", normalize_chars(text).lower())
-
-
-def similarity(a: str, b: str) -> float:
-    return SequenceMatcher(None, words(a), words(b), autojunk=False).ratio()
 
 
 def test_generator_writes_real_word97_binaries_and_rtf(corpus) -> None:
