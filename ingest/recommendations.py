@@ -154,12 +154,10 @@ def _scope_of(heading_scope: str | None, text: str, agency: str | None) -> str |
         return heading_scope
     if agency in rules.national_agencies:
         return "national"
-    if heading_scope == "local":
-        return "local"
-    if rules.national.search(text) and agency is None:
+    if heading_scope != "local" and rules.national.search(text) and agency is None:
         return "national"
     if rules.regional.search(text):
-        return "regional"
+        return "regional"  # a partnership action taken up across the region
     return "local"
 
 
@@ -400,11 +398,18 @@ _INLINE_ITEM = re.compile(r"(?<=[.;])\s+(?=(?:recommendation\s+\d{1,3}\b|\(\d{1,
                           r"\d{1,3}\.\s+[A-Z]|\(?[a-h]\)\s+[A-Z]))", re.I)
 
 
+# A heading run into a coded item ("Agency Recommendations R1 Kent Police should..."), as OCR
+# joins a bold heading to the line after it.
+_HEAD_THEN_CODE = re.compile(r"^(?P<head>[A-Z][\w\-'’ ()]{2,70}?)\s+(?=(?:R\s?\d{1,3}|"
+                             r"Rec(?:ommendation)?\.?\s+(?:No\.?\s*)?\d{1,3})\b[:.\-–—)]?\s+[A-Z])")
+
+
 def _pieces(lines: Any) -> Any:
     """Lines split where a layout ran a heading into its first item or items into each other."""
     for off, line in lines:
-        joined = HEAD_THEN_ITEM.match(line)
-        if joined and heading_kind(joined["head"]) is not None:
+        joined = HEAD_THEN_ITEM.match(line) or _HEAD_THEN_CODE.match(line)
+        if joined and (heading_kind(joined["head"]) is not None or
+                       _scope_heading(joined["head"]) is not None):
             yield off, joined["head"]
             off, line = off + joined.end(), line[joined.end():]
         pos = 0

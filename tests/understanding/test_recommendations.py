@@ -354,3 +354,33 @@ def test_that_clauses_are_recommendations_in_lists_and_tables() -> None:
          "Maintain a repository.", "Home Office", "Scoping", "2025", "Ongoing"],
         ["Note", "", "Progress is reported to the board.", "", "", "", ""]))
     assert [(r["number"], r["agency"], r["scope"]) for r in recs] == [("2", "home_office", "national")]
+
+
+@pytest.mark.parametrize("head, scope", [
+    ("Agency Recommendations", "local"),
+    ("Recommendations for Individual Agencies", "local"),
+    ("Recommendations for the Community Safety Partnership", "local"),
+    ("National Recommendation(s)", "national"),
+    ("Recommendations with National Implications", "national"),
+    ("Recommendations for the Department for Education", "national"),
+])
+def test_a_scope_heading_run_into_a_coded_item_by_ocr(head: str, scope: str) -> None:
+    d = doc(f"19. Recommendations\n{head} R1 Kent Police should review the guidance on repeat "
+            "incidents.\nR2 Kent County Council should fund an IDVA post.")
+    recs = extract_list_recommendations(d)
+    assert [(r.number, r.text[:11], r.scope) for r in recs] == [
+        ("R1", "Kent Police", scope), ("R2", "Kent County", scope)]
+
+
+def test_a_sentence_that_mentions_r1_mid_line_is_not_split() -> None:
+    d = doc("Recommendations\n1. Kent Police should review progress against R1 and R2 of the "
+            "previous review by March 2025.")
+    assert [r.text[:40] for r in extract_list_recommendations(d)] == [
+        "Kent Police should review progress again"]
+
+
+def test_a_regional_action_under_a_local_heading_is_regional() -> None:
+    d = doc("Recommendations\nMulti-Agency Recommendations\n1. Kent Community Safety Partnership "
+            "should review the MARAC protocol, jointly with the other partnerships in the region.\n"
+            "2. Kent County Council should fund an IDVA post.")
+    assert [r.scope for r in extract_list_recommendations(d)] == ["regional", "local"]
