@@ -172,6 +172,7 @@ class _Item:
     sub_addressee: tuple[str, str] | None
     lead: str | None = None          # a "Lead agency: ..." line under the item
     closed: bool = False             # labelled lines followed: no more text
+    sub_kind: str | None = None      # marker kind of its sub-points ("so that: • ...; • ...")
 
     @property
     def text(self) -> str:
@@ -239,6 +240,11 @@ def _agency_heading(line: str) -> tuple[str, str] | None:
     return None
 
 
+# Page furniture left between two pages of a recommendation ("Page 12 of 30", "- 12 -",
+# "OFFICIAL - SENSITIVE").
+_FURNITURE = re.compile(r"(?:page\s+)?\d{1,3}(?:\s+of\s+\d{1,3})?|[-–]\s*\d{1,3}\s*[-–]|"
+                        r"(?:NOT\s+PROTECTIVELY\s+MARKED|OFFICIAL(?:\s*[:\-–]?\s*SENSITIVE)?)",
+                        re.IGNORECASE)
 _PAGE_REF = re.compile(r"(?:\s*\.{2,}\s*|\s+)\d{1,3}\s*$")  # "Recommendations ..... 27"
 
 
@@ -293,7 +299,7 @@ def extract_list_recommendations(doc: DocText, whole: bool = False) -> list[RecF
 
         for off, raw in _pieces(doc.lines(start, end)):
             line = raw.strip()
-            if not line or _is_table_line(line):
+            if not line or _is_table_line(line) or _FURNITURE.fullmatch(line):
                 continue
             heading_scope = _scope_heading(line)
             if off in heading_starts or (heading_scope is not None and not _marker(line)):
@@ -310,8 +316,10 @@ def extract_list_recommendations(doc: DocText, whole: bool = False) -> list[RecF
             if marker is not None:
                 num, kind, rest = marker
                 parent = current
-                if parent is not None and parent.text.endswith(":") and kind != parent.marker_kind:
+                if parent is not None and kind != parent.marker_kind and (
+                        parent.text.endswith(":") or kind == parent.sub_kind):
                     parent.parts.append(line)  # sub-points of a recommendation ("a) ...")
+                    parent.sub_kind = kind
                     continue
                 close()
                 current = _Item(num, kind, [rest], off, scope, sub)

@@ -384,3 +384,52 @@ def test_a_regional_action_under_a_local_heading_is_regional() -> None:
             "should review the MARAC protocol, jointly with the other partnerships in the region.\n"
             "2. Kent County Council should fund an IDVA post.")
     assert [r.scope for r in extract_list_recommendations(d)] == ["regional", "local"]
+
+
+@pytest.mark.parametrize("body, expected", [
+    # bullets under "so that:" stay inside the recommendation, all of them
+    ("1. Kent Police should review its domestic abuse policy so that:\n• repeat victims are "
+     "identified;\n• DASH forms are quality assured; and\n• supervisors review every high-risk "
+     "case.\n2. Kent County Council should fund an IDVA post.",
+     [("1", "supervisors review every high-risk case."), ("2", "fund an IDVA post.")]),
+    ("1. Kent Police should:\na) review the DASH training for call handlers;\nb) audit 20 cases "
+     "by March 2025.\n2. Kent County Council should fund an IDVA post.",
+     [("1", "audit 20 cases by March 2025."), ("2", "fund an IDVA post.")]),
+    # negative: top-level items of the same kind as the first are new recommendations
+    ("a) Kent Police should review training.\nb) Kent County Council should fund an IDVA post.",
+     [("a", "review training."), ("b", "fund an IDVA post.")]),
+])
+def test_sub_points_stay_inside_their_recommendation(body: str, expected: list) -> None:
+    recs = extract_list_recommendations(doc(f"Recommendations\n{body}"))
+    assert [(r.number, r.text[-len(end):]) for r, (_, end) in zip(recs, expected)] == expected
+    assert len(recs) == len(expected)
+
+
+@pytest.mark.parametrize("furniture", ["OFFICIAL\nPage 12 of 30", "- 12 -", "OFFICIAL - SENSITIVE\n12"])
+def test_page_furniture_inside_a_recommendation_is_skipped(furniture: str) -> None:
+    d = doc("Recommendations\n1. Kent Police should review the DASH training for call handlers and audit",
+            f"{furniture}\nthe quality of risk assessments by March 2025.\n2. Kent County Council "
+            "should fund an IDVA post.")
+    assert texts(extract_list_recommendations(d)) == [
+        "Kent Police should review the DASH training for call handlers and audit the quality of "
+        "risk assessments by March 2025.", "Kent County Council should fund an IDVA post."]
+
+
+@pytest.mark.parametrize("lead_column", ["Responsible agency/organisation", "Lead agency / partner",
+                                         "Organisation/Agency responsible"])
+def test_lead_columns_named_with_alternatives(lead_column: str) -> None:
+    rows = [["Ref", "DHR Recommendation", lead_column, "Key actions", "Timescale", "Outcome"],
+            ["R1", "Review the DASH training for call handlers.", "Kent Police", "Review", "2025", ""],
+            ["R2", "Fund an IDVA post in the emergency department.", "Kent County Council", "Fund",
+             "2025", ""]]
+    recs = extract_table_recommendations([Table(1, rows)])
+    assert [(r.number, r.agency) for r in recs] == [("R1", "police"), ("R2", "local_authority")]
+
+
+def test_columns_in_another_order() -> None:
+    rows = [["Lead agency", "No.", "Recommendation", "Action", "By when", "Progress/RAG"],
+            ["Kent Police", "1", "Kent Police should review the DASH training.", "Review", "2025", "Green"],
+            ["Kent County Council", "2", "Fund an IDVA post in the emergency department.", "Fund",
+             "2025", "Amber"]]
+    recs = extract_table_recommendations([Table(1, rows)])
+    assert [(r.number, r.agency) for r in recs] == [("1", "police"), ("2", "local_authority")]
