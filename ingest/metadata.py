@@ -125,6 +125,7 @@ def _rules() -> _MetaRules:
 # Rules with {name} are compiled once: the victim's name is masked in a copy of the text with a
 # placeholder of the same length, so offsets stay valid and no pattern is compiled per report.
 _MASK = "\x01"
+_QUOTE_PAIRS = {("‘", "’"), ("'", "'"), ("“", "”"), ('"', '"')}
 # The masked name in a rule: matched from the first character of the mask only (the look-behind
 # sits after the first literal, so the engine keeps its fast literal-prefix search): a name of
 # n letters is not tried n times over.
@@ -144,9 +145,26 @@ def _victim_text(doc: DocText, name: str | None) -> str:
         return doc.lower
     key = f"victim:{name}"
     if key not in doc.memo:
-        rx = re.compile(rf"(?<!\w){re.escape(name.lower())}(?!\w)")
-        doc.memo[key] = rx.sub(lambda m: _MASK * len(m.group()), doc.lower)
+        # A quoted pseudonym ('Christine', "Bella") is masked with its quotes, so the rules read
+        # it like a bare name; a closing quote alone (Christine's) stays text.
+        text = doc.lower
+        parts: list[str] = []
+        done = 0
+        # The name's own letters first (a literal search is fast), whole words only.
+        for m in re.finditer(re.escape(name.lower()), text):
+            start, end = m.span()
+            if _word_char(text, start - 1) or _word_char(text, end):
+                continue
+            if start > 0 and end < len(text) and (text[start - 1], text[end]) in _QUOTE_PAIRS:
+                start, end = start - 1, end + 1
+            parts += [text[done:start], _MASK * (end - start)]
+            done = end
+        doc.memo[key] = "".join(parts) + text[done:]
     return doc.memo[key]
+
+
+def _word_char(text: str, i: int) -> bool:
+    return 0 <= i < len(text) and (text[i].isalnum() or text[i] == "_")
 
 
 def _front_texts(doc: DocText, title: str | None, pages: int = 3) -> list[tuple[int, str]]:
@@ -250,7 +268,7 @@ def find_review_type(doc: DocText, name: str | None) -> tuple[str | None, int | 
                 pages.setdefault(kind, doc.page_at(m.start()))
     for m in _scan(doc, _rules().apposition):
         # "Paul, her husband": the word before the comma is a capitalised name.
-        word = re.search(r"(\w+)$", doc.text[max(0, m.start() - 30):m.start()])
+        word = re.search(r"(\w+)[’'”\"]?$", doc.text[max(0, m.start() - 30):m.start()])
         if not word or not word.group(1)[:1].isupper() or doc.in_boilerplate(m.start()):
             continue
         kind = _relation_kind(m["rel"])

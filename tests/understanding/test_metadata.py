@@ -50,6 +50,23 @@ def test_victim_age(sentence: str, age: int) -> None:
     assert find_age(doc(sentence), "Joanne")[0] == age
 
 
+@pytest.mark.parametrize("sentence, age", [
+    # Pseudonyms are often quoted; the quotes are part of the name for every rule.
+    ("‘Joanne’ was a 78-year-old White Irish woman.", 78),
+    ("“Joanne” was a 34 year old mother of two.", 34),
+    ("'Joanne', who was 21, died at home.", 21),
+    ("Joanne, who was 63 at the time, lived alone.", 63),
+    ("‘Joanne’ | Victim | 52 | Pakistani", 52),
+    # not the victim's age
+    ("Joanne, who was 78 days behind with her rent, moved in April.", None),
+    ("‘Joanne’ | Perpetrator | 45 | White British", None),
+    ("Joanne’s mother, aged 50, spoke to the chair.", None),
+    ("Joanne was a 24 hour carer for her father.", None),
+])
+def test_victim_age_more_forms(sentence: str, age: int | None) -> None:
+    assert find_age(doc(sentence), "Joanne")[0] == age
+
+
 @pytest.mark.parametrize("sentence, sex", [
     ("Joanne was a 55-year-old White Irish woman.", "female"),
     ("Steven was a 48-year-old man who worked locally.", "male"),
@@ -85,6 +102,16 @@ def test_review_period_dates_are_not_the_death() -> None:
 ])
 def test_review_type_from_the_relationship(text: str, review_type: str) -> None:
     assert find_review_type(doc(text), None)[0] == review_type
+
+
+@pytest.mark.parametrize("text, review_type", [
+    ("Police found ‘Joanne’ and ‘Simon’, her boyfriend, dead at their home.", "intimate_partner"),
+    ("Police found Joanne and Farhan, her housemate, dead at their home.", "household_member"),
+    ("‘Christine’, her mother, was 42 years old.", "adult_family"),
+    ("Police found ‘Joanne’ and ‘Simon’, her neighbour, dead at their home.", None),
+])
+def test_review_type_with_a_named_and_quoted_victim(text: str, review_type: str | None) -> None:
+    assert find_review_type(doc(text), "Joanne")[0] == review_type
 
 
 def test_definition_of_domestic_abuse_says_nothing_about_the_relationship() -> None:
