@@ -18,7 +18,6 @@ from typing import Any
 from ingest.doctext import DocText
 from ingest.rules import load
 
-
 START_CHARS = 4000
 PAGE_CHARS = 2500
 

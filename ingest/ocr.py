@@ -79,7 +79,7 @@ def ocr_page_with_tables(page: pdfium.PdfPage, *, page_no: int = 1, dpi: int = O
     lines = parse_tsv(tsv, scale)
     try:
         found = tables_and_lines(lines, *parse_boxes(tsv, scale), page_no)
-    except Exception:  # noqa: BLE001 - a table we cannot rebuild must not lose the page text
+    except Exception:  # a table we cannot rebuild must not lose the page text
         log.debug("OCR tables failed on page %s", page_no, exc_info=True)
         return lines, []
     return found.lines, found.tables

@@ -23,6 +23,7 @@ from the page top (converted from pixels by ``scale``).
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from dataclasses import dataclass
@@ -169,7 +170,7 @@ def _skew(words: list[Word], vs: list[Word]) -> float:
     otherwise the words of long Tesseract lines lie on a line."""
     if len(vs) >= 3:
         pts = sorted((v.cx, v.top) for v in vs)
-        slopes = [(b[1] - a[1]) / (b[0] - a[0]) for a, b in zip(pts, pts[1:]) if b[0] - a[0] > 20]
+        slopes = [(b[1] - a[1]) / (b[0] - a[0]) for a, b in itertools.pairwise(pts) if b[0] - a[0] > 20]
         tops = [v.top for v in vs]
         if slopes and max(tops) - min(tops) < 40:  # same table: tops on one skewed line
             s = statistics.median(slopes)
@@ -235,7 +236,7 @@ def _ruled_tables(words: list[Word], hs: list[Rule], vs: list[Rule], page: int) 
         if len(ys) < 2:
             continue
         rows: list[list[str]] = []
-        for y0, y1 in zip(ys, ys[1:]):
+        for y0, y1 in itertools.pairwise(ys):
             if y1 - y0 < 4:
                 continue
             mid = (y0 + y1) / 2
@@ -245,7 +246,7 @@ def _ruled_tables(words: list[Word], hs: list[Rule], vs: list[Rule], page: int) 
             inside = [w for w in words if y0 <= w.cy < y1 and cuts[0] - 2 <= w.cx <= cuts[-1] + 2
                       and not (len(w.text) == 1 and not w.text.isalnum() and
                                min(abs(w.cx - c) for c in cuts) < 6)]  # a rule read as "—"
-            cells = [_cell_text([w for w in inside if a <= w.cx < b]) for a, b in zip(cuts, cuts[1:])]
+            cells = [_cell_text([w for w in inside if a <= w.cx < b]) for a, b in itertools.pairwise(cuts)]
             if any(cells):
                 rows.append(cells)
         if len(rows) >= 2 or (rows and len(rows[0]) >= 3):
@@ -290,7 +291,7 @@ def _runs(line: list[Word]) -> list[list[Word]]:
     """A line cut where the gap between words is much wider than a word space."""
     h = statistics.median(w.height for w in line)
     runs = [[line[0]]]
-    for a, b in zip(line, line[1:]):
+    for a, b in itertools.pairwise(line):
         if b.x0 - a.x1 > 1.2 * h:
             runs.append([b])
         else:

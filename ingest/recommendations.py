@@ -403,7 +403,7 @@ def _split_run_on(items: list[_Item]) -> list[_Item]:
 
 
 _INLINE_ITEM = re.compile(r"(?<=[.;])\s+(?=(?:recommendation\s+\d{1,3}\b|\(\d{1,3}\)|\d{1,3}\)|"
-                          r"\d{1,3}\.\s+[A-Z]|\(?[a-h]\)\s+[A-Z]))", re.I)
+                          r"\d{1,3}\.\s+[A-Z]|\(?[a-h]\)\s+[A-Z]))", re.IGNORECASE)
 
 
 # A heading run into a coded item ("Agency Recommendations R1 Kent Police should..."), as OCR

@@ -18,8 +18,6 @@ from functools import cache
 from dhr.document import Smart
 from ingest.rules import load
 
-
-
 _STRONG_MODAL = re.compile(r"\b(?:should|must|shall|will|(?:is|are|needs?|ought)\s+to)\s+"
                            r"(?:also\s+|now\s+|urgently\s+|jointly\s+)?", re.IGNORECASE)
 

@@ -86,7 +86,7 @@ def scanned_action_plan(tmp_path_factory: pytest.TempPathFactory):
 
 
 def test_scanned_action_plan_tables_rebuilt(scanned_action_plan) -> None:
-    doc, _, truth = scanned_action_plan
+    doc, _, _truth = scanned_action_plan
     assert doc.ocr_pages == list(range(1, doc.page_count + 1))
     assert doc.tables, "no table rebuilt from the OCR word boxes"
     header = [c.lower() for c in doc.tables[0].rows[0]]
@@ -149,5 +149,5 @@ def test_no_table_on_a_page_of_prose() -> None:
     from ingest.ocr_tables import Word, find_tables
 
     words = [Word(w, 60 + 40 * i, 100 + 12 * k, 95 + 40 * i, 109 + 12 * k, (1, 1, k))
-             for k in range(20) for i, w in enumerate("the panel found that agencies shared".split())]
+             for k in range(20) for i, w in enumerate(["the", "panel", "found", "that", "agencies", "shared"])]
     assert find_tables(words, [], page=1) == ([], 0.0)

@@ -167,8 +167,8 @@ def test_review_keeps_the_page_of_each_value() -> None:
 
 
 @pytest.mark.parametrize("text, name, independent", [
-    ("1.7 The chair and author of this review, Stuart Brennan, is an independent consultant who "
-     "has no connection with the partnership or any of the agencies involved.", None, True),
+    (("1.7 The chair and author of this review, Stuart Brennan, is an independent consultant who "
+     "has no connection with the partnership or any of the agencies involved."), None, True),
     ("9.1 Margaret Oakley was appointed as independent chair and author.", "Margaret Oakley", True),
     ("The review was chaired by Jane Smith, who is employed by the council.", "Jane Smith", None),
 ])

@@ -304,19 +304,19 @@ def _plan(*rows: list[str]) -> list[Table]:
 
 def test_rows_that_differ_only_by_a_deadline_are_two_recommendations() -> None:
     recs = extract_recommendations(doc("Action Plan"), _plan(
-        ["7. It is recommended that the Ministry of Justice issue statutory guidance on the "
-         "publication of domestic homicide reviews in a central library.", "National",
+        [("7. It is recommended that the Ministry of Justice issue statutory guidance on the "
+         "publication of domestic homicide reviews in a central library."), "National",
          "Issue guidance.", "Ministry of Justice", "Guidance drafted", "January 2021", "Ongoing"],
-        ["8. It is recommended that the Ministry of Justice issue statutory guidance on the "
+        [("8. It is recommended that the Ministry of Justice issue statutory guidance on the "
          "publication of domestic homicide reviews in a central library before the end of "
-         "March 2021.", "National", "Issue guidance.", "Ministry of Justice", "Guidance drafted",
+         "March 2021."), "National", "Issue guidance.", "Ministry of Justice", "Guidance drafted",
          "March 2021", "Completed"]))
     assert [(r["number"], r["scope"]) for r in recs] == [("7", "national"), ("8", "national")]
 
 
 def test_a_table_row_repeated_with_the_same_number_is_one_recommendation() -> None:
-    row = ["Recommendation 7: Organisations represented on the panel should explore how "
-           "information could be shared more effectively.", "Local", "Consider sharing.",
+    row = [("Recommendation 7: Organisations represented on the panel should explore how "
+           "information could be shared more effectively."), "Local", "Consider sharing.",
            "All partner agencies", "Working group set up", "April 2025", "In progress"]
     recs = extract_recommendations(doc("Action Plan"), _plan(row, row))
     assert [(r["number"], r["agency"]) for r in recs] == [("7", None)]
@@ -388,12 +388,12 @@ def test_a_regional_action_under_a_local_heading_is_regional() -> None:
 
 @pytest.mark.parametrize("body, expected", [
     # bullets under "so that:" stay inside the recommendation, all of them
-    ("1. Kent Police should review its domestic abuse policy so that:\n• repeat victims are "
+    (("1. Kent Police should review its domestic abuse policy so that:\n• repeat victims are "
      "identified;\n• DASH forms are quality assured; and\n• supervisors review every high-risk "
-     "case.\n2. Kent County Council should fund an IDVA post.",
+     "case.\n2. Kent County Council should fund an IDVA post."),
      [("1", "supervisors review every high-risk case."), ("2", "fund an IDVA post.")]),
-    ("1. Kent Police should:\na) review the DASH training for call handlers;\nb) audit 20 cases "
-     "by March 2025.\n2. Kent County Council should fund an IDVA post.",
+    (("1. Kent Police should:\na) review the DASH training for call handlers;\nb) audit 20 cases "
+     "by March 2025.\n2. Kent County Council should fund an IDVA post."),
      [("1", "audit 20 cases by March 2025."), ("2", "fund an IDVA post.")]),
     # negative: top-level items of the same kind as the first are new recommendations
     ("a) Kent Police should review training.\nb) Kent County Council should fund an IDVA post.",
@@ -411,8 +411,8 @@ def test_page_furniture_inside_a_recommendation_is_skipped(furniture: str) -> No
             f"{furniture}\nthe quality of risk assessments by March 2025.\n2. Kent County Council "
             "should fund an IDVA post.")
     assert texts(extract_list_recommendations(d)) == [
-        "Kent Police should review the DASH training for call handlers and audit the quality of "
-        "risk assessments by March 2025.", "Kent County Council should fund an IDVA post."]
+        ("Kent Police should review the DASH training for call handlers and audit the quality of "
+        "risk assessments by March 2025."), "Kent County Council should fund an IDVA post."]
 
 
 @pytest.mark.parametrize("lead_column", ["Responsible agency/organisation", "Lead agency / partner",
