@@ -80,11 +80,14 @@ class BackgroundServer:
         # callable there), so no other thread closes a descriptor the loop is polling; the loop
         # ends when its map is empty. Then stop the worker threads.
         if self.thread.is_alive():
-            self.server.trigger.pull_trigger(
-                lambda: wasyncore.close_all(self.server._map, ignore_all=True))
+            try:
+                self.server.trigger.pull_trigger(
+                    lambda: wasyncore.close_all(self.server._map, ignore_all=True))
+            except OSError:
+                pass  # the trigger is closed already: the loop is ending on its own
             self.thread.join(timeout=10)
-        else:
-            wasyncore.close_all(self.server._map, ignore_all=True)
+        if not self.thread.is_alive():
+            wasyncore.close_all(self.server._map, ignore_all=True)  # whatever is left; idempotent
         self.server.task_dispatcher.shutdown()
 
 

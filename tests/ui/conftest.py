@@ -141,8 +141,10 @@ def page(browser: Any) -> Iterator[Any]:
     tab.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     tab.on("response", lambda r: problems.append(f"{r.status} for {r.url}")
            if r.status >= 400 and r.request.resource_type != "document" else None)
-    tab.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}")
-           if r.resource_type != "document" else None)
+    # A request the browser itself abandoned (the page navigated on, the tab closed) is not a
+    # failure of the site; anything else (refused, blocked, reset) is.
+    tab.on("requestfailed", lambda r: problems.append(f"request failed: {r.url} ({r.failure})")
+           if r.resource_type != "document" and r.failure != "net::ERR_ABORTED" else None)
     yield tab
     context.close()
     assert not problems, problems
