@@ -11,7 +11,7 @@ import pytest
 from ingest.clean import normalize_chars
 from ingest.extract import extract_structured
 from samples.reports import generate_corpus
-from tests.ingest.truth import load_cases, similarity
+from tests.ingest.truth import load_cases, norm_rows, similarity
 
 TEXT_SIMILARITY = 0.97  # word-level; Word list numbers are in our text but not in the truth's
 
@@ -77,15 +77,12 @@ def test_contents_pages_are_not_sections(corpus, extracted) -> None:
 
 
 def test_tables_match_ground_truth(corpus, extracted) -> None:
-    def norm(rows: list[list[str]]) -> list[list[str]]:
-        return [[" ".join(normalize_chars(c).split()) for c in row] for row in rows]
-
     checked = 0
     for path, _, layout in corpus:
-        mine = [(t.page, norm(t.rows)) for t in extracted[path].tables]
+        mine = [(t.page, norm_rows(t.rows)) for t in extracted[path].tables]
         for table in layout.get("tables") or []:
             checked += 1
-            expected = (table["page"], norm(table["rows"]))
+            expected = (table["page"], norm_rows(table["rows"]))
             assert expected in mine, f"{path.name} page {table['page']}"
     assert checked >= 10
 

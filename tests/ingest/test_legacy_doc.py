@@ -22,7 +22,7 @@ from ingest.errors import ExtractionError
 from ingest.extract import extract_file, extract_structured, extract_structured_bytes
 from samples.reports import DocBatch, generate_corpus
 from samples.reports.render_doc import doc_writer_missing
-from tests.ingest.truth import load_cases, similarity
+from tests.ingest.truth import load_cases, norm_rows, similarity
 
 TEXT_SIMILARITY = 0.97
 
@@ -124,15 +124,12 @@ def test_outline_titles_levels_and_pages(corpus, extracted) -> None:
 
 
 def test_tables_match_ground_truth(corpus, extracted) -> None:
-    def norm(rows: list[list[str]]) -> list[list[str]]:
-        return [[" ".join(normalize_chars(c).split()) for c in row] for row in rows]
-
     action_plan_tables = 0
     for path, _, layout in corpus:
-        mine = [(t.page, norm(t.rows)) for t in extracted[path].tables]
+        mine = [(t.page, norm_rows(t.rows)) for t in extracted[path].tables]
         assert len(mine) == len(layout["tables"]), path.name
         for table in layout["tables"]:
-            assert (table["page"], norm(table["rows"])) in mine, f"{path.name} page {table['page']}"
+            assert (table["page"], norm_rows(table["rows"])) in mine, f"{path.name} page {table['page']}"
             action_plan_tables += table["rows"][0][:3] == ["Recommendation", "Scope", "Action to take"] or \
                 "Lead agency" in table["rows"][0]
     assert action_plan_tables >= 3

@@ -22,10 +22,14 @@ FIRST, LAST = 3, 4  # 1-based pages of the excerpt: numbered sections and paragr
 
 
 @pytest.fixture(scope="module")
-def scanned(tmp_path_factory: pytest.TempPathFactory):
-    out = tmp_path_factory.mktemp("scan")
-    files = generate_review(out, seed=5, index=0, formats=("pdf",))
-    report = next(f for f in files if f.doc_type == "overview_report")
+def review_files(tmp_path_factory: pytest.TempPathFactory):
+    """One generated review (text-layer PDFs) that the scanned-page tests render as scans."""
+    return generate_review(tmp_path_factory.mktemp("scan"), seed=5, index=0, formats=("pdf",))
+
+
+@pytest.fixture(scope="module")
+def scanned(review_files):
+    report = next(f for f in review_files if f.doc_type == "overview_report")
     truth = json.loads(report.truth_path.read_text(encoding="utf-8"))
     layout = json.loads(report.path.with_name(report.path.stem + ".layout.json").read_text(encoding="utf-8"))
     src = pdfium.PdfDocument(report.path.read_bytes())
@@ -74,11 +78,9 @@ def test_numbered_sections_found_on_ocr_pages(scanned) -> None:
 
 # ----- tables on scanned pages (ingest/ocr_tables.py) ------------------------------------------
 @pytest.fixture(scope="module")
-def scanned_action_plan(tmp_path_factory: pytest.TempPathFactory):
+def scanned_action_plan(review_files):
     """A generated action plan (Home Office template table), scanned by the generator."""
-    out = tmp_path_factory.mktemp("scan-ap")
-    files = generate_review(out, seed=5, index=0, formats=("pdf",))
-    plan = next(f for f in files if f.doc_type == "action_plan")
+    plan = next(f for f in review_files if f.doc_type == "action_plan")
     truth = json.loads(plan.truth_path.read_text(encoding="utf-8"))
     data = render_scanned(plan.path.read_bytes(), title=truth["title"], seed="ocr-table-test")
     extracted = extract_structured_bytes(data)

@@ -27,3 +27,8 @@ def words(text: str) -> list[str]:
 
 def similarity(a: str, b: str) -> float:
     return SequenceMatcher(None, words(a), words(b), autojunk=False).ratio()
+
+
+def norm_rows(rows: list[list[str]]) -> list[list[str]]:
+    """Table cells with characters normalised and whitespace collapsed, for comparison."""
+    return [[" ".join(normalize_chars(c).split()) for c in row] for row in rows]
