@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 SCHEMA_ID = "dhr.document/1"
 SCHEMA_PATH = Path(__file__).parent / "schema" / "document.schema.json"
@@ -90,16 +90,47 @@ class Smart(_Model):
     score: int = Field(default=0, ge=0, le=3)
 
 
+class OrganisationRef(_Model):
+    """An organisation of the registry (accountability.md): its stable id and display name."""
+
+    id: str
+    name: str
+
+
+ActionStatus = Literal["completed", "in_progress", "not_started", "not_accepted", "superseded"]
+YearMonth = Annotated[str, StringConstraints(pattern=r"^\d{4}(-(0[1-9]|1[0-2]))?$")]
+
+
 class Recommendation(_Model):
     number: str | None = None
     text: str
     agency: str | None = None
     agency_name: str | None = None
+    # Owner from the organisation registry (contract.md 2a): null when nobody, or only a kind of
+    # service, is named; ``organisations`` lists every owner, the first being ``organisation``.
+    organisation: OrganisationRef | None = None
+    organisations: list[OrganisationRef] = Field(default_factory=list)
+    owner_source: Literal["text", "heading", "action_plan"] | None = None
     scope: Scope | None = None
     page: int | None = Field(default=None, ge=1)
     source: Literal["list", "table"] | None = None
     smart: Smart = Field(default_factory=Smart)
     themes: list[str] = Field(default_factory=list)
+
+
+class Action(_Model):
+    """One row of a published action plan (contract.md 2a), linked to its recommendation."""
+
+    recommendation: str | None = None
+    action: str | None = None
+    lead: OrganisationRef | None = None
+    lead_name: str | None = None
+    milestones: str | None = None
+    target_date: YearMonth | None = None
+    completed_date: YearMonth | None = None
+    outcome: str | None = None
+    status: ActionStatus | None = None
+    page: int | None = Field(default=None, ge=1)
 
 
 class Section(_Model):
@@ -131,6 +162,7 @@ class Document(_Model):
     agencies: list[Agency] = Field(default_factory=list)
     themes: list[Theme] = Field(default_factory=list)
     recommendations: list[Recommendation] = Field(default_factory=list)
+    actions: list[Action] = Field(default_factory=list)
     sections: list[Section] = Field(default_factory=list)
     pages: list[str] = Field(default_factory=list)
     source: Source | None = None
