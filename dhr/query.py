@@ -293,7 +293,13 @@ def synonym_groups(path: Path = SYNONYMS_PATH) -> tuple[tuple[tuple[str, ...], .
 
 
 def expand_synonyms(node: Node, groups=None) -> Node:
-    """Replace plain-word runs that spell a synonym with the OR of all its alternatives."""
+    """Let plain-word runs that spell a synonym also match its alternatives; never fewer matches.
+
+    A run of plain words spelling a multi-word synonym becomes (all those words, anywhere) OR
+    (each alternative as a stemmed phrase): ``coercive control`` still finds a report saying
+    "coercive behaviour ... controlled what she wore", and also one saying only "controlling
+    behaviour". A single word becomes (the word) OR (each alternative). A hyphenated word, which
+    the user wrote as a phrase, becomes the OR of the phrase alternatives."""
     groups = synonym_groups() if groups is None else groups
     if not groups:
         return node
@@ -318,7 +324,11 @@ def expand_synonyms(node: Node, groups=None) -> Node:
                     hit = (alt, group)
                     break
             if hit:
-                out.append(alternatives(hit[1]))
+                alts = alternatives(hit[1])
+                if len(hit[0]) > 1:  # the typed words, anywhere in the text, also match
+                    words = And(tuple(terms[i:i + len(hit[0])]))
+                    alts = Or((words, *alts.children))
+                out.append(alts)
                 i += len(hit[0])
             else:
                 out.append(terms[i])
