@@ -8,7 +8,9 @@ report and two one-page thematic reports. Every document says it is synthetic.
 Truth, per query (each query names the themes, or abuse types, it is about):
 - 3: a review document that is about the subject (the generator placed the theme's sentences in
   it) and recommends on it (one of its recommendations carries the theme);
-- 2: a review document about the subject, without a recommendation on it;
+- 2: a review document about the subject, without a recommendation on it, or one that
+  recommends on it without being about it (a review of economic abuse that recommends training
+  on coercive control, for the query ``coercive control``);
 - 1: a review document that only mentions the query's words (a passing mention);
 - 0: anything else, and every non-review document (``doc_type`` ``other``).
 
@@ -173,7 +175,7 @@ def collection(n: int = REVIEW_DOCS) -> list[dict[str, Any]]:
 
 # -- truth and measures ------------------------------------------------------------------------
 def _stems(text: str) -> set[str]:
-    return {t[:5] for t in tokenize(text)}
+    return {t[:4] for t in tokenize(text)}
 
 
 def grade(doc: dict[str, Any], query: Query, stems: set[str]) -> int:
@@ -182,14 +184,12 @@ def grade(doc: dict[str, Any], query: Query, stems: set[str]) -> int:
     themes = {t["id"] for t in doc.get("themes", [])}
     about = bool(themes & set(query.themes)) or bool(
         set(doc.get("review", {}).get("abuse_types") or []) & set(query.abuse))
-    if about:
-        for rec in doc.get("recommendations", []):
-            if set(rec.get("themes") or []) & set(query.themes):
-                return 3
-            if query.signals and _stems(rec["text"]) & {s[:5] for s in query.signals}:
-                return 3
-        return 2
-    words = {t[:5] for t in tokenize(query.q)} - {"abuse", "of"}
+    recommends = any(set(rec.get("themes") or []) & set(query.themes)
+                     or (query.signals and _stems(rec["text"]) & {s[:4] for s in query.signals})
+                     for rec in doc.get("recommendations", []))
+    if about or recommends:
+        return 3 if about and recommends else 2
+    words = {t[:4] for t in tokenize(query.q)} - {"abus", "of"}
     return 1 if words and words <= stems else 0
 
 
