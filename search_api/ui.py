@@ -88,8 +88,8 @@ def _list_page(kind: str) -> Response:
     resp: SearchResponse | None = None
     if form.request is not None:
         try:
-            resp = (backend.search_recommendations(form.request) if is_recs  # type: ignore[arg-type]
-                    else backend.search(form.request))  # type: ignore[arg-type]
+            resp = (backend.search_recommendations_with_fallback(form.request)  # type: ignore[arg-type]
+                    if is_recs else backend.search_with_fallback(form.request))  # type: ignore[arg-type]
         except SearchError as err:  # e.g. a cursor from another search
             form.errors.append(ui_forms.field_error(err.field, err.message, kind))
     if resp is None:  # show the form with the whole collection's facets

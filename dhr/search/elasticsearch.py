@@ -29,7 +29,18 @@ from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
 
 from ..config import ElasticsearchConfig
 from ..document import Document
-from ..query import SYNONYMS_PATH, And, MatchNone, Not, Or, Phrase, Prefix, Term, positive_leaves
+from ..query import (
+    SYNONYMS_PATH,
+    And,
+    AtLeast,
+    MatchNone,
+    Not,
+    Or,
+    Phrase,
+    Prefix,
+    Term,
+    positive_leaves,
+)
 from . import cursor as cursors
 from .base import (
     DOC_FACETS,
@@ -94,6 +105,9 @@ def compile_query(node: Any, field: str = "text") -> dict[str, Any]:
     if isinstance(node, Or):
         return {"bool": {"should": [compile_query(c, field) for c in node.children],
                          "minimum_should_match": 1}}
+    if isinstance(node, AtLeast):
+        return {"bool": {"should": [compile_query(c, field) for c in node.children],
+                         "minimum_should_match": node.k}}
     assert isinstance(node, And)
     pos = [compile_query(c, field) for c in node.children if not isinstance(c, Not)]
     neg = [compile_query(c.child, field) for c in node.children if isinstance(c, Not)]

@@ -24,11 +24,26 @@ def date_key(date_of_death: str | None) -> int | None:
     return year * 100 + month
 
 
+def display_title(doc: Document) -> str:
+    """The title a list shows: the review and the kind of document, the same way for every
+    document ("Mrs M (Sheffield, 2023): Overview report"), whatever the file calls itself
+    ("Executive Summary", "DHR Fatima - Overview Report - Final"). The file's own title when
+    the document names neither a pseudonym nor an area."""
+    r = doc.review
+    own = doc.title or doc.filename or doc.id[:12]
+    if not r.pseudonym and not r.area:
+        return own
+    place = ", ".join(str(x) for x in (r.area, r.year_of_death) if x)
+    review = f"{r.pseudonym} ({place})" if r.pseudonym and place else (r.pseudonym or place)
+    return f"{review}: {label('doc_type', doc.doc_type)}" if doc.doc_type else review
+
+
 def summary(doc: Document) -> dict[str, Any]:
     """What a search result shows of a Document."""
     return {
         "id": doc.id,
         "title": doc.title or doc.filename or doc.id[:12],
+        "display_title": display_title(doc),
         "doc_type": doc.doc_type,
         "filename": doc.filename,
         "review": doc.review.model_dump(mode="json"),

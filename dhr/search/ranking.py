@@ -31,7 +31,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..document import Document
-from ..query import And, Node, Or, Phrase, Term
+from ..query import And, AtLeast, Node, Or, Phrase, Term
 from ..taxonomy import label
 from .highlight import normalize_for_index
 
@@ -89,7 +89,7 @@ def proximity_phrases(node: Node | None) -> list[Phrase]:
     out: list[Phrase] = []
 
     def walk(n: Node | None) -> None:
-        if isinstance(n, And):
+        if isinstance(n, (And, AtLeast)):
             run: list[str] = []
             for c in (*n.children, None):
                 if isinstance(c, Term):

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..document import Document
-from ..query import And, MatchNone, Not, Or, Phrase, Prefix, Term, positive_leaves
+from ..query import And, AtLeast, MatchNone, Not, Or, Phrase, Prefix, Term, positive_leaves
 from ..sqlite_db import ThreadLocalDB
 from . import cursor as cursors
 from .base import (
@@ -110,6 +110,11 @@ def _compile(node: Any, t: _Tables, args: list[Any]) -> str:
     if isinstance(node, Or):
         parts = [f"SELECT r FROM ({_compile(c, t, args)})" for c in node.children]
         return " UNION ".join(parts)
+    if isinstance(node, AtLeast):  # each part yields distinct rowids: count the parts matched
+        parts = " UNION ALL ".join(f"SELECT r FROM ({_compile(c, t, args)})"
+                                   for c in node.children)
+        args.append(node.k)
+        return f"SELECT r FROM ({parts}) GROUP BY r HAVING COUNT(*) >= ?"
     assert isinstance(node, And)
     pos = [c for c in node.children if not isinstance(c, Not)]
     neg = [c.child for c in node.children if isinstance(c, Not)]
