@@ -18,7 +18,7 @@ import requests
 
 from dhr.document import Document
 from dhr.search import open_backend
-from dhr.search.base import DocumentRequest
+from dhr.search.base import DocumentRequest, RecommendationRequest
 from dhr.store import CorpusStore
 from search_api import create_app
 from search_api.wsgi import BackgroundServer
@@ -45,6 +45,7 @@ def _doc(key: str) -> Document:
         "id": hashlib.sha256(key.encode()).hexdigest(), "format": "txt",
         "extractor_version": "test", "page_count": 2, "doc_type": doc_type,
         "title": f"Final version {key}", "pages": pages,
+        "recommendations": [{"text": f"Agencies should review how {words}.", "page": 2}],
         "review": {"pseudonym": pseudonym, "area": area, "date_of_death": dod}})
 
 
@@ -109,6 +110,17 @@ def test_the_fallback_keeps_exclusions_and_filters_and_pages_with_its_cursor(eng
             if cursor is None:
                 break
         assert sorted(seen) == ["mis-alc", "sub-alc", "sub-mis"]
+
+
+def test_recommendations_fall_back_the_same_way(engines):
+    out = {}
+    for name, (backend, _) in engines.items():
+        resp = backend.search_recommendations_with_fallback(
+            RecommendationRequest(q="substance misuse alcohol"))
+        assert resp.fallback == "some_words"
+        out[name] = {KEY[r["document_id"]] for r in resp.results}
+        assert out[name] == {"sub-mis", "mis-alc", "sub-alc"}
+    assert out["sqlite"] == out["elasticsearch"]
 
 
 @pytest.mark.parametrize("q", ["alcohol misuse", "zzyzx", "zzyzx OR qqxqq", "-alcohol"])
