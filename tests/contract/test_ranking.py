@@ -74,3 +74,40 @@ def test_ranking_does_not_change_the_matches_or_other_sorts(engines, engine_name
     newest = e.search(DocumentRequest(q="risk assessment", sort="newest"))
     assert {r["id"] for r in ranked.results} == {r["id"] for r in newest.results}
     assert ranked.total == newest.total == 3
+
+
+def test_an_elasticsearch_index_made_before_the_ranking_fields_is_upgraded(tmp_path, es_url):
+    from dhr.search.elasticsearch import load_index_body
+
+    config = make_config(tmp_path, "elasticsearch", es_url)
+    old = open_backend(config)
+    body = load_index_body("documents", 1, 0)
+    for field in ("key_text", "subjects", "prior"):
+        del body["mappings"]["properties"][field]
+    body["mappings"]["_source"] = {"excludes": ["text"]}
+    name = old._new_index_name("documents")
+    old.es.indices.create(index=name, settings=body["settings"], mappings=body["mappings"])
+    old.es.indices.put_alias(index=name, name=old.alias["documents"])
+    try:
+        upgraded = open_backend(config)  # a new process: ensure_indices adds the fields
+        report = upgraded.index_documents(CORPUS, refresh=True)
+        assert report.indexed == len(CORPUS) and not report.failed, report.failed
+        resp = upgraded.search(DocumentRequest(q="risk assessment"))
+        assert [KEY[r["id"]] for r in resp.results] == ["about", "passing", "note"]
+    finally:
+        old.drop()
+
+
+def test_a_sqlite_index_made_before_the_ranking_tables_still_answers_and_upgrades(tmp_path):
+    config = make_config(tmp_path, "sqlite")
+    backend = open_backend(config)
+    backend.index_documents(CORPUS)
+    with backend._tx() as db:  # what an index written by the previous version looks like
+        db.execute("DROP TABLE doc_key")
+        db.execute("DROP TABLE doc_rank")
+    backend.close()
+    reopened = open_backend(config)
+    assert reopened.search(DocumentRequest(q="risk assessment")).total == 3
+    reopened.index_documents(CORPUS)  # re-indexing fills the ranking tables
+    resp = reopened.search(DocumentRequest(q="risk assessment"))
+    assert [KEY[r["id"]] for r in resp.results] == ["about", "passing", "note"]
