@@ -19,7 +19,13 @@ share of documents graded 2 or 3 found in the first 20 (out of at most 20). The 
 in two halves: ``tuning`` (looked at while choosing the ranking) and ``held back`` (not looked
 at), reported separately so that a ranking tuned to the first half shows it on the second.
 
-    python -m bench.relevance [--reviews-docs N] [--half tuning|held|both]
+The indexed Documents are the generator's truth (as in ``bench.search``): titles, sections,
+recommendations, themes and abuse types as a perfect extractor would find them. ``--bare``
+indexes the same documents without any of that (pages, doc_type and review facts only), the
+floor for an extractor that finds no structure: ranking then rests on the full text, the words
+typed together and the prior.
+
+    python -m bench.relevance [--review-docs N] [--half tuning|held|both] [--bare]
 """
 
 from __future__ import annotations
@@ -245,10 +251,16 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     ap = argparse.ArgumentParser(prog="bench.relevance")
     ap.add_argument("--review-docs", type=int, default=REVIEW_DOCS)
     ap.add_argument("--half", choices=["tuning", "held", "both"], default="both")
+    ap.add_argument("--bare", action="store_true",
+                    help="index without sections, recommendations, themes and abuse types")
     args = ap.parse_args(argv)
 
     docs = collection(args.review_docs)
     models = [Document.model_validate(d) for d in docs]
+    if args.bare:
+        models = [m.model_copy(update={
+            "sections": [], "recommendations": [], "themes": [], "actions": [],
+            "review": m.review.model_copy(update={"abuse_types": []})}) for m in models]
     stems = {d["id"]: _stems(" ".join(d["pages"])) for d in docs}
     wanted = {k: v for k, v in halves().items()
               if args.half == "both" or k.startswith(args.half)}
@@ -280,7 +292,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         header = ["query", "rel"]
         for n in names:
             header += [f"{n} nDCG@10", "R@20", "hits", "top-10 grades"]
-        print_table(f"relevance, {half} queries ({len(docs)} documents)", header, table)
+        print_table(f"relevance, {half} queries ({len(docs)} documents"
+                    f"{', bare' if args.bare else ''})", header, table)
     overall = []
     for n in names:
         row: list[Any] = [n]

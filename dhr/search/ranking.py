@@ -1,7 +1,7 @@
 """What relevance ranking weighs, shared by both backends (README "Search", ranking).
 
 Matching decides which documents are found (the full text, ``dhr/query.py``); ranking only
-orders them, from three things both backends compute the same way:
+orders them, by what both backends compute the same way:
 
 - **the full text**, scored with BM25 (FTS5's ``bm25()``; Elasticsearch's default similarity);
 - **the key text**, scored with BM25 too and weighted :data:`KEY_WEIGHT` times: the title, the
