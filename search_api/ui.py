@@ -27,6 +27,7 @@ from dhr.search.base import (
     SearchError,
     SearchResponse,
 )
+from dhr.search.fields import display_title_of
 
 from . import charts, ui_export, ui_forms, ui_review, ui_text
 from .errors import ApiError
@@ -147,7 +148,8 @@ def document(doc_id: str) -> Response:
                            "numbers.")
     store = st.store
     return _page(
-        "document.html", doc=doc, rows=ui_review.metadata_rows(doc),
+        "document.html", doc=doc, display_title=display_title_of(doc),
+        rows=ui_review.metadata_rows(doc),
         disagreements=ui_review.disagreements(doc),
         others=ui_review.other_documents(st.backend, doc),
         similar=st.backend.similar(doc_id, size=SIMILAR_REVIEWS),
