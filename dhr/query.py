@@ -17,6 +17,7 @@ Normalisation shared by both backends, so that they return the same result sets:
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -79,11 +80,18 @@ class Or:
 
 
 @dataclass(frozen=True)
+class AtLeast:
+    """At least ``k`` of ``children`` (the some-words fallback, :func:`relax`)."""
+    k: int
+    children: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
 class MatchNone:
     """A query that can match nothing (e.g. only stop words)."""
 
 
-Node = Term | Phrase | Prefix | Not | And | Or | MatchNone
+Node = Term | Phrase | Prefix | Not | And | Or | AtLeast | MatchNone
 
 
 # -- normalisation -----------------------------------------------------------------------------
@@ -293,7 +301,13 @@ def synonym_groups(path: Path = SYNONYMS_PATH) -> tuple[tuple[tuple[str, ...], .
 
 
 def expand_synonyms(node: Node, groups=None) -> Node:
-    """Replace plain-word runs that spell a synonym with the OR of all its alternatives."""
+    """Let plain-word runs that spell a synonym also match its alternatives; never fewer matches.
+
+    A run of plain words spelling a multi-word synonym becomes (all those words, anywhere) OR
+    (each alternative as a stemmed phrase): ``coercive control`` still finds a report saying
+    "coercive behaviour ... controlled what she wore", and also one saying only "controlling
+    behaviour". A single word becomes (the word) OR (each alternative). A hyphenated word, which
+    the user wrote as a phrase, becomes the OR of the phrase alternatives."""
     groups = synonym_groups() if groups is None else groups
     if not groups:
         return node
@@ -318,7 +332,11 @@ def expand_synonyms(node: Node, groups=None) -> Node:
                     hit = (alt, group)
                     break
             if hit:
-                out.append(alternatives(hit[1]))
+                alts = alternatives(hit[1])
+                if len(hit[0]) > 1:  # the typed words, anywhere in the text, also match
+                    words = And(tuple(terms[i:i + len(hit[0])]))
+                    alts = Or((words, *alts.children))
+                out.append(alts)
                 i += len(hit[0])
             else:
                 out.append(terms[i])
@@ -362,3 +380,24 @@ def positive_leaves(node: Node | None) -> list[Term | Phrase | Prefix]:
     if isinstance(node, (Term, Phrase, Prefix)):
         return [node]
     return [leaf for c in node.children for leaf in positive_leaves(c)]
+
+
+# -- the some-words fallback -------------------------------------------------------------------
+FALLBACK_SHARE = 0.75  # of the words a fallback match must have (rounded up, one fewer at most)
+
+
+def relax(node: Node | None) -> AtLeast | And | None:
+    """For an all-words query (two or more words or phrases, all required, perhaps with
+    exclusions): the same query matching most of them, ``minimum_should_match``-like. At least
+    ``ceil(0.75 n)`` of the ``n`` parts, and always one fewer than all, so two words become
+    either word; exclusions still exclude. ``None`` for any other query (an OR the user wrote,
+    one word, a prefix alone): it has no weaker form that still says what was asked."""
+    if not isinstance(node, And):
+        return None
+    positive = [c for c in node.children if not isinstance(c, Not)]
+    negative = [c for c in node.children if isinstance(c, Not)]
+    if len(positive) < 2:
+        return None
+    k = min(len(positive) - 1, math.ceil(FALLBACK_SHARE * len(positive)))
+    most = AtLeast(max(1, k), tuple(positive))
+    return And((most, *negative)) if negative else most

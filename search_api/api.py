@@ -40,7 +40,7 @@ def _checked_id(doc_id: str) -> str:
 
 def _search_body(resp: SearchResponse) -> dict[str, Any]:
     return {"total": resp.total, "results": resp.results, "facets": resp.facets,
-            "next_cursor": resp.next_cursor}
+            "next_cursor": resp.next_cursor, "fallback": resp.fallback}
 
 
 @api.before_request
@@ -54,14 +54,14 @@ def _negotiate() -> None:
 @rate_limited
 def search() -> Response:
     req = params.document_request(request.args, _raw_query())
-    return jsonify(_search_body(state().backend.search(req)))
+    return jsonify(_search_body(state().backend.search_with_fallback(req)))
 
 
 @api.get("/recommendations")
 @rate_limited
 def recommendations() -> Response:
     req = params.recommendation_request(request.args, _raw_query())
-    return jsonify(_search_body(state().backend.search_recommendations(req)))
+    return jsonify(_search_body(state().backend.search_recommendations_with_fallback(req)))
 
 
 @api.get("/documents/<doc_id>")

@@ -126,6 +126,10 @@ _ID_PARAM = {"name": "doc_id", "in": "path", "required": True,
              "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"}}
 
 _NULLABLE_STR = {"type": ["string", "null"]}
+_FALLBACK = {"type": ["string", "null"], "enum": ["some_words", None],
+             "description": "\"some_words\" when no result had all the words of q and these "
+                            "results match most of them (at least three in four, one fewer "
+                            "than all at most); null for an exact answer."}
 _NULLABLE_INT = {"type": ["integer", "null"]}
 
 
@@ -158,7 +162,11 @@ def _schemas() -> dict[str, Any]:
             "type": "object", "required": ["id", "title", "doc_type", "review", "url"],
             "properties": {
                 "id": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
-                "title": {"type": "string"},
+                "title": {"type": "string", "description": "The file's own title."},
+                "display_title": {"type": "string", "description": (
+                    "The review and the kind of document, the same way for every document: "
+                    "'Mrs M (Sheffield, 2023): Overview report' (the file's title when the "
+                    "document names no pseudonym or area).")},
                 "doc_type": _NULLABLE_STR,
                 "filename": _NULLABLE_STR,
                 "review": _ref("Review"),
@@ -200,13 +208,15 @@ def _schemas() -> dict[str, Any]:
             "type": "object", "required": ["total", "results", "facets", "next_cursor"],
             "properties": {"total": {"type": "integer", "minimum": 0},
                            "results": {"type": "array", "items": _ref("DocumentHit")},
-                           "facets": _ref("Facets"), "next_cursor": _NULLABLE_STR},
+                           "facets": _ref("Facets"), "next_cursor": _NULLABLE_STR,
+                           "fallback": _FALLBACK},
         },
         "RecommendationResponse": {
             "type": "object", "required": ["total", "results", "facets", "next_cursor"],
             "properties": {"total": {"type": "integer", "minimum": 0},
                            "results": {"type": "array", "items": _ref("RecommendationHit")},
-                           "facets": _ref("Facets"), "next_cursor": _NULLABLE_STR},
+                           "facets": _ref("Facets"), "next_cursor": _NULLABLE_STR,
+                           "fallback": _FALLBACK},
         },
         "SimilarResponse": {
             "type": "object", "required": ["id", "results"],

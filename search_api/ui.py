@@ -27,6 +27,7 @@ from dhr.search.base import (
     SearchError,
     SearchResponse,
 )
+from dhr.search.fields import display_title_of
 
 from . import charts, ui_export, ui_forms, ui_review, ui_text
 from .errors import ApiError
@@ -88,8 +89,8 @@ def _list_page(kind: str) -> Response:
     resp: SearchResponse | None = None
     if form.request is not None:
         try:
-            resp = (backend.search_recommendations(form.request) if is_recs  # type: ignore[arg-type]
-                    else backend.search(form.request))  # type: ignore[arg-type]
+            resp = (backend.search_recommendations_with_fallback(form.request)  # type: ignore[arg-type]
+                    if is_recs else backend.search_with_fallback(form.request))  # type: ignore[arg-type]
         except SearchError as err:  # e.g. a cursor from another search
             form.errors.append(ui_forms.field_error(err.field, err.message, kind))
     if resp is None:  # show the form with the whole collection's facets
@@ -147,7 +148,8 @@ def document(doc_id: str) -> Response:
                            "numbers.")
     store = st.store
     return _page(
-        "document.html", doc=doc, rows=ui_review.metadata_rows(doc),
+        "document.html", doc=doc, display_title=display_title_of(doc),
+        rows=ui_review.metadata_rows(doc),
         disagreements=ui_review.disagreements(doc),
         others=ui_review.other_documents(st.backend, doc),
         similar=st.backend.similar(doc_id, size=SIMILAR_REVIEWS),

@@ -77,8 +77,8 @@ def iter_results(backend: SearchBackend, request: DocumentRequest | Recommendati
     """Every result of the request up to ``limit``; the flag is True on a result that had to be
     cut off after (more existed)."""
     search: Callable[[Any], SearchResponse] = (
-        backend.search_recommendations if isinstance(request, RecommendationRequest)
-        else backend.search)
+        backend.search_recommendations_with_fallback if isinstance(request, RecommendationRequest)
+        else backend.search_with_fallback)
     req = dataclasses.replace(request, page_size=MAX_PAGE_SIZE, cursor=None, facets=False)
     sent = 0
     while True:

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..document import Document
-from ..query import Node, QuerySyntaxError, parse_query
+from ..query import Node, QuerySyntaxError, parse_query, relax
 
 # Document facets: request parameter -> index field. Multi-valued ones hold lists.
 DOC_FACETS: dict[str, str] = {
@@ -124,6 +124,11 @@ class SearchResponse:
     results: list[dict[str, Any]]
     facets: dict[str, list[dict[str, Any]]]
     next_cursor: str | None
+    # "some_words" when no document had all the words and these results match most of them
+    fallback: str | None = None
+
+
+SOME_WORDS = "some_words"
 
 
 @dataclass
@@ -174,6 +179,16 @@ class SearchBackend(abc.ABC):
     def rebuild(self, docs: Iterable[Document]) -> IndexReport:
         """Rebuild from scratch without downtime for readers."""
 
+    def search_with_fallback(self, request: DocumentRequest) -> SearchResponse:
+        """:meth:`search`; when an all-words query finds nothing, the same request matching
+        most of the words (:func:`dhr.query.relax`), flagged ``fallback="some_words"``. Both
+        backends compile the relaxed query exactly, so they fall back to the same results."""
+        return _with_fallback(self.search, request)
+
+    def search_recommendations_with_fallback(self, request: RecommendationRequest
+                                             ) -> SearchResponse:
+        return _with_fallback(self.search_recommendations, request)
+
     def facets(self) -> dict[str, list[dict[str, Any]]]:
         return self.search(DocumentRequest(page_size=1)).facets
 
@@ -182,3 +197,18 @@ class SearchBackend(abc.ABC):
 
     def close(self) -> None:
         pass
+
+
+def _with_fallback(run: Any, request: _Request) -> SearchResponse:
+    resp = run(request)
+    relaxed = relax(request.query) if resp.total == 0 else None
+    if relaxed is None:
+        return resp
+    # Same parameters (so cursors of the fallback's pages stay valid), weaker query.
+    weaker = replace(request)
+    weaker.query = relaxed
+    found = run(weaker)
+    if found.total == 0:
+        return resp
+    found.fallback = SOME_WORDS
+    return found

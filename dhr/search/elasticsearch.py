@@ -29,7 +29,18 @@ from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
 
 from ..config import ElasticsearchConfig
 from ..document import Document
-from ..query import SYNONYMS_PATH, And, MatchNone, Not, Or, Phrase, Prefix, Term, positive_leaves
+from ..query import (
+    SYNONYMS_PATH,
+    And,
+    AtLeast,
+    MatchNone,
+    Not,
+    Or,
+    Phrase,
+    Prefix,
+    Term,
+    positive_leaves,
+)
 from . import cursor as cursors
 from .base import (
     DOC_FACETS,
@@ -46,6 +57,7 @@ from .base import (
 )
 from .fields import document_record, facet_list, recommendation_records, recommendation_result
 from .highlight import POST, PRE, normalize_for_index, safe_snippet
+from .ranking import KEY_WEIGHT, SUBJECT_WEIGHT, proximity_phrases, ranking_record
 
 MAPPINGS_DIR = Path(__file__).resolve().parent.parent.parent / "mappings"
 SCHEMA_VERSION = "1"
@@ -93,6 +105,9 @@ def compile_query(node: Any, field: str = "text") -> dict[str, Any]:
     if isinstance(node, Or):
         return {"bool": {"should": [compile_query(c, field) for c in node.children],
                          "minimum_should_match": 1}}
+    if isinstance(node, AtLeast):
+        return {"bool": {"should": [compile_query(c, field) for c in node.children],
+                         "minimum_should_match": node.k}}
     assert isinstance(node, And)
     pos = [compile_query(c, field) for c in node.children if not isinstance(c, Not)]
     neg = [compile_query(c.child, field) for c in node.children if isinstance(c, Not)]
@@ -100,6 +115,29 @@ def compile_query(node: Any, field: str = "text") -> dict[str, Any]:
     if neg:
         clause["must_not"] = neg
     return {"bool": clause}
+
+
+def ranked_query(query: dict[str, Any], node: Any) -> dict[str, Any]:
+    """``query`` (a bool that decides the matches) scored as dhr/search/ranking.py says: the
+    full text, plus optional clauses on the key text and the subjects (and the words typed side
+    by side as phrases), times the document's prior. The optional clauses add score only."""
+    leaves = [*positive_leaves(node), *proximity_phrases(node)]
+
+    def on(field: str, leaf: Any) -> dict[str, Any]:
+        if isinstance(leaf, Term):
+            return {"match": {field: {"query": leaf.token}}}
+        if isinstance(leaf, Phrase):
+            return {"match_phrase": {field: {"query": " ".join(leaf.tokens)}}}
+        return {"prefix": {field: {"value": leaf.prefix}}}
+
+    should: list[dict[str, Any]] = [on("text", p) for p in proximity_phrases(node)]
+    for field, boost in (("key_text", KEY_WEIGHT), ("subjects", SUBJECT_WEIGHT)):
+        if leaves:
+            should.append({"bool": {"should": [on(field, leaf) for leaf in leaves],
+                                    "boost": boost}})
+    scored = {"bool": {**query["bool"], "should": should}} if should else query
+    return {"function_score": {"query": scored, "boost_mode": "multiply",
+                               "field_value_factor": {"field": "prior", "missing": 1.0}}}
 
 
 def _highlight_query(node: Any) -> dict[str, Any] | None:
@@ -184,9 +222,24 @@ class ElasticsearchBackend(SearchBackend):
     def ensure_indices(self) -> None:
         for kind, alias in self.alias.items():
             if self._alias_targets(alias):
+                if kind == "documents" and not getattr(self, "_ranking_fields", False):
+                    self._add_ranking_fields(alias)
                 continue
             name = self._create_index(kind)
             self._call(self.es.indices.put_alias, index=name, name=alias)
+
+    def _add_ranking_fields(self, alias: str) -> None:
+        """Indices made before the ranking fields existed get them (adding fields is allowed on
+        a live index; documents indexed earlier rank without them until `dhr index --rebuild`)."""
+        props = load_index_body("documents", 1, 0)["mappings"]["properties"]
+        try:
+            self._call(self.es.indices.put_mapping, index=alias, properties={
+                k: props[k] for k in ("key_text", "subjects", "prior")})
+        except ApiError:
+            # e.g. a read-only API key: searching still works (ranking without the fields);
+            # indexing new documents needs `dhr index --rebuild` with a key that may manage.
+            pass
+        self._ranking_fields = True
 
     def refresh(self) -> None:
         self._call(self.es.indices.refresh, index=list(self.alias.values()))
@@ -224,6 +277,7 @@ class ElasticsearchBackend(SearchBackend):
                                           "abuse_types", "themes", "agencies", "pseudonym",
                                           "year", "date_key", "summary")}
             source["text"] = normalize_for_index(rec["text"])
+            source.update(ranking_record(doc, source["text"]))
             source["pages"] = [{"text": p} for p in doc.pages]
             source["rec_count"] = len(recs)
             source["body"] = body
@@ -379,8 +433,12 @@ class ElasticsearchBackend(SearchBackend):
         next cursor, what ``with_hits`` returned)."""
         query = self._base_query(request)
         all_filters = self._filters(request, facets, None)
+        filtered = {"bool": {**query["bool"], "filter": query["bool"]["filter"] + all_filters}}
+        if (request.sort == "relevance" and request.query is not None
+                and index == self.alias["documents"]):
+            filtered = ranked_query(filtered, request.query)
         hits_body: dict[str, Any] = {
-            "query": {"bool": {**query["bool"], "filter": query["bool"]["filter"] + all_filters}},
+            "query": filtered,
             "size": request.page_size + 1, "sort": self._sort(request),
             "track_total_hits": False, "_source": source or True,
         }

@@ -24,11 +24,40 @@ def date_key(date_of_death: str | None) -> int | None:
     return year * 100 + month
 
 
+def display_title(doc: Document) -> str:
+    """The title a list shows: the review and the kind of document, the same way for every
+    document ("Mrs M (Sheffield, 2023): Overview report"), whatever the file calls itself
+    ("Executive Summary", "DHR Fatima - Overview Report - Final"). The file's own title when
+    the document names neither a pseudonym nor an area."""
+    r = doc.review
+    return _display_title(doc.title or doc.filename or doc.id[:12], doc.doc_type, r.pseudonym,
+                          r.area, r.year_of_death)
+
+
+def display_title_of(body: dict[str, Any]) -> str:
+    """:func:`display_title` of a stored Document body (JSON, as ``get_document`` returns it)."""
+    review = body.get("review") or {}
+    dod = review.get("date_of_death") or ""
+    return _display_title(body.get("title") or body.get("filename") or str(body.get("id"))[:12],
+                          body.get("doc_type"), review.get("pseudonym"), review.get("area"),
+                          int(dod[:4]) if dod[:4].isdigit() else None)
+
+
+def _display_title(own: str, doc_type: str | None, pseudonym: str | None, area: str | None,
+                   year: int | None) -> str:
+    if not pseudonym and not area:
+        return own
+    place = ", ".join(str(x) for x in (area, year) if x)
+    review = f"{pseudonym} ({place})" if pseudonym and place else (pseudonym or place)
+    return f"{review}: {label('doc_type', doc_type)}" if doc_type else review
+
+
 def summary(doc: Document) -> dict[str, Any]:
     """What a search result shows of a Document."""
     return {
         "id": doc.id,
         "title": doc.title or doc.filename or doc.id[:12],
+        "display_title": display_title(doc),
         "doc_type": doc.doc_type,
         "filename": doc.filename,
         "review": doc.review.model_dump(mode="json"),

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..document import Document
-from ..query import And, MatchNone, Not, Or, Phrase, Prefix, Term, positive_leaves
+from ..query import And, AtLeast, MatchNone, Not, Or, Phrase, Prefix, Term, positive_leaves
 from ..sqlite_db import ThreadLocalDB
 from . import cursor as cursors
 from .base import (
@@ -37,6 +37,7 @@ from .base import (
 )
 from .fields import document_record, facet_list, recommendation_records, recommendation_result
 from .highlight import POST, PRE, normalize_for_index, safe_snippet
+from .ranking import KEY_WEIGHT, SUBJECT_WEIGHT, proximity_phrases, ranking_record
 
 SCHEMA_VERSION = "1"
 STEM = "porter unicode61 remove_diacritics 2"
@@ -52,6 +53,8 @@ CREATE INDEX IF NOT EXISTS doc_facets_fv ON doc_facets (facet, value, doc);
 CREATE INDEX IF NOT EXISTS doc_facets_doc ON doc_facets (doc);
 CREATE VIRTUAL TABLE IF NOT EXISTS doc_stem USING fts5(ntext, content='docs', content_rowid='rowid', tokenize='{STEM}');
 CREATE VIRTUAL TABLE IF NOT EXISTS doc_exact USING fts5(ntext, content='docs', content_rowid='rowid', tokenize='{EXACT}');
+CREATE TABLE IF NOT EXISTS doc_rank (rowid INTEGER PRIMARY KEY, prior REAL NOT NULL, ktext TEXT NOT NULL, subjects TEXT NOT NULL);
+CREATE VIRTUAL TABLE IF NOT EXISTS doc_key USING fts5(ktext, subjects, content='doc_rank', content_rowid='rowid', tokenize='{STEM}');
 CREATE TABLE IF NOT EXISTS pages (rowid INTEGER PRIMARY KEY, doc INTEGER NOT NULL, page INTEGER NOT NULL, text TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS pages_doc ON pages (doc, page);
 CREATE VIRTUAL TABLE IF NOT EXISTS page_stem USING fts5(text, content='pages', content_rowid='rowid', tokenize='{STEM}');
@@ -68,12 +71,14 @@ CREATE VIRTUAL TABLE IF NOT EXISTS rec_exact USING fts5(ntext, content='recs', c
 
 
 class _Tables:
-    def __init__(self, main: str, facets: str, stem: str, exact: str, facet_fields: dict[str, str]):
+    def __init__(self, main: str, facets: str, stem: str, exact: str, facet_fields: dict[str, str],
+                 key: str | None = None):
         self.main, self.facets, self.stem, self.exact = main, facets, stem, exact
         self.facet_fields = facet_fields
+        self.key = key  # FTS5 index of the key text, ranked with the prior (dhr.search.ranking)
 
 
-DOCS = _Tables("docs", "doc_facets", "doc_stem", "doc_exact", DOC_FACETS)
+DOCS = _Tables("docs", "doc_facets", "doc_stem", "doc_exact", DOC_FACETS, key="doc_key")
 RECS = _Tables("recs", "rec_facets", "rec_stem", "rec_exact", REC_FACETS)
 
 
@@ -105,6 +110,11 @@ def _compile(node: Any, t: _Tables, args: list[Any]) -> str:
     if isinstance(node, Or):
         parts = [f"SELECT r FROM ({_compile(c, t, args)})" for c in node.children]
         return " UNION ".join(parts)
+    if isinstance(node, AtLeast):  # each part yields distinct rowids: count the parts matched
+        parts = " UNION ALL ".join(f"SELECT r FROM ({_compile(c, t, args)})"
+                                   for c in node.children)
+        args.append(node.k)
+        return f"SELECT r FROM ({parts}) GROUP BY r HAVING COUNT(*) >= ?"
     assert isinstance(node, And)
     pos = [c for c in node.children if not isinstance(c, Not)]
     neg = [c.child for c in node.children if isinstance(c, Not)]
@@ -118,9 +128,10 @@ def _compile(node: Any, t: _Tables, args: list[Any]) -> str:
 
 
 def _rank_expression(node: Any) -> str | None:
-    """An OR of the positive leaves on the stemmed index: what bm25 ranks by."""
+    """An OR of the positive leaves (and of the words typed side by side, as phrases) on the
+    stemmed index: what bm25 ranks by."""
     parts = []
-    for leaf in positive_leaves(node):
+    for leaf in [*positive_leaves(node), *proximity_phrases(node)]:
         if isinstance(leaf, Term):
             parts.append(_fts_phrase([leaf.token]))
         elif isinstance(leaf, Phrase):
@@ -197,6 +208,11 @@ class SqliteBackend(SearchBackend):
             for table in ("doc_stem", "doc_exact"):
                 db.execute(f"INSERT INTO {table}({table}, rowid, ntext) VALUES('delete', ?, ?)",
                            (rowid, ntext))
+            for ktext, subj in db.execute("SELECT ktext, subjects FROM doc_rank WHERE rowid=?",
+                                          (rowid,)):
+                db.execute("INSERT INTO doc_key(doc_key, rowid, ktext, subjects)"
+                           " VALUES('delete', ?, ?, ?)", (rowid, ktext, subj))
+            db.execute("DELETE FROM doc_rank WHERE rowid=?", (rowid,))
             for prow, ptext in db.execute("SELECT rowid, text FROM pages WHERE doc=?", (rowid,)):
                 db.execute("INSERT INTO page_stem(page_stem, rowid, text) VALUES('delete', ?, ?)",
                            (prow, ptext))
@@ -225,6 +241,11 @@ class SqliteBackend(SearchBackend):
         rowid = cur.lastrowid
         db.execute("INSERT INTO doc_stem(rowid, ntext) VALUES (?, ?)", (rowid, ntext))
         db.execute("INSERT INTO doc_exact(rowid, ntext) VALUES (?, ?)", (rowid, ntext))
+        rank = ranking_record(doc, ntext)
+        db.execute("INSERT INTO doc_rank (rowid, prior, ktext, subjects) VALUES (?,?,?,?)",
+                   (rowid, rank["prior"], rank["key_text"], rank["subjects"]))
+        db.execute("INSERT INTO doc_key(rowid, ktext, subjects) VALUES (?, ?, ?)",
+                   (rowid, rank["key_text"], rank["subjects"]))
         db.executemany("INSERT INTO doc_facets VALUES (?,?,?)",
                        [(rowid, f, str(v)) for f, v in _facet_values(rec, DOC_FACETS)])
         for i, text in enumerate(doc.pages, start=1):
@@ -369,9 +390,21 @@ class SqliteBackend(SearchBackend):
                 db.execute("CREATE TEMP TABLE rk (r INTEGER PRIMARY KEY, s REAL)")
                 # Rank every match once, then keep those in the result set: a `rowid IN (...)`
                 # constraint on an FTS5 table re-runs the MATCH for each rowid.
-                db.execute(f"WITH s AS MATERIALIZED (SELECT rowid AS r, bm25({t.stem}) AS score"
-                           f" FROM {t.stem} WHERE {t.stem} MATCH ?) INSERT OR IGNORE INTO temp.rk"
-                           f" SELECT s.r, s.score FROM s JOIN temp.m ON temp.m.r = s.r", (expr,))
+                if t.key:  # documents: full text + weighted key text, times the prior
+                    db.execute(
+                        f"WITH s AS MATERIALIZED (SELECT rowid AS r, bm25({t.stem}) AS score"
+                        f" FROM {t.stem} WHERE {t.stem} MATCH ?), k AS MATERIALIZED"
+                        f" (SELECT rowid AS r, bm25({t.key}, 1.0, ?) AS score FROM {t.key}"
+                        f" WHERE {t.key} MATCH ?) INSERT OR IGNORE INTO temp.rk"
+                        f" SELECT s.r, (s.score + ? * COALESCE(k.score, 0.0))"
+                        f" * COALESCE(p.prior, 1.0) FROM s JOIN temp.m ON temp.m.r = s.r"
+                        f" LEFT JOIN k ON k.r = s.r LEFT JOIN doc_rank p ON p.rowid = s.r",
+                        (expr, SUBJECT_WEIGHT / KEY_WEIGHT, expr, KEY_WEIGHT))
+                else:
+                    db.execute(f"WITH s AS MATERIALIZED (SELECT rowid AS r, bm25({t.stem})"
+                               f" AS score FROM {t.stem} WHERE {t.stem} MATCH ?) INSERT OR IGNORE"
+                               f" INTO temp.rk SELECT s.r, s.score FROM s JOIN temp.m"
+                               f" ON temp.m.r = s.r", (expr,))
                 rank_sql = "COALESCE((SELECT s FROM temp.rk WHERE r = x.rowid), 0.0)"
         if request.sort == "relevance":
             k1, k2 = rank_sql, "0"

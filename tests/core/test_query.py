@@ -34,6 +34,17 @@ def test_synonyms_expand_plain_words_only():
     assert parse_query('"idva"') == Phrase(("idva",))
 
 
+def test_a_multi_word_synonym_keeps_its_words_as_an_alternative():
+    words = And((Term("coercive"), Term("control")))
+    assert parse_query("coercive control") == Or((
+        words, Phrase(("coercive", "control"), False), Phrase(("controlling", "behaviour"), False),
+        Phrase(("controlling", "behavior"), False)))
+    assert parse_query("coercive control training") == And((
+        parse_query("coercive control"), Term("training")))
+    # the reverse order spells no synonym: just the words
+    assert parse_query("control coercive") == And((Term("control"), Term("coercive")))
+
+
 @pytest.mark.parametrize("text, fragment", [
     ('"unclosed', "closing quote"),
     ("(a OR b", "Unbalanced '('"),
