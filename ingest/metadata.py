@@ -22,7 +22,7 @@ from dhr.taxonomy import age_band
 from ingest.areas import find_area
 from ingest.doctext import DocText, PhraseMatcher
 from ingest.rules import load
-from ingest.themes import score_signals, signal_matcher
+from ingest.themes import pick_evidence, score_signals, signal_matcher
 
 _QUOTES = "‘’'\"“”"
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
@@ -44,6 +44,8 @@ _DEATH_LABEL = re.compile(r"date\s+of\s+(?:death|(?:the\s+)?homicide|incident)\s
 class ReviewFound:
     review: Review
     pages: dict[str, int] = field(default_factory=dict)  # field -> page it was read from
+    # abuse type -> evidence sentences (page, text)
+    abuse_evidence: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -59,6 +61,8 @@ class _MetaRules:
     abuse: PhraseMatcher
     abuse_min: float
     abuse_weights: dict[str, float]
+    abuse_not_the_case: re.Pattern[str]
+    abuse_evidence: int
     chair_independent: re.Pattern[str]
     chair_not_independent: re.Pattern[str]
     family_yes: re.Pattern[str]
@@ -115,6 +119,8 @@ def _rules() -> _MetaRules:
         abuse=signal_matcher(abuse["abuse_types"]),
         abuse_min=float(abuse["min_score"]),
         abuse_weights={k: float(v) for k, v in abuse["weights"].items()},
+        abuse_not_the_case=_any(abuse["not_the_case"]),
+        abuse_evidence=int(abuse.get("evidence_per_type", 2)),
         chair_independent=_any(d["chair_independent"]),
         chair_not_independent=_any(d["chair_not_independent"]),
         family_yes=_any(d["family_involved"]),
@@ -275,12 +281,41 @@ def find_review_type(doc: DocText, name: str | None) -> tuple[str | None, int | 
         if kind:
             votes[kind] += 1
             pages.setdefault(kind, doc.page_at(m.start()))
+    for kind, votes_each, pat in _relation_cues(bool(name)):
+        hits = 0
+        for m in _scan(doc, pat, masked):
+            if not _at_word(doc.lower, m.start()) or doc.in_boilerplate(m.start()):
+                continue
+            votes[kind] += votes_each
+            pages.setdefault(kind, doc.page_at(m.start()))
+            hits += 1
+            if hits == 2:
+                break
     if not votes:
         return None, None
     (top, n), *rest = votes.most_common()
     if rest and rest[0][1] == n:
         return None, None
     return top, pages[top]
+
+
+# A one-word name other than the victim's (quoted or not): the other person in a cue.
+_PERSON_RX = r"(?:[‘'\"“][^’'\"”\s]{1,20}[’'\"”]|(?!her\b|his\b|the\b|she\b|he\b)[a-z]{2,20})"
+
+
+@cache
+def _relation_cues(with_name: bool) -> tuple[tuple[str, int, re.Pattern[str]], ...]:
+    """metadata.yaml ``relation_cues``: (review type, votes, pattern) with the victim's name
+    masked and {person} any other one-word name; cues naming the victim need a known name."""
+    out = []
+    for kind, cues in _rules().raw["relation_cues"].items():
+        for cue in cues:
+            p = cue["pattern"]
+            if "{name}" in p and not with_name:
+                continue
+            p = p.replace("{name}", _NAME_RX).replace("{person}", _PERSON_RX)
+            out.append((kind, int(cue["votes"]), re.compile(p)))
+    return tuple(out)
 
 
 def find_death_type(doc: DocText, name: str | None) -> tuple[str | None, int | None]:
@@ -384,10 +419,33 @@ def _month_number(word: str) -> int:
 
 
 def find_abuse_types(doc: DocText) -> list[str]:
+    return [k for k, _ in abuse_types_with_evidence(doc)]
+
+
+def abuse_types_with_evidence(doc: DocText) -> list[tuple[str, list[tuple[int, str]]]]:
+    """Abuse types the account of the case describes (named, or by behaviour: "punched her",
+    "took her wages", "checked her phone"), each with its evidence sentences (page, text).
+    A mention in a sentence about staff knowledge or training ("had not been trained to
+    recognise coercive control") is about practice, not about the case: it does not count."""
     rules = _rules()
     scored = score_signals(doc, rules.abuse, rules.abuse_weights)
     order = list(load("abuse_types")["abuse_types"])
-    return [k for k in order if k in scored and scored[k].score >= rules.abuse_min]
+    about_practice: dict[int, bool] = {}
+    out = []
+    for key in order:
+        s = scored.get(key)
+        if s is None or s.score < rules.abuse_min:
+            continue
+        kept = []
+        for weight, offset in s.evidence:
+            start, end = doc.sentence_at(offset, limit=300)
+            if start not in about_practice:
+                about_practice[start] = rules.abuse_not_the_case.search(doc.lower, start, end) is not None
+            if not about_practice[start]:
+                kept.append((weight, offset))
+        if sum(w for w, _ in kept) >= rules.abuse_min:
+            out.append((key, pick_evidence(doc, kept, rules.abuse_evidence)))
+    return out
 
 
 def find_chair(doc: DocText) -> tuple[Chair, int | None]:
@@ -449,6 +507,7 @@ def extract_review(doc: DocText, title: str | None = None, doc_type: str | None 
     sex = keep("victim.sex", *find_sex(doc, name, pronouns=account))
     chair, chair_page = find_chair(doc)
     keep("chair", chair.name, chair_page)
+    abuse = abuse_types_with_evidence(doc) if account else []
     review = Review(
         pseudonym=name,
         area=area.area if area else None,
@@ -457,8 +516,8 @@ def extract_review(doc: DocText, title: str | None = None, doc_type: str | None 
         review_type=keep("review_type", *find_review_type(doc, name)),
         death_type=keep("death_type", *find_death_type(doc, name)),
         victim=Victim(age=age, age_band=age_band(age), sex=sex),
-        abuse_types=find_abuse_types(doc) if account else [],
+        abuse_types=[k for k, _ in abuse],
         chair=chair,
         family_involved=keep("family_involved", *find_family_involved(doc)),
     )
-    return ReviewFound(review, pages)
+    return ReviewFound(review, pages, dict(abuse))
