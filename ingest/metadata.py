@@ -20,9 +20,10 @@ from typing import Any
 from dhr.document import Chair, Review, Victim
 from dhr.taxonomy import age_band
 from ingest.areas import find_area
+from ingest.cues import TriggeredCues
 from ingest.doctext import DocText, PhraseMatcher
 from ingest.rules import load
-from ingest.themes import pick_evidence, score_signals, signal_matcher
+from ingest.themes import Scored, pick_evidence, score_signals, signal_matcher
 
 _QUOTES = "‘’'\"“”"
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
@@ -62,6 +63,7 @@ class _MetaRules:
     abuse_min: float
     abuse_weights: dict[str, float]
     abuse_not_the_case: re.Pattern[str]
+    abuse_behaviour: TriggeredCues
     abuse_evidence: int
     chair_independent: re.Pattern[str]
     chair_not_independent: re.Pattern[str]
@@ -120,6 +122,7 @@ def _rules() -> _MetaRules:
         abuse_min=float(abuse["min_score"]),
         abuse_weights={k: float(v) for k, v in abuse["weights"].items()},
         abuse_not_the_case=_any(abuse["not_the_case"]),
+        abuse_behaviour=TriggeredCues((k, p) for k, ps in abuse["behaviour"].items() for p in ps),
         abuse_evidence=int(abuse.get("evidence_per_type", 2)),
         chair_independent=_any(d["chair_independent"]),
         chair_not_independent=_any(d["chair_not_independent"]),
@@ -281,16 +284,18 @@ def find_review_type(doc: DocText, name: str | None) -> tuple[str | None, int | 
         if kind:
             votes[kind] += 1
             pages.setdefault(kind, doc.page_at(m.start()))
-    for kind, votes_each, pat in _relation_cues(bool(name)):
-        hits = 0
-        for m in _scan(doc, pat, masked):
-            if not _at_word(doc.lower, m.start()) or doc.in_boilerplate(m.start()):
-                continue
-            votes[kind] += votes_each
-            pages.setdefault(kind, doc.page_at(m.start()))
-            hits += 1
-            if hits == 2:
-                break
+    triggered, named = _relation_cues(bool(name))
+    hits: Counter[str] = Counter()
+    matches = [(s, key) for a, b in _account(doc) for s, _e, key in triggered.finditer(masked, a, b)]
+    for i, (kind, _votes, pat) in enumerate(named):
+        matches += [(m.start(), f"{kind}:{i}") for m in _scan(doc, pat, masked)]
+    for start, key in matches:
+        if hits[key] == 2 or not _at_word(doc.lower, start) or doc.in_boilerplate(start):
+            continue
+        hits[key] += 1   # at most two matches per cue count
+        kind, i = key.split(":")
+        votes[kind] += _cue_votes(bool(name))[key]
+        pages.setdefault(kind, doc.page_at(start))
     if not votes:
         return None, None
     (top, n), *rest = votes.most_common()
@@ -304,18 +309,39 @@ _PERSON_RX = r"(?:[‘'\"“][^’'\"”\s]{1,20}[’'\"”]|(?!her\b|his\b|the\
 
 
 @cache
-def _relation_cues(with_name: bool) -> tuple[tuple[str, int, re.Pattern[str]], ...]:
-    """metadata.yaml ``relation_cues``: (review type, votes, pattern) with the victim's name
-    masked and {person} any other one-word name; cues naming the victim need a known name."""
-    out = []
-    for kind, cues in _rules().raw["relation_cues"].items():
-        for cue in cues:
-            p = cue["pattern"]
-            if "{name}" in p and not with_name:
-                continue
-            p = p.replace("{name}", _NAME_RX).replace("{person}", _PERSON_RX)
-            out.append((kind, int(cue["votes"]), re.compile(p)))
-    return tuple(out)
+def _relation_cues(with_name: bool) -> tuple[TriggeredCues, tuple[tuple[str, int, re.Pattern[str]], ...]]:
+    """metadata.yaml ``relation_cues`` with the victim's name masked and {person} any other
+    one-word name (cues naming the victim need a known name): those that start with a word run
+    in one scan (keys "kind:index"); those that start with the name, one by one."""
+    triggered, named = [], []
+    for i, (kind, votes, pattern) in enumerate(_cue_list(with_name)):
+        if pattern.startswith(_MASK):
+            named.append((kind, votes, re.compile(pattern)))
+        else:
+            triggered.append((f"{kind}:{i}", pattern))
+    return TriggeredCues(triggered), tuple(named)
+
+
+@cache
+def _cue_list(with_name: bool) -> tuple[tuple[str, int, str], ...]:
+    return tuple((kind, int(cue["votes"]),
+                  cue["pattern"].replace("{name}", _NAME_RX).replace("{person}", _PERSON_RX))
+                 for kind, cues in _rules().raw["relation_cues"].items() for cue in cues
+                 if with_name or "{name}" not in cue["pattern"])
+
+
+@cache
+def _cue_votes(with_name: bool) -> dict[str, int]:
+    """Votes per cue key: "kind:index" for word-led cues, "kind:n" (n-th name-led cue) else."""
+    out: dict[str, int] = {}
+    n = 0
+    for i, (kind, votes, pattern) in enumerate(_cue_list(with_name)):
+        if pattern.startswith(_MASK):
+            out[f"{kind}:{n}"] = votes
+            n += 1
+        else:
+            out[f"{kind}:{i}"] = votes
+    return out
 
 
 def find_death_type(doc: DocText, name: str | None) -> tuple[str | None, int | None]:
@@ -429,6 +455,15 @@ def abuse_types_with_evidence(doc: DocText) -> list[tuple[str, list[tuple[int, s
     recognise coercive control") is about practice, not about the case: it does not count."""
     rules = _rules()
     scored = score_signals(doc, rules.abuse, rules.abuse_weights)
+    kinds = {k for k, w in rules.abuse_weights.items() if w > 0}
+    for a, b in doc.spans(kinds):
+        for start, _end, key in rules.abuse_behaviour.finditer(doc.lower, a, b):
+            weight = doc.weight_at(start, rules.abuse_weights)
+            if weight > 0:
+                s = scored.setdefault(key, Scored(key))
+                s.score += weight
+                s.mentions += 1
+                s.evidence.append((weight, start))
     order = list(load("abuse_types")["abuse_types"])
     about_practice: dict[int, bool] = {}
     out = []

@@ -98,6 +98,7 @@ class _ThemeRules:
     n_evidence: int
     addressee_themes: dict[str, str]
     kind_caps: dict[str, float]
+    not_a_finding: re.Pattern[str]
 
 
 @cache
@@ -119,7 +120,8 @@ def _theme_rules() -> _ThemeRules:
                        float(data["min_score"]), float(data["main_theme_weight"]),
                        float(data["other_theme_weight"]), int(data.get("evidence_per_theme", 3)),
                        dict(data.get("addressee_themes") or {}),
-                       {k: float(v) for k, v in (data.get("kind_caps") or {}).items()})
+                       {k: float(v) for k, v in (data.get("kind_caps") or {}).items()},
+                       re.compile("|".join(f"(?:{p})" for p in data["not_a_finding"])))
 
 
 def _theme(key: str) -> tuple[str, bool]:
@@ -163,6 +165,16 @@ def recommendation_themes(text: str, agency: str | None) -> tuple[str | None, li
     return main, themes
 
 
+def _tells_process(doc: DocText, offset: int, pattern: re.Pattern[str],
+                   memo: dict[int, bool]) -> bool:
+    """The sentence at ``offset`` tells who took part in the review ("X contributed a
+    chronology", "a manager from X sat on the panel"): a topic named there is no finding."""
+    start, end = doc.sentence_at(offset, limit=300)
+    if start not in memo:
+        memo[start] = pattern.search(doc.lower, start, end) is not None
+    return memo[start]
+
+
 def extract_themes(doc: DocText, agency_spans: list[tuple[int, int]] = (),
                    recommendations: list[dict] = ()) -> list[ThemeFound]:
     """Themes whose weighted score reaches the threshold, strongest first.
@@ -177,8 +189,9 @@ def extract_themes(doc: DocText, agency_spans: list[tuple[int, int]] = (),
     capped: dict[tuple[str, str], float] = {}
     hits = [hit for a, b in _scanned(doc, section_weights(), rules.kind_caps)
             for hit in rules.matcher.finditer(doc.text, doc.lower, a, b)]
+    process: dict[int, bool] = {}   # sentence start -> the sentence tells the review's process
     for start, end, key in hits:
-        if _masked(spans, start, end):
+        if _masked(spans, start, end) or _tells_process(doc, start, rules.not_a_finding, process):
             continue
         weight = doc.weight_at(start)
         theme, is_weak = _theme(key)
