@@ -491,7 +491,7 @@ def find_chair(doc: DocText) -> tuple[Chair, int | None]:
     for pat in _chair_patterns():
         m = pat.search(doc.text, 0, front_end)
         if m:
-            name, page = m["name"], doc.page_at(m.start())
+            name, page = _chair_name(m["name"]), doc.page_at(m.start())
             break
     independent: bool | None = None
     if rules.chair_not_independent.search(doc.lower):
@@ -499,6 +499,22 @@ def find_chair(doc: DocText) -> tuple[Chair, int | None]:
     elif rules.chair_independent.search(doc.lower):
         independent = True
     return Chair(name=name, independent=independent), page
+
+
+# Words that follow a name on a title page ("Chair: Ruth Hallam Report completed ..."): never
+# the end of a name.
+_NOT_NAME_WORDS = frozenset(("report", "review", "overview", "executive", "summary", "chair",
+                             "author", "independent", "domestic", "homicide", "completed",
+                             "date", "page", "contents", "final", "version", "published",
+                             "draft", "official", "community", "safety", "partnership"))
+
+
+def _chair_name(name: str) -> str:
+    """A chair's name without the words a layout ran into it."""
+    words = name.split()
+    while len(words) > 2 and words[-1].lower() in _NOT_NAME_WORDS:
+        words.pop()
+    return " ".join(words)
 
 
 @cache

@@ -165,14 +165,10 @@ def recommendation_themes(text: str, agency: str | None) -> tuple[str | None, li
     return main, themes
 
 
-def _tells_process(doc: DocText, offset: int, pattern: re.Pattern[str],
-                   memo: dict[int, bool]) -> bool:
-    """The sentence at ``offset`` tells who took part in the review ("X contributed a
+def _process_sentences(doc: DocText, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+    """(start, end) of the sentences that tell who took part in the review ("X contributed a
     chronology", "a manager from X sat on the panel"): a topic named there is no finding."""
-    start, end = doc.sentence_at(offset, limit=300)
-    if start not in memo:
-        memo[start] = pattern.search(doc.lower, start, end) is not None
-    return memo[start]
+    return sorted({doc.sentence_at(m.start(), limit=300) for m in pattern.finditer(doc.lower)})
 
 
 def extract_themes(doc: DocText, agency_spans: list[tuple[int, int]] = (),
@@ -189,9 +185,9 @@ def extract_themes(doc: DocText, agency_spans: list[tuple[int, int]] = (),
     capped: dict[tuple[str, str], float] = {}
     hits = [hit for a, b in _scanned(doc, section_weights(), rules.kind_caps)
             for hit in rules.matcher.finditer(doc.text, doc.lower, a, b)]
-    process: dict[int, bool] = {}   # sentence start -> the sentence tells the review's process
+    process = _process_sentences(doc, rules.not_a_finding) if hits else []
     for start, end, key in hits:
-        if _masked(spans, start, end) or _tells_process(doc, start, rules.not_a_finding, process):
+        if _masked(spans, start, end) or _masked(process, start, end):
             continue
         weight = doc.weight_at(start)
         theme, is_weak = _theme(key)
