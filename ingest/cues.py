@@ -35,9 +35,9 @@ class TriggeredCues:
         # a look-ahead for the first letters before the word-boundary look-behind: most
         # positions fail on it at once
         firsts = "".join(sorted({re.escape(w[0]) for w in by_word}))
-        self._scan = re.compile(f"(?=[{firsts}])" + r"(?<![\w&])(?:" + trie + ")")
-        # the trie finds the longest word; shorter words that start the same way ("hit" in
-        # "hitting") are tried after it
+        self._scan = re.compile(f"(?=[{firsts}])" + r"(?<![\w&])(?:" + trie + r")(?!\w)")
+        # whole words only ("give" is not a trigger in "given"); the trie finds the longest
+        # word, and shorter words that start the same way are tried after it
         self._prefixes = {w: [v for v in sorted(by_word, key=len, reverse=True) if w.startswith(v)]
                           for w in by_word}
 
