@@ -467,7 +467,9 @@ def abuse_types_with_evidence(doc: DocText) -> list[tuple[str, list[tuple[int, s
     scored = score_signals(doc, rules.abuse, rules.abuse_weights)
     # Behaviour is read where the report tells the case (the chronology only when nothing else
     # does, as for the other review facts): one scan fewer over the longest section.
-    for a, b in _account(doc):
+    kinds = {k for k, w in rules.abuse_weights.items() if w > 0}
+    has_narrative = any(seg.kind == "narrative" for seg in doc.segments)
+    for a, b in doc.spans(kinds - ({"chronology"} if has_narrative else set())):
         for start, _end, key in rules.abuse_behaviour.finditer(doc.lower, a, b):
             weight = doc.weight_at(start, rules.abuse_weights)
             if weight > 0:
