@@ -134,3 +134,12 @@ def test_area_is_the_partnerships_not_a_wider_bodys(title_page, expected) -> Non
 ])
 def test_chair_name_stops_at_the_name(text, name) -> None:
     assert find_chair(doc(text))[0].name == name
+
+
+@pytest.mark.parametrize("after_chronology, kind", [(True, "analysis"), (False, "boilerplate")])
+def test_key_lines_of_enquiry_after_the_chronology_are_the_analysis(after_chronology, kind) -> None:
+    kloe = "4. Key Lines of Enquiry\nThe panel examined the risk assessments.\n"
+    chronology = "3. Chronology\nOn 1 May 2019 the police attended.\n"
+    body = "1. Introduction\nThis review.\n" + (chronology + kloe if after_chronology else kloe + chronology)
+    d = doc(body)
+    assert d.kind_at(d.text.index("The panel examined")) == kind
