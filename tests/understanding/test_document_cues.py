@@ -24,6 +24,7 @@ def facts(*sentences: str) -> str:
     ("Jane and Paul had separated in 2019 after ten years together.", "Jane", "intimate_partner"),
     ("Paul, her partner of six years, lived with her at the address.", "Jane", "intimate_partner"),
     ("The couple had lived together in Preston since 2011.", "Jane", "intimate_partner"),
+    ("They had separated two months before the homicide.", "Jane", "intimate_partner"),
     ("His son, Paul, who lived with him, was the only other person in the household.", "Mark",
      "adult_family"),
     ("Mark lived with his adult son, Paul.", "Mark", "adult_family"),
@@ -58,6 +59,14 @@ def test_review_type_from_how_the_people_are_described(text, name, expected) -> 
     ("He set rules about what she could wear and punished her when they were broken.",
      "coercive_control"),
     ("Paul repeatedly turned up at her workplace.", "stalking"),
+    ("Neighbours saw him following her home from work.", "stalking"),
+    ("Paul had injured her on several occasions.", "physical_abuse"),
+    ("There were repeated assaults on her in the final year.", "physical_abuse"),
+    ("The review heard of non-fatal strangulation by Paul in 2019.", "physical_abuse"),
+    ("Paul had complete control over her benefits and bank account.", "economic_abuse"),
+    ("Jane was isolated from her family and friends.", "coercive_control"),
+    ("Friends described a regime of rules and punishments.", "coercive_control"),
+    ("Jane was thinking of ending the relationship.", "separation"),
     ("He sent her dozens of messages a day and followed her when she went out.", "stalking"),
 ])
 def test_abuse_described_by_behaviour(text, expected) -> None:
@@ -76,6 +85,8 @@ def test_abuse_described_by_behaviour(text, expected) -> None:
     ("The GP checked her blood pressure and gave her a prescription.", "coercive_control"),
     ("Jane managed her own money and had savings.", "economic_abuse"),
     ("Jane and Paul met in 2010 and lived in Preston.", "separation"),
+    ("Non-fatal strangulation became a specific offence in 2022.", "physical_abuse"),
+    ("Attacks on staff at the surgery were rare.", "physical_abuse"),
 ])
 def test_abuse_is_not_read_from_other_things(text, not_expected) -> None:
     assert not_expected not in dict(abuse_types_with_evidence(doc(facts(text))))
@@ -143,3 +154,14 @@ def test_key_lines_of_enquiry_after_the_chronology_are_the_analysis(after_chrono
     body = "1. Introduction\nThis review.\n" + (chronology + kloe if after_chronology else kloe + chronology)
     d = doc(body)
     assert d.kind_at(d.text.index("The panel examined")) == kind
+
+
+def test_triggered_cues_match_whole_words_and_need_a_literal_first_word() -> None:
+    from ingest.cues import TriggeredCues
+
+    cues = TriggeredCues([("a", r"(?:hit|struck)\s+her\b"), ("b", r"given\s+notice")])
+    text = "he hit her. history was given notice. he hitched her wagon"
+    assert [(text[s:e], k) for s, e, k in cues.finditer(text)] == [
+        ("hit her", "a"), ("given notice", "b")]
+    with pytest.raises(ValueError, match="literal word"):
+        TriggeredCues([("a", r"\w+\s+her")])
