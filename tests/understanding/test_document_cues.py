@@ -29,6 +29,7 @@ def facts(*sentences: str) -> str:
      "adult_family"),
     ("Mark lived with his adult son, Paul.", "Mark", "adult_family"),
     ("Paul had moved back in with his mother in 2018.", "Jane", "adult_family"),
+    ("Jane and her brother, Ryan, shared the family home.", "Jane", "adult_family"),
     ("Paul was a lodger in the house and had lived there since 2015.", "Jane", "household_member"),
     ("Paul rented a room in Jane's home and paid her rent each week.", "Jane", "household_member"),
     ("Jane and Paul were not related; they shared a rented house.", "Jane", "household_member"),
@@ -67,6 +68,7 @@ def test_review_type_from_how_the_people_are_described(text, name, expected) -> 
     ("Jane was isolated from her family and friends.", "coercive_control"),
     ("Friends described a regime of rules and punishments.", "coercive_control"),
     ("Jane was thinking of ending the relationship.", "separation"),
+    ("Jane left Paul in 2011 and moved to a friend's flat.", "separation"),
     ("He sent her dozens of messages a day and followed her when she went out.", "stalking"),
 ])
 def test_abuse_described_by_behaviour(text, expected) -> None:
@@ -87,6 +89,7 @@ def test_abuse_described_by_behaviour(text, expected) -> None:
     ("Jane and Paul met in 2010 and lived in Preston.", "separation"),
     ("Non-fatal strangulation became a specific offence in 2022.", "physical_abuse"),
     ("Attacks on staff at the surgery were rare.", "physical_abuse"),
+    ("The practitioner has since left the organisation and left school in 2001.", "separation"),
 ])
 def test_abuse_is_not_read_from_other_things(text, not_expected) -> None:
     assert not_expected not in dict(abuse_types_with_evidence(doc(facts(text))))
