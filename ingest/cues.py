@@ -32,10 +32,7 @@ class TriggeredCues:
                 by_word[word].append((key, rx))
         self._by_word = dict(by_word)
         trie = _trie_regex([tuple(phrase_units(w)) for w in sorted(by_word, key=len, reverse=True)])
-        # a look-ahead for the first letters before the word-boundary look-behind: most
-        # positions fail on it at once
-        firsts = "".join(sorted({re.escape(w[0]) for w in by_word}))
-        self._scan = re.compile(f"(?=[{firsts}])" + r"(?<![\w&])(?:" + trie + r")(?!\w)")
+        self._scan = re.compile(r"\b(?:" + trie + r")\b")
         # whole words only ("give" is not a trigger in "given"); the trie finds the longest
         # word, and shorter words that start the same way are tried after it
         self._prefixes = {w: [v for v in sorted(by_word, key=len, reverse=True) if w.startswith(v)]

@@ -97,6 +97,15 @@ def _account(doc: DocText) -> list[tuple[int, int]]:
     return doc.memo["account"]
 
 
+def _introductions(doc: DocText) -> list[tuple[int, int]]:
+    """The account parts of a report without its analysis."""
+    if "introductions" not in doc.memo:
+        has_narrative = any(s.kind == "narrative" for s in doc.segments)
+        kinds = ("front", "boilerplate", "narrative") + (() if has_narrative else ("chronology",))
+        doc.memo["introductions"] = doc.spans(kinds)
+    return doc.memo["introductions"]
+
+
 def _scan(doc: DocText, pat: re.Pattern[str], text: str | None = None) -> Any:
     """Matches of a lower-case pattern in the account parts of the report, in order (in
     ``text``, a same-length copy of ``doc.lower``, when given)."""
@@ -286,7 +295,10 @@ def find_review_type(doc: DocText, name: str | None) -> tuple[str | None, int | 
             pages.setdefault(kind, doc.page_at(m.start()))
     triggered, named = _relation_cues(bool(name))
     hits: Counter[str] = Counter()
-    matches = [(s, key) for a, b in _account(doc) for s, _e, key in triggered.finditer(masked, a, b)]
+    # Cues are read where a report introduces the people (front, introduction, background;
+    # the chronology only when nothing else tells the case), not in the analysis.
+    matches = [(s, key) for a, b in _introductions(doc)
+               for s, _e, key in triggered.finditer(masked, a, b)]
     for i, (kind, _votes, pat) in enumerate(named):
         matches += [(m.start(), f"{kind}:{i}") for m in _scan(doc, pat, masked)]
     for start, key in matches:

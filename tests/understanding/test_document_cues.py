@@ -33,6 +33,8 @@ def facts(*sentences: str) -> str:
     ("Paul was a lodger in the house and had lived there since 2015.", "Jane", "household_member"),
     ("Paul rented a room in Jane's home and paid her rent each week.", "Jane", "household_member"),
     ("Jane and Paul were not related; they shared a rented house.", "Jane", "household_member"),
+    ("Paul shared the flat with Jane; the two had met through work and were not family.", "Jane",
+     "household_member"),
     # silent: nothing says how they were related
     ("Jane and Paul met in 2010. Neighbours said Jane was a private person.", "Jane", None),
     ("Jane's son told the review that she was a private person.", "Jane", None),
