@@ -35,7 +35,8 @@ def _extra(w: Writer) -> dict[str, Any]:
     psex = case.perpetrator.sex
     return {"years": rng.choice(("two", "three", "six", "eight", "twelve", "twenty")),
             "pword": rng.choice(("partner", "husband" if psex == "male" else "wife")),
-            "Rel": case.rel[:1].upper() + case.rel[1:]}
+            "Rel": case.rel[:1].upper() + case.rel[1:],
+            "pparent": "father" if psex == "male" else "mother"}
 
 
 def relation_kind(rel: str) -> str:

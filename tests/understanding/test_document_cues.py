@@ -30,6 +30,11 @@ def facts(*sentences: str) -> str:
     ("Mark lived with his adult son, Paul.", "Mark", "adult_family"),
     ("Paul had moved back in with his mother in 2018.", "Jane", "adult_family"),
     ("Jane and her brother, Ryan, shared the family home.", "Jane", "adult_family"),
+    ("Emma was the mother of Farhan and the two lived together.", "Farhan", "adult_family"),
+    ("Emma's adult daughter Samina had lived with her since 2016.", "Emma", "adult_family"),
+    ("Barry was the father of Olga's children.", "Olga", "intimate_partner"),
+    ("Dean had been seeing Zoe for about a year before she died.", "Zoe", "intimate_partner"),
+    ("Dean paid Zoe rent for a room at the address.", "Zoe", "household_member"),
     ("Paul was a lodger in the house and had lived there since 2015.", "Jane", "household_member"),
     ("Paul rented a room in Jane's home and paid her rent each week.", "Jane", "household_member"),
     ("Jane and Paul were not related; they shared a rented house.", "Jane", "household_member"),
@@ -41,6 +46,7 @@ def facts(*sentences: str) -> str:
     (("Her husband had died in 2005, and she lived alone. Her son visited weekly. "
      "Her daughter lived nearby."), "Jane", None),
     ("The couple of weeks before the death were quiet.", "Jane", None),
+    ("Jane's daughter was seeing a counsellor.", "Jane", None),
 ])
 def test_review_type_from_how_the_people_are_described(text, name, expected) -> None:
     assert find_review_type(doc(facts(text)), name)[0] == expected
