@@ -5,7 +5,11 @@ Part of report understanding (``ingest.understand``). Rules are ``rules/metadata
 ``areas.yaml`` / ``abuse_types.yaml`` through ``ingest.areas`` / ``ingest.themes``). Each value
 comes with the page it was read from (``ReviewFound.pages``) so the UI can show why. A value the
 text does not state stays None: never guessed. Boilerplate (the definition of domestic abuse,
-the statutory purposes) is skipped everywhere.
+the statutory purposes) is skipped everywhere. The review type also comes from how the text
+describes the people ("her partner of six years", "his son, who lived with him", "a lodger in
+the house": ``relation_cues``), and abuse types from described behaviour ("took her wages",
+"went through her phone": ``abuse_types.yaml`` ``behaviour``), each with evidence sentences;
+both run through ``ingest.cues`` (one scan for many cues).
 """
 
 from __future__ import annotations
