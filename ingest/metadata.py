@@ -594,6 +594,8 @@ def extract_review(doc: DocText, title: str | None = None, doc_type: str | None 
     chair, chair_page = find_chair(doc)
     keep("chair", chair.name, chair_page)
     abuse = abuse_types_with_evidence(doc) if account else []
+    if abuse and abuse[0][1]:
+        pages["abuse_types"] = abuse[0][1][0][0]   # the page of the first type's evidence
     review = Review(
         pseudonym=name,
         area=area.area if area else None,

@@ -176,3 +176,15 @@ def test_triggered_cues_match_whole_words_and_need_a_literal_first_word() -> Non
         ("hit her", "a"), ("given notice", "b")]
     with pytest.raises(ValueError, match="literal word"):
         TriggeredCues([("a", r"\w+\s+her")])
+
+
+def test_abuse_evidence_is_kept_with_the_document() -> None:
+    from ingest.understand import understand_text
+
+    pages = ["1. Introduction\nThis review concerns Jane.",
+             facts("Paul took Jane's wages each month.", "Paul repeatedly turned up at her workplace.")]
+    result = understand_text(pages)
+    assert result["review"]["abuse_types"] == ["economic_abuse", "stalking"]
+    assert result["abuse_evidence"]["stalking"] == [
+        {"page": 2, "text": "Paul repeatedly turned up at her workplace."}]
+    assert result["review_pages"]["abuse_types"] == 2
