@@ -104,8 +104,8 @@ def _mentions(rules: _AreaRules, text: str) -> list[tuple[int, int, str]]:
     out = []
     for m in rules.names.finditer(low):
         s, e = m.span()
-        if not text[s].isupper() or rules.not_followed.match(low, e):
-            continue
+        if not text[s].isupper() or rules.not_followed.match(low, e) or low.endswith("nhs ", 0, s):
+            continue  # another body's name: "Lancashire Constabulary", "NHS Kent and Medway"
         area = canonical_area(text[s:e])
         if area is not None:
             out.append((s, e, area))

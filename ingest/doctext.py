@@ -64,6 +64,7 @@ class _SectionRules:
     kinds: list[tuple[str, re.Pattern[str]]]
     weights: dict[str, float]
     boilerplate: re.Pattern[str]
+    after_chronology: list[tuple[str, re.Pattern[str]]]
 
 
 @cache
@@ -75,8 +76,11 @@ def _section_rules() -> _SectionRules:
     kinds.sort(key=lambda kp: kp[0] != "recommendations")
     markers = load("boilerplate")["markers"]
     # Lower-case markers on DocText.lower, no re.I, behind a look-behind: much faster.
+    late = [(kind, re.compile("(?:" + "|".join(pats) + r")\s*:?", re.IGNORECASE))
+            for kind, pats in (data.get("after_chronology") or {}).items()]
     return _SectionRules(kinds, {k: float(v) for k, v in data["weights"].items()},
-                         re.compile(r"(?<![\w])(?:" + "|".join(f"(?:{m})" for m in markers) + ")"))
+                         re.compile(r"(?<![\w])(?:" + "|".join(f"(?:{m})" for m in markers) + ")"),
+                         late)
 
 
 def section_weights() -> dict[str, float]:
@@ -251,8 +255,15 @@ class DocText:
         # In a report whose sections are numbered, an unnumbered heading is a sub-heading
         # ("Equality and diversity" as a theme inside the analysis), not the template section.
         numbered = sum(1 for h in self.headings if h.number and h.kind) >= 3
+        late = _section_rules().after_chronology
+        seen_chronology = False
         for h in self.headings:
             kind = h.kind
+            if seen_chronology and late and h.level == 1:
+                # "Key lines of enquiry" after the chronology answers them (analysis); before
+                # it, it sets them (terms of reference).
+                kind = next((k for k, pat in late if pat.fullmatch(h.title)), kind)
+            seen_chronology = seen_chronology or kind == "chronology"
             if numbered and not h.number and kind in ("boilerplate", "narrative") \
                     and current not in ("front", "back"):
                 kind = None

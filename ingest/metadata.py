@@ -5,7 +5,11 @@ Part of report understanding (``ingest.understand``). Rules are ``rules/metadata
 ``areas.yaml`` / ``abuse_types.yaml`` through ``ingest.areas`` / ``ingest.themes``). Each value
 comes with the page it was read from (``ReviewFound.pages``) so the UI can show why. A value the
 text does not state stays None: never guessed. Boilerplate (the definition of domestic abuse,
-the statutory purposes) is skipped everywhere.
+the statutory purposes) is skipped everywhere. The review type also comes from how the text
+describes the people ("her partner of six years", "his son, who lived with him", "a lodger in
+the house": ``relation_cues``), and abuse types from described behaviour ("took her wages",
+"went through her phone": ``abuse_types.yaml`` ``behaviour``), each with evidence sentences;
+both run through ``ingest.cues`` (one scan for many cues).
 """
 
 from __future__ import annotations
@@ -20,9 +24,10 @@ from typing import Any
 from dhr.document import Chair, Review, Victim
 from dhr.taxonomy import age_band
 from ingest.areas import find_area
+from ingest.cues import TriggeredCues
 from ingest.doctext import DocText, PhraseMatcher
 from ingest.rules import load
-from ingest.themes import score_signals, signal_matcher
+from ingest.themes import Scored, pick_evidence, score_signals, signal_matcher
 
 _QUOTES = "‘’'\"“”"
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
@@ -44,6 +49,8 @@ _DEATH_LABEL = re.compile(r"date\s+of\s+(?:death|(?:the\s+)?homicide|incident)\s
 class ReviewFound:
     review: Review
     pages: dict[str, int] = field(default_factory=dict)  # field -> page it was read from
+    # abuse type -> evidence sentences (page, text)
+    abuse_evidence: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -59,6 +66,9 @@ class _MetaRules:
     abuse: PhraseMatcher
     abuse_min: float
     abuse_weights: dict[str, float]
+    abuse_not_the_case: re.Pattern[str]
+    abuse_behaviour: TriggeredCues
+    abuse_evidence: int
     chair_independent: re.Pattern[str]
     chair_not_independent: re.Pattern[str]
     family_yes: re.Pattern[str]
@@ -91,6 +101,15 @@ def _account(doc: DocText) -> list[tuple[int, int]]:
     return doc.memo["account"]
 
 
+def _introductions(doc: DocText) -> list[tuple[int, int]]:
+    """The account parts of a report without its analysis."""
+    if "introductions" not in doc.memo:
+        has_narrative = any(s.kind == "narrative" for s in doc.segments)
+        kinds = ("front", "boilerplate", "narrative") + (() if has_narrative else ("chronology",))
+        doc.memo["introductions"] = doc.spans(kinds)
+    return doc.memo["introductions"]
+
+
 def _scan(doc: DocText, pat: re.Pattern[str], text: str | None = None) -> Any:
     """Matches of a lower-case pattern in the account parts of the report, in order (in
     ``text``, a same-length copy of ``doc.lower``, when given)."""
@@ -115,6 +134,9 @@ def _rules() -> _MetaRules:
         abuse=signal_matcher(abuse["abuse_types"]),
         abuse_min=float(abuse["min_score"]),
         abuse_weights={k: float(v) for k, v in abuse["weights"].items()},
+        abuse_not_the_case=_any(abuse["not_the_case"]),
+        abuse_behaviour=TriggeredCues((k, p) for k, ps in abuse["behaviour"].items() for p in ps),
+        abuse_evidence=int(abuse.get("evidence_per_type", 2)),
         chair_independent=_any(d["chair_independent"]),
         chair_not_independent=_any(d["chair_not_independent"]),
         family_yes=_any(d["family_involved"]),
@@ -275,12 +297,77 @@ def find_review_type(doc: DocText, name: str | None) -> tuple[str | None, int | 
         if kind:
             votes[kind] += 1
             pages.setdefault(kind, doc.page_at(m.start()))
+    triggered, named = _relation_cues(bool(name))
+    hits: Counter[str] = Counter()
+    # Cues are read where a report introduces the people (front, introduction, background;
+    # the chronology only when nothing else tells the case), not in the analysis.
+    matches = [(s, key) for a, b in _introductions(doc)
+               for s, _e, key in triggered.finditer(masked, a, b)]
+    for i, (kind, _votes, pat) in enumerate(named):
+        matches += [(m.start(), f"{kind}:{i}") for m in _scan(doc, pat, masked)]
+    for start, key in matches:
+        if hits[key] == 2 or not _at_word(doc.lower, start) or doc.in_boilerplate(start):
+            continue
+        hits[key] += 1   # at most two matches per cue count
+        kind, i = key.split(":")
+        votes[kind] += _cue_votes(bool(name))[key]
+        pages.setdefault(kind, doc.page_at(start))
     if not votes:
         return None, None
     (top, n), *rest = votes.most_common()
     if rest and rest[0][1] == n:
         return None, None
     return top, pages[top]
+
+
+# A one-word name other than the victim's (quoted or not): the other person in a cue.
+_PERSON_RX = r"(?:[‘'\"“][^’'\"”\s]{1,20}[’'\"”]|(?!her\b|his\b|the\b|she\b|he\b)[a-z]{2,20})"
+
+
+@cache
+def _relation_cues(with_name: bool) -> tuple[TriggeredCues, tuple[tuple[str, int, re.Pattern[str]], ...]]:
+    """metadata.yaml ``relation_cues`` with the victim's name masked and {person} any other
+    one-word name (cues naming the victim need a known name): those that start with a word run
+    in one scan (keys "kind:index"); those that start with the name, one by one."""
+    triggered, named = [], []
+    for i, (kind, votes, pattern) in enumerate(_cue_list(with_name)):
+        if pattern.startswith(_MASK):
+            named.append((kind, votes, re.compile(pattern)))
+        else:
+            triggered.append((f"{kind}:{i}", pattern))
+    return TriggeredCues(triggered), tuple(named)
+
+
+@cache
+def _cue_list(with_name: bool) -> tuple[tuple[str, int, str], ...]:
+    return tuple((kind, int(cue["votes"]), _NAME_AFTER.sub(_name_after, cue["pattern"])
+                  .replace("{name}", _NAME_RX).replace("{person}", _PERSON_RX))
+                 for kind, cues in _rules().raw["relation_cues"].items() for cue in cues
+                 if with_name or "{name" not in cue["pattern"])
+
+
+_NAME_AFTER = re.compile(r"\{name after ([a-z|]+)\}")
+
+
+def _name_after(m: re.Match[str]) -> str:
+    """{name after was|is}: the masked name right after one of these words, written so that the
+    pattern starts with the mask (the engine's fast literal search) rather than a common word."""
+    behind = "|".join(f"(?<={w}\\s{_MASK})" for w in m.group(1).split("|"))
+    return _MASK + f"(?:{behind})" + _NAME_RX[1:]
+
+
+@cache
+def _cue_votes(with_name: bool) -> dict[str, int]:
+    """Votes per cue key: "kind:index" for word-led cues, "kind:n" (n-th name-led cue) else."""
+    out: dict[str, int] = {}
+    n = 0
+    for i, (kind, votes, pattern) in enumerate(_cue_list(with_name)):
+        if pattern.startswith(_MASK):
+            out[f"{kind}:{n}"] = votes
+            n += 1
+        else:
+            out[f"{kind}:{i}"] = votes
+    return out
 
 
 def find_death_type(doc: DocText, name: str | None) -> tuple[str | None, int | None]:
@@ -384,10 +471,51 @@ def _month_number(word: str) -> int:
 
 
 def find_abuse_types(doc: DocText) -> list[str]:
+    return [k for k, _ in abuse_types_with_evidence(doc)]
+
+
+def abuse_types_with_evidence(doc: DocText) -> list[tuple[str, list[tuple[int, str]]]]:
+    """Abuse types the account of the case describes (named, or by behaviour: "punched her",
+    "took her wages", "checked her phone"), each with its evidence sentences (page, text).
+    A mention in a sentence about staff knowledge or training ("had not been trained to
+    recognise coercive control") is about practice, not about the case: it does not count."""
     rules = _rules()
     scored = score_signals(doc, rules.abuse, rules.abuse_weights)
+    # Behaviour is read where the report tells the case (the chronology only when nothing else
+    # does, as for the other review facts): one scan fewer over the longest section.
+    kinds = {k for k, w in rules.abuse_weights.items() if w > 0}
+    has_narrative = any(seg.kind == "narrative" for seg in doc.segments)
+    for a, b in doc.spans(kinds - ({"chronology"} if has_narrative else set())):
+        for start, _end, key in rules.abuse_behaviour.finditer(doc.lower, a, b):
+            weight = doc.weight_at(start, rules.abuse_weights)
+            if weight > 0:
+                s = scored.setdefault(key, Scored(key))
+                s.score += weight
+                s.mentions += 1
+                s.evidence.append((weight, start))
     order = list(load("abuse_types")["abuse_types"])
-    return [k for k in order if k in scored and scored[k].score >= rules.abuse_min]
+    about_practice: dict[int, bool] = {}
+    out = []
+    for key in order:
+        s = scored.get(key)
+        if s is None or s.score < rules.abuse_min:
+            continue
+        # Best-weighted mentions first; stop once the threshold and the evidence are reached
+        # (finding a sentence's bounds is the costly step).
+        kept: list[tuple[float, int]] = []
+        total = 0.0
+        for weight, offset in sorted(s.evidence, key=lambda c: (-c[0], c[1])):
+            start, end = doc.sentence_at(offset, limit=300)
+            if start not in about_practice:
+                about_practice[start] = rules.abuse_not_the_case.search(doc.lower, start, end) is not None
+            if not about_practice[start]:
+                kept.append((weight, offset))
+                total += weight
+                if total >= rules.abuse_min and len(kept) > rules.abuse_evidence:
+                    break
+        if total >= rules.abuse_min:
+            out.append((key, pick_evidence(doc, kept, rules.abuse_evidence)))
+    return out
 
 
 def find_chair(doc: DocText) -> tuple[Chair, int | None]:
@@ -398,7 +526,7 @@ def find_chair(doc: DocText) -> tuple[Chair, int | None]:
     for pat in _chair_patterns():
         m = pat.search(doc.text, 0, front_end)
         if m:
-            name, page = m["name"], doc.page_at(m.start())
+            name, page = _chair_name(m["name"]), doc.page_at(m.start())
             break
     independent: bool | None = None
     if rules.chair_not_independent.search(doc.lower):
@@ -406,6 +534,22 @@ def find_chair(doc: DocText) -> tuple[Chair, int | None]:
     elif rules.chair_independent.search(doc.lower):
         independent = True
     return Chair(name=name, independent=independent), page
+
+
+# Words that follow a name on a title page ("Chair: Ruth Hallam Report completed ..."): never
+# the end of a name.
+_NOT_NAME_WORDS = frozenset(("report", "review", "overview", "executive", "summary", "chair",
+                             "author", "independent", "domestic", "homicide", "completed",
+                             "date", "page", "contents", "final", "version", "published",
+                             "draft", "official", "community", "safety", "partnership"))
+
+
+def _chair_name(name: str) -> str:
+    """A chair's name without the words a layout ran into it."""
+    words = name.split()
+    while len(words) > 2 and words[-1].lower() in _NOT_NAME_WORDS:
+        words.pop()
+    return " ".join(words)
 
 
 @cache
@@ -449,6 +593,9 @@ def extract_review(doc: DocText, title: str | None = None, doc_type: str | None 
     sex = keep("victim.sex", *find_sex(doc, name, pronouns=account))
     chair, chair_page = find_chair(doc)
     keep("chair", chair.name, chair_page)
+    abuse = abuse_types_with_evidence(doc) if account else []
+    if abuse and abuse[0][1]:
+        pages["abuse_types"] = abuse[0][1][0][0]   # the page of the first type's evidence
     review = Review(
         pseudonym=name,
         area=area.area if area else None,
@@ -457,8 +604,8 @@ def extract_review(doc: DocText, title: str | None = None, doc_type: str | None 
         review_type=keep("review_type", *find_review_type(doc, name)),
         death_type=keep("death_type", *find_death_type(doc, name)),
         victim=Victim(age=age, age_band=age_band(age), sex=sex),
-        abuse_types=find_abuse_types(doc) if account else [],
+        abuse_types=[k for k, _ in abuse],
         chair=chair,
         family_involved=keep("family_involved", *find_family_involved(doc)),
     )
-    return ReviewFound(review, pages)
+    return ReviewFound(review, pages, dict(abuse))

@@ -18,7 +18,14 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from ingest.agencies import find_agency_mentions
-from ingest.doctext import DocText, Literal, PhraseMatcher, expand_literals, section_weights
+from ingest.doctext import (
+    DocText,
+    Literal,
+    PhraseMatcher,
+    _first_chars,
+    expand_literals,
+    section_weights,
+)
 from ingest.rules import load
 
 _ESCAPES = re.compile(r"\\[A-Za-z]")
@@ -98,6 +105,7 @@ class _ThemeRules:
     n_evidence: int
     addressee_themes: dict[str, str]
     kind_caps: dict[str, float]
+    not_a_finding: re.Pattern[str]
 
 
 @cache
@@ -119,7 +127,16 @@ def _theme_rules() -> _ThemeRules:
                        float(data["min_score"]), float(data["main_theme_weight"]),
                        float(data["other_theme_weight"]), int(data.get("evidence_per_theme", 3)),
                        dict(data.get("addressee_themes") or {}),
-                       {k: float(v) for k, v in (data.get("kind_caps") or {}).items()})
+                       {k: float(v) for k, v in (data.get("kind_caps") or {}).items()},
+                       _guarded("|".join(f"(?:{p})" for p in data["not_a_finding"])))
+
+
+def _guarded(pattern: str) -> re.Pattern[str]:
+    """A pattern with a look-ahead for its possible first characters (most positions fail on
+    it at once)."""
+    firsts = _first_chars([pattern])
+    guard = f"(?=[{''.join(re.escape(c) for c in sorted(firsts))}])" if firsts else ""
+    return re.compile(guard + "(?:" + pattern + ")")
 
 
 def _theme(key: str) -> tuple[str, bool]:
@@ -163,6 +180,14 @@ def recommendation_themes(text: str, agency: str | None) -> tuple[str | None, li
     return main, themes
 
 
+def _process_sentences(doc: DocText, pattern: re.Pattern[str],
+                       spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """(start, end) of the sentences that tell who took part in the review ("X contributed a
+    chronology", "a manager from X sat on the panel"): a topic named there is no finding."""
+    return sorted({doc.sentence_at(m.start(), limit=300)
+                   for a, b in spans for m in pattern.finditer(doc.lower, a, b)})
+
+
 def extract_themes(doc: DocText, agency_spans: list[tuple[int, int]] = (),
                    recommendations: list[dict] = ()) -> list[ThemeFound]:
     """Themes whose weighted score reaches the threshold, strongest first.
@@ -177,8 +202,9 @@ def extract_themes(doc: DocText, agency_spans: list[tuple[int, int]] = (),
     capped: dict[tuple[str, str], float] = {}
     hits = [hit for a, b in _scanned(doc, section_weights(), rules.kind_caps)
             for hit in rules.matcher.finditer(doc.text, doc.lower, a, b)]
+    process = _process_sentences(doc, rules.not_a_finding, _scanned(doc, section_weights(), rules.kind_caps)) if hits else []
     for start, end, key in hits:
-        if _masked(spans, start, end):
+        if _masked(spans, start, end) or _masked(process, start, end):
             continue
         weight = doc.weight_at(start)
         theme, is_weak = _theme(key)

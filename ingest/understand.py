@@ -49,7 +49,10 @@ def understand_text(pages: Sequence[str], *, tables: Sequence[Any] = (),
                "evidence": [{"page": p, "text": s} for p, s in t.evidence]}
               for t in extract_themes(doc, agency_spans, recommendations)]
     return {"doc_type": doc_type, "review": found.review.model_dump(mode="json"),
-            "review_pages": found.pages, "agencies": agencies, "themes": themes,
+            "review_pages": found.pages,
+            "abuse_evidence": {k: [{"page": p, "text": t} for p, t in ev]
+                               for k, ev in found.abuse_evidence.items()},
+            "agencies": agencies, "themes": themes,
             "recommendations": recommendations}
 
 
@@ -83,6 +86,7 @@ def understand(extracted: Any, document: Document) -> Document:
             setattr(review, name, value)
     provenance = dict(document.provenance)
     provenance["review"] = result["review_pages"]
+    provenance["abuse_types"] = result["abuse_evidence"]   # abuse type -> evidence sentences
     provenance["understanding_version"] = UNDERSTANDING_VERSION
     return document.model_copy(update={
         "doc_type": result["doc_type"] or document.doc_type,

@@ -66,6 +66,7 @@ class Case:
     family_involved: bool
     doc_types: list[str]
     variant: dict[str, object] = field(default_factory=dict)
+    relationship_stated: bool = True   # False: the report never says how they were related
 
     @property
     def year(self) -> int:
@@ -222,8 +223,19 @@ def make_cases(seed: int, n: int, split: str = "train") -> list[Case]:
             chair_sex=chair_sex, chair_independent=i % 5 != 3, family_involved=i % 3 != 2,
             doc_types=_doc_types(i))
         case.variant = _pick_variants(crng, var)
+        _silent_relationship(case)
         cases.append(case)
     return cases
+
+
+def _silent_relationship(case: Case) -> None:
+    """Some reports never say how the victim and the perpetrator were related (an adult family
+    case is always said, through its themes); their abuse types then include none that implies
+    a couple."""
+    if case.index % 7 == 5 and case.review_type != "adult_family":
+        case.relationship_stated = False
+        case.abuse_types = [a for a in case.abuse_types
+                            if a not in ("separation", "forced_marriage", "faith_based_marriage")]
 
 
 def _pick_variants(rng: random.Random, var: dict) -> dict[str, object]:

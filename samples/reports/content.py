@@ -15,7 +15,7 @@ from typing import Any
 
 from dhr.taxonomy import label
 
-from . import banks
+from . import banks, wording
 from .blocks import Block, Heading, Item, PageBreak, Para, Rec, Table, Title, Toc, TocEntry
 from .case import Case
 from .recommendations import DraftRec, build_recommendations
@@ -84,6 +84,8 @@ def _theme_sentences(w: Writer, theme: str, kind: str, k: int) -> list[tuple[str
     pool = list(bank.get(kind, []))
     if w.case.split == "heldout" and kind == "analysis":
         pool += bank.get("heldout", [])
+    if kind == "analysis":
+        pool += wording.theme_paraphrases(w, theme)
     return [(theme, w.fill(s)) for s in w.pick(pool, k)]
 
 
@@ -95,7 +97,7 @@ def _review_truth(case: Case, *, full: bool, fields: tuple[str, ...] = ()) -> di
         "area": case.area.name,
         "region": case.area.region,
         "date_of_death": case.date_of_death.strftime("%Y-%m") if has("date_of_death") else None,
-        "review_type": case.review_type if has("review_type") else None,
+        "review_type": case.review_type if has("review_type") and case.relationship_stated else None,
         "death_type": case.death_type if has("death_type") else None,
         "victim": {"age": case.victim.age if has("victim") else None,
                    "age_band": case.age_band if has("victim") else None,
@@ -113,6 +115,7 @@ def _title_block(w: Writer, doc_type: str) -> Title:
     lines = [w.ctx["csp"]]
     if doc_type in ("overview_report", "executive_summary"):
         lines.append(f"Chair and author: {case.chair_name}")
+    lines.append(wording.area_body_line(w))
     lines.append(f"Report completed: {w.month_year(w.completed)}")
     lines.append(SYNTHETIC_NOTE)
     return Title(title, lines)
@@ -123,10 +126,17 @@ def _facts(d: _Doc) -> None:
     w, case = d.w, d.w.case
     prose = banks.prose(case.split)
     d.para(w.fill(prose["circumstances"][case.death_type]))
-    d.para(w.fill(case.variant["age_form"]) + " " + w.fill(
-        "{P}, {vher} {rel}, was {p_age} years old."))
-    for abuse in case.abuse_types:
-        d.para(w.fill(prose["abuse"][abuse]))
+    d.para(" ".join([w.fill(case.variant["age_form"]), w.fill("{P} was {p_age} years old."),
+                     *wording.relationship_sentences(w)]))
+    _abuse_paras(d)
+
+
+def _abuse_paras(d: _Doc) -> None:
+    """One paragraph per abuse type of the case, in the split's wording."""
+    w = d.w
+    prose = banks.prose(w.case.split)
+    for abuse in w.case.abuse_types:
+        d.para(wording.abuse_sentence(w, abuse) or w.fill(prose["abuse"][abuse]))
 
 
 def _recs_list(d: _Doc, recs: list[DraftRec], grouped: bool) -> None:
@@ -179,7 +189,7 @@ def _overview(w: Writer, recs: list[DraftRec]) -> DocContent:
     d.paras(prose["confidentiality"])
     d.blocks.append(Table(["Pseudonym", "Relationship", "Age", "Ethnicity"],
                           [[case.victim.text, "Victim", str(case.victim.age), case.victim.ethnicity],
-                           [case.perpetrator.text, f"{case.rel.capitalize()} of {case.victim.text}",
+                           [case.perpetrator.text, wording.people_table_relation(w),
                             str(case.perpetrator.age), case.perpetrator.ethnicity]],
                           [1.5, 2.5, 0.6, 1.6]))
     d.heading("terms_of_reference")
@@ -244,6 +254,7 @@ def _overview(w: Writer, recs: list[DraftRec]) -> DocContent:
         for _ in range(w.rng.randint(1, 3)):
             d.para(" ".join(w.fill(s) for s in w.pick(prose["analysis_filler"], 3)))
     d.heading("analysis")
+    d.para(" ".join(wording.mention_sentences(w, involved)))
     for theme in case.themes:
         d.heading(str(case.variant["theme_heading"]).format(theme=label("theme", theme)), level=2)
         for _ in range(w.rng.randint(2, 4)):
@@ -270,13 +281,22 @@ def _overview(w: Writer, recs: list[DraftRec]) -> DocContent:
                       _review_truth(case, full=True), DOC_LABELS["overview_report"])
 
 
+def _event_fits(event: Any, case: Case) -> bool:
+    """An event tagged with a theme or an abuse type is used only when the case has it (an event
+    that describes abuse is evidence of that abuse type)."""
+    if isinstance(event, str):
+        return True
+    return (("theme" not in event or event["theme"] in case.themes)
+            and ("abuse" not in event or event["abuse"] in case.abuse_types))
+
+
 def _events(w: Writer, n: int) -> list[tuple[dt.date, str, list[tuple[str, str]]]]:
     """``n`` dated chronology entries: (date, text, theme tags)."""
     case = w.case
     bank = banks.load("prose")["events"]
     usable: dict[str, list[Any]] = {}
     for aid in case.agencies:
-        ok = [e for e in bank.get(aid, []) if isinstance(e, str) or e["theme"] in case.themes]
+        ok = [e for e in bank.get(aid, []) if _event_fits(e, case)]
         if ok:
             usable[aid] = ok
     agencies = sorted(usable) or ["police"]
@@ -288,7 +308,7 @@ def _events(w: Writer, n: int) -> list[tuple[dt.date, str, list[tuple[str, str]]
         when = start + dt.timedelta(days=day)
         event = w.pick(usable.get(w.rng.choice(agencies), bank["police"][:1]))
         text = w.fill(event if isinstance(event, str) else event["text"], date=w.date(when))
-        tags = [] if isinstance(event, str) else [(event["theme"], text)]
+        tags = [] if isinstance(event, str) or "theme" not in event else [(event["theme"], text)]
         out.append((when, text, tags))
     return out
 
@@ -349,9 +369,8 @@ def _learning_brief(w: Writer, recs: list[DraftRec]) -> DocContent:
     d.paras(prose["learning_brief"]["intro"])
     d.heading("lb_case", number=False)
     d.para(w.fill(prose["circumstances"][case.death_type]))
-    d.para(w.fill(case.variant["age_form"]))
-    for abuse in case.abuse_types:
-        d.para(w.fill(prose["abuse"][abuse]))
+    d.para(" ".join([w.fill(case.variant["age_form"]), *wording.relationship_sentences(w)]))
+    _abuse_paras(d)
     d.heading("lb_learning", number=False)
     for theme in case.themes:
         tags = _theme_sentences(w, theme, "lessons", 1)
