@@ -27,6 +27,10 @@ from pathlib import Path
 MAX_QUERY_CHARS = 4000
 MAX_CLAUSES = 400
 MIN_PREFIX_CHARS = 2
+# Parentheses may nest this deep. Every level can become two nested boolean queries on
+# Elasticsearch (whose default limit is 20: indices.query.bool.max_nested_depth), and the
+# parser and compilers recurse once per level; no real search needs more than a few.
+MAX_NESTING = 8
 
 # Lucene's English stop words (the `_english_` set of Elasticsearch's stop filter).
 STOP_WORDS = frozenset(
@@ -144,6 +148,7 @@ class _Parser:
         self.toks = _lex(text)
         self.i = 0
         self.clauses = 0
+        self.depth = 0
 
     def peek(self) -> tuple[str, str, int] | None:
         return self.toks[self.i] if self.i < len(self.toks) else None
@@ -203,11 +208,17 @@ class _Parser:
         kind, value, pos = self.toks[self.i]
         self.i += 1
         if kind == "(":
+            self.depth += 1
+            if self.depth > MAX_NESTING:
+                raise QuerySyntaxError(
+                    f"Too many nested parentheses: groups may nest at most {MAX_NESTING} "
+                    "levels deep.", pos)
             node = self.or_expr()
             t = self.peek()
             if t is None or t[0] != ")":
                 raise QuerySyntaxError("Unbalanced '(': add the closing ')'.", pos)
             self.i += 1
+            self.depth -= 1
             return node
         if kind == "phrase":
             tokens = tokenize(value)

@@ -15,6 +15,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from corpus import build_corpus
 
+from dhr.query import MAX_NESTING
 from dhr.search import open_backend
 from dhr.search.base import DocumentRequest, RecommendationRequest, SearchError
 from dhr.search.elasticsearch import ElasticsearchBackend
@@ -22,6 +23,14 @@ from tests.conftest import make_config
 
 CORPUS = build_corpus()
 LONG_QUERY = " OR ".join(["risk", "police", "housing", "training", "alcohol"] * 60)[:2000]
+
+
+def _nested(leaves: list[str], depth: int = MAX_NESTING) -> str:
+    """``-(a OR -(b OR ... c))``: as deep as the parser allows, two boolean levels a group."""
+    q = leaves[-1]
+    for level in range(depth):
+        q = f"-({leaves[level % (len(leaves) - 1)]} OR {q})"
+    return q
 
 DOC_REQUESTS = {
     "words": {"q": "risk assessment"},
@@ -40,6 +49,9 @@ DOC_REQUESTS = {
     "punctuation": {"q": "MARAC's multi-agency!"},
     "long_query": {"q": LONG_QUERY},
     "empty_result": {"q": "zzyzx"},
+    "nested_exclusions": {"q": "-(" * MAX_NESTING + "police" + ")" * MAX_NESTING},
+    "nested_alternatives": {"q": _nested(["idva", "assess*", '"risk assessment"', "housing"])},
+    "nested_groups": {"q": _nested(["covid", "alcohol", "police"]).replace("-(", "risk (", 3)},
     "theme": {"filters": {"theme": ["risk_assessment"]}},
     "theme_and_agency": {"filters": {"theme": ["risk_assessment"], "agency": ["police"]}},
     "multi_select_theme": {"filters": {"theme": ["alcohol", "drugs"]}},
@@ -64,6 +76,7 @@ REC_REQUESTS = {
     "rec_smart": {"smart_min": 3},
     "rec_theme_year": {"filters": {"theme": ["alcohol"]}, "year_from": 2014},
     "rec_phrase": {"q": '"routine enquiry"'},
+    "rec_nested": {"q": _nested(["training", "police", "review*", "policy"])},
     "rec_region_review_type": {"filters": {"region": ["Wales"], "review_type": ["intimate_partner"]}},
 }
 

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from dhr.query import And, MatchNone, Not, Or, Phrase, Prefix, QuerySyntaxError, Term, parse_query
+from dhr.query import (
+    MAX_NESTING,
+    And,
+    MatchNone,
+    Not,
+    Or,
+    Phrase,
+    Prefix,
+    QuerySyntaxError,
+    Term,
+    parse_query,
+)
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -64,3 +75,20 @@ def test_malformed_queries_raise_with_a_message(text, fragment):
     with pytest.raises(QuerySyntaxError) as err:
         parse_query(text)
     assert fragment in err.value.message
+
+
+def test_parentheses_may_nest_up_to_the_limit():
+    q = "(" * MAX_NESTING + "abuse" + ")" * MAX_NESTING
+    assert parse_query(q) == Term("abuse")
+    assert parse_query("-(" * MAX_NESTING + "abuse" + ")" * MAX_NESTING) is not None
+
+
+@pytest.mark.parametrize("depth", [MAX_NESTING + 1, 10, 244, 1000])
+def test_deeper_nesting_is_a_syntax_error_naming_the_limit(depth):
+    for q in ("(" * depth + "abuse" + ")" * depth, "-(" * depth + "abuse" + ")" * depth,
+              "(" * depth):  # unbalanced too: the depth is checked first
+        with pytest.raises(QuerySyntaxError) as err:  # never a RecursionError
+            parse_query(q)
+        assert f"at most {MAX_NESTING} levels" in err.value.message
+        assert err.value.position == MAX_NESTING * (2 if q.startswith("-") else 1) + \
+            (1 if q.startswith("-") else 0)
