@@ -14,10 +14,10 @@ from typing import Any
 
 import yaml
 
-
 # libyaml's safe loader when PyYAML has it (the same safe constructor, several times faster
 # at a cold start), else the pure-Python one.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 @cache
 def load(name: str) -> Any:
