@@ -407,7 +407,7 @@ class SqliteBackend(SearchBackend):
 
         # Sort keys: (k1, k2, id). Relevance: bm25 rank (lower is better), unranked last.
         rank_sql, rank_args = "0", []
-        if request.sort == "relevance" and use_match:
+        if request.sort == "relevance" and use_match and total:  # nothing to rank if no rows
             expr = _rank_expression(node)
             if expr:
                 db.execute("DROP TABLE IF EXISTS temp.rk")
