@@ -124,6 +124,20 @@ def _compile(node: Any, t: _Tables, args: list[Any]) -> str:
     return sql
 
 
+def _single_match(node: Any, t: _Tables) -> tuple[str, str] | None:
+    """(table, FTS5 expression) when ``node`` is one leaf or an AND of leaves that all search
+    the same FTS5 table: one MATCH with FTS5's own AND then finds the same rows as the
+    INTERSECT of one MATCH per leaf that :func:`_compile` writes, several times faster (FTS5
+    walks the rarest term's list and skips through the others). None otherwise."""
+    leaves = node.children if isinstance(node, And) else [node]
+    if not leaves or not all(isinstance(c, (Term, Phrase, Prefix)) for c in leaves):
+        return None
+    found = [_leaf(c, t) for c in leaves]
+    if len({table for table, _ in found}) != 1:
+        return None
+    return found[0][0], " AND ".join(f"({expr})" for _, expr in found)
+
+
 def _rank_expression(node: Any) -> str | None:
     """An OR of the positive leaves on the stemmed index: what bm25 ranks by."""
     parts = []
@@ -374,7 +388,12 @@ class SqliteBackend(SearchBackend):
         use_match = node is not None
         if use_match:
             args: list[Any] = []
-            sql = _compile(node, t, args)
+            single = _single_match(node, t)
+            if single:
+                sql = f"SELECT rowid AS r FROM {single[0]} WHERE {single[0]} MATCH ?"
+                args.append(single[1])
+            else:
+                sql = _compile(node, t, args)
             db.execute("DROP TABLE IF EXISTS temp.m")
             db.execute("CREATE TEMP TABLE m (r INTEGER PRIMARY KEY)")
             db.execute(f"INSERT OR IGNORE INTO temp.m SELECT r FROM ({sql})", args)
