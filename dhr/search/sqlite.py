@@ -124,9 +124,9 @@ def _compile(node: Any, t: _Tables, args: list[Any]) -> str:
     return sql
 
 
-def _single_match(node: Any, t: _Tables) -> tuple[str, str] | None:
-    """(table, FTS5 expression) when ``node`` is one leaf or an AND of leaves that all search
-    the same FTS5 table: one MATCH with FTS5's own AND then finds the same rows as the
+def _single_match(node: Any, t: _Tables) -> tuple[str, list[str]] | None:
+    """(table, the leaves' FTS5 expressions) when ``node`` is one leaf or an AND of leaves that
+    all search the same FTS5 table: one MATCH of their FTS5 AND then finds the same rows as the
     INTERSECT of one MATCH per leaf that :func:`_compile` writes, several times faster (FTS5
     walks the rarest term's list and skips through the others). None otherwise."""
     leaves = node.children if isinstance(node, And) else [node]
@@ -135,7 +135,7 @@ def _single_match(node: Any, t: _Tables) -> tuple[str, str] | None:
     found = [_leaf(c, t) for c in leaves]
     if len({table for table, _ in found}) != 1:
         return None
-    return found[0][0], " AND ".join(f"({expr})" for _, expr in found)
+    return found[0][0], [expr for _, expr in found]
 
 
 def _rank_expression(node: Any) -> str | None:
@@ -386,17 +386,37 @@ class SqliteBackend(SearchBackend):
     def _run_snapshot(self, db: sqlite3.Connection, t: _Tables, request: _Request):
         node = request.query
         use_match = node is not None
+        ranked = False  # True once temp.rk holds the bm25 rank of every match
         if use_match:
             args: list[Any] = []
             single = _single_match(node, t)
             if single:
-                sql = f"SELECT rowid AS r FROM {single[0]} WHERE {single[0]} MATCH ?"
-                args.append(single[1])
+                table, exprs = single
+                sql = f"SELECT rowid AS r FROM {table} WHERE {table} MATCH ?"
+                args.append(" AND ".join(f"({e})" for e in exprs))
+                # A row's bm25 depends only on the phrases (their IDF over the whole table) and
+                # on their instances in the row: under the AND of the phrases it is the same
+                # number as under their OR (the rank expression) for every row that matches, so
+                # one pass over the index both matches and ranks. Not with filters: they may
+                # leave no row, and then nothing needs ranking.
+                unfiltered = (not request.filters and request.year_from is None
+                              and request.year_to is None
+                              and getattr(request, "smart_min", None) is None)
+                ranked = (unfiltered and table == t.stem and request.sort == "relevance"
+                          and len(set(exprs)) == len(exprs)
+                          and _rank_expression(node) == " OR ".join(exprs))
             else:
                 sql = _compile(node, t, args)
             db.execute("DROP TABLE IF EXISTS temp.m")
             db.execute("CREATE TEMP TABLE m (r INTEGER PRIMARY KEY)")
-            db.execute(f"INSERT OR IGNORE INTO temp.m SELECT r FROM ({sql})", args)
+            if ranked:
+                db.execute("DROP TABLE IF EXISTS temp.rk")
+                db.execute("CREATE TEMP TABLE rk (r INTEGER PRIMARY KEY, s REAL)")
+                db.execute(f"INSERT OR IGNORE INTO temp.rk SELECT rowid, bm25({t.stem})"
+                           f" FROM {t.stem} WHERE {t.stem} MATCH ?", args)
+                db.execute("INSERT INTO temp.m SELECT r FROM temp.rk")
+            else:
+                db.execute(f"INSERT OR IGNORE INTO temp.m SELECT r FROM ({sql})", args)
         match_cond = "x.rowid IN (SELECT r FROM temp.m)" if use_match else "1"
 
         # The total and the facet counts, over the facet postings: each facet ignores its own
@@ -426,7 +446,9 @@ class SqliteBackend(SearchBackend):
 
         # Sort keys: (k1, k2, id). Relevance: bm25 rank (lower is better), unranked last.
         rank_sql, rank_args = "0", []
-        if request.sort == "relevance" and use_match and total:  # nothing to rank if no rows
+        if ranked:
+            rank_sql = "COALESCE((SELECT s FROM temp.rk WHERE r = x.rowid), 0.0)"
+        elif request.sort == "relevance" and use_match and total:  # nothing to rank if no rows
             expr = _rank_expression(node)
             if expr:
                 db.execute("DROP TABLE IF EXISTS temp.rk")
