@@ -27,8 +27,10 @@ $(VENV)/.uv:
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install -q uv && touch $@ || echo "uv not available; installing with pip"
 
+# --compile-bytecode: the .pyc files are written once at install (start-up of every command
+# without recompiling pydantic and the rest, even under PYTHONDONTWRITEBYTECODE).
 define install
-	@if [ -x $(VENV)/bin/uv ]; then $(VENV)/bin/uv pip install -q --python $(PY) -e '$(1)'; \
+	@if [ -x $(VENV)/bin/uv ]; then $(VENV)/bin/uv pip install -q --compile-bytecode --python $(PY) -e '$(1)'; \
 	else $(PY) -m pip install -q -e '$(1)'; fi
 endef
 

@@ -13,7 +13,7 @@ import sys
 import time
 import traceback
 
-PARTS = ["search", "relevance", "extraction", "understanding", "crawl", "api"]
+PARTS = ["search", "relevance", "extraction", "quick_extract", "understanding", "crawl", "api"]
 
 
 def main(argv: list[str]) -> int:

@@ -67,6 +67,7 @@ class Row:
     api_p50: float
     api_p95: float
     reps: int
+    direct_cpu_p50: float = float("nan")  # CPU time of this process for the direct call
 
     @property
     def ratio(self) -> float:
@@ -122,10 +123,13 @@ def build_index(backend: SearchBackend, n: int, seed: int) -> float | None:
 
 
 def timed_pair(a: Callable[[], Any], b: Callable[[], Any], reps: int, warmup: int = 2,
-               budget_s: float = 60.0) -> tuple[list[float], list[float]]:
+               budget_s: float = 60.0, cpu: list[float] | None = None
+               ) -> tuple[list[float], list[float]]:
     """Milliseconds of ``a`` and ``b``, interleaved (alternating which goes first) so that both
     see the same machine load and caches. Stops early (after at least 5 pairs) once
-    ``budget_s`` is spent, so a slow engine still finishes the run."""
+    ``budget_s`` is spent, so a slow engine still finishes the run. ``cpu`` collects the CPU
+    milliseconds of this process during each call of ``a`` (on a shared machine the wall clock
+    includes waiting for the other processes; for the in-process SQLite call, CPU does not)."""
     for _ in range(warmup):
         a()
         b()
@@ -136,9 +140,11 @@ def timed_pair(a: Callable[[], Any], b: Callable[[], Any], reps: int, warmup: in
             break
         order = ((0, a), (1, b)) if i % 2 == 0 else ((1, b), (0, a))
         for slot, fn in order:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             fn()
             times[slot].append((time.perf_counter() - t0) * 1000)
+            if slot == 0 and cpu is not None:
+                cpu.append((time.process_time() - c0) * 1000)
     return times
 
 
@@ -211,9 +217,10 @@ def measure(backend_name: str, backend: SearchBackend, base: str, n: int, reps: 
                 if resp.status_code != 200:
                     raise SystemExit(f"{url} {args}: HTTP {resp.status_code} {resp.text[:200]}")
 
+            cpu: list[float] = []
             try:
                 direct, api = timed_pair(direct_call(backend, endpoint, args), api_call, reps,
-                                         budget_s=budget_s)
+                                         budget_s=budget_s, cpu=cpu)
             except requests.Timeout:
                 print(f"bench: {backend_name} {n} {name}: TIMEOUT (over {TIMEOUT_S} s through "
                       "the API)", file=sys.stderr, flush=True)
@@ -221,7 +228,8 @@ def measure(backend_name: str, backend: SearchBackend, base: str, n: int, reps: 
                 rows.append(Row(backend_name, n, name + " TIMEOUT", nan, nan, nan, nan, 0))
                 continue
             rows.append(Row(backend_name, n, name, statistics.median(direct), pct(direct, 0.95),
-                            statistics.median(api), pct(api, 0.95), len(api)))
+                            statistics.median(api), pct(api, 0.95), len(api),
+                            statistics.median(cpu)))
             print(f"bench: {backend_name} {n} {name}: api p50 {rows[-1].api_p50:.1f} ms",
                   file=sys.stderr, flush=True)
     return rows
@@ -296,12 +304,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def print_table(rows: list[Row], loads: list[Load], indexing: dict[str, float | None]) -> None:
-    print("latency in ms; direct = the same query straight to the engine; n = timed pairs")
+    print("latency in ms; direct = the same query straight to the engine; n = timed pairs;"
+          " cpu = this process's CPU during the direct call (SQLite: the query's own work)")
     print(f"{'backend':<14}{'docs':>7}  {'query':<12}{'direct p50':>11}{'p95':>9}{'api p50':>10}"
-          f"{'p95':>9}{'api/direct':>11}{'n':>4}")
+          f"{'p95':>9}{'api/direct':>11}{'n':>4}{'cpu p50':>9}")
     for r in rows:
         print(f"{r.backend:<14}{r.docs:>7}  {r.query:<12}{r.direct_p50:>11.1f}{r.direct_p95:>9.1f}"
-              f"{r.api_p50:>10.1f}{r.api_p95:>9.1f}{r.ratio:>10.2f}x{r.reps:>4}")
+              f"{r.api_p50:>10.1f}{r.api_p95:>9.1f}{r.ratio:>10.2f}x{r.reps:>4}"
+              f"{r.direct_cpu_p50:>9.1f}")
+    print(f"load average now: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print()
     print(f"{'backend':<14}{'docs':>7}  {'clients':>7}{'seconds':>8}{'QPS':>8}{'p50 ms':>9}"
           f"{'p95 ms':>9}{'errors':>7}")

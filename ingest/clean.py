@@ -39,7 +39,8 @@ class Rules:
 
 @lru_cache(maxsize=1)
 def rules() -> Rules:
-    data = yaml.safe_load(RULES_PATH.read_text(encoding="utf-8"))
+    data = yaml.load(RULES_PATH.read_text(encoding="utf-8"),  # libyaml: a faster cold start
+                     Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     table: dict[int, str] = {ord(k): v for k, v in data["characters"].items()}
     for code in range(32):  # other control characters are noise from PDF text layers
         if chr(code) not in "\n\t" and code not in table:

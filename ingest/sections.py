@@ -42,7 +42,8 @@ class OutlineRules:
 
 @lru_cache(maxsize=1)
 def outline_rules() -> OutlineRules:
-    data = yaml.safe_load(RULES_PATH.read_text(encoding="utf-8"))
+    data = yaml.load(RULES_PATH.read_text(encoding="utf-8"),
+                     Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     words = "|".join(re.escape(w) for w in data["division_words"])
     division = re.compile(
         rf"^(?P<word>{words})\s+(?P<num>\d{{1,2}}|[A-Z]|[IVX]{{1,5}})\b\s*[.:\-–—]?\s*(?P<title>.*)$", re.IGNORECASE

@@ -1,13 +1,22 @@
 """Extraction in worker processes with a time limit and a memory limit.
 
-Used by ``extract.extract_isolated`` / ``extract_many`` (and so by ``dhr ingest`` and
-``scripts/robustness.py``). Each worker is a long-lived child process (started through a fork
+Used by ``extract.extract_isolated`` / ``extract_many`` (and so by ``dhr ingest``, ``dhr extract``
+and ``scripts/robustness.py``). Each worker is a long-lived child process (started through a fork
 server, so the parent's threads never leak into it) that caps its own address space with
 ``RLIMIT_AS`` and runs in its own process group. The parent gives each file a deadline; a worker
 that overruns is killed with its process group (Tesseract included) and replaced. Each page a
 worker OCRs moves its deadline on (up to ``MAX_EXTENSIONS`` timeouts in all), so a long scanned
 report is slow but not "hung". Every file ends as a ``Document`` or ``Quarantined(reason,
 message)``; nothing a file does stops a batch.
+
+A one-off extraction (``dhr extract``: one file, a fresh process) would spend most of its time
+starting the fork server, a new interpreter that imports the whole extraction engine before the
+worker forks from it. A pool made with ``lean=True`` instead forks its workers straight from the
+calling process when that is safe: the caller runs a single thread (so no lock can be inherited
+held) and its address space is small next to the memory limit (the worker's ``RLIMIT_AS`` counts
+what it inherits). The worker is then the same: its own process group, the same address-space
+cap, the same deadline, killed the same way; only nothing is imported twice. Otherwise (threads,
+a large caller) the pool falls back to the fork server.
 """
 
 from __future__ import annotations
@@ -16,10 +25,12 @@ import multiprocessing
 import os
 import resource
 import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from multiprocessing.connection import Connection, wait
+from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Self
 
@@ -27,14 +38,19 @@ from dhr.document import Document
 from ingest.errors import ExtractionError, Quarantined
 
 _CTX = multiprocessing.get_context("forkserver")
+_FORK = multiprocessing.get_context("fork")
 MAX_EXTENSIONS = 30  # a file that keeps OCR-ing pages may run up to this many timeouts in total
 # Imported once in the fork server, so each worker starts warm (missing modules are skipped).
 _PRELOAD = ["ingest.extract", "ingest.pdf", "ingest.clean", "ingest.sections", "ingest.docx",
             "ingest.html", "ingest.understand"]
 
 
-def _worker_main(conn: Connection, memory_mb: int) -> None:
-    """Child process loop: receive (task id, path, filename), send back the outcome."""
+def _worker_main(conn: Connection, memory_mb: int, parent_fd: int | None = None) -> None:
+    """Child process loop: receive (task id, path, filename), send back the outcome.
+    ``parent_fd``: when forked straight from the caller, the caller's end of the pipe, which
+    the worker closes so that it sees end-of-file if the caller dies."""
+    if parent_fd is not None:
+        os.close(parent_fd)
     os.setpgrp()  # the parent kills this group on timeout, taking Tesseract children with it
     if memory_mb > 0:
         limit = memory_mb * 1024 * 1024
@@ -75,10 +91,34 @@ def _worker_main(conn: Connection, memory_mb: int) -> None:
             conn.send(("done", task_id, Quarantined("too_large", "result too large to return"), peak_kb))
 
 
+def _vm_size_mb() -> float | None:
+    """This process's address space (what a forked child starts with), or None if unknown."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            pages = int(fh.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    return pages * os.sysconf("SC_PAGE_SIZE") / (1024 * 1024)
+
+
+def lean_fork_possible(memory_mb: int) -> bool:
+    """True if a worker may be forked straight from this process (see the module docstring):
+    one thread, and an address space under a quarter of the memory limit (or no limit)."""
+    if threading.active_count() != 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return False
+    if memory_mb <= 0:
+        return True
+    size = _vm_size_mb()
+    return size is not None and size < memory_mb / 4
+
+
 class _Worker:
-    def __init__(self, memory_mb: int) -> None:
-        self.conn, child = _CTX.Pipe()
-        self.process = _CTX.Process(target=_worker_main, args=(child, memory_mb), daemon=True)
+    def __init__(self, memory_mb: int, ctx: BaseContext = _CTX) -> None:
+        self.conn, child = ctx.Pipe()
+        args: tuple = (child, memory_mb)
+        if ctx is _FORK:
+            args += (self.conn.fileno(),)
+        self.process = ctx.Process(target=_worker_main, args=args, daemon=True)
         self.process.start()
         child.close()
         self.task: tuple[int, Path] | None = None
@@ -114,9 +154,13 @@ class _Worker:
 
 
 class WorkerPool:
-    """``processes`` workers; each file gets ``timeout`` seconds and ``memory_mb`` of memory."""
+    """``processes`` workers; each file gets ``timeout`` seconds and ``memory_mb`` of memory.
+    ``lean``: fork the workers straight from this process when that is safe (a one-off run)."""
 
-    def __init__(self, processes: int = 1, *, timeout: float = 120, memory_mb: int = 2048) -> None:
+    def __init__(self, processes: int = 1, *, timeout: float = 120, memory_mb: int = 2048,
+                 lean: bool = False) -> None:
+        self.lean = lean
+        self.ctx: BaseContext = _CTX
         _CTX.set_forkserver_preload(_PRELOAD)
         self.processes = max(1, processes)
         self.timeout = timeout
@@ -145,7 +189,7 @@ class WorkerPool:
         """Outcomes in completion order."""
         queue = deque(enumerate(paths))
         while len(self.workers) < min(self.processes, max(len(queue), 1)):
-            self.workers.append(_Worker(self.memory_mb))
+            self.workers.append(self._start())
         busy: dict[Connection, _Worker] = {}
         while queue or busy:
             for w in self.workers:
@@ -195,5 +239,11 @@ class WorkerPool:
     def _replace(self, worker: _Worker, reason: str, message: str) -> Quarantined:
         worker.kill()
         index = self.workers.index(worker)
-        self.workers[index] = _Worker(self.memory_mb)
+        self.workers[index] = self._start()
         return Quarantined(reason, message)
+
+    def _start(self) -> _Worker:
+        """A new worker: forked from here when the pool is lean and that is safe (decided for
+        each worker: the caller may have started threads since), else from the fork server."""
+        self.ctx = _FORK if self.lean and lean_fork_possible(self.memory_mb) else _CTX
+        return _Worker(self.memory_mb, self.ctx)
