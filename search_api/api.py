@@ -121,7 +121,9 @@ def stats() -> Response:
 @api.get("/openapi.json")
 def openapi() -> Response:
     params.no_params(request.args, _raw_query())
-    resp = jsonify(openapi_document(request.host_url.rstrip("/")))
+    # The server URL is configured (server.public_url) or relative ("/"): never the request's
+    # Host header, which a client chooses and a shared cache would keep for everyone.
+    resp = jsonify(openapi_document(state().config.server.public_url or "/"))
     resp.headers["Cache-Control"] = "public, max-age=300"
     return resp
 

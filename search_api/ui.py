@@ -173,7 +173,7 @@ def _export(kind: str, fmt: str) -> Response:
                            "The export link is not valid.", errors=form.errors)
     backend = state().backend
     is_recs = kind == "recommendations"
-    base_url = request.host_url.rstrip("/")
+    base_url = state().config.server.public_url or ""  # never the request's Host header
 
     def to_row(result: dict[str, Any]) -> dict[str, Any]:
         return (ui_export.recommendation_row if is_recs else ui_export.document_row)(
