@@ -3,8 +3,11 @@
 An export runs the page's own request page by page (100 results a time, following
 ``next_cursor``) and writes each row as it arrives, so memory stays flat; it stops after
 :data:`MAX_ROWS` rows and says so (a ``truncated`` flag in JSON, a last comment row in CSV).
-Cells that a spreadsheet would run as a formula (starting with ``= + - @`` or a control
-character) are prefixed with an apostrophe (OWASP "CSV injection").
+Cells that a spreadsheet would run as a formula (starting with ``= + - @`` in any of their
+Unicode forms, such as the full-width ``＝`` that spreadsheets also accept, or with a tab or line
+break, after any leading spaces) are prefixed with an apostrophe (OWASP "CSV injection").
+The ``url`` column is absolute when ``server.public_url`` is configured, else relative to the
+site; never built from the request's Host header.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import dataclasses
 import io
 import json
 import logging
+import unicodedata
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -102,7 +106,15 @@ def _cell(value: Any) -> str:
     if isinstance(value, list):
         value = ";".join(str(v) for v in value)
     text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return "'" + text if _formula_like(text) else text
+
+
+def _formula_like(text: str) -> bool:
+    if text.startswith(_FORMULA_START):
+        return True
+    # NFKC folds the full-width and small forms (＝ ＋ － ＠ ﹦ ﹢ ﹣ ﹫) to = + - @.
+    first = unicodedata.normalize("NFKC", text.lstrip(" \u3000\u00a0")[:1])
+    return first in ("=", "+", "-", "@", "\u2212", "\t", "\r", "\n")
 
 
 def stream_csv(results: Iterator[tuple[dict[str, Any], bool]], to_row: Callable[[dict], Row],
