@@ -28,7 +28,7 @@ from dhr.search.base import (
     SearchResponse,
 )
 
-from . import charts, ui_export, ui_forms, ui_review, ui_text
+from . import charts, ratelimit, ui_export, ui_forms, ui_review, ui_text
 from .errors import ApiError
 from .ratelimit import rate_limited
 from .state import state
@@ -179,7 +179,7 @@ def _export(kind: str, fmt: str) -> Response:
         return (ui_export.recommendation_row if is_recs else ui_export.document_row)(
             result, base_url)
 
-    results = ui_export.iter_results(backend, form.request)
+    results = ui_export.iter_results(backend, form.request, before_next_page=_charge_export_page)
     name = f"dhr-{'recommendations' if is_recs else 'search'}-{date.today().isoformat()}.{fmt}"
     if fmt == "csv":
         body = ui_export.stream_csv(results, to_row, ui_export.REC_COLUMNS if is_recs
@@ -194,6 +194,17 @@ def _export(kind: str, fmt: str) -> Response:
     resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     resp.headers["Cache-Control"] = "no-store"
     return resp
+
+
+def _charge_export_page() -> None:
+    """Each page of an export after the first is one more request against the rate limit."""
+    charged = ratelimit.charge()
+    if charged is not None and not charged[1].allowed:
+        limiter, decision = charged
+        raise ui_export.ExportStopped(
+            f"the rate limit was reached ({limiter.per_minute} requests a minute; each "
+            f"{ui_export.EXPORT_PAGE_SIZE} rows of an export count as one); retry after "
+            f"{decision.retry_after} s")
 
 
 @ui.get("/search.csv")
