@@ -109,6 +109,9 @@ class ServerConfig(_Strict):
     # absolute URL is needed (the OpenAPI description, export link columns); never taken from a
     # request's Host header. Unset: those URLs are relative to the site.
     public_url: str | None = None
+    # Expensive searches (exports, short prefixes, very long queries) running at once per
+    # process; one more gets a 503 (search_api/admission.py).
+    max_expensive_requests: int = Field(default=2, ge=1, le=64)
 
     @field_validator("public_url")
     @classmethod

@@ -15,6 +15,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from dhr.search.base import DocumentRequest, RecommendationRequest, SearchResponse
 
 from . import params
+from .admission import admitted
 from .errors import ApiError, not_found
 from .files import mimetype, send_stored_file
 from .openapi import openapi_document
@@ -54,14 +55,16 @@ def _negotiate() -> None:
 @rate_limited
 def search() -> Response:
     req = params.document_request(request.args, _raw_query())
-    return jsonify(_search_body(state().backend.search(req)))
+    with admitted(req):
+        return jsonify(_search_body(state().backend.search(req)))
 
 
 @api.get("/recommendations")
 @rate_limited
 def recommendations() -> Response:
     req = params.recommendation_request(request.args, _raw_query())
-    return jsonify(_search_body(state().backend.search_recommendations(req)))
+    with admitted(req):
+        return jsonify(_search_body(state().backend.search_recommendations(req)))
 
 
 @api.get("/documents/<doc_id>")

@@ -29,6 +29,7 @@ from dhr.search.base import (
 )
 
 from . import charts, ratelimit, ui_export, ui_forms, ui_review, ui_text
+from .admission import admit_streaming, admitted
 from .errors import ApiError
 from .ratelimit import rate_limited
 from .state import state
@@ -88,8 +89,9 @@ def _list_page(kind: str) -> Response:
     resp: SearchResponse | None = None
     if form.request is not None:
         try:
-            resp = (backend.search_recommendations(form.request) if is_recs  # type: ignore[arg-type]
-                    else backend.search(form.request))  # type: ignore[arg-type]
+            with admitted(form.request):
+                resp = (backend.search_recommendations(form.request)  # type: ignore[arg-type]
+                        if is_recs else backend.search(form.request))  # type: ignore[arg-type]
         except SearchError as err:  # e.g. a cursor from another search
             form.errors.append(ui_forms.field_error(err.field, err.message, kind))
     if resp is None:  # show the form with the whole collection's facets
@@ -193,7 +195,7 @@ def _export(kind: str, fmt: str) -> Response:
     resp = Response(stream_with_context(body), mimetype=mimetype)
     resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     resp.headers["Cache-Control"] = "no-store"
-    return resp
+    return admit_streaming(resp)  # an export is expensive: a slot until its last row is sent
 
 
 def _charge_export_page() -> None:
@@ -249,6 +251,9 @@ def _ui_error(err: Exception) -> Response:
             return _error_page(429, "Too many requests",
                                "You have made a lot of requests in a short time. Wait a minute, "
                                "then try again.", headers=err.headers)
+        if err.status == 503:
+            return _error_page(503, "Sorry, the service is busy",
+                               ui_forms.friendly(None, err.message), headers=err.headers)
         return _error_page(err.status, "There is a problem", err.message)
     if isinstance(err, SearchError):
         return _error_page(400, "There is a problem", ui_forms.friendly(err.field, err.message))
