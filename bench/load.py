@@ -112,9 +112,11 @@ def documents(n: int, seed: int) -> Iterator[Document]:
         yield Document.model_validate(data)
 
 
-def make_config(data_dir: Path, backend: str, es_url: str | None, n: int) -> Config:
+def make_config(data_dir: Path, backend: str, es_url: str | None, n: int,
+                max_expensive: int = 2) -> Config:
     raw: dict[str, Any] = {"storage": {"data_dir": str(data_dir / f"{backend}-{n}")},
-                           "search": {"backend": backend}}
+                           "search": {"backend": backend},
+                           "server": {"max_expensive_requests": max_expensive}}
     if backend == "elasticsearch":
         raw["search"]["elasticsearch"] = {"url": es_url, "index_prefix": f"dhrload{n}",
                                           "request_timeout": TIMEOUT_S}
@@ -217,6 +219,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--expensive", type=int, default=8, help="clients sending the expensive mix")
     ap.add_argument("--seconds", type=float, default=20.0, help="length of each phase")
     ap.add_argument("--max-requests", type=int, default=2000, help="per client and phase")
+    ap.add_argument("--max-expensive", type=int, default=2,
+                    help="server.max_expensive_requests (64: admission control in effect off)")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--data-dir", default=str(CACHE / "load"),
                     help="keep and reuse indices here (default: the bench cache)")
@@ -230,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
         backends.remove("elasticsearch")
     data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="dhr-load-"))
     for name in backends:
-        config = make_config(data_dir, name, es_url, args.docs)
+        config = make_config(data_dir, name, es_url, args.docs, args.max_expensive)
         print_report(name, args.docs, measure(name, config, args))
     return 0
 
