@@ -2,7 +2,8 @@
 
     python -m bench                 # all
     python -m bench search api      # some
-Sizes: BENCH_DOCS (search backends, default 10000). Each part is independent: one that fails
+Sizes: BENCH_DOCS (search backends, default 10000), BENCH_LOAD_DOCS (bench.load: normal
+searches while expensive ones run, default 3000). Each part is independent: one that fails
 is reported and the others still run.
 """
 
@@ -13,7 +14,8 @@ import sys
 import time
 import traceback
 
-PARTS = ["search", "relevance", "extraction", "quick_extract", "understanding", "crawl", "api"]
+PARTS = ["search", "relevance", "extraction", "quick_extract", "understanding", "crawl", "api",
+         "load"]
 
 
 def main(argv: list[str]) -> int:

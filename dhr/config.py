@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -104,6 +105,24 @@ class ServerConfig(_Strict):
     port: int = Field(default=8000, ge=0, le=65535)
     rate_limit_per_minute: int | None = Field(default=None, ge=1)
     threads: int = Field(default=8, ge=1, le=64)
+    # The address the public reaches the site at (e.g. https://dhr.example.org), used where an
+    # absolute URL is needed (the OpenAPI description, export link columns); never taken from a
+    # request's Host header. Unset: those URLs are relative to the site.
+    public_url: str | None = None
+    # Expensive searches (exports, short prefixes, very long queries) running at once per
+    # process; one more gets a 503 (search_api/admission.py).
+    max_expensive_requests: int = Field(default=2, ge=1, le=64)
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        parts = urlsplit(v)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query \
+                or parts.fragment or parts.username or parts.password:
+            raise ValueError(f"not a plain http(s) base URL: {v!r}")
+        return v.rstrip("/")
 
 
 class Config(_Strict):

@@ -50,7 +50,9 @@ def source_of(sightings: list[dict[str, Any]]) -> Source | None:
     chosen = (online or web or current)[0]
     url = chosen["url"]
     return Source(
-        url=url,
+        # Only a web address: a local file's sighting (``local:name``, or ``file:///path`` as
+        # older versions recorded it) would show a location on the server.
+        url=url if url.startswith(("http://", "https://")) else None,
         site=(urlsplit(url).hostname or None) if url.startswith("http") else None,
         first_seen=min(s["first_seen"] for s in sightings),
         last_seen=max(s["last_seen"] for s in sightings),

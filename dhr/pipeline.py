@@ -21,6 +21,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from .config import Config
 from .document import Document
@@ -60,13 +61,19 @@ class _Progress:
                 sys.stderr.write("\n")
 
 
+def local_url(filename: str) -> str:
+    """How a file ingested from local disk is recorded as seen: ``local:<file name>``."""
+    return "local:" + quote(filename)
+
+
 def store_local_files(store: CorpusStore, paths: list[Path]) -> list[str]:
     shas = []
     for path in _iter_files(paths):
         ext = path.suffix.lower().lstrip(".")
         res = store.put(path.read_bytes(), ext=ext if ext in SAFE_EXTENSIONS else "bin",
                         filename=path.name)
-        store.record_sighting(path.resolve().as_uri(), res.sha256, source="local")
+        # The file's name only: a path on this server must never reach anything public.
+        store.record_sighting(local_url(path.name), res.sha256, source="local")
         shas.append(res.sha256)
     return list(dict.fromkeys(shas))
 

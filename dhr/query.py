@@ -31,6 +31,12 @@ MIN_PREFIX_CHARS = 2
 # Elasticsearch (whose default limit is 20: indices.query.bool.max_nested_depth), and the
 # parser and compilers recurse once per level; no real search needs more than a few.
 MAX_NESTING = 8
+# What a query may cost. A prefix matches every indexed word that starts with it: a short one
+# is thousands of words, each read from the index; so a query has at most MAX_PREFIXES of them.
+# Synonyms multiply words: the expanded query has at most MAX_LEAVES words and phrases (under
+# Elasticsearch's smallest clause limit, 1024).
+MAX_PREFIXES = 10
+MAX_LEAVES = 1000
 
 # Lucene's English stop words (the `_english_` set of Elasticsearch's stop filter).
 STOP_WORDS = frozenset(
@@ -149,6 +155,7 @@ class _Parser:
         self.i = 0
         self.clauses = 0
         self.depth = 0
+        self.prefixes = 0
 
     def peek(self) -> tuple[str, str, int] | None:
         return self.toks[self.i] if self.i < len(self.toks) else None
@@ -239,6 +246,11 @@ class _Parser:
             if len(tokens[0]) < MIN_PREFIX_CHARS:
                 raise QuerySyntaxError(
                     f"'{value}': a prefix needs at least {MIN_PREFIX_CHARS} letters.", pos)
+            self.prefixes += 1
+            if self.prefixes > MAX_PREFIXES:
+                raise QuerySyntaxError(
+                    f"Too many prefix searches (words ending in *): at most {MAX_PREFIXES} are "
+                    "allowed in one query.", pos)
             return Prefix(tokens[0])
         tokens = tokenize(value)
         if not tokens:
@@ -290,6 +302,9 @@ def parse_query(text: str | None) -> Node | None:
         return None
     node = _simplify(node)
     node = expand_synonyms(node)
+    if _count_leaves(node) > MAX_LEAVES:
+        raise QuerySyntaxError(f"The query is too large: with synonyms it searches for more "
+                               f"than {MAX_LEAVES} words and phrases. Use fewer words.")
     if isinstance(node, Not) and isinstance(node.child, MatchNone):
         return None
     return node
@@ -382,6 +397,14 @@ def expand_synonyms(node: Node, groups=None) -> Node:
         return n
 
     return walk(node)
+
+
+def _count_leaves(node: Node) -> int:
+    if isinstance(node, (And, Or)):
+        return sum(_count_leaves(c) for c in node.children)
+    if isinstance(node, Not):
+        return _count_leaves(node.child)
+    return 1
 
 
 def positive_leaves(node: Node | None) -> list[Term | Phrase | Prefix]:

@@ -15,6 +15,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from dhr.search.base import DocumentRequest, RecommendationRequest, SearchResponse
 
 from . import params
+from .admission import admitted
 from .errors import ApiError, not_found
 from .files import mimetype, send_stored_file
 from .openapi import openapi_document
@@ -54,14 +55,16 @@ def _negotiate() -> None:
 @rate_limited
 def search() -> Response:
     req = params.document_request(request.args, _raw_query())
-    return jsonify(_search_body(state().backend.search_with_fallback(req)))
+    with admitted(req):
+        return jsonify(_search_body(state().backend.search_with_fallback(req)))
 
 
 @api.get("/recommendations")
 @rate_limited
 def recommendations() -> Response:
     req = params.recommendation_request(request.args, _raw_query())
-    return jsonify(_search_body(state().backend.search_recommendations_with_fallback(req)))
+    with admitted(req):
+        return jsonify(_search_body(state().backend.search_recommendations_with_fallback(req)))
 
 
 @api.get("/documents/<doc_id>")
@@ -121,7 +124,9 @@ def stats() -> Response:
 @api.get("/openapi.json")
 def openapi() -> Response:
     params.no_params(request.args, _raw_query())
-    resp = jsonify(openapi_document(request.host_url.rstrip("/")))
+    # The server URL is configured (server.public_url) or relative ("/"): never the request's
+    # Host header, which a client chooses and a shared cache would keep for everyone.
+    resp = jsonify(openapi_document(state().config.server.public_url or "/"))
     resp.headers["Cache-Control"] = "public, max-age=300"
     return resp
 

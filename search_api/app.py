@@ -18,7 +18,7 @@ from dhr.search import open_backend
 from dhr.search.base import SearchBackend
 from dhr.store import CorpusStore
 
-from . import errors, ratelimit, security
+from . import admission, caching, errors, ratelimit, security
 from .api import api, ops
 from .state import EXTENSION_KEY, ApiState
 from .ui import ui
@@ -41,5 +41,7 @@ def create_app(config: Config, *, backend: SearchBackend | None = None,
     app.register_blueprint(ui)
     errors.register_error_handlers(app)
     security.install(app)
+    caching.install(app)  # Cache-Control for every answer (README: Caching)
+    admission.install(app, config.server.max_expensive_requests)
     logging.getLogger("search_api").setLevel(logging.INFO)
     return app

@@ -60,13 +60,14 @@ def send_stored_file(store: CorpusStore, sha256: str, info: dict, *, inline: boo
     path: Path = store.file_path(sha256, ext)
     resp = send_file(
         path,
-        mimetype=content_type(ext),
+        mimetype=mimetype(ext),  # werkzeug adds "; charset=utf-8" to text types itself
         as_attachment=not (inline and ext in INLINE_OK),
         download_name=safe_download_name(info.get("filename"), sha256, ext),
         conditional=True,
         etag=sha256,
         max_age=86400,
     )
+    resp.headers["Content-Type"] = content_type(ext)  # exactly one charset, whatever werkzeug does
     resp.headers["Content-Security-Policy"] = FILE_CSP
     resp.headers["Cache-Control"] = "public, max-age=86400, immutable"
     return resp

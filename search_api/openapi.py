@@ -103,7 +103,8 @@ def _errors(*statuses: int) -> dict[str, Any]:
         404: "No document with this id.",
         406: "The Accept header rules out the response's content type.",
         429: "Too many requests from this client (rate limiting is on).",
-        503: "The search backend is unavailable.",
+        503: "The search backend is unavailable, or (code `busy`) too many expensive searches "
+             "(exports, short prefixes, very long queries) are running; retry after Retry-After.",
     }
     out = {}
     for status in statuses:

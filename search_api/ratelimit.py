@@ -75,14 +75,23 @@ class TokenBucketLimiter:
             return Decision(False, 0, max(1, math.ceil(wait)))
 
 
+def charge() -> tuple[TokenBucketLimiter, Decision] | None:
+    """Take one token from the current client's bucket: for a request, or for more work a
+    request goes on to do (an export's next page). None when limiting is off."""
+    limiter: TokenBucketLimiter | None = current_app.extensions.get(EXTENSION_KEY)
+    if limiter is None:
+        return None
+    return limiter, limiter.take(request.remote_addr or "unknown")
+
+
 def rate_limited(view: F) -> F:
     """Decorate a view so each call takes a token from the client's bucket (if limiting is on)."""
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        limiter: TokenBucketLimiter | None = current_app.extensions.get(EXTENSION_KEY)
-        if limiter is not None:
-            decision = limiter.take(request.remote_addr or "unknown")
+        charged = charge()
+        if charged is not None:
+            limiter, decision = charged
             headers = {"X-RateLimit-Limit": str(limiter.per_minute),
                        "X-RateLimit-Remaining": str(decision.remaining)}
             if not decision.allowed:

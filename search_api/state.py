@@ -3,6 +3,7 @@
 :func:`search_api.create_app` builds one :class:`ApiState` per app and keeps it in
 ``app.extensions``; views reach it with :func:`state`. The store is opened lazily (only the file
 download needs it), so an API process can run against an index without a local store.
+The backend is wrapped in :class:`search_api.public.PublicBackend`.
 """
 
 from __future__ import annotations
@@ -15,13 +16,16 @@ from dhr.config import Config
 from dhr.search.base import SearchBackend
 from dhr.store import CorpusStore
 
+from .public import PublicBackend
+
 EXTENSION_KEY = "dhr"
 
 
 class ApiState:
     def __init__(self, config: Config, backend: SearchBackend, store: CorpusStore | None = None):
         self.config = config
-        self.backend = backend
+        # Views see the backend through PublicBackend: no server path reaches a response.
+        self.backend = PublicBackend(backend)
         self._store = store
         self._lock = threading.Lock()
 

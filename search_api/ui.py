@@ -29,7 +29,8 @@ from dhr.search.base import (
 )
 from dhr.search.fields import display_title_of
 
-from . import charts, ui_export, ui_forms, ui_review, ui_text
+from . import charts, ratelimit, ui_export, ui_forms, ui_review, ui_text
+from .admission import admit_streaming, admitted
 from .errors import ApiError
 from .ratelimit import rate_limited
 from .state import state
@@ -89,8 +90,9 @@ def _list_page(kind: str) -> Response:
     resp: SearchResponse | None = None
     if form.request is not None:
         try:
-            resp = (backend.search_recommendations_with_fallback(form.request)  # type: ignore[arg-type]
-                    if is_recs else backend.search_with_fallback(form.request))  # type: ignore[arg-type]
+            with admitted(form.request):
+                resp = (backend.search_recommendations_with_fallback(form.request)  # type: ignore[arg-type]
+                        if is_recs else backend.search_with_fallback(form.request))  # type: ignore[arg-type]
         except SearchError as err:  # e.g. a cursor from another search
             form.errors.append(ui_forms.field_error(err.field, err.message, kind))
     if resp is None:  # show the form with the whole collection's facets
@@ -175,13 +177,13 @@ def _export(kind: str, fmt: str) -> Response:
                            "The export link is not valid.", errors=form.errors)
     backend = state().backend
     is_recs = kind == "recommendations"
-    base_url = request.host_url.rstrip("/")
+    base_url = state().config.server.public_url or ""  # never the request's Host header
 
     def to_row(result: dict[str, Any]) -> dict[str, Any]:
         return (ui_export.recommendation_row if is_recs else ui_export.document_row)(
             result, base_url)
 
-    results = ui_export.iter_results(backend, form.request)
+    results = ui_export.iter_results(backend, form.request, before_next_page=_charge_export_page)
     name = f"dhr-{'recommendations' if is_recs else 'search'}-{date.today().isoformat()}.{fmt}"
     if fmt == "csv":
         body = ui_export.stream_csv(results, to_row, ui_export.REC_COLUMNS if is_recs
@@ -195,7 +197,18 @@ def _export(kind: str, fmt: str) -> Response:
     resp = Response(stream_with_context(body), mimetype=mimetype)
     resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     resp.headers["Cache-Control"] = "no-store"
-    return resp
+    return admit_streaming(resp)  # an export is expensive: a slot until its last row is sent
+
+
+def _charge_export_page() -> None:
+    """Each page of an export after the first is one more request against the rate limit."""
+    charged = ratelimit.charge()
+    if charged is not None and not charged[1].allowed:
+        limiter, decision = charged
+        raise ui_export.ExportStopped(
+            f"the rate limit was reached ({limiter.per_minute} requests a minute; each "
+            f"{ui_export.EXPORT_PAGE_SIZE} rows of an export count as one); retry after "
+            f"{decision.retry_after} s")
 
 
 @ui.get("/search.csv")
@@ -240,6 +253,9 @@ def _ui_error(err: Exception) -> Response:
             return _error_page(429, "Too many requests",
                                "You have made a lot of requests in a short time. Wait a minute, "
                                "then try again.", headers=err.headers)
+        if err.status == 503:
+            return _error_page(503, "Sorry, the service is busy",
+                               ui_forms.friendly(None, err.message), headers=err.headers)
         return _error_page(err.status, "There is a problem", err.message)
     if isinstance(err, SearchError):
         return _error_page(400, "There is a problem", ui_forms.friendly(err.field, err.message))

@@ -1,10 +1,15 @@
 """Exports of the current list (search results or recommendations) as CSV or JSON, streamed.
 
 An export runs the page's own request page by page (100 results a time, following
-``next_cursor``) and writes each row as it arrives, so memory stays flat; it stops after
-:data:`MAX_ROWS` rows and says so (a ``truncated`` flag in JSON, a last comment row in CSV).
-Cells that a spreadsheet would run as a formula (starting with ``= + - @`` or a control
-character) are prefixed with an apostrophe (OWASP "CSV injection").
+``next_cursor``, without snippets: no column shows them) and writes each row as it arrives, so
+memory stays flat; it stops after :data:`MAX_ROWS` rows and says so (a ``truncated`` flag in
+JSON, a last comment row in CSV). Every page after the first counts as one more request against
+the client's rate limit; when the limit is reached the export ends there and says why.
+Cells that a spreadsheet would run as a formula (starting with ``= + - @`` in any of their
+Unicode forms, such as the full-width ``＝`` that spreadsheets also accept, or with a tab or line
+break, after any leading spaces) are prefixed with an apostrophe (OWASP "CSV injection").
+The ``url`` column is absolute when ``server.public_url`` is configured, else relative to the
+site; never built from the request's Host header.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import dataclasses
 import io
 import json
 import logging
+import unicodedata
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -28,6 +34,7 @@ from dhr.search.base import (
 log = logging.getLogger(__name__)
 
 MAX_ROWS = 5000
+EXPORT_PAGE_SIZE = MAX_PAGE_SIZE
 DOC_COLUMNS = ("id", "title", "doc_type", "area", "region", "date_of_death", "pseudonym",
                "review_type", "death_type", "victim_sex", "victim_age_band", "page_count",
                "source_url", "url")
@@ -72,16 +79,29 @@ def recommendation_row(result: dict[str, Any], base_url: str) -> Row:
     }
 
 
+class ExportStopped(Exception):
+    """An export cut short for a reason the user can act on (the rate limit): the message
+    ends the file instead of the rows that were not sent."""
+
+
 def iter_results(backend: SearchBackend, request: DocumentRequest | RecommendationRequest,
-                 limit: int = MAX_ROWS) -> Iterator[tuple[dict[str, Any], bool]]:
+                 limit: int = MAX_ROWS, *, before_next_page: Callable[[], None] | None = None,
+                 ) -> Iterator[tuple[dict[str, Any], bool]]:
     """Every result of the request up to ``limit``; the flag is True on a result that had to be
-    cut off after (more existed)."""
+    cut off after (more existed). ``before_next_page`` runs before each page after the first
+    (it may raise :class:`ExportStopped`)."""
     search: Callable[[Any], SearchResponse] = (
         backend.search_recommendations_with_fallback if isinstance(request, RecommendationRequest)
         else backend.search_with_fallback)
-    req = dataclasses.replace(request, page_size=MAX_PAGE_SIZE, cursor=None, facets=False)
+    no_snippets = {"snippets": False} if isinstance(request, DocumentRequest) else {}
+    req = dataclasses.replace(request, page_size=EXPORT_PAGE_SIZE, cursor=None, facets=False,
+                              **no_snippets)
     sent = 0
+    first = True
     while True:
+        if not first and before_next_page is not None:
+            before_next_page()
+        first = False
         page = search(req)
         for result in page.results:
             if sent >= limit:
@@ -102,7 +122,15 @@ def _cell(value: Any) -> str:
     if isinstance(value, list):
         value = ";".join(str(v) for v in value)
     text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return "'" + text if _formula_like(text) else text
+
+
+def _formula_like(text: str) -> bool:
+    if text.startswith(_FORMULA_START):
+        return True
+    # NFKC folds the full-width and small forms (＝ ＋ － ＠ ﹦ ﹢ ﹣ ﹫) to = + - @.
+    first = unicodedata.normalize("NFKC", text.lstrip(" \u3000\u00a0")[:1])
+    return first in ("=", "+", "-", "@", "\u2212", "\t", "\r", "\n")
 
 
 def stream_csv(results: Iterator[tuple[dict[str, Any], bool]], to_row: Callable[[dict], Row],
@@ -127,6 +155,8 @@ def stream_csv(results: Iterator[tuple[dict[str, Any], bool]], to_row: Callable[
             writer.writerow([_cell(row.get(c)) for c in columns])
             if n % 100 == 99:
                 yield flush()
+    except ExportStopped as stop:
+        writer.writerow([f"# stopped: {stop}"])
     except Exception:  # the status line is sent: end the file visibly instead of silently
         log.exception("export failed part-way")
         writer.writerow(["# error: the export stopped early because the search failed"])
@@ -137,17 +167,19 @@ def stream_json(results: Iterator[tuple[dict[str, Any], bool]], to_row: Callable
                 query: dict[str, Any]) -> Iterator[str]:
     yield '{"query": ' + json.dumps(query, ensure_ascii=False) + ', "results": ['
     truncated = False
-    error = False
+    error: str | None = None
     try:
         for n, (result, cut) in enumerate(results):
             if cut:
                 truncated = True
                 break
             yield ("," if n else "") + "\n" + json.dumps(to_row(result), ensure_ascii=False)
+    except ExportStopped as stop:
+        error = f"the export stopped early: {stop}"
     except Exception:
         log.exception("export failed part-way")
-        error = True
+        error = "the export stopped early because the search failed"
     tail: dict[str, Any] = {"max_rows": MAX_ROWS, "truncated": truncated}
     if error:
-        tail["error"] = "the export stopped early because the search failed"
+        tail["error"] = error
     yield "\n], " + json.dumps(tail)[1:-1] + "}\n"

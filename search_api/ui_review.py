@@ -19,6 +19,7 @@ from typing import Any
 from dhr.search.base import DocumentRequest, SearchBackend
 from dhr.store import CorpusStore
 
+from .public import local_file_name
 from .ui_text import date_of_death, facet_label, yes_no
 
 log = logging.getLogger(__name__)
@@ -151,8 +152,11 @@ def sources(store: CorpusStore | None, doc: dict[str, Any]) -> list[SourceRow]:
     if store is not None:
         try:
             for s in store.sightings_of(doc["id"]):
-                rows.append(SourceRow(s["url"], str(s["url"]).startswith(("http://", "https://")),
-                                      s.get("first_seen"), s.get("last_seen"),
+                url = str(s["url"])
+                web = url.startswith(("http://", "https://"))
+                # A file ingested from this server's disk: its name, never its path.
+                shown = url if web else f"Local file: {local_file_name(url)}"
+                rows.append(SourceRow(shown, web, s.get("first_seen"), s.get("last_seen"),
                                       bool(s.get("online"))))
         except Exception:  # a store problem must not take the page down: fall back to the index
             log.warning("could not read sightings for %s", doc["id"], exc_info=True)

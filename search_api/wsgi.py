@@ -14,11 +14,14 @@ from typing import Any, Self
 import waitress
 from flask import Flask
 from waitress import wasyncore
+from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer
+from waitress.task import ErrorTask
 
 from dhr.config import Config
 
 from .app import create_app
+from .security import CSP, HEADERS
 
 log = logging.getLogger(__name__)
 
@@ -32,11 +35,34 @@ SERVER_OPTIONS: dict[str, Any] = {
 }
 
 
+class HardenedErrorTask(ErrorTask):
+    """waitress's own error replies (413 body too large, 431 headers too large, 400 malformed
+    request, 500 when the app fails mid-response) never reach the Flask app, so its
+    after-request hook cannot add the security headers: they are added here."""
+
+    def execute(self) -> None:
+        self.response_headers.extend(ERROR_HEADERS)
+        super().execute()
+
+
+class HardenedChannel(HTTPChannel):
+    error_task_class = HardenedErrorTask
+
+
+ERROR_HEADERS = [("Content-Security-Policy", CSP), *HEADERS.items(),
+                 ("Cache-Control", "no-store")]
+
+
 def create_server(app: Flask, host: str = "127.0.0.1", port: int = 0, *, threads: int = 8,
                   **options: Any) -> BaseWSGIServer:
     """A bound (not yet running) waitress server; ``port=0`` picks a free port."""
     opts = {**SERVER_OPTIONS, **options}
-    return waitress.create_server(app, host=host, port=port, threads=threads, **opts)
+    server = waitress.create_server(app, host=host, port=port, threads=threads, **opts)
+    # One listener (BaseWSGIServer) or several (MultiSocketServer, whose map holds them).
+    for listener in [server, *getattr(server, "map", {}).values()]:
+        if isinstance(listener, BaseWSGIServer):
+            listener.channel_class = HardenedChannel
+    return server
 
 
 def serve(config: Config, host: str | None = None, port: int | None = None) -> None:

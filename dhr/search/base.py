@@ -104,6 +104,7 @@ class _Request:
 
 @dataclass
 class DocumentRequest(_Request):
+    snippets: bool = True  # page-numbered highlights per result (exports do without)
     _facet_names: tuple[str, ...] = tuple(DOC_FACETS)
 
 

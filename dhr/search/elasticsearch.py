@@ -56,7 +56,7 @@ from .base import (
     _Request,
 )
 from .fields import document_record, facet_list, recommendation_records, recommendation_result
-from .highlight import POST, PRE, normalize_for_index, safe_snippet
+from .highlight import POST, PRE, highlight_leaves, normalize_for_index, safe_snippet
 from .ranking import KEY_WEIGHT, SUBJECT_WEIGHT, proximity_phrases, ranking_record
 
 MAPPINGS_DIR = Path(__file__).resolve().parent.parent.parent / "mappings"
@@ -144,7 +144,7 @@ def _highlight_query(node: Any) -> dict[str, Any] | None:
     """Which page words to mark. Pages are indexed once, stemmed (no exact copy: it doubled the
     cost of indexing for highlights only), so an exact phrase or a prefix is marked through its
     stemmed form; the document itself was matched exactly on ``text.exact``."""
-    leaves = positive_leaves(node)
+    leaves = highlight_leaves(node)
     if not leaves:
         return None
     return {"bool": {"should": [_page_leaf(leaf) for leaf in leaves], "minimum_should_match": 1}}
@@ -505,11 +505,12 @@ class ElasticsearchBackend(SearchBackend):
     def search(self, request: DocumentRequest) -> SearchResponse:
         total, hits, facets, next_cursor, snippets = self._run(
             self.alias["documents"], request, DOC_FACETS, ["summary"],
-            with_hits=lambda hits: self._snippets_for([h["_id"] for h in hits], request.query))
+            with_hits=(lambda hits: self._snippets_for([h["_id"] for h in hits], request.query))
+            if request.snippets else None)
         results = []
         for hit in hits:
             summary = dict(hit["_source"]["summary"])
-            summary["snippets"] = snippets.get(hit["_id"], [])
+            summary["snippets"] = (snippets or {}).get(hit["_id"], [])
             results.append(summary)
         return SearchResponse(total, results, facets, next_cursor)
 

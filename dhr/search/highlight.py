@@ -8,9 +8,18 @@ from __future__ import annotations
 import html
 import re
 
-from ..query import tokenize
+from ..query import Node, Phrase, Prefix, Term, positive_leaves, tokenize
 
 PRE, POST = "\x02", "\x03"
+# A snippet is cut for every result of a page (up to 100): its cost must not grow with the
+# query, or 400 prefixes OR-ed together are matched again for each result.
+MAX_HIGHLIGHT_LEAVES = 10
+
+
+def highlight_leaves(node: Node | None) -> list[Term | Phrase | Prefix]:
+    """What a snippet marks: the query's positive leaves, each once, the first
+    :data:`MAX_HIGHLIGHT_LEAVES` of them."""
+    return list(dict.fromkeys(positive_leaves(node)))[:MAX_HIGHLIGHT_LEAVES]
 
 
 def safe_snippet(raw: str) -> str:

@@ -15,7 +15,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from corpus import build_corpus
 
-from dhr.query import MAX_NESTING
+from dhr.query import MAX_NESTING, MAX_PREFIXES
 from dhr.search import open_backend
 from dhr.search.base import DocumentRequest, RecommendationRequest, SearchError
 from dhr.search.elasticsearch import ElasticsearchBackend
@@ -49,6 +49,9 @@ DOC_REQUESTS = {
     "punctuation": {"q": "MARAC's multi-agency!"},
     "long_query": {"q": LONG_QUERY},
     "empty_result": {"q": "zzyzx"},
+    "prefixes_at_limit": {"q": " OR ".join([f"{a}{b}*" for a in "cprst" for b in "aeo"]
+                                           [:MAX_PREFIXES])},
+    "prefixes_and_words": {"q": "(ris* OR ass*) polic* -covid*"},
     "nested_exclusions": {"q": "-(" * MAX_NESTING + "police" + ")" * MAX_NESTING},
     "nested_alternatives": {"q": _nested(["idva", "assess*", '"risk assessment"', "housing"])},
     "nested_groups": {"q": _nested(["covid", "alcohol", "police"]).replace("-(", "risk (", 3)},

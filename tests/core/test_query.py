@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from dhr.query import (
+    MAX_LEAVES,
     MAX_NESTING,
+    MAX_PREFIXES,
     And,
     MatchNone,
     Not,
@@ -92,3 +94,29 @@ def test_deeper_nesting_is_a_syntax_error_naming_the_limit(depth):
         assert f"at most {MAX_NESTING} levels" in err.value.message
         assert err.value.position == MAX_NESTING * (2 if q.startswith("-") else 1) + \
             (1 if q.startswith("-") else 0)
+
+
+def test_a_query_has_at_most_max_prefixes_prefix_searches():
+    two_letters = [a + b for a in "abcdefghij" for b in "aeiou"]
+    allowed = " OR ".join(p + "*" for p in two_letters[:MAX_PREFIXES])
+    assert len(parse_query(allowed).children) == MAX_PREFIXES
+    for count in (MAX_PREFIXES + 1, 400):
+        with pytest.raises(QuerySyntaxError) as err:
+            parse_query(" OR ".join(p + "*" for p in (two_letters * 8)[:count]))
+        assert f"at most {MAX_PREFIXES}" in err.value.message and "prefix" in err.value.message
+
+
+def test_synonyms_may_not_expand_a_query_past_max_leaves():
+    parse_query(" OR ".join(["idva"] * (MAX_LEAVES // 3)))  # three alternatives each
+    with pytest.raises(QuerySyntaxError) as err:
+        parse_query(" OR ".join(["idva"] * (MAX_LEAVES // 3 + 1)))
+    assert f"more than {MAX_LEAVES}" in err.value.message
+
+
+def test_snippets_mark_at_most_max_highlight_leaves_distinct_leaves():
+    from dhr.search.highlight import MAX_HIGHLIGHT_LEAVES, highlight_leaves
+
+    words = [f"word{i}" for i in range(MAX_HIGHLIGHT_LEAVES + 5)]
+    leaves = highlight_leaves(parse_query(" OR ".join(["police"] * 3 + words)))
+    assert leaves == [Term("police")] + [Term(w) for w in words[:MAX_HIGHLIGHT_LEAVES - 1]]
+    assert highlight_leaves(parse_query("police -covid")) == [Term("police")]

@@ -71,7 +71,12 @@ def test_trend_charts_fill_missing_years_and_rank_themes():
 
 @pytest.mark.parametrize(("value", "cell"), [
     ("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"), ("+1", "'+1"), ("-2", "'-2"), ("@SUM", "'@SUM"),
-    ("plain", "plain"), (None, ""), (True, "true"), (["a", "b"], "a;b"), (3, "3")])
+    ("plain", "plain"), (None, ""), (True, "true"), (["a", "b"], "a;b"), (3, "3"),
+    # full-width and small forms, which spreadsheets also read as formula signs
+    ("\uff1dHYPERLINK(\"x\")", "'\uff1dHYPERLINK(\"x\")"), ("\uff0b1", "'\uff0b1"),
+    ("\uff0d2", "'\uff0d2"), ("\uff20SUM", "'\uff20SUM"), ("\ufe66x", "'\ufe66x"),
+    ("\u22122", "'\u22122"), (" =1+1", "' =1+1"), ("\u3000\uff1d1", "'\u3000\uff1d1"),
+    ("\n=1", "'\n=1"), ("a = b", "a = b"), ("e-mail", "e-mail")])
 def test_export_cells_cannot_run_as_formulas(value, cell):
     assert ui_export._cell(value) == cell
 

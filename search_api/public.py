@@ -1,0 +1,77 @@
+"""What the public may see of stored data: no location on the server, ever.
+
+``dhr ingest PATH`` used to record a local file's sighting as ``file:///<absolute path>``, which
+then became the Document's ``source.url`` (API, document pages, exports). New ingests record only
+the file name (``dhr/pipeline.py``) and the merge keeps non-web URLs out of ``source.url``
+(``dhr/merge.py``); this module covers what was stored before: every answer the web app gets from
+the search backend passes through :class:`PublicBackend`, which blanks any ``*url`` value that is
+not a web address (http, https) or a link within this site.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import PurePosixPath
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from dhr.search.base import DocumentRequest, RecommendationRequest, SearchBackend, SearchResponse
+
+PUBLIC_SCHEMES = ("", "http", "https")  # "": a link within this site (/api/v1/documents/...)
+
+
+def is_public_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    if parts.scheme == "" and (parts.netloc or not url.startswith(("/", "#"))):
+        return False  # only site-absolute paths: a bare "C:..." or "home/x" is a local path
+    return parts.scheme in PUBLIC_SCHEMES
+
+
+def local_file_name(url: str) -> str:
+    """``file:///srv/in/Report.pdf`` or ``local:Report.pdf`` -> ``Report.pdf``."""
+    path = unquote(urlsplit(url).path if "://" in url else url.split(":", 1)[-1])
+    return PurePosixPath(path.replace("\\", "/")).name
+
+
+def scrub(value: Any) -> Any:
+    """``value`` with every ``url`` / ``*_url`` string that is not public set to None."""
+    if isinstance(value, dict):
+        return {k: (None if isinstance(v, str) and _is_url_key(k) and not is_public_url(v)
+                    else scrub(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [scrub(v) for v in value]
+    return value
+
+
+def _is_url_key(key: Any) -> bool:
+    return isinstance(key, str) and (key == "url" or key.endswith("_url"))
+
+
+class PublicBackend:
+    """A search backend whose documents and results are scrubbed for the public (see above);
+    everything else is the wrapped backend's own."""
+
+    def __init__(self, backend: SearchBackend):
+        self.backend = backend
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.backend, name)
+
+    def get_document(self, doc_id: str, *, pages: bool = False) -> dict[str, Any] | None:
+        return scrub(self.backend.get_document(doc_id, pages=pages))
+
+    def search(self, request: DocumentRequest) -> SearchResponse:
+        return _scrubbed(self.backend.search(request))
+
+    def search_recommendations(self, request: RecommendationRequest) -> SearchResponse:
+        return _scrubbed(self.backend.search_recommendations(request))
+
+    def similar(self, doc_id: str, *, size: int = 10) -> list[dict[str, Any]]:
+        return scrub(self.backend.similar(doc_id, size=size))
+
+
+def _scrubbed(resp: SearchResponse) -> SearchResponse:
+    return dataclasses.replace(resp, results=scrub(resp.results))
