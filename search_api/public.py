@@ -58,7 +58,18 @@ class PublicBackend:
         self.backend = backend
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self.backend, name)
+        # Deny by default: whatever else the backend answers (a method added later, such as
+        # the fallback searches) is scrubbed too.
+        attr = getattr(self.backend, name)
+        if not callable(attr):
+            return attr
+
+        def scrubbed(*args: Any, **kwargs: Any) -> Any:
+            out = attr(*args, **kwargs)
+            if isinstance(out, SearchResponse):
+                return _scrubbed(out)
+            return scrub(out) if isinstance(out, (dict, list)) else out
+        return scrubbed
 
     def get_document(self, doc_id: str, *, pages: bool = False) -> dict[str, Any] | None:
         return scrub(self.backend.get_document(doc_id, pages=pages))
@@ -68,6 +79,13 @@ class PublicBackend:
 
     def search_recommendations(self, request: RecommendationRequest) -> SearchResponse:
         return _scrubbed(self.backend.search_recommendations(request))
+
+    def search_with_fallback(self, request: DocumentRequest) -> SearchResponse:
+        return _scrubbed(self.backend.search_with_fallback(request))
+
+    def search_recommendations_with_fallback(self, request: RecommendationRequest
+                                             ) -> SearchResponse:
+        return _scrubbed(self.backend.search_recommendations_with_fallback(request))
 
     def similar(self, doc_id: str, *, size: int = 10) -> list[dict[str, Any]]:
         return scrub(self.backend.similar(doc_id, size=size))

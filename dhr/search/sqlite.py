@@ -466,7 +466,10 @@ class SqliteBackend(SearchBackend):
                 unfiltered = (not request.filters and request.year_from is None
                               and request.year_to is None
                               and getattr(request, "smart_min", None) is None)
-                ranked = (unfiltered and table == t.stem and request.sort == "relevance"
+                # Documents rank with the key text and the prior too (dhr.search.ranking): only
+                # tables ranked by bm25 alone take this path.
+                ranked = (unfiltered and t.key is None and table == t.stem
+                          and request.sort == "relevance"
                           and len(set(exprs)) == len(exprs)
                           and _rank_expression(node) == " OR ".join(exprs))
             else:
