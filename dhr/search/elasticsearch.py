@@ -50,7 +50,7 @@ from .base import (
     SearchResponse,
     _Request,
 )
-from .es_bulk import parallel_bulk
+from .es_bulk import BULK_ACTIONS, BULK_BYTES, BULK_WORKERS, parallel_bulk
 from .fields import document_record, facet_list, recommendation_records, recommendation_result
 from .highlight import POST, PRE, normalize_for_index, safe_snippet
 
@@ -58,6 +58,10 @@ MAPPINGS_DIR = Path(__file__).resolve().parent.parent.parent / "mappings"
 SCHEMA_VERSION = "1"
 FACET_SIZE = 1000
 FILTERED = "all-filters"  # aggregation name: not a facet name
+# Reads are retried after these pauses (seconds) when the cluster fails them: about 8 s in all,
+# longer than a cluster takes to notice a lost node and promote its replicas.
+READ_RETRY_PAUSES = (0.2, 0.5, 1.0, 2.0, 4.0)
+_READS = frozenset({"search", "count", "get", "mget"})
 
 
 def load_index_body(kind: str, shards: int, replicas: int) -> dict[str, Any]:
@@ -129,6 +133,9 @@ def _page_leaf(leaf: Any) -> dict[str, Any]:
 
 class ElasticsearchBackend(SearchBackend):
     name = "elasticsearch"
+    bulk_workers = BULK_WORKERS  # concurrent bulk requests
+    bulk_actions = BULK_ACTIONS  # the size of one bulk request: at most this many actions...
+    bulk_bytes = BULK_BYTES  # ...and this many bytes
 
     def __init__(self, cfg: ElasticsearchConfig, *, cursor_key: bytes = b"dhr-dev-key",
                  client: Elasticsearch | None = None):
@@ -156,10 +163,32 @@ class ElasticsearchBackend(SearchBackend):
 
     # -- plumbing --------------------------------------------------------------------------
     def _call(self, fn, *args, **kwargs):
-        if fn.__name__ == "search":
-            # A shard whose copies all failed (a node lost mid-request) makes the search an error
-            # the client retries on another node, never a 200 with documents missing.
+        """Run one client call. The client itself tries the next node when one cannot be
+        reached or answers 502/503/504. A read (search, count, get) that the cluster answers
+        with another failure of its own (429, 500: a node that dies between a search's query
+        and fetch phases fails the search with 500) is run again after a short pause, while the
+        cluster notices the loss and promotes replicas; after the last try it is
+        :class:`BackendUnavailable` (a 503 for an API user), never a server error. When no
+        node can be reached at all, that is said at once."""
+        name = fn.__name__
+        if name == "search":
+            # A shard whose copies all failed makes the search an error (retried), never a 200
+            # with documents missing.
             kwargs.setdefault("allow_partial_search_results", False)
+        pauses = READ_RETRY_PAUSES if name in _READS else ()
+        for attempt in range(len(pauses) + 1):
+            try:
+                return self._call_once(fn, *args, **kwargs)
+            except ApiError as err:
+                status = err.meta.status
+                if not (status == 429 or status >= 500) or name not in _READS:
+                    raise
+                if attempt == len(pauses):
+                    raise BackendUnavailable(f"Elasticsearch error: {_reason(err)}") from None
+            time.sleep(pauses[attempt])
+        raise AssertionError("unreachable")
+
+    def _call_once(self, fn, *args, **kwargs):
         try:
             return fn(*args, **kwargs)
         except NotFoundError as err:
@@ -217,7 +246,11 @@ class ElasticsearchBackend(SearchBackend):
                 for d in res["docs"] if d.get("found")}
 
     def _actions(self, docs: Iterable[Document], targets: dict[str, str], stale: bool):
-        batch: list[Document] = []
+        if not stale:  # nothing to look up first: each document's actions at once
+            for doc in docs:
+                yield from self._batch_actions([doc], targets, stale)
+            return
+        batch: list[Document] = []  # a batch's old versions are looked up in one request
         for doc in docs:
             batch.append(doc)
             if len(batch) == 100:
@@ -291,7 +324,8 @@ class ElasticsearchBackend(SearchBackend):
             # A shard with no active copy makes a bulk item wait up to `timeout` for one: keep
             # that inside the client's request timeout, so the answer (503 for those items)
             # arrives instead of a client-side timeout and a resend.
-            parallel_bulk(self.es, actions, on_result=on_result,
+            parallel_bulk(self.es, actions, on_result=on_result, workers=self.bulk_workers,
+                          chunk_actions=self.bulk_actions, chunk_bytes=self.bulk_bytes,
                           timeout=f"{max(1, int(self.cfg.request_timeout // 2))}s")
         except TransportConnectionError as err:
             raise BackendUnavailable(f"Elasticsearch is not reachable: {err}") from None
