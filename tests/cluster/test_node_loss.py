@@ -152,6 +152,7 @@ def test_a_rebuild_that_loses_a_node_stops_cleanly_and_runs_again(cluster: EsClu
         assert "error" not in outcome, outcome
         load.wait_for_answers(10, since=killed_at)
 
+        print(f"rebuild with {victim} killed mid-load: {outcome}")  # which way it went (-s)
         if "stopped" in outcome:
             # Stopped cleanly: the aliases still name the old indices, which answered throughout,
             # and nothing the failed rebuild created is left.
