@@ -58,9 +58,9 @@ MAPPINGS_DIR = Path(__file__).resolve().parent.parent.parent / "mappings"
 SCHEMA_VERSION = "1"
 FACET_SIZE = 1000
 FILTERED = "all-filters"  # aggregation name: not a facet name
-# Reads are retried after these pauses (seconds) when the cluster fails them: about 8 s in all,
+# Reads are retried after these pauses (seconds) when the cluster fails them: about 15 s in all,
 # longer than a cluster takes to notice a lost node and promote its replicas.
-READ_RETRY_PAUSES = (0.2, 0.5, 1.0, 2.0, 4.0)
+READ_RETRY_PAUSES = (0.2, 0.5, 1.0, 2.0, 4.0, 8.0)
 _READS = frozenset({"search", "count", "get", "mget"})
 
 
