@@ -98,6 +98,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     docs = [Document.model_validate(d) for d in generated_documents(args.docs, seed=1)]
     mb = sum(len(p) for d in docs for p in d.pages) / 1e6
     runs: dict[str, list[dict[str, float]]] = {"before": [], "now": []}
+    load_before = os.getloadavg()[0]  # what else the machine is doing shows in the wall clock
     load_once(ElasticsearchBackend, args.es_url, docs[:50])  # warm the JVM up
     for _ in range(args.rounds):
         for name in ("before", "now", "now", "before"):
@@ -109,7 +110,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     summary = {name: {k: statistics.mean(r[k] for r in rs) for k in rs[0]}
                for name, rs in runs.items()}
     print(f"\n== bulk loading, {len(docs)} documents ({mb:.1f} MB of page text, "
-          f"{mb * 1000 / len(docs):.0f} KB each), {2 * args.rounds} loads each, mean")
+          f"{mb * 1000 / len(docs):.0f} KB each), {2 * args.rounds} loads each, mean; "
+          f"{os.cpu_count()} CPUs, load average {load_before:.1f} before, "
+          f"{os.getloadavg()[0]:.1f} after")
     print(f"{'settings':<10}{'docs/s':>9}{'wall s':>9}{'ES CPU ms/doc':>15}"
           f"{'client CPU ms/doc':>19}")
     for name, s in summary.items():
