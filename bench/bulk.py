@@ -15,7 +15,10 @@ from whatever else the machine is doing, and besides documents per second (wall 
 reports the CPU it cost: Elasticsearch's own (``_nodes/stats``) and this process's, per document,
 which a busy shared machine disturbs much less than the wall clock.
 
-Run: ``scripts/esnode.sh with -- python -m bench.bulk [--docs 1000] [--rounds 1]``.
+Run: ``scripts/esnode.sh with -- python -m bench.bulk [--docs 1000] [--rounds 1]``; against a
+cluster: ``python -m bench.bulk --es-url URL1,URL2,URL3 --shards 3 --replicas 1`` (there ``before``
+also keeps the replicas while loading, as it used to, and ``now`` loads without them and waits
+for them to be copied afterwards).
 """
 
 from __future__ import annotations
@@ -37,7 +40,8 @@ from .common import generated_documents
 
 class BeforeBackend(ElasticsearchBackend):
     """The backend with the bulk settings it had before: one request at a time, 200 actions or
-    50 MB a request, ``standard`` tokenizer at index time on the pre-tokenised fields."""
+    50 MB a request, replicas kept while loading, ``standard`` tokenizer at index time on the
+    pre-tokenised fields."""
 
     bulk_workers = 1
     bulk_actions = 200
@@ -56,6 +60,7 @@ class BeforeBackend(ElasticsearchBackend):
             return body
 
         es_module.load_index_body = old_body
+        load_settings.pop("number_of_replicas", None)
         try:
             return super()._create_index(kind, **load_settings)
         finally:
@@ -67,9 +72,11 @@ def es_cpu_ms(backend: ElasticsearchBackend) -> float:
     return float(sum(n["process"]["cpu"]["total_in_millis"] for n in nodes))
 
 
-def load_once(cls: type[ElasticsearchBackend], url: str, docs: list[Document]) -> dict[str, float]:
-    backend = cls(ElasticsearchConfig(url=url, index_prefix=f"benchbulk{uuid.uuid4().hex[:8]}",
-                                      request_timeout=120))
+def load_once(cls: type[ElasticsearchBackend], url: str, docs: list[Document], *,
+              shards: int = 1, replicas: int = 0) -> dict[str, float]:
+    backend = cls(ElasticsearchConfig(url=url.split(","), request_timeout=120, shards=shards,
+                                      replicas=replicas,
+                                      index_prefix=f"benchbulk{uuid.uuid4().hex[:8]}"))
     try:
         cpu0, es0, t0 = time.process_time(), es_cpu_ms(backend), time.perf_counter()
         report = backend.rebuild(iter(docs))
@@ -90,7 +97,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     ap.add_argument("--docs", type=int, default=int(os.environ.get("BENCH_BULK_DOCS", "1000")))
     ap.add_argument("--rounds", type=int, default=1,
                     help="each round loads before, now, now, before")
-    ap.add_argument("--es-url", default=os.environ.get("DHR_ELASTICSEARCH_URL"))
+    ap.add_argument("--es-url", default=os.environ.get("DHR_ELASTICSEARCH_URL"),
+                    help="one node, or a cluster's nodes comma-separated")
+    ap.add_argument("--shards", type=int, default=1)
+    ap.add_argument("--replicas", type=int, default=0,
+                    help="on a cluster: kept while loading before, restored after loading now")
     args = ap.parse_args(argv)
     if not args.es_url:
         print("(no DHR_ELASTICSEARCH_URL: bulk loading not measured; run through `make bench`)")
@@ -103,13 +114,15 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     for _ in range(args.rounds):
         for name in ("before", "now", "now", "before"):
             cls = BeforeBackend if name == "before" else ElasticsearchBackend
-            result = load_once(cls, args.es_url, docs)
+            result = load_once(cls, args.es_url, docs, shards=args.shards,
+                               replicas=args.replicas)
             runs[name].append(result)
             print(f"bench: bulk {name}: {result['docs_s']:.1f} docs/s", file=sys.stderr,
                   flush=True)
     summary = {name: {k: statistics.mean(r[k] for r in rs) for k in rs[0]}
                for name, rs in runs.items()}
-    print(f"\n== bulk loading, {len(docs)} documents ({mb:.1f} MB of page text, "
+    print(f"\n== bulk loading into {args.shards} shard(s), {args.replicas} replica(s): "
+          f"{len(docs)} documents ({mb:.1f} MB of page text, "
           f"{mb * 1000 / len(docs):.0f} KB each), {2 * args.rounds} loads each, mean; "
           f"{os.cpu_count()} CPUs, load average {load_before:.1f} before, "
           f"{os.getloadavg()[0]:.1f} after")
