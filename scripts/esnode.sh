@@ -3,8 +3,12 @@
 # no downloads except Maven Central). See tools/esnode/README.md.
 #
 #   scripts/esnode.sh build                 build the launcher into the cache (idempotent)
-#   scripts/esnode.sh run [--port P] [--home DIR]
-#                                           run a node in the foreground (Ctrl-C stops it)
+#   scripts/esnode.sh run [--port P] [--home DIR] [cluster options]
+#                                           run a node in the foreground (Ctrl-C stops it);
+#                                           cluster options (one node of a multi-node cluster):
+#                                           --cluster-name NAME --node-name NAME
+#                                           --transport-port P --seed-hosts H:P,H:P
+#                                           --initial-master-nodes NAME,NAME
 #   scripts/esnode.sh with -- CMD [ARGS...] start a throw-away node on a free port, run CMD
 #                                           with DHR_ELASTICSEARCH_URL and DHR_TEST_ES=1 set,
 #                                           stop the node, exit with CMD's status
@@ -77,9 +81,11 @@ cmd_build() {
     log "built $BUILD_DIR"
 }
 
-# java command line for a node whose home is $1 and HTTP port is $2 (0 = any free port)
+# java command line for a node whose home is $1 and HTTP port is $2 (0 = any free port);
+# further arguments go to EsNodeMain (cluster options)
 java_cmd() {
     local home=$1 port=$2
+    shift 2
     JAVA_CMD=(
         "$(java_bin)"
         "-Xms256m" "-Xmx$HEAP" "-Xss1m" "-XX:+UseG1GC" "-XX:+ExitOnOutOfMemoryError"
@@ -89,7 +95,7 @@ java_cmd() {
         "-Dio.netty.recycler.maxCapacityPerThread=0"
         "-Dlog4j.shutdownHookEnabled=false" "-Dlog4j2.disable.jmx=true" "-Dlog4j2.formatMsgNoLookups=true"
         -cp "$BUILD_DIR/esnode.jar:$BUILD_DIR/lib/*"
-        uk.dhr.esnode.EsNodeMain --home "$home" --port "$port"
+        uk.dhr.esnode.EsNodeMain --home "$home" --port "$port" "$@"
     )
     mkdir -p "$home/tmp"
 }
@@ -104,17 +110,21 @@ http_get() {
 
 cmd_run() {
     local port=9200 home="$CACHE_ROOT/esnode-home"
+    local -a extra=()
     while [[ $# -gt 0 ]]; do
+        [[ $# -ge 2 ]] || die "run: $1 needs a value"
         case "$1" in
             --port) port=$2; shift 2 ;;
             --home) home=$2; shift 2 ;;
-            *) die "run: unknown argument $1 (usage: esnode.sh run [--port P] [--home DIR])" ;;
+            --cluster-name|--node-name|--transport-port|--seed-hosts|--initial-master-nodes)
+                extra+=("$1" "$2"); shift 2 ;;
+            *) die "run: unknown argument $1 (usage: esnode.sh run [--port P] [--home DIR] [--cluster-name N --node-name N --transport-port P --seed-hosts H:P,... --initial-master-nodes N,...])" ;;
         esac
     done
     cmd_build
     mkdir -p "$home"
     home=$(cd "$home" && pwd)
-    java_cmd "$home" "$port"
+    java_cmd "$home" "$port" "${extra[@]}"
     log "starting Elasticsearch $ES_VERSION (home $home, log $home/logs/dhr-esnode.log)"
     exec "${JAVA_CMD[@]}"
 }

@@ -6,7 +6,14 @@
   (``<prefix>-documents``, ``<prefix>-recommendations``); a rebuild fills new indices and swaps
   both aliases in one atomic ``_aliases`` call, so readers never see an empty index.
   https://www.elastic.co/guide/en/elasticsearch/reference/8.14/aliases.html
-- Writes use ``streaming_bulk`` with retries and per-item error reporting.
+- Writes use a few concurrent ``streaming_bulk`` streams (``es_bulk.py``) with retries and
+  per-item error reporting. A rebuild loads its new indices without replicas, refreshes or
+  per-request fsync, checks that they hold every document, then restores all three, waits for
+  the replicas and only then swaps the aliases; if a node is lost mid-load it stops, deletes
+  what it built and leaves the old indices serving, so it can simply be run again.
+- The client is given every node's URL: a request that fails on one node (connection refused or
+  reset, timeout, 502/503/504) is retried at once on another, and searches never return partial
+  results (a shard that no copy could answer is an error, retried, never a silently short list).
 - Facets are multi-select: aggregations each filtered by the other facets, results narrowed by
   ``post_filter``. https://www.elastic.co/guide/en/elasticsearch/reference/8.14/filter-search-results.html#post-filter
 - Pagination is ``search_after`` on (sort key, id), so there is no depth limit.
@@ -14,9 +21,8 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
-import queue
-import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -55,6 +61,7 @@ from .base import (
     SearchResponse,
     _Request,
 )
+from .es_bulk import BULK_ACTIONS, BULK_BYTES, BULK_WORKERS, parallel_bulk
 from .fields import document_record, facet_list, recommendation_records, recommendation_result
 from .highlight import POST, PRE, highlight_leaves, normalize_for_index, safe_snippet
 from .ranking import KEY_WEIGHT, SUBJECT_WEIGHT, proximity_phrases, ranking_record
@@ -63,6 +70,10 @@ MAPPINGS_DIR = Path(__file__).resolve().parent.parent.parent / "mappings"
 SCHEMA_VERSION = "1"
 FACET_SIZE = 1000
 FILTERED = "all-filters"  # aggregation name: not a facet name
+# Reads are retried after these pauses (seconds) when the cluster fails them: about 15 s in all,
+# longer than a cluster takes to notice a lost node and promote its replicas.
+READ_RETRY_PAUSES = (0.2, 0.5, 1.0, 2.0, 4.0, 8.0)
+_READS = frozenset({"search", "count", "get", "mget"})
 
 
 def load_index_body(kind: str, shards: int, replicas: int) -> dict[str, Any]:
@@ -160,6 +171,9 @@ def _page_leaf(leaf: Any) -> dict[str, Any]:
 
 class ElasticsearchBackend(SearchBackend):
     name = "elasticsearch"
+    bulk_workers = BULK_WORKERS  # concurrent bulk requests
+    bulk_actions = BULK_ACTIONS  # the size of one bulk request: at most this many actions...
+    bulk_bytes = BULK_BYTES  # ...and this many bytes
 
     def __init__(self, cfg: ElasticsearchConfig, *, cursor_key: bytes = b"dhr-dev-key",
                  client: Elasticsearch | None = None):
@@ -168,7 +182,10 @@ class ElasticsearchBackend(SearchBackend):
         self.prefix = cfg.index_prefix
         self.alias = {"documents": f"{self.prefix}-documents",
                       "recommendations": f"{self.prefix}-recommendations"}
-        kwargs: dict[str, Any] = {"request_timeout": cfg.request_timeout, "max_retries": 2,
+        # Every node is listed (no sniffing: the given URLs may be behind a proxy): a request that
+        # fails on one node is retried on the next, so up to one try per node plus one.
+        kwargs: dict[str, Any] = {"request_timeout": cfg.request_timeout,
+                                  "max_retries": max(2, len(cfg.urls)),
                                   "retry_on_timeout": True}
         if cfg.api_key:
             kwargs["api_key"] = cfg.api_key
@@ -184,6 +201,32 @@ class ElasticsearchBackend(SearchBackend):
 
     # -- plumbing --------------------------------------------------------------------------
     def _call(self, fn, *args, **kwargs):
+        """Run one client call. The client itself tries the next node when one cannot be
+        reached or answers 502/503/504. A read (search, count, get) that the cluster answers
+        with another failure of its own (429, 500: a node that dies between a search's query
+        and fetch phases fails the search with 500) is run again after a short pause, while the
+        cluster notices the loss and promotes replicas; after the last try it is
+        :class:`BackendUnavailable` (a 503 for an API user), never a server error. When no
+        node can be reached at all, that is said at once."""
+        name = fn.__name__
+        if name == "search":
+            # A shard whose copies all failed makes the search an error (retried), never a 200
+            # with documents missing.
+            kwargs.setdefault("allow_partial_search_results", False)
+        pauses = READ_RETRY_PAUSES if name in _READS else ()
+        for attempt in range(len(pauses) + 1):
+            try:
+                return self._call_once(fn, *args, **kwargs)
+            except ApiError as err:
+                status = err.meta.status
+                if not (status == 429 or status >= 500) or name not in _READS:
+                    raise
+                if attempt == len(pauses):
+                    raise BackendUnavailable(f"Elasticsearch error: {_reason(err)}") from None
+            time.sleep(pauses[attempt])
+        raise AssertionError("unreachable")
+
+    def _call_once(self, fn, *args, **kwargs):
         try:
             return fn(*args, **kwargs)
         except NotFoundError as err:
@@ -206,9 +249,10 @@ class ElasticsearchBackend(SearchBackend):
     def _new_index_name(self, kind: str) -> str:
         return f"{self.prefix}-{kind}-v{SCHEMA_VERSION}-{time.strftime('%Y%m%d%H%M%S')}-{time.time_ns() % 10**6:06d}"
 
-    def _create_index(self, kind: str) -> str:
+    def _create_index(self, kind: str, **load_settings: Any) -> str:
         name = self._new_index_name(kind)
         body = load_index_body(kind, self.cfg.shards, self.cfg.replicas)
+        body["settings"]["index"].update(load_settings)
         self._call(self.es.indices.create, index=name, settings=body["settings"],
                    mappings=body["mappings"])
         return name
@@ -255,7 +299,11 @@ class ElasticsearchBackend(SearchBackend):
                 for d in res["docs"] if d.get("found")}
 
     def _actions(self, docs: Iterable[Document], targets: dict[str, str], stale: bool):
-        batch: list[Document] = []
+        if not stale:  # nothing to look up first: each document's actions at once
+            for doc in docs:
+                yield from self._batch_actions([doc], targets, stale)
+            return
+        batch: list[Document] = []  # a batch's old versions are looked up in one request
         for doc in docs:
             batch.append(doc)
             if len(batch) == 100:
@@ -296,24 +344,52 @@ class ElasticsearchBackend(SearchBackend):
                 yield {"_op_type": "delete", "_index": targets["recommendations"],
                        "_id": f"{doc.id}-{i:03d}"}
 
-    def _bulk(self, actions, refresh: bool) -> IndexReport:
+    def _bulk(self, actions, refresh: bool, *, stop_if_unavailable: bool = False,
+              sent: dict[str, set[str]] | None = None) -> IndexReport:
+        """Send ``actions``; documents indexed and per-document failures in the report.
+
+        ``stop_if_unavailable`` (rebuilds): stop at the first item the cluster could not take
+        (a shard without an active copy, a full write queue after retries: status 429 or 5xx)
+        and raise :class:`BackendUnavailable`, instead of waiting on every later request.
+        ``sent`` collects the ids acknowledged per physical index."""
         report = IndexReport()
+        unavailable: list[str] = []
+
+        def on_result(ok: bool, item: dict[str, Any]) -> bool:
+            op, info = next(iter(item.items()))
+            if op == "delete":
+                return True
+            if ok:
+                index = info.get("_index", "")
+                if sent is not None:
+                    sent.setdefault(index, set()).add(str(info.get("_id")))
+                if index.startswith(self.alias["documents"]):
+                    report.indexed += 1
+                return True
+            status = int(info.get("status") or 0)
+            if stop_if_unavailable and (status == 429 or status >= 500):
+                unavailable.append(f"{info.get('_id')}: {json.dumps(info.get('error'))[:300]}")
+                return False
+            report.failed.append({"id": str(info.get("_id")),
+                                  "reason": json.dumps(info.get("error"))[:500]})
+            return True
+
         try:
-            for ok, item in helpers.streaming_bulk(
-                    self.es, prefetched(actions), chunk_size=200, max_chunk_bytes=50 * 1024 * 1024,
-                    max_retries=3, initial_backoff=1, raise_on_error=False,
-                    raise_on_exception=True):
-                op, info = next(iter(item.items()))
-                if op == "delete":
-                    continue
-                if ok:
-                    if info.get("_index", "").startswith(self.alias["documents"]):
-                        report.indexed += 1
-                else:
-                    report.failed.append({"id": str(info.get("_id")),
-                                          "reason": json.dumps(info.get("error"))[:500]})
+            # A shard with no active copy makes a bulk item wait up to `timeout` for one: keep
+            # that inside the client's request timeout, so the answer (503 for those items)
+            # arrives instead of a client-side timeout and a resend.
+            parallel_bulk(self.es, actions, on_result=on_result, workers=self.bulk_workers,
+                          chunk_actions=self.bulk_actions, chunk_bytes=self.bulk_bytes,
+                          timeout=f"{max(1, int(self.cfg.request_timeout // 2))}s")
         except TransportConnectionError as err:
             raise BackendUnavailable(f"Elasticsearch is not reachable: {err}") from None
+        except TransportError as err:
+            if isinstance(err, ApiError):
+                raise
+            raise BackendUnavailable(f"Elasticsearch did not answer: {err}") from None
+        if unavailable:
+            raise BackendUnavailable("Elasticsearch could not take every document (a node or "
+                                     f"shard unavailable): {unavailable[0]}")
         if refresh:
             self.refresh()
         return report
@@ -343,33 +419,82 @@ class ElasticsearchBackend(SearchBackend):
         return deleted
 
     def rebuild(self, docs: Iterable[Document]) -> IndexReport:
-        """New versioned indices, filled, then both aliases swapped in one atomic call."""
-        new = {kind: self._create_index(kind) for kind in self.alias}
-        # No refreshes and no fsync per bulk request while a new index is loaded (nobody reads
-        # it yet, and a crash mid-load means running the rebuild again); both restored after,
-        # and a flush makes the finished index durable.
-        # https://www.elastic.co/guide/en/elasticsearch/reference/8.14/tune-for-indexing-speed.html
-        self._call(self.es.indices.put_settings, index=list(new.values()), settings={
-            "index": {"refresh_interval": "-1", "translog.durability": "async"}})
-        report = self._bulk(self._actions(docs, new, stale=False), refresh=False)
-        self._call(self.es.indices.put_settings, index=list(new.values()), settings={
-            "index": {"refresh_interval": None, "translog.durability": None}})
-        self._call(self.es.indices.refresh, index=list(new.values()))
-        self._call(self.es.indices.flush, index=list(new.values()))
-        actions = []
-        old_indices = []
-        for kind, alias in self.alias.items():
-            for old in self._alias_targets(alias):
-                actions.append({"remove": {"index": old, "alias": alias}})
-                old_indices.append(old)
-            actions.append({"add": {"index": new[kind], "alias": alias}})
-        self._call(self.es.indices.update_aliases, actions=actions)
-        for old in old_indices:
-            try:
-                self.es.indices.delete(index=old)
-            except NotFoundError:
-                pass
+        """New versioned indices, filled, checked, then both aliases swapped in one atomic call.
+
+        All or nothing: if the load cannot finish (a node lost, the cluster unreachable) or the
+        new indices do not hold every document sent, they are deleted and
+        :class:`BackendUnavailable` is raised; the aliases still point at the old indices, which
+        keep serving, and the rebuild can be run again. Documents the cluster rejected for
+        what they contain are reported in ``failed`` and the rebuild still completes."""
+        # While loading an index nobody reads yet: no replicas (each would index every document
+        # again; they are copied as files afterwards), no refreshes, no fsync per request.
+        # A crash mid-load loses nothing that matters: the rebuild is run again.
+        # https://www.elastic.co/guide/en/elasticsearch/reference/8.15/tune-for-indexing-speed.html
+        load = {"number_of_replicas": 0, "refresh_interval": "-1", "translog.durability": "async"}
+        new: dict[str, str] = {}
+        try:
+            for kind in self.alias:
+                new[kind] = self._create_index(kind, **load)
+            sent: dict[str, set[str]] = {}
+            report = self._bulk(self._actions(docs, new, stale=False), refresh=False,
+                                stop_if_unavailable=True, sent=sent)
+            self._call(self.es.indices.refresh, index=list(new.values()))
+            self._check_loaded(new, sent)
+            self._call(self.es.indices.put_settings, index=list(new.values()), settings={
+                "index": {"number_of_replicas": self.cfg.replicas, "refresh_interval": None,
+                          "translog.durability": None}})
+            self._call(self.es.indices.flush, index=list(new.values()))
+            self._wait_for_replicas(list(new.values()))
+            actions = []
+            old_indices = []
+            for kind, alias in self.alias.items():
+                for old in self._alias_targets(alias):
+                    actions.append({"remove": {"index": old, "alias": alias}})
+                    old_indices.append(old)
+                actions.append({"add": {"index": new[kind], "alias": alias}})
+            self._call(self.es.indices.update_aliases, actions=actions)
+        except BaseException:
+            self._delete_quietly(list(new.values()))
+            raise
+        self._delete_quietly(old_indices)
         return report
+
+    def _check_loaded(self, new: dict[str, str], sent: dict[str, set[str]]) -> None:
+        """Every index holds as many documents as were acknowledged, on every shard. (Without
+        replicas and fsync, a node that dies takes its last acknowledged writes with it.)"""
+        for index in new.values():
+            res = self._call(self.es.count, index=index)
+            shards = res.get("_shards", {})
+            if shards.get("failed") or shards.get("successful") != shards.get("total"):
+                raise BackendUnavailable(f"the new index {index} lost a shard while loading "
+                                         "(a node left the cluster); run the rebuild again")
+            acknowledged = len(sent.get(index, ()))
+            if int(res["count"]) != acknowledged:
+                raise BackendUnavailable(
+                    f"the new index {index} holds {res['count']} of the {acknowledged} "
+                    "documents acknowledged (a node left the cluster); run the rebuild again")
+
+    def _wait_for_replicas(self, indices: list[str]) -> None:
+        """Wait (bounded) for the new indices' replicas, so that the indices readers switch to
+        survive the loss of a node from the start. Green is only possible with more data nodes
+        than replicas; on fewer, or if copying takes too long, go on: the data is complete on
+        the primaries and the replicas keep recovering in the background."""
+        if self.cfg.replicas == 0:
+            return
+        wait = max(60, int(self.cfg.request_timeout))
+        try:
+            nodes = int(self._call(self.es.cluster.health)["number_of_data_nodes"])
+            if nodes > self.cfg.replicas:
+                self.es.options(request_timeout=wait + 30).cluster.health(
+                    index=indices, wait_for_status="green", timeout=f"{wait}s")
+        except ApiError:
+            pass  # a timed-out wait answers 408: not an error for the rebuild
+
+    def _delete_quietly(self, indices: list[str]) -> None:
+        for index in indices:
+            # cleanup: the index may be gone already, or the cluster unreachable
+            with contextlib.suppress(Exception):
+                self.es.indices.delete(index=index)
 
     def close(self) -> None:
         self._pool.shutdown(wait=False)
@@ -593,47 +718,6 @@ def _snippets(hit: dict[str, Any]) -> list[dict[str, Any]]:
             out.append({"page": page_hit["_nested"]["offset"] + 1,
                         "html": safe_snippet(fragments[0])})
     return out
-
-
-def prefetched(items: Iterable[Any], depth: int = 1000) -> Iterable[Any]:
-    """Yield ``items`` while a thread computes the next ones, so building bulk actions (Python:
-    tokenising, serialising) overlaps with Elasticsearch indexing the previous chunk. An
-    exception in the producer is raised here, in the consumer."""
-    q: queue.Queue = queue.Queue(maxsize=depth)
-    done = object()
-    stop = threading.Event()
-
-    def put(item: Any) -> bool:
-        while not stop.is_set():
-            try:
-                q.put(item, timeout=0.2)
-                return True
-            except queue.Full:
-                continue
-        return False  # the consumer has gone
-
-    def produce() -> None:
-        try:
-            for item in items:
-                if not put(item):
-                    return
-            put(done)
-        except BaseException as err:  # noqa: BLE001 - handed to the consumer
-            put(err)
-
-    worker = threading.Thread(target=produce, name="dhr-bulk-actions", daemon=True)
-    worker.start()
-    try:
-        while True:
-            item = q.get()
-            if item is done:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        worker.join(timeout=5)
 
 
 def _reason(err: ApiError) -> str:
