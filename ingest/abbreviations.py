@@ -34,6 +34,8 @@ def _letters(words: list[str]) -> list[str]:
             out.append("")
         elif w.isupper() and len(w) > 1:
             out.append(w.replace("&", ""))
+        elif "-" in w.strip("-"):    # "Mid-Point" gives M, P; "Multi-Agency" M, A
+            out.append("".join(p[0].upper() for p in w.split("-") if p))
         else:
             out.append(w[0].upper())
     return out
@@ -53,7 +55,7 @@ def _fits(abbr: str, words: list[str]) -> bool:
             if group[j] == caps[i]:
                 i += 1
             j += 1
-            if not group.isupper() or len(group) == 1:
+            if len(group) == 1:
                 break
     return i == len(caps)
 

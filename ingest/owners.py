@@ -38,7 +38,7 @@ _VERB = re.compile(r"\b(?:should|must|will|shall|could|may|might|would|(?:is|are
                    r"works?\b|issues?\b|includes?\b|introduces?\b|adopts?\b|funds?\b|publish(?:es)?\b|"
                    r"trains?\b|audits?\b|revises?\b|maintains?\b|makes?\b|takes?\b|asks?\b|"
                    r"follows?\b|places?\b|notif(?:y|ies)\b|keeps?\b|explores?\b|reflects?\b|"
-                   r"implements?\b|amends?\b|updates?\b|creates?\b|agrees?\b|leads?\b)",
+                   r"implements?\b|amends?\b|updates?\b|creates?\b|agrees?\b)",
                    re.IGNORECASE)
 _ASSURANCE = re.compile(r"^(?P<a>.{2,120}?)\s+(?:should\s+|must\s+|to\s+|will\s+)?(?:seeks?|obtains?|gains?|"
                         r"receives?|requests?)\s+(?:(?:written|further|formal)\s+)?(?:re)?assurances?\s+from\s+"
@@ -79,13 +79,7 @@ class OwnerResolver:
         return self.registry.csp_for_area(self.area)
 
     def area_icb(self) -> Organisation | None:
-        if not self.area:
-            return None
-        for form in (f"{self.area} CCG", f"{self.area} ICB"):
-            org = self.registry.resolve(form)
-            if org is not None and org.kind == "icb":
-                return org
-        return None
+        return self.registry.icb_for_area(self.area)
 
     def owner(self, name: str | None) -> Owner | None:
         """The owner a short name (a subject, a heading, a lead cell) means, or None when it
@@ -182,11 +176,13 @@ def text_owners(text: str, resolver: OwnerResolver) -> list[Owner]:
         if a is not None and b is not None:
             return [a, b]
     subject = _subject(text)
+    if resolver.registry.is_not_owner(_ARTICLE.sub("", subject)):
+        return []      # "The Home Office QA Panel should ...": reviews reports, owns nothing
     one = resolver.owner(subject)
     if one is None and subject:
         # "Safeguarding leads in Kent Police should ...": a name further into the subject.
         for m2 in find_agency_mentions(subject):
-            one = resolver.owner(subject[m2.start:]) or resolver.owner(m2.name)
+            one = resolver.owner(subject[m2.start:])
             if one is not None:
                 break
     return [one] if one is not None else []

@@ -114,9 +114,9 @@ def owner_org(case: Case, aid: str | None, display: str | None) -> Organisation 
     name = bare_name(display)
     org = reg.resolve(name)
     if org is None and aid == "health_commissioner":
-        # "NHS <area> ICB", "<area> Clinical Commissioning Group", "the ICB": the area's board,
-        # known through its former CCG.
-        org = reg.resolve(f"{case.area.name} CCG")
+        # "NHS <area> ICB", "<area> Clinical Commissioning Group", "the ICB": the area's board
+        # (its name or a former CCG's holds the area's name).
+        org = reg.icb_for_area(case.area.name)
     return org
 
 
