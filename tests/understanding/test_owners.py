@@ -56,14 +56,14 @@ def test_a_sentence_that_names_its_agent_is_owned_by_it_not_by_the_heading() -> 
 
 
 @pytest.mark.parametrize("lines, numbers", [
-    ("15. Recommendations\n15.1 Multi-agency recommendations\n"
+    (("15. Recommendations\n15.1 Multi-agency recommendations\n"
      "15.1.1 All agencies should consider how information is shared at MARAC.\n"
      "15.2 Kent Police\n15.2.1 Review the guidance on repeat incidents within six months.\n"
-     "15.2.2 Audit the use of DVPNs and report the results to the partnership.\n16. Glossary",
+     "15.2.2 Audit the use of DVPNs and report the results to the partnership.\n16. Glossary"),
      [("15.1.1", None, None), ("15.2.1", "kent-police", "heading"),
       ("15.2.2", "kent-police", "heading")]),
-    ("10. Recommendations\n10.1 Single agency recommendations\n10.1.3 Kent Police\n"
-     "10.1.3.4 Review the guidance on repeat incidents within six months.\n11. Glossary",
+    (("10. Recommendations\n10.1 Single agency recommendations\n10.1.3 Kent Police\n"
+     "10.1.3.4 Review the guidance on repeat incidents within six months.\n11. Glossary"),
      [("10.1.3.4", "kent-police", "heading")]),
 ])
 def test_three_and_four_level_numbers_with_an_agency_level(lines: str, numbers: list) -> None:
@@ -155,10 +155,10 @@ def test_owner_from_extracted_action_rows_by_number() -> None:
 
 
 @pytest.mark.parametrize("sentence, owners", [
-    ("The CSP seeks assurance from Hampshire and Isle of Wight Constabulary that its DASH "
-     "training is complete.", ["southampton-csp", "hampshire-and-isle-of-wight-constabulary"]),
-    ("Southampton Community Safety Partnership should seek assurance from the National Probation "
-     "Service that MAPPA is considered.", ["southampton-csp", "probation-service"]),
+    (("The CSP seeks assurance from Hampshire and Isle of Wight Constabulary that its DASH "
+     "training is complete."), ["southampton-csp", "hampshire-and-isle-of-wight-constabulary"]),
+    (("Southampton Community Safety Partnership should seek assurance from the National Probation "
+     "Service that MAPPA is considered."), ["southampton-csp", "probation-service"]),
     ("Kent Police and the Crown Prosecution Service should jointly review charging decisions.",
      ["kent-police", "cps"]),
     ("The CSP seeks assurance from the housing provider that tenancy checks include abuse.",
