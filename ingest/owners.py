@@ -43,8 +43,7 @@ _VERB = re.compile(r"\b(?:should|must|will|shall|could|may|might|would|(?:is|are
 _ASSURANCE = re.compile(r"^(?P<a>.{2,120}?)\s+(?:should\s+|must\s+|to\s+|will\s+)?(?:seeks?|obtains?|gains?|"
                         r"receives?|requests?)\s+(?:(?:written|further|formal)\s+)?(?:re)?assurances?\s+from\s+"
                         r"(?P<b>.{2,120}?)\s+(?:that|about|on|regarding|as\s+to)\b", re.IGNORECASE)
-_JOINT = re.compile(r"^(?P<a>.{2,80}?)\s+(?:and|together\s+with|jointly\s+with|in\s+partnership\s+with|"
-                    r"working\s+with|,\s+with)\s+(?P<b>.{2,80}?),?\s+(?:should|must|to|will)\s+(?:jointly\s+)?",
+_JOINT = re.compile(r",?\s+(?:and|together\s+with|jointly\s+with|in\s+partnership\s+with|with)\s+",
                     re.IGNORECASE)
 _ARTICLE = re.compile(r"^(?:the|all|each|every|any)\s+", re.IGNORECASE)
 _GENERIC_CSP = re.compile(r"(?:the\s+)?(?:csp|community\s+safety\s+partnership|partnership|"
@@ -170,12 +169,16 @@ def text_owners(text: str, resolver: OwnerResolver) -> list[Owner]:
         found = [o for o in owners if o is not None]
         if found:
             return found
-    m = _JOINT.match(head)
-    if m:
-        a, b = resolver.owner(m["a"]), resolver.owner(m["b"])
-        if a is not None and b is not None:
-            return [a, b]
     subject = _subject(text)
+    # "Hampshire and Isle of Wight Constabulary and the CPS should jointly ...": two owners when
+    # some split at a conjunction gives two organisations.
+    for m in _JOINT.finditer(subject):
+        oa = resolver.owner(subject[: m.start()])
+        if oa is None or oa.organisation is None:
+            continue
+        ob = resolver.owner(subject[m.end():])
+        if ob is not None and ob.organisation is not None:
+            return [oa, ob]
     if resolver.registry.is_not_owner(_ARTICLE.sub("", subject)):
         return []      # "The Home Office QA Panel should ...": reviews reports, owns nothing
     one = resolver.owner(subject)

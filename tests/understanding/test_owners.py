@@ -161,6 +161,9 @@ def test_owner_from_extracted_action_rows_by_number() -> None:
      "Service that MAPPA is considered."), ["southampton-csp", "probation-service"]),
     ("Kent Police and the Crown Prosecution Service should jointly review charging decisions.",
      ["kent-police", "cps"]),
+    ("Hampshire and Isle of Wight Constabulary and the CPS should jointly review charging.",
+     ["hampshire-and-isle-of-wight-constabulary", "cps"]),
+    ("Devon and Cornwall Police should review charging decisions.", ["devon-and-cornwall-police"]),
     ("The CSP seeks assurance from the housing provider that tenancy checks include abuse.",
      ["southampton-csp"]),          # a kind of service is no organisation
 ])
