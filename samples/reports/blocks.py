@@ -31,7 +31,9 @@ class Heading:
 
     @property
     def label(self) -> str:
-        return f"{self.number}. {self.title}" if self.number else self.title
+        if not self.number:
+            return self.title
+        return f"{self.number} {self.title}" if "." in self.number else f"{self.number}. {self.title}"
 
     def lines_text(self) -> list[str]:
         return [self.label]
