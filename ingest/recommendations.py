@@ -312,13 +312,13 @@ def extract_list_recommendations(doc: DocText, whole: bool = False) -> list[RecF
             if not line or _is_table_line(line) or _FURNITURE.fullmatch(line):
                 continue
             heading_scope = _scope_heading(line)
-            agency_head = _agency_heading(line) if heading_scope is None else None
             if off in heading_starts or (heading_scope is not None and not _marker(line)):
                 close()
                 if heading_scope is not None or off == start:
                     scope = None if re.fullmatch(r"(?:\d[\d.]*\s+)?(?:the\s+)?recommendations?:?",
                                                  line.lower()) else heading_scope
-                sub = agency_head   # "15.2 Greater Manchester Police": the items below are its
+                # "15.2 Greater Manchester Police": the items below are its
+                sub = _agency_heading(line) if heading_scope is None else None
                 continue
             marker = _marker(line)
             if marker is not None and marker[1] == "num" and "." in (marker[0] or "") and \
@@ -328,7 +328,7 @@ def extract_list_recommendations(doc: DocText, whole: bool = False) -> list[RecF
                 if heading_scope is not None:
                     scope, sub = heading_scope, None
                 else:
-                    sub = agency_head or (None, marker[2].strip().rstrip(":"))
+                    sub = _agency_heading(line) or (None, marker[2].strip().rstrip(":"))
                 continue
             if marker is not None and current is not None and _continues(current, marker):
                 current.parts.append(line)  # "20 cases, reporting..." wrapped onto a new page
@@ -425,7 +425,8 @@ def _is_title(text: str) -> bool:
 
 
 def _is_stem(text: str) -> bool:
-    return len(text) <= 240 and bool(_STEM.match(text.strip()))
+    return (len(text) <= 240 and text.rstrip()[-1:] in ":-–—" and
+            bool(_STEM.match(text.strip())))
 
 
 def _continues(current: _Item, marker: tuple[str | None, str, str]) -> bool:
