@@ -207,7 +207,7 @@ def _shipped() -> tuple[tuple[Organisation, ...], tuple[str, ...], tuple[tuple[s
     icbs: list[tuple[str, str]] = []
     folder = resources.files("accountability").joinpath(DATA_DIR)
     order = ("police_forces.yaml", "national_bodies.yaml", "community_safety_partnerships.yaml",
-             "integrated_care_boards.yaml")
+             "integrated_care_boards.yaml", "nhs_trusts.yaml")
     files = sorted((f for f in folder.iterdir() if f.name.endswith((".yaml", ".yml"))),
                    key=lambda f: (order.index(f.name) if f.name in order else len(order), f.name))
     for file in files:

@@ -179,9 +179,9 @@ def test_abbreviations_introduced_once_are_used_alone_afterwards() -> None:
             "(CFT) contributed.\n12. Recommendations\n1. GMP should review its DASH training.\n"
             "2. CFT should audit its risk assessments within six months.\n13. Glossary")
     found = recs(text)
-    assert summary(found) == [("1", "greater-manchester-police", "text", "police"),
-                              ("2", None, None, "mental_health_services")]
-    assert found[1]["agency_name"] == "Cornwall Partnership NHS Foundation Trust"
+    assert summary(found) == [
+        ("1", "greater-manchester-police", "text", "police"),
+        ("2", "cornwall-partnership-nhs-foundation-trust", "text", "mental_health_services")]
 
 
 def test_the_documents_own_definition_wins_over_the_registry() -> None:
@@ -194,7 +194,8 @@ def test_the_documents_own_definition_wins_over_the_registry() -> None:
     ("MPS", "metropolitan-police-service"), ("GMP", "greater-manchester-police"),
     ("the Met", "metropolitan-police-service"), ("the ICB", "nhs-hampshire-and-isle-of-wight-icb"),
     ("the CCG", "nhs-hampshire-and-isle-of-wight-icb"), ("the CSP", "southampton-csp"),
-    ("the Partnership", "southampton-csp"), ("MOPAC", None), ("OPCC", None), ("KMPT", None),
+    ("the Partnership", "southampton-csp"), ("MOPAC", "mopac"), ("OPCC", None),
+    ("KMPT", "kent-and-medway-nhs-and-social-care-partnership-trust"),
     ("the police", None), ("the GP surgery", None), ("the Home Office QA Panel", None),
 ])
 def test_common_abbreviations_without_introduction(subject: str, org_id: str | None) -> None:
