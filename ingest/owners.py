@@ -193,13 +193,15 @@ def text_owners(text: str, resolver: OwnerResolver) -> list[Owner]:
 
 def assign_owners(recs: list[dict[str, Any]], *, abbreviations: dict[str, str] | None = None,
                   area: str | None = None, actions: Sequence[Any] = (),
-                  registry: Registry | None = None) -> None:
+                  registry: Registry | None = None) -> list[int]:
     """Set ``organisation``, ``organisations`` and ``owner_source`` on each recommendation dict
     (from ``ingest.recommendations``; its private ``_heading`` and ``_lead`` hints are consumed),
-    and the agency type where only an abbreviation named it."""
+    and the agency type where only an abbreviation named it. Returns the indexes of the
+    recommendations whose agency it filled (their SMART "specific" may change)."""
     resolver = OwnerResolver(abbreviations, area, registry)
     leads = _action_leads(actions)
-    for rec in recs:
+    filled: list[int] = []
+    for i, rec in enumerate(recs):
         heading = rec.pop("_heading", None)
         lead = rec.pop("_lead", None)
         owners = text_owners(rec["text"], resolver)
@@ -219,6 +221,8 @@ def assign_owners(recs: list[dict[str, Any]], *, abbreviations: dict[str, str] |
         if rec.get("agency") is None and owners and owners[0].agency:
             rec["agency"] = owners[0].agency
             rec["agency_name"] = rec.get("agency_name") or owners[0].name
+            filled.append(i)
+    return filled
 
 
 def _action_leads(actions: Iterable[Any]) -> dict[str, Owner]:

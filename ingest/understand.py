@@ -25,6 +25,7 @@ from ingest.doctype import classify_doc_type
 from ingest.metadata import extract_review
 from ingest.owners import assign_owners
 from ingest.recommendations import _header_map, extract_recommendations, pipe_tables
+from ingest.smart import smart_signals
 from ingest.themes import extract_themes, recommendation_themes
 
 UNDERSTANDING_VERSION = "1"
@@ -47,8 +48,10 @@ def understand_text(pages: Sequence[str], *, tables: Sequence[Any] = (),
     agencies = [{"id": a.id, "name": a.name, "mentions": a.mentions, "page": a.page}
                 for a in extract_agencies(doc, mentions)]
     recommendations = extract_recommendations(doc, tables, doc_type, owner_hints=True)
-    assign_owners(recommendations, abbreviations=find_abbreviations(doc.text),
-                  area=found.review.area, actions=actions)
+    for i in assign_owners(recommendations, abbreviations=find_abbreviations(doc.text),
+                           area=found.review.area, actions=actions):
+        # an abbreviation named the agency ("GMP should ..."): the recommendation is specific
+        recommendations[i]["smart"] = smart_signals(recommendations[i]["text"], True).model_dump()
     for rec in recommendations:
         rec["themes"] = recommendation_themes(rec["text"], rec["agency"])[1]
     agency_spans = [(m.start, m.end) for m in mentions if " " in m.name]
