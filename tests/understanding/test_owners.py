@@ -255,3 +255,22 @@ def test_html_list_and_table_recommendations_take_the_list_number() -> None:
     assert got == [("1", "Kent Police should r", "kent-police", "text"),
                    ("2", "The Home Office shou", "home-office", "text"),
                    ("3", "Audit the MARAC refe", "cps", "action_plan")]
+
+
+def test_ocr_runs_a_heading_into_its_stem_sentence_and_an_agency_heading_into_its_item() -> None:
+    found = recs(SOUTHAMPTON_INTRO + "5. Recommendations made by the Review Having considered "
+                 "the findings, the DHR panel recommends that:\n"
+                 "(a) Kent Police ensure that every repeat incident is risk assessed;\n"
+                 "(b) the Home Office include coercive control in its statutory guidance.\n"
+                 "Recommendations for Adults and Communities, Southampton City Council 1) Revise "
+                 "its assessment framework so that carers are seen alone.\n6. Glossary")
+    assert [(r["number"], r["agency"], owner(r)) for r in found] == [
+        ("a", "police", "kent-police"), ("b", "home_office", "home-office"),
+        ("1", "adult_social_care", None)]
+
+
+def test_a_heading_that_only_looks_numbered_is_not_an_agency_heading() -> None:
+    found = recs(SOUTHAMPTON_INTRO + "12. Recommendations\n12.1 Kent Police should review the "
+                 "guidance on repeat incidents.\n12.2 Audit the use of DVPNs every year.\n13. Glossary")
+    assert [(r["number"], owner(r), r["owner_source"]) for r in found] == [
+        ("12.1", "kent-police", "text"), ("12.2", None, None)]
