@@ -339,7 +339,7 @@ def extract_list_recommendations(doc: DocText, whole: bool = False) -> list[RecF
             if marker is not None:
                 num, kind, rest = marker
                 parent = current
-                if parent is not None and _is_stem(parent.text) and kind != "bullet":
+                if parent is not None and _is_stem(parent.text):
                     close()   # "The panel recommends that:" then "(a) ...; (b) ...": each clause
                     current = _Item(num, kind, [rest], off, scope, sub, in_stem=True)
                     continue
@@ -415,8 +415,10 @@ def extract_list_recommendations(doc: DocText, whole: bool = False) -> list[RecF
 
 # A sentence that only introduces clauses: "The review panel recommends that:", "Having
 # considered the findings, the DHR panel makes the following recommendations:".
-_STEM = re.compile(r"^[^.;]{0,160}?\b(?:recommend(?:s|ed)?|recommendations?)\b[^.;]{0,60}?"
-                   r"(?:\bthat|following|namely|as\s+follows)?\s*[:\-–—]$", re.IGNORECASE)
+_STEM = re.compile(r"^[^.;]{0,160}?\b(?:recommend(?:s|ed)?(?:\s+(?:that|the\s+following|as\s+follows|"
+                   r"namely|to\s+[^.;:]{1,60}?\s+that))?|(?:following\s+)?recommendations?"
+                   r"(?:\s+(?:are|is)\s+made)?(?:\s+(?:to|for)\s+[^.;:]{1,60})?)\s*[:\-–—]$",
+                   re.IGNORECASE)
 _CLAUSE_END = re.compile(r"\s*(?:;\s*(?:and|or)?|,\s*(?:and|or)|\band)\s*$", re.IGNORECASE)
 
 

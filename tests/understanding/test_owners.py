@@ -274,3 +274,21 @@ def test_a_heading_that_only_looks_numbered_is_not_an_agency_heading() -> None:
                  "guidance on repeat incidents.\n12.2 Audit the use of DVPNs every year.\n13. Glossary")
     assert [(r["number"], owner(r), r["owner_source"]) for r in found] == [
         ("12.1", "kent-police", "text"), ("12.2", None, None)]
+
+
+@pytest.mark.parametrize("stem", ["The panel makes the following recommendations:",
+                                  "It is recommended that:",
+                                  "The DHR panel recommends to the partnership that:"])
+def test_stem_wordings_with_bulleted_or_numbered_clauses(stem: str) -> None:
+    found = recs(SOUTHAMPTON_INTRO + f"12. Recommendations\n{stem}\n"
+                 "• Kent Police ensure that every repeat incident is risk assessed;\n"
+                 "• the Home Office include coercive control in its statutory guidance.\n13. Glossary")
+    assert [owner(r) for r in found] == ["kent-police", "home-office"]
+    assert all(r["number"] is None for r in found)
+
+
+def test_a_recommendation_ending_in_so_that_is_not_a_stem() -> None:
+    found = recs(SOUTHAMPTON_INTRO + "12. Recommendations\n1. It is recommended that Kent Police "
+                 "review its policy so that:\n• repeat incidents are risk assessed;\n"
+                 "• supervisors check the assessment.\n13. Glossary")
+    assert len(found) == 1 and found[0]["text"].endswith("supervisors check the assessment.")
