@@ -292,3 +292,12 @@ def test_a_recommendation_ending_in_so_that_is_not_a_stem() -> None:
                  "review its policy so that:\n• repeat incidents are risk assessed;\n"
                  "• supervisors check the assessment.\n13. Glossary")
     assert len(found) == 1 and found[0]["text"].endswith("supervisors check the assessment.")
+
+
+def test_a_force_named_after_another_csp_area_does_not_make_the_area() -> None:
+    text = ("Domestic Homicide Review into the death of Jane\nSouth Norfolk Community Safety "
+            "Partnership\n1. Introduction\n1.1 This review was commissioned by South Norfolk "
+            "Community Safety Partnership.\n" +
+            "1.2 Norfolk Constabulary attended the address in May 2021.\n" * 6)
+    review = understand_text([text])["review"]
+    assert review["area"] == "South Norfolk"
