@@ -13,7 +13,7 @@ Part of report understanding, run after ``ingest.recommendations``. For each rec
 
 A name is resolved per document first (abbreviations the report introduced, ``ingest.abbreviations``),
 then through the registry's names and aliases (``accountability.registry``). "The CSP" / "the
-Partnership" is the review's own partnership, "the ICB" / "the CCG" its area's board (found
+Community Safety Partnership" is the review's own partnership, "the ICB" / "the CCG" its area's board (found
 through the area's former CCG); a kind of service ("the police", "the GP surgery") names no
 organisation. Where nobody is named anywhere the owner is null ("no owner"), never guessed.
 """
@@ -46,8 +46,7 @@ _ASSURANCE = re.compile(r"^(?P<a>.{2,120}?)\s+(?:should\s+|must\s+|to\s+|will\s+
 _JOINT = re.compile(r",?\s+(?:and|together\s+with|jointly\s+with|in\s+partnership\s+with|with)\s+",
                     re.IGNORECASE)
 _ARTICLE = re.compile(r"^(?:the|all|each|every|any)\s+", re.IGNORECASE)
-_GENERIC_CSP = re.compile(r"(?:the\s+)?(?:csp|community\s+safety\s+partnership|partnership|"
-                          r"dhr\s+partnership|commissioning\s+partnership)", re.IGNORECASE)
+_GENERIC_CSP = re.compile(r"(?:the\s+)?(?:csp|community\s+safety\s+partnership)", re.IGNORECASE)
 _GENERIC_ICB = re.compile(r"(?:the\s+)?(?:nhs\s+)?(?:icb|ccg|integrated\s+care\s+board|"
                           r"clinical\s+commissioning\s+group|integrated\s+care\s+system|ics)", re.IGNORECASE)
 _ACRONYM = re.compile(r"\b[A-Z][A-Za-z&]{0,3}[A-Z][A-Za-z&]{0,4}\b")
@@ -61,6 +60,7 @@ class Owner:
     organisation: Organisation | None
     name: str                      # the name as printed (after expanding an abbreviation)
     agency: str | None             # taxonomy agency id of that name
+    abbreviation: bool = False     # named by an abbreviation ("GMP", "CFT")
 
 
 class OwnerResolver:
@@ -106,17 +106,17 @@ class OwnerResolver:
         expanded = self.abbreviations.get(bare)
         if expanded:
             org = reg.resolve(expanded)
-            return Owner(org, expanded, (org.agency if org else None) or _agency(expanded))
+            return Owner(org, expanded, (org.agency if org else None) or _agency(expanded), True)
         org = reg.resolve(bare)
         if org is not None:
-            return Owner(org, bare, org.agency)
+            return Owner(org, bare, org.agency, bool(_ACRONYM.fullmatch(bare)))
         # An abbreviation inside a longer name ("GMP's Public Protection Unit" is GMP's).
         for m in _ACRONYM.finditer(bare):
             token = m.group()
             full = self.abbreviations.get(token)
             if full and len(token) >= 2:
                 o = reg.resolve(full)
-                return Owner(o, full, (o.agency if o else None) or _agency(full))
+                return Owner(o, full, (o.agency if o else None) or _agency(full), True)
         # The agency named inside ("Kent Police's Public Protection Unit", "the Norfolk ICB").
         mentions = find_agency_mentions(bare)
         if mentions:
@@ -218,7 +218,9 @@ def assign_owners(recs: list[dict[str, Any]], *, abbreviations: dict[str, str] |
         rec["organisation"] = _ref(orgs[0]) if orgs else None
         rec["organisations"] = [_ref(o) for o in orgs]
         rec["owner_source"] = source if orgs else None
-        if rec.get("agency") is None and owners and owners[0].agency:
+        # The agency type stays the one recommendations found, except where only an
+        # abbreviation named the addressee ("GMP should ...", "CFT to audit ...").
+        if rec.get("agency") is None and owners and owners[0].agency and owners[0].abbreviation:
             rec["agency"] = owners[0].agency
             rec["agency_name"] = rec.get("agency_name") or owners[0].name
             filled.append(i)

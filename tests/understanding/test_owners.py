@@ -194,7 +194,7 @@ def test_the_documents_own_definition_wins_over_the_registry() -> None:
     ("MPS", "metropolitan-police-service"), ("GMP", "greater-manchester-police"),
     ("the Met", "metropolitan-police-service"), ("the ICB", "nhs-hampshire-and-isle-of-wight-icb"),
     ("the CCG", "nhs-hampshire-and-isle-of-wight-icb"), ("the CSP", "southampton-csp"),
-    ("the Partnership", "southampton-csp"), ("MOPAC", "mopac"), ("OPCC", None),
+    ("the Partnership", None), ("MOPAC", "mopac"), ("OPCC", None),
     ("KMPT", "kent-and-medway-nhs-and-social-care-partnership-trust"),
     ("the police", None), ("the GP surgery", None), ("the Home Office QA Panel", None),
 ])
@@ -234,7 +234,7 @@ def test_assign_owners_without_hints_and_without_area() -> None:
     found = [{"number": "1", "text": "The CSP should review the MARAC protocol.", "agency": None}]
     assign_owners(found)
     assert found[0]["organisation"] is None and found[0]["organisations"] == []
-    assert found[0]["agency"] == "community_safety_partnership"
+    assert found[0]["agency"] is None    # agency types come from recommendations, not owners
 
 
 HTML = """<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>DHR</title></head>
