@@ -17,7 +17,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import yaml
@@ -49,6 +49,7 @@ _POLICE_SUFFIX = re.compile(r"\s(?:police service|police force|constabulary|poli
 _TRAILING_ABBREVIATION = re.compile(r"\s*\(([^()]*)\)\s*$")
 
 
+@lru_cache(maxsize=8192)
 def normalise(name: str) -> str:
     """The comparison key of a name: case, punctuation, "&", a leading "the", "His/Her Majesty's",
     "NHS ... Integrated Care Board" and "Clinical Commissioning Group" folded away."""

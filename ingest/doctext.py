@@ -233,7 +233,8 @@ class DocText:
                 parsed = parse_heading_line(line)
                 end = m.end()
                 if parsed is None:
-                    joined = HEAD_THEN_ITEM.match(line) or HEAD_THEN_STEM.match(line)
+                    joined = HEAD_THEN_ITEM.match(line) or (
+                        HEAD_THEN_STEM.match(line) if line.rstrip().endswith(":") else None)
                     if joined is None or heading_kind(joined["head"]) is None:
                         continue
                     parsed = (joined.groupdict().get("num"), joined["head"].strip())

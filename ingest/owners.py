@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from accountability.registry import Organisation, Registry, default_registry
@@ -118,7 +119,7 @@ class OwnerResolver:
                 o = reg.resolve(full)
                 return Owner(o, full, (o.agency if o else None) or _agency(full), True)
         # The agency named inside ("Kent Police's Public Protection Unit", "the Norfolk ICB").
-        mentions = find_agency_mentions(bare)
+        mentions = _mentions(bare)
         if mentions:
             m = mentions[0]
             # Only a name the mention starts: "Newcastle Women's Aid" is a local group, not the
@@ -137,6 +138,12 @@ class OwnerResolver:
                 return _make(self.area_csp(), bare, "community_safety_partnership")
             return Owner(None, bare, m.id)
         return None
+
+
+@lru_cache(maxsize=4096)
+def _mentions(name: str) -> tuple[Any, ...]:
+    """Agency mentions of a short name (names repeat within and across reports)."""
+    return tuple(find_agency_mentions(name))
 
 
 def _make(org: Organisation | None, name: str, agency: str) -> Owner:
@@ -184,7 +191,7 @@ def text_owners(text: str, resolver: OwnerResolver) -> list[Owner]:
     one = resolver.owner(subject)
     if one is None and subject:
         # "Safeguarding leads in Kent Police should ...": a name further into the subject.
-        for m2 in find_agency_mentions(subject):
+        for m2 in _mentions(subject):
             one = resolver.owner(subject[m2.start:])
             if one is not None:
                 break

@@ -21,7 +21,7 @@ import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from ingest.agencies import AgencyMention, find_agency_mentions
@@ -237,6 +237,7 @@ _HEADING_FRAME = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){0,3}\.?\s+)?(?:(?:single[
                             r"(?:actions?|learning)\s+for\s+(?:the\s+)?)?", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)
 def _agency_heading(line: str) -> tuple[str, str] | None:
     s = _HEADING_FRAME.sub("", line.strip(), count=1).rstrip(":").strip()
     if len(s) > 80 or s.endswith(".") or not s[:1].isupper():
@@ -480,6 +481,7 @@ _HEAD_THEN_CODE = re.compile(r"^(?P<head>[A-Z][\w\-'’ ()]{2,70}?)\s+(?=(?:R\s?
 
 # An agency heading run into its first item ("Recommendations for Kent Police 1) Review ...").
 _AGENCY_HEAD_THEN_ITEM = re.compile(r"^(?P<head>[A-Z][\w\-'’&, ]{2,90}?)\s+(?=\(?\d{1,3}[.)]\s+[A-Z])")
+_ITEM_INSIDE = re.compile(r"\s\(?\d{1,3}[.)]\s+[A-Z]")
 # A section heading run into a stem ("5. Recommendations The panel recommends that:").
 _HEAD_THEN_STEM = re.compile(r"^(?P<head>(?:\d{1,2}(?:\.\d{1,2})*\.?\s+)?[A-Z][^.:;]{2,80}?)\s+"
                              r"(?=[A-Z][^.;]{0,160}\brecommend(?:s|ed)?\b[^.;]{0,60}:\s*$)")
@@ -494,7 +496,7 @@ def _pieces(lines: Any) -> Any:
             yield off, joined["head"]
             off, line = off + joined.end(), line[joined.end():]
         else:
-            joined = _AGENCY_HEAD_THEN_ITEM.match(line)
+            joined = _AGENCY_HEAD_THEN_ITEM.match(line) if _ITEM_INSIDE.search(line) else None
             if joined is None and line.rstrip().endswith(":"):
                 joined = _HEAD_THEN_STEM.match(line)
                 if joined and heading_kind(parse_heading_line(joined["head"])[1]
