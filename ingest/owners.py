@@ -21,7 +21,7 @@ organisation. Where nobody is named anywhere the owner is null ("no owner"), nev
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -68,12 +68,19 @@ class OwnerResolver:
     """Resolves names printed in one document: its own abbreviations first, then the registry;
     "the CSP" and "the ICB" are the review area's."""
 
-    def __init__(self, abbreviations: dict[str, str] | None = None, area: str | None = None,
-                 registry: Registry | None = None) -> None:
+    def __init__(self, abbreviations: dict[str, str] | Callable[[], dict[str, str]] | None = None,
+                 area: str | None = None, registry: Registry | None = None) -> None:
         self.registry = registry or default_registry()
-        self.abbreviations = abbreviations or {}
+        # The document's abbreviations, found only when a name holds one (most never do).
+        self._abbreviations = abbreviations if abbreviations is not None else {}
         self.area = area
         self._cache: dict[str, Owner | None] = {}
+
+    @property
+    def abbreviations(self) -> dict[str, str]:
+        if callable(self._abbreviations):
+            self._abbreviations = self._abbreviations()
+        return self._abbreviations
 
     def area_csp(self) -> Organisation | None:
         return self.registry.csp_for_area(self.area)
@@ -104,7 +111,8 @@ class OwnerResolver:
             return _make(self.area_csp(), name, "community_safety_partnership")
         if _GENERIC_ICB.fullmatch(name):
             return _make(self.area_icb(), name, "health_commissioner")
-        expanded = self.abbreviations.get(bare)
+        has_acronym = _ACRONYM.search(bare) is not None
+        expanded = self.abbreviations.get(bare) if has_acronym else None
         if expanded:
             org = reg.resolve(expanded)
             return Owner(org, expanded, (org.agency if org else None) or _agency(expanded), True)
@@ -112,7 +120,7 @@ class OwnerResolver:
         if org is not None:
             return Owner(org, bare, org.agency, bool(_ACRONYM.fullmatch(bare)))
         # An abbreviation inside a longer name ("GMP's Public Protection Unit" is GMP's).
-        for m in _ACRONYM.finditer(bare):
+        for m in _ACRONYM.finditer(bare) if has_acronym else ():
             token = m.group()
             full = self.abbreviations.get(token)
             if full and len(token) >= 2:
@@ -198,7 +206,8 @@ def text_owners(text: str, resolver: OwnerResolver) -> list[Owner]:
     return [one] if one is not None else []
 
 
-def assign_owners(recs: list[dict[str, Any]], *, abbreviations: dict[str, str] | None = None,
+def assign_owners(recs: list[dict[str, Any]], *,
+                  abbreviations: dict[str, str] | Callable[[], dict[str, str]] | None = None,
                   area: str | None = None, actions: Sequence[Any] = (),
                   registry: Registry | None = None) -> list[int]:
     """Set ``organisation``, ``organisations`` and ``owner_source`` on each recommendation dict

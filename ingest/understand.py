@@ -48,7 +48,7 @@ def understand_text(pages: Sequence[str], *, tables: Sequence[Any] = (),
     agencies = [{"id": a.id, "name": a.name, "mentions": a.mentions, "page": a.page}
                 for a in extract_agencies(doc, mentions)]
     recommendations = extract_recommendations(doc, tables, doc_type, owner_hints=True)
-    for i in assign_owners(recommendations, abbreviations=find_abbreviations(doc.text),
+    for i in assign_owners(recommendations, abbreviations=lambda: find_abbreviations(doc.text),
                            area=found.review.area, actions=actions):
         # an abbreviation named the agency ("GMP should ..."): the recommendation is specific
         recommendations[i]["smart"] = smart_signals(recommendations[i]["text"], True).model_dump()
