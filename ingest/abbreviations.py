@@ -113,3 +113,52 @@ def find_abbreviations(text: str) -> dict[str, str]:
     for m in _GLOSSARY.finditer(text):
         add(m["abbr"], m["name"])
     return found
+
+
+def defined_in(text: str, abbr: str) -> str | None:
+    """The name ``text`` introduces ``abbr`` for, or None: the same definitions as
+    ``find_abbreviations`` (first one wins), looked for at the abbreviation's own occurrences
+    only, which is much faster when a report uses one or two abbreviations in its recommendations."""
+    if not _ABBR_ONLY.fullmatch(abbr):
+        return None
+    candidates: list[tuple[int, str]] = []
+    for opening in (f"({abbr})", f"(the {abbr})"):
+        i = text.find(opening)
+        while i >= 0:
+            name = _name_before(text, i)
+            fitted = _fitted(abbr, name) if name else None
+            if fitted:
+                candidates.append((i, fitted))
+                break
+            i = text.find(opening, i + 1)
+    i = text.find(f"{abbr} (")
+    while i >= 0:
+        m = _ABBR_THEN_NAME.match(text, i)
+        fitted = _fitted(abbr, m["name"]) if m and m["abbr"] == abbr and (
+            i == 0 or not text[i - 1].isalnum()) else None
+        if fitted:
+            candidates.append((i, fitted))
+            break
+        i = text.find(f"{abbr} (", i + 1)
+    # Glossary lines: look only where a line starts with the abbreviation.
+    i = 0 if text.startswith(abbr) else text.find("\n" + abbr)
+    while i >= 0:
+        m = _GLOSSARY.match(text, i + (text[i] == "\n"))
+        fitted = _fitted(abbr, m["name"]) if m and m["abbr"] == abbr else None
+        if fitted:
+            candidates.append((i, fitted))
+            break
+        i = text.find("\n" + abbr, i + 1)
+    return min(candidates)[1] if candidates else None
+
+
+_ABBR_ONLY = re.compile(_ABBR)
+
+
+def _fitted(abbr: str, name: str) -> str | None:
+    words = " ".join(name.split()).strip(" ,.;:").split()
+    while words and not _fits(abbr, words):
+        words.pop(0)
+    while words and words[0].lower() in _SMALL:
+        words.pop(0)
+    return " ".join(words) if len(words) >= 2 and _fits(abbr, words) else None

@@ -21,12 +21,13 @@ organisation. Where nobody is named anywhere the owner is null ("no owner"), nev
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from accountability.registry import Organisation, Registry, default_registry
+from ingest.abbreviations import defined_in
 from ingest.agencies import agency_of, find_agency_mentions
 
 # "It is recommended that", "The review panel recommends that", "That", "(a)".
@@ -68,19 +69,21 @@ class OwnerResolver:
     """Resolves names printed in one document: its own abbreviations first, then the registry;
     "the CSP" and "the ICB" are the review area's."""
 
-    def __init__(self, abbreviations: dict[str, str] | Callable[[], dict[str, str]] | None = None,
-                 area: str | None = None, registry: Registry | None = None) -> None:
+    def __init__(self, abbreviations: dict[str, str] | None = None, area: str | None = None,
+                 registry: Registry | None = None, *, text: str | None = None) -> None:
         self.registry = registry or default_registry()
-        # The document's abbreviations, found only when a name holds one (most never do).
-        self._abbreviations = abbreviations if abbreviations is not None else {}
+        # The document's abbreviations: given, or looked up in ``text`` one at a time when a
+        # name holds one (most names never do).
+        self._abbreviations = dict(abbreviations or {})
+        self._text = text
         self.area = area
         self._cache: dict[str, Owner | None] = {}
 
-    @property
-    def abbreviations(self) -> dict[str, str]:
-        if callable(self._abbreviations):
-            self._abbreviations = self._abbreviations()
-        return self._abbreviations
+    def expand(self, abbr: str) -> str | None:
+        """The name this document introduced ``abbr`` for, if any."""
+        if abbr not in self._abbreviations and self._text is not None:
+            self._abbreviations[abbr] = defined_in(self._text, abbr)
+        return self._abbreviations.get(abbr)
 
     def area_csp(self) -> Organisation | None:
         return self.registry.csp_for_area(self.area)
@@ -112,7 +115,7 @@ class OwnerResolver:
         if _GENERIC_ICB.fullmatch(name):
             return _make(self.area_icb(), name, "health_commissioner")
         has_acronym = _ACRONYM.search(bare) is not None
-        expanded = self.abbreviations.get(bare) if has_acronym else None
+        expanded = self.expand(bare) if has_acronym else None
         if expanded:
             org = reg.resolve(expanded)
             return Owner(org, expanded, (org.agency if org else None) or _agency(expanded), True)
@@ -122,7 +125,7 @@ class OwnerResolver:
         # An abbreviation inside a longer name ("GMP's Public Protection Unit" is GMP's).
         for m in _ACRONYM.finditer(bare) if has_acronym else ():
             token = m.group()
-            full = self.abbreviations.get(token)
+            full = self.expand(token)
             if full and len(token) >= 2:
                 o = reg.resolve(full)
                 return Owner(o, full, (o.agency if o else None) or _agency(full), True)
@@ -178,7 +181,7 @@ def _subject(text: str) -> str:
 def text_owners(text: str, resolver: OwnerResolver) -> list[Owner]:
     """Owners the recommendation's own sentence names, the addressee first."""
     head = _LEAD_IN.sub("", text.strip(), count=1)
-    m = _ASSURANCE.match(head)
+    m = _ASSURANCE.match(head) if "ssurance" in head else None
     if m:
         owners = [resolver.owner(m["a"]), resolver.owner(m["b"])]
         found = [o for o in owners if o is not None]
@@ -206,15 +209,16 @@ def text_owners(text: str, resolver: OwnerResolver) -> list[Owner]:
     return [one] if one is not None else []
 
 
-def assign_owners(recs: list[dict[str, Any]], *,
-                  abbreviations: dict[str, str] | Callable[[], dict[str, str]] | None = None,
-                  area: str | None = None, actions: Sequence[Any] = (),
+def assign_owners(recs: list[dict[str, Any]], *, abbreviations: dict[str, str] | None = None,
+                  text: str | None = None, area: str | None = None, actions: Sequence[Any] = (),
                   registry: Registry | None = None) -> list[int]:
     """Set ``organisation``, ``organisations`` and ``owner_source`` on each recommendation dict
-    (from ``ingest.recommendations``; its private ``_heading`` and ``_lead`` hints are consumed),
+    (from ``ingest.recommendations``; its private ``_heading`` and ``_lead`` hints are consumed).
+    ``abbreviations``: the document's, if already found; else ``text`` is searched for each one
+    a name uses (``ingest.abbreviations.defined_in``).
     and the agency type where only an abbreviation named it. Returns the indexes of the
     recommendations whose agency it filled (their SMART "specific" may change)."""
-    resolver = OwnerResolver(abbreviations, area, registry)
+    resolver = OwnerResolver(abbreviations, area, registry, text=text)
     leads = _action_leads(actions)
     filled: list[int] = []
     for i, rec in enumerate(recs):

@@ -18,7 +18,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from dhr.document import Agency, Document, Evidence, Recommendation, Theme
-from ingest.abbreviations import find_abbreviations
 from ingest.agencies import extract_agencies, find_agency_mentions
 from ingest.doctext import DocText
 from ingest.doctype import classify_doc_type
@@ -48,7 +47,7 @@ def understand_text(pages: Sequence[str], *, tables: Sequence[Any] = (),
     agencies = [{"id": a.id, "name": a.name, "mentions": a.mentions, "page": a.page}
                 for a in extract_agencies(doc, mentions)]
     recommendations = extract_recommendations(doc, tables, doc_type, owner_hints=True)
-    for i in assign_owners(recommendations, abbreviations=lambda: find_abbreviations(doc.text),
+    for i in assign_owners(recommendations, text=doc.text,
                            area=found.review.area, actions=actions):
         # an abbreviation named the agency ("GMP should ..."): the recommendation is specific
         recommendations[i]["smart"] = smart_signals(recommendations[i]["text"], True).model_dump()

@@ -301,3 +301,13 @@ def test_a_force_named_after_another_csp_area_does_not_make_the_area() -> None:
             "1.2 Norfolk Constabulary attended the address in May 2021.\n" * 6)
     review = understand_text([text])["review"]
     assert review["area"] == "South Norfolk"
+
+
+@pytest.mark.parametrize("abbr", ["GMP", "KMPT", "PS", "IDVA", "CFT", "XYZ", "DC"])
+def test_one_abbreviation_is_looked_up_as_the_whole_scan_finds_it(abbr: str) -> None:
+    from ingest.abbreviations import defined_in
+    text = ("Greater Manchester Police (GMP) attended (see page 4). KMPT (Kent and Medway NHS and "
+            "Social Care Partnership Trust) and the Probation Service (PS). The officer (DC) was "
+            "present. Cornwall Partnership NHS Foundation Trust (the CFT) later.\n"
+            "IDVA - Independent Domestic Violence Adviser")
+    assert defined_in(text, abbr) == find_abbreviations(text).get(abbr)
