@@ -217,3 +217,15 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# The accountability commands (db, orgs, users, tokens, audit, tracker) live with the tracker;
+# their heavy imports happen inside each command.
+def _add_accountability_commands() -> None:
+    from accountability.cli import COMMANDS
+
+    for command in COMMANDS:
+        cli.add_command(command)
+
+
+_add_accountability_commands()

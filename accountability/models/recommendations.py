@@ -30,6 +30,8 @@ class ReviewRow(Base):
     pseudonym: Mapped[str | None] = mapped_column(String(200))
     csp_organisation_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"),
                                                              index=True)
+    # Fingerprint of the documents last synced: an unchanged review is skipped.
+    source_hash: Mapped[str | None] = mapped_column(String(64))
     synced_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -59,7 +61,7 @@ class ReviewRecommendation(Base):
     owners: Mapped[list[RecommendationOwner]] = relationship(
         lazy="selectin", order_by="RecommendationOwner.position", cascade="all, delete-orphan")
     appearances: Mapped[list[Appearance]] = relationship(
-        lazy="selectin", order_by="Appearance.id", cascade="all, delete-orphan")
+        lazy="selectin", order_by="Appearance.id", viewonly=True)
 
 
 class RecommendationOwner(Base):

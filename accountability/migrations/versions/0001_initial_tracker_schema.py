@@ -104,6 +104,7 @@ def upgrade() -> None:
     sa.Column('year', sa.Integer(), nullable=True),
     sa.Column('pseudonym', sa.String(length=200), nullable=True),
     sa.Column('csp_organisation_id', sa.String(length=100), nullable=True),
+    sa.Column('source_hash', sa.String(length=64), nullable=True),
     sa.Column('synced_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['csp_organisation_id'], ['organisations.id'], name=op.f('fk_reviews_csp_organisation_id_organisations')),
     sa.PrimaryKeyConstraint('review_key', name=op.f('pk_reviews'))
