@@ -149,6 +149,19 @@ def refresh_current(session: Session, rec: ReviewRecommendation) -> None:
         rec.target_date, rec.target_due = target, due_date(target)
 
 
+def check_can_update(engine: Engine, rec_id: str, who: Principal | None) -> None:
+    """Raise :class:`NotFound` or :class:`Forbidden` before anything is parsed or written."""
+    from .db import read_session
+
+    with read_session(engine) as s:
+        rec = s.get(ReviewRecommendation, rec_id)
+        if rec is None:
+            raise NotFound(rec_id)
+        owners, csp = responsible_orgs(s, rec)
+        if not can_update(who, owners, csp):
+            raise Forbidden(rec_id)
+
+
 def add_update(engine: Engine, rec_id: str, who: Principal, data: UpdateInput, *,
                evidence: tuple[str, str] | None = None, ip: str | None = None) -> Update:
     """Append an update for ``who`` (checked here too: deny by default)."""
