@@ -89,6 +89,11 @@ def sign_in() -> Response:
 @tracker_web.route("/sign-out", methods=["GET", "POST"])
 def sign_out() -> Response:
     if request.method == "POST":
+        if session_principal() is None:
+            refuse(401, "not_signed_in", "sign in first", target_type="page",
+                   target_id=request.path)
+            return _page("tracker_message.html", 401, title="You are not signed in",
+                         message="There is nothing to sign out of.", sign_in=True)
         logout_user()
         return redirect(url_for("tracker_web.sign_in"), 303)
     return _page("sign_out.html", signed_in=session_principal() is not None)

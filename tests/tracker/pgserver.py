@@ -71,7 +71,7 @@ class PostgresServer:
             info = pwd.getpwnam(self.user)
             os.chown(self.dir, info.pw_uid, info.pw_gid)
         os.chmod(self.dir, 0o700)
-        init = subprocess.run(self._cmd(str(self.bin / "initdb"), "-D", str(self.data),
+        init = subprocess.run(self._cmd(str(self.bin / "initdb"), "-D", str(self.data),  # noqa: PLW1510
                                         "-U", "dhr", "--auth=trust", "-E", "UTF8",
                                         "--locale=C.UTF-8", "--no-sync"),
                               capture_output=True, text=True)
@@ -107,13 +107,14 @@ class PostgresServer:
     def url(self, dbname: str) -> str:
         return f"postgresql://dhr@127.0.0.1:{self.port}/{dbname}"
 
-    def create_database(self, name: str | None = None) -> str:
-        """A new empty database; returns its SQLAlchemy URL."""
+    def create_database(self, name: str | None = None, template: str | None = None) -> str:
+        """A new database (empty, or a copy of ``template``); returns its SQLAlchemy URL."""
         import psycopg
 
         name = name or f"t_{uuid.uuid4().hex[:12]}"
         with psycopg.connect(self.admin_dsn(), autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template
+                                                         else ""))
         return self.url(name)
 
     def stop(self) -> None:
@@ -126,7 +127,7 @@ class PostgresServer:
                 self.proc.wait(timeout=10)
         shutil.rmtree(self.dir, ignore_errors=True)
 
-    def __enter__(self) -> PostgresServer:
+    def __enter__(self) -> PostgresServer:  # noqa: PYI034
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
