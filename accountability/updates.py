@@ -180,7 +180,11 @@ def add_update(engine: Engine, rec_id: str, who: Principal, data: UpdateInput, *
                      evidence_filename=evidence[1] if evidence else None)
         s.add(upd)
         s.flush()
-        refresh_current(s, rec)
+        # The newest user update outranks everything before it (see refresh_current).
+        if data.status:
+            rec.status, rec.status_updated_at = data.status, upd.created_at
+        if data.target_date:
+            rec.target_date, rec.target_due = data.target_date, due_date(data.target_date)
         audit.append(s, who.actor, "update.create", target_type="recommendation",
                      target_id=rec.id, ip=ip,
                      detail={"update": upd.id, "seq": upd.seq, "status": data.status,

@@ -43,6 +43,15 @@ STATUS_LABELS = {"no_information": "No information", "not_started": "Not started
                  "in_progress": "In progress", "completed": "Completed",
                  "not_accepted": "Not accepted", "superseded": "Superseded"}
 
+FORM_MESSAGES = {
+    "status": "Choose a status from the list",
+    "note": "Enter a note of 10,000 characters or fewer",
+    "evidence_url": "Enter a link to the evidence that starts with https:// or http://",
+    "target_date": "Enter the target date as a year and month, like 2025-03, or a full date, "
+                   "like 2025-03-31",
+    "": "Choose a status, or enter a note, a link to evidence or a target date",
+}
+
 
 def _page(template: str, status: int = 200, **context) -> Response:
     resp = Response(render_template(template, **context), status=status, mimetype="text/html")
@@ -134,7 +143,7 @@ def update_form(rec_id: str) -> Response:
             form = {"status": "", "note": "", "public": False, "evidence_url": "",
                     "target_date": ""}
         except UpdateError as err:
-            errors[err.field or "status"] = str(err).capitalize()
+            errors[err.field or "status"] = FORM_MESSAGES.get(err.field or "", FORM_MESSAGES[""])
         except Forbidden:
             refuse(403, "not_an_editor", "not an editor of this recommendation", actor=who.actor,
                    target_type="recommendation", target_id=rec_id)
