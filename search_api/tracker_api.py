@@ -61,10 +61,25 @@ def _negotiate() -> None:
     require_json_acceptable()
 
 
+MAX_VALUES = 20
+MAX_VALUE = 500
+
+
+def _clean(name: str, value: str, max_len: int) -> str:
+    if len(value) > max_len:
+        raise bad_request(f"{name} is too long (at most {max_len} characters)", name)
+    if any(ord(c) < 32 for c in value):
+        raise bad_request(f"{name} contains control characters", name)
+    return value
+
+
 def _values(args: MultiDict, name: str) -> list[str]:
+    raw = args.getlist(name)
+    if len(raw) > MAX_VALUES:
+        raise bad_request(f"{name} may be given at most {MAX_VALUES} times", name)
     out: list[str] = []
-    for v in args.getlist(name):
-        out += [p.strip() for p in v.split(",") if p.strip()]
+    for v in raw:
+        out += [p.strip() for p in _clean(name, v, MAX_VALUE).split(",") if p.strip()]
     return out
 
 
@@ -74,16 +89,14 @@ def _single(args: MultiDict, name: str, max_len: int = 200) -> str | None:
         raise bad_request(f"{name} may be given once", name)
     if not values or not values[0].strip():
         return None
-    if len(values[0]) > max_len:
-        raise bad_request(f"{name} is too long (at most {max_len} characters)", name)
-    return values[0].strip()
+    return _clean(name, values[0], max_len).strip()
 
 
 def _int(args: MultiDict, name: str, lo: int, hi: int) -> int | None:
     v = _single(args, name, 12)
     if v is None:
         return None
-    if not re.fullmatch(r"\d{1,6}", v) or not lo <= int(v) <= hi:
+    if not re.fullmatch(r"[0-9]{1,6}", v) or not lo <= int(v) <= hi:
         raise bad_request(f"{name} must be a whole number from {lo} to {hi}", name)
     return int(v)
 
@@ -105,9 +118,9 @@ def _filters(args: MultiDict) -> tuple[RecFilters, int, str | None]:
             raise bad_request(f"status must be one of {', '.join(STATUSES)}", "status")
     overdue = _single(args, "overdue", 10)
     if overdue is not None:
-        if overdue.lower() not in ("true", "false", "1", "0"):
+        if overdue not in ("true", "false", "1", "0"):
             raise bad_request("overdue must be true or false", "overdue")
-        f.overdue = overdue.lower() in ("true", "1")
+        f.overdue = overdue in ("true", "1")
     f.year_from = _int(args, "year_from", 1900, 2100)
     f.year_to = _int(args, "year_to", 1900, 2100)
     size = _int(args, "page_size", 1, MAX_PAGE) or 20
