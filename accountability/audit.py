@@ -59,6 +59,33 @@ def append(session: Session, actor: str, action: str, *, target_type: str | None
     return entry
 
 
+def append_many(session: Session, entries: list[dict[str, Any]]) -> int:
+    """Append many entries in one statement (bulk loads); each dict has the keyword arguments of
+    :func:`append` plus ``actor`` and ``action``. Inside a write session, like :func:`append`."""
+    from sqlalchemy import insert
+
+    head = session.get(AuditHead, 1)
+    if head is None:
+        raise RuntimeError("audit_head row missing: the tracker database is not migrated")
+    rows, prev, seq = [], head.last_hash, head.last_seq
+    for e in entries:
+        seq += 1
+        created_at = datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+        detail_text = canonical(e.get("detail") or {})
+        digest = entry_hash(prev, seq, created_at, e["actor"], e["action"], e.get("target_type"),
+                            e.get("target_id"), detail_text, e.get("ip"))
+        rows.append({"seq": seq, "created_at": created_at, "actor": e["actor"],
+                     "action": e["action"], "target_type": e.get("target_type"),
+                     "target_id": e.get("target_id"), "detail": detail_text, "ip": e.get("ip"),
+                     "prev_hash": prev, "hash": digest})
+        prev = digest
+    if rows:
+        session.execute(insert(AuditEntry), rows)
+        head.last_seq, head.last_hash = seq, prev
+        session.flush()
+    return len(rows)
+
+
 @dataclass(frozen=True)
 class Verification:
     ok: bool

@@ -13,7 +13,7 @@ import sys
 import time
 import traceback
 
-PARTS = ["search", "extraction", "understanding", "crawl", "api"]
+PARTS = ["search", "extraction", "understanding", "crawl", "api", "tracker"]
 
 
 def main(argv: list[str]) -> int:
