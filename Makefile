@@ -88,7 +88,7 @@ eval: venv
 	$(PY) scripts/evaluate.py --split both
 
 lint: venv
-	$(VENV)/bin/ruff check dhr ingest crawler search_api samples tests bench scripts
+	$(VENV)/bin/ruff check dhr accountability ingest crawler search_api samples tests bench scripts
 
 schema: venv
 	$(PY) -m dhr.document

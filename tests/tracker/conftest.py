@@ -46,7 +46,7 @@ FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
 def fast_password_hashing():
     """argon2id with small parameters in tests (the production parameters have a test of
     their own): thousands of hashes would otherwise dominate the suite's time."""
-    import accountability.accounts as accounts
+    from accountability import accounts
 
     saved = accounts._hasher, accounts._DUMMY_HASH
     accounts._hasher, accounts._DUMMY_HASH = FAST_HASHER, FAST_HASHER.hash("dummy-password")

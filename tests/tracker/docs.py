@@ -14,12 +14,12 @@ GMP = {"id": "greater-manchester-police", "name": "Greater Manchester Police"}
 HOME_OFFICE = {"id": "home-office", "name": "Home Office"}
 
 RECS = [
-    ("1", "Greater Manchester Police to review how officers record coercive control at "
-          "domestic abuse incidents and brief all response teams.", [GMP]),
-    ("2", "The Home Office to issue guidance on sharing risk information between agencies "
-          "when a victim moves between areas.", [HOME_OFFICE]),
-    ("3", "Greater Manchester Police to audit repeat call handling for domestic abuse and "
-          "report the findings to the partnership.", [GMP]),
+    ("1", ("Greater Manchester Police to review how officers record coercive control at "
+           "domestic abuse incidents and brief all response teams."), [GMP]),
+    ("2", ("The Home Office to issue guidance on sharing risk information between agencies "
+           "when a victim moves between areas."), [HOME_OFFICE]),
+    ("3", ("Greater Manchester Police to audit repeat call handling for domestic abuse and "
+           "report the findings to the partnership."), [GMP]),
 ]
 
 

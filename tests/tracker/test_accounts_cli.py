@@ -80,7 +80,7 @@ def test_users_add_reads_the_password_from_stdin_and_stores_an_argon2id_hash(run
 
 
 def test_the_production_password_hash_is_argon2id_and_memory_hard():
-    import accountability.accounts as accounts
+    from accountability import accounts
 
     params = PasswordHasher()  # what accounts uses outside the tests
     assert params.type.name == "ID" and params.memory_cost >= 19 * 1024

@@ -96,8 +96,8 @@ def test_unknown_recommendations_are_404_for_an_authorised_caller(client, world)
 
 def test_listing_filters(client, world, engine):
     sync_documents(engine, [document("other", review_key="review-b", area="Preston",
-                                     year="2016", recs=[("1", "Lancashire Constabulary to "
-                                                         "review stalking risk checks.",
+                                     year="2016", recs=[("1", ("Lancashire Constabulary to "
+                                                         "review stalking risk checks."),
                                                          [{"id": "lancashire-constabulary",
                                                            "name": "Lancashire Constabulary"}])])])
     post(client, world.recs["3"], {"status": "completed"}, world.tokens["gmp"])

@@ -47,9 +47,9 @@ def test_sync_after_ingest_and_re_extraction_by_a_new_extractor(tmp_path, cfg, e
             ReviewRecommendation.review_key == "review-s"))}
     add_update(engine, recs["3"], ADMIN, UpdateInput(status="in_progress", note="tracked"))
     # Extractor 2.0.0 re-extracts the same file and words recommendation 3 differently.
-    reworded = [*RECS[:2], ("3", "Greater Manchester Police should audit its handling of "
+    reworded = [*RECS[:2], ("3", ("Greater Manchester Police should audit its handling of "
                                  "repeat calls about domestic abuse and report the findings to "
-                                 "the partnership.", [GMP])]
+                                 "the partnership."), [GMP])]
     store_documents(cfg.data_dir, [document("store-overview", review_key="review-s",
                                             recs=reworded, extractor_version="2.0.0")])
     again = sync_after_ingest(cfg)

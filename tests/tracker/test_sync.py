@@ -87,8 +87,8 @@ def test_reworded_recommendation_keeps_its_id_and_history(engine, world):
     add_update(engine, rec.id, ADMIN, UpdateInput(status="in_progress", note="audit begun",
                                                   public=True))
     reworded = [RECS[0], RECS[1],
-                ("3", "Greater Manchester Police should audit how repeat calls about domestic "
-                      "abuse are handled, and report its findings to the partnership board.",
+                ("3", ("Greater Manchester Police should audit how repeat calls about domestic "
+                      "abuse are handled, and report its findings to the partnership board."),
                  [GMP])]
     summary = sync_documents(engine, _reextract(reworded))
     assert summary["created"] == 0 and summary["reworded"] == 1
@@ -129,8 +129,8 @@ def test_an_uncertain_match_is_never_guessed_but_flagged(engine, world):
     rec = recs_of(engine, "review-a")["3"]
     add_update(engine, rec.id, ADMIN, UpdateInput(status="in_progress", note="n", public=True))
     changed = [RECS[0], RECS[1],
-               ("4", "Greater Manchester Police to audit the handling of repeat calls and "
-                     "report to the partnership each quarter with a new dashboard.", [GMP])]
+               ("4", ("Greater Manchester Police to audit the handling of repeat calls and "
+                     "report to the partnership each quarter with a new dashboard."), [GMP])]
     sync_documents(engine, _reextract(changed))
     recs = recs_of(engine, "review-a")
     assert recs["3"].id == rec.id and recs["3"].state == "missing"
