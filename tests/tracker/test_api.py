@@ -247,3 +247,31 @@ def test_owners_without_a_registry_id_are_listed_by_name(client, engine, world):
     assert owners == {"1": [{"id": None, "name": "Example GP surgery"}], "2": [],
                       "3": [{"id": "greater-manchester-police",
                              "name": "Greater Manchester Police"}]}
+
+
+def test_evidence_files_go_to_a_content_addressed_store_apart_from_the_corpus(client, world,
+                                                                               engine, cfg):
+    from sqlalchemy import select
+
+    from accountability.accounts import principal_of
+    from accountability.db import read_session
+    from accountability.models import User
+    from accountability.updates import Evidence, UpdateInput, add_update, store_evidence
+    from dhr.store import CorpusStore
+
+    content = b"%PDF-1.4 synthetic evidence for a test\n"
+    sha, name = store_evidence(cfg.data_dir, Evidence(content, "../../minutes.pdf"))
+    assert (cfg.data_dir / "evidence" / "files" / sha[:2] / f"{sha}.pdf").read_bytes() == content
+    assert name == "minutes.pdf"
+    corpus = CorpusStore(cfg.data_dir)
+    assert not corpus.has_file(sha)  # never ingested as a report
+    corpus.close()
+    with read_session(engine) as s:
+        admin = principal_of(s.scalar(select(User).where(User.email == "admin@example.org")))
+    add_update(engine, world.recs["1"], admin, UpdateInput(note="minutes attached"),
+               evidence=(sha, name))
+    public = client.get(f"/api/v1/review-recommendations/{world.recs['1']}").get_json()
+    assert public["history"][-1]["evidence_file"] is None  # a private update
+    allowed = client.get(f"/api/v1/review-recommendations/{world.recs['1']}",
+                         headers=bearer(world.tokens["oversight"])).get_json()
+    assert allowed["history"][-1]["evidence_file"] == {"sha256": sha, "filename": name}
