@@ -189,3 +189,17 @@ def test_an_unknown_account_is_refused_like_a_wrong_password(engine, world):
     principal, reason = authenticate_password(engine, "nobody@example.org", PASSWORD)
     assert principal is None and reason == "unknown_user"
     assert audit_entries(engine)[-1].action == "signin.refused"
+
+
+def test_tracker_configuration_defaults_and_environment(tmp_path):
+    from dhr.config import ConfigError, config_from_dict
+
+    cfg = config_from_dict({"storage": {"data_dir": str(tmp_path)}}, tmp_path / "c.yaml", env={})
+    assert cfg.tracker_database_url == f"sqlite:///{tmp_path / 'tracker.db'}"
+    assert cfg.tracker.public_status is True
+    env = {"DHR_DATABASE_URL": "postgresql://dhr@db.example.org/tracker"}
+    cfg = config_from_dict({"tracker": {"public_status": False}}, tmp_path / "c.yaml", env=env)
+    assert cfg.tracker_database_url == env["DHR_DATABASE_URL"]
+    assert cfg.tracker.public_status is False
+    with pytest.raises(ConfigError, match="tracker.database"):
+        config_from_dict({"tracker": {"database": "x"}}, tmp_path / "c.yaml", env={})
