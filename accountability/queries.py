@@ -74,8 +74,9 @@ def _like(words: str) -> list:
 
 
 def _filtered(f: RecFilters):
-    q = select(ReviewRecommendation).join(ReviewRow,
-                                          ReviewRow.review_key == ReviewRecommendation.review_key)
+    q = select(ReviewRecommendation)
+    if f.area or f.year_from is not None or f.year_to is not None:
+        q = q.join(ReviewRow, ReviewRow.review_key == ReviewRecommendation.review_key)
     if f.q:
         q = q.where(*_like(f.q))
     if f.owner:
@@ -106,19 +107,25 @@ def _filtered(f: RecFilters):
 
 
 class OrgNames:
-    """Organisation display names, loaded once per request."""
+    """Organisation display names, looked up once per request (only the ids it needs)."""
 
     def __init__(self, session: Session):
         self.session = session
-        self._names: dict[str, str] | None = None
+        self._names: dict[str, str | None] = {}
+
+    def preload(self, ids: set[str | None]) -> None:
+        wanted = {i for i in ids if i and i not in self._names}
+        if wanted:
+            found = dict(self.session.execute(select(OrganisationRow.id, OrganisationRow.name)
+                                              .where(OrganisationRow.id.in_(wanted))).all())
+            self._names.update({i: found.get(i) for i in wanted})
 
     def get(self, org_id: str | None) -> str | None:
         if org_id is None:
             return None
-        if self._names is None:
-            self._names = dict(self.session.execute(select(OrganisationRow.id,
-                                                           OrganisationRow.name)).all())
-        return self._names.get(org_id)
+        if org_id not in self._names:
+            self.preload({org_id})
+        return self._names[org_id]
 
 
 def _owners(rec: ReviewRecommendation, names: OrgNames) -> list[dict[str, Any]]:
@@ -155,6 +162,7 @@ def list_recommendations(session: Session, f: RecFilters, *, viewer: Principal |
     more = len(rows) > page_size
     rows = rows[:page_size]
     names = OrgNames(session)
+    names.preload({o.organisation_id for r in rows for o in r.owners})
     return {"total": total, "results": [summary(r, names, show) for r in rows],
             "next_cursor": encode_cursor(rows[-1].id, f) if more and rows else None}
 

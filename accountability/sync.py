@@ -34,7 +34,7 @@ from dhr.document import Document
 
 from . import audit
 from .db import read_session, write_session
-from .matching import confident, normalise_number, possible, similarity
+from .matching import AMBIGUITY_MARGIN, confident, normalise_number, possible, similarity
 from .models import (
     ActionRow,
     Appearance,
@@ -209,14 +209,19 @@ def relink(clusters: list[Cluster], tracked: list[ReviewRecommendation]
     used: set[str] = set()
     ambiguous_c: set[int] = set()
     ambiguous_t: set[str] = set()
-    for i, t, sim, same in pairs:
-        if not confident(sim, same) or i in matched or t.id in used:
+    sure = [p for p in pairs if confident(p[2], p[3])]
+    by_cluster: dict[int, list] = defaultdict(list)
+    by_tracked: dict[str, list] = defaultdict(list)
+    for p in sure:
+        by_cluster[p[0]].append(p)
+        by_tracked[p[1].id].append(p)
+    for i, t, sim, same in sure:
+        if i in matched or t.id in used or i in ambiguous_c or t.id in ambiguous_t:
             continue
-        if i in ambiguous_c or t.id in ambiguous_t:
-            continue
-        rivals = [p for p in pairs if (p[0] == i) != (p[1].id == t.id)
-                  and confident(p[2], p[3]) and p[0] not in matched and p[1].id not in used
-                  and abs(p[2] - sim) < 0.05 and p[3] == same]
+        rivals = [p for p in by_cluster[i] + by_tracked[t.id]
+                  if (p[0] == i) != (p[1].id == t.id) and p[0] not in matched
+                  and p[1].id not in used and abs(p[2] - sim) < AMBIGUITY_MARGIN
+                  and p[3] == same]
         if rivals:
             ambiguous_c.add(i)
             ambiguous_t.add(t.id)
