@@ -73,7 +73,8 @@ class Registry:
     data-file order (police forces, national bodies, CSPs, ICBs, then added ones)."""
 
     def __init__(self, organisations: Iterable[Organisation], *,
-                 not_owners: Iterable[str] = (), csp_areas: dict[str, str] | None = None) -> None:
+                 not_owners: Iterable[str] = (), csp_areas: dict[str, str] | None = None,
+                 csp_icbs: dict[str, str] | None = None) -> None:
         self._orgs: dict[str, Organisation] = {}
         for org in organisations:
             _validate(org)
@@ -100,6 +101,14 @@ class Registry:
             for variant in (f"{key} csp", f"safer {key} partnership", f"safer {key}",
                             f"{key} safer partnership", f"{key} safer communities partnership"):
                 self._keys[variant].add(org_id)
+
+        self._csp_icb: dict[str, str] = {}
+        self._icb_memo: dict[str, Organisation | None] = {}
+        for csp_id, icb_id in (csp_icbs or {}).items():
+            icb = self._orgs.get(icb_id)
+            if csp_id not in self._orgs or icb is None or icb.kind != "icb":
+                raise RegistryError(f"CSP {csp_id!r}: icb {icb_id!r} is not an integrated care board")
+            self._csp_icb[csp_id] = icb_id
 
     def __iter__(self) -> Iterator[Organisation]:
         return iter(self._orgs.values())
@@ -147,6 +156,27 @@ class Registry:
         org_id = self._area_csp.get(normalise(area)) if area else None
         return self._orgs[org_id] if org_id else None
 
+    def icb_for_area(self, area: str | None) -> Organisation | None:
+        """The integrated care board whose name, or a former CCG's, contains the area's name
+        ("Southampton" -> "Hampshire, Southampton and Isle of Wight CCG"); None when no board or
+        several do ("Cumbria": two boards)."""
+        if not area:
+            return None
+        key = normalise(area)
+        if not key:
+            return None
+        if key in self._icb_memo:
+            return self._icb_memo[key]
+        csp = self._area_csp.get(key)
+        if csp in self._csp_icb:
+            found = {self._csp_icb[csp]}
+        else:
+            pattern = re.compile(rf"(?:^| ){re.escape(key)}(?: |$)")
+            found = {org.id for org in self._orgs.values() if org.kind == "icb"
+                     and any(pattern.search(normalise(n)) for n in (org.name, *org.aliases))}
+        self._icb_memo[key] = self._orgs[found.pop()] if len(found) == 1 else None
+        return self._icb_memo[key]
+
     def of_kind(self, kind: str) -> list[Organisation]:
         return [org for org in self._orgs.values() if org.kind == kind]
 
@@ -168,14 +198,16 @@ def _validate(org: Organisation) -> None:
 
 
 @cache
-def _shipped() -> tuple[tuple[Organisation, ...], tuple[str, ...], tuple[tuple[str, str], ...]]:
-    """Parse the shipped data files once: organisations, not-owner names, CSP areas."""
+def _shipped() -> tuple[tuple[Organisation, ...], tuple[str, ...], tuple[tuple[str, str], ...],
+                        tuple[tuple[str, str], ...]]:
+    """Parse the shipped data files once: organisations, not-owner names, CSP areas, CSP ICBs."""
     orgs: list[Organisation] = []
     not_owners: list[str] = []
     areas: list[tuple[str, str]] = []
+    icbs: list[tuple[str, str]] = []
     folder = resources.files("accountability").joinpath(DATA_DIR)
     order = ("police_forces.yaml", "national_bodies.yaml", "community_safety_partnerships.yaml",
-             "integrated_care_boards.yaml")
+             "integrated_care_boards.yaml", "nhs_trusts.yaml")
     files = sorted((f for f in folder.iterdir() if f.name.endswith((".yaml", ".yml"))),
                    key=lambda f: (order.index(f.name) if f.name in order else len(order), f.name))
     for file in files:
@@ -198,14 +230,17 @@ def _shipped() -> tuple[tuple[Organisation, ...], tuple[str, ...], tuple[tuple[s
             orgs.append(org)
             if entry.get("area"):
                 areas.append((org.id, str(entry["area"])))
+            if entry.get("icb"):
+                icbs.append((org.id, str(entry["icb"])))
         not_owners.extend(str(n) for n in data.get("not_owners") or ())
-    return tuple(orgs), tuple(not_owners), tuple(areas)
+    return tuple(orgs), tuple(not_owners), tuple(areas), tuple(icbs)
 
 
 def load_registry(extra: Iterable[Organisation] = ()) -> Registry:
     """The shipped organisations plus ``extra`` (organisations an admin added)."""
-    orgs, not_owners, areas = _shipped()
-    return Registry((*orgs, *extra), not_owners=not_owners, csp_areas=dict(areas))
+    orgs, not_owners, areas, icbs = _shipped()
+    return Registry((*orgs, *extra), not_owners=not_owners, csp_areas=dict(areas),
+                    csp_icbs=dict(icbs))
 
 
 @cache

@@ -18,11 +18,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from dhr.document import Agency, Document, Evidence, Recommendation, Theme
+from ingest.abbreviations import find_abbreviations
 from ingest.agencies import extract_agencies, find_agency_mentions
 from ingest.doctext import DocText
 from ingest.doctype import classify_doc_type
 from ingest.metadata import extract_review
+from ingest.owners import assign_owners
 from ingest.recommendations import _header_map, extract_recommendations, pipe_tables
+from ingest.smart import smart_signals
 from ingest.themes import extract_themes, recommendation_themes
 
 UNDERSTANDING_VERSION = "1"
@@ -31,8 +34,11 @@ _SYNTHETIC = re.compile(r"synthetic\s+sample", re.IGNORECASE)
 
 
 def understand_text(pages: Sequence[str], *, tables: Sequence[Any] = (),
-                    sections: Sequence[Any] = (), title: str | None = None) -> dict[str, Any]:
-    """Everything understood from page texts (and tables/outline), as contract-shaped dicts."""
+                    sections: Sequence[Any] = (), title: str | None = None,
+                    actions: Sequence[Any] = ()) -> dict[str, Any]:
+    """Everything understood from page texts (and tables/outline), as contract-shaped dicts.
+    ``actions``: action-plan rows already extracted (``Document.actions``); a recommendation
+    no sentence or heading gives an owner takes its row's lead (``ingest.owners``)."""
     doc = DocText(list(pages), outline=sections)
     tables = list(tables) or pipe_tables(doc)
     has_action_table = any(_header_map(t.rows[0]) is not None for t in tables if t.rows)
@@ -41,7 +47,11 @@ def understand_text(pages: Sequence[str], *, tables: Sequence[Any] = (),
     mentions = find_agency_mentions(doc.text, lower=doc.lower)
     agencies = [{"id": a.id, "name": a.name, "mentions": a.mentions, "page": a.page}
                 for a in extract_agencies(doc, mentions)]
-    recommendations = extract_recommendations(doc, tables, doc_type)
+    recommendations = extract_recommendations(doc, tables, doc_type, owner_hints=True)
+    for i in assign_owners(recommendations, abbreviations=find_abbreviations(doc.text),
+                           area=found.review.area, actions=actions):
+        # an abbreviation named the agency ("GMP should ..."): the recommendation is specific
+        recommendations[i]["smart"] = smart_signals(recommendations[i]["text"], True).model_dump()
     for rec in recommendations:
         rec["themes"] = recommendation_themes(rec["text"], rec["agency"])[1]
     agency_spans = [(m.start, m.end) for m in mentions if " " in m.name]
@@ -65,7 +75,7 @@ def understand(extracted: Any, document: Document) -> Document:
     try:
         result = understand_text(pages, tables=getattr(extracted, "tables", None) or (),
                                  sections=getattr(extracted, "sections", None) or document.sections,
-                                 title=title)
+                                 title=title, actions=document.actions)
     except Exception as exc:  # noqa: BLE001 - a rule bug must not lose the extracted text
         log.warning("understanding failed for %s: %s", document.filename or document.id, exc)
         provenance = dict(document.provenance)

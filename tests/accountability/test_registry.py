@@ -129,6 +129,8 @@ def test_police_forces_are_all_territorial_forces_with_regions(registry):
     ("HM Courts and Tribunals Service", "hmcts"),
     ("Cafcass", "cafcass"),
     ("Office for Students", "office-for-students"),
+    ("MOPAC", "mopac"),
+    ("KMPT", "kent-and-medway-nhs-and-social-care-partnership-trust"),
     # CSPs
     ("Southampton Community Safety Partnership", "southampton-csp"),
     ("Southampton CSP", "southampton-csp"),
@@ -207,3 +209,26 @@ def test_data_files_are_package_data():
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert '"accountability" = ["data/organisations/*"]' in text or \
         'accountability = ["data/organisations/*"]' in text
+
+
+@pytest.mark.parametrize(("area", "icb"), [
+    ("Southampton", "nhs-hampshire-and-isle-of-wight-icb"),   # through a former CCG's name
+    ("Sheffield", "nhs-south-yorkshire-icb"),
+    ("Somerset", "nhs-somerset-icb"),           # "North Somerset" is another board's: data says
+    ("Gloucestershire", "nhs-gloucestershire-icb"),
+    ("West Cumbria", "nhs-north-east-and-north-cumbria-icb"),
+    ("Cumbria", None),                          # split between two boards: no guess
+    ("Cardiff", None),                          # Wales has health boards, not ICBs
+    ("Atlantis", None),
+    (None, None),
+])
+def test_the_integrated_care_board_of_an_area(registry, area, icb):
+    found = registry.icb_for_area(area)
+    assert (found.id if found else None) == icb
+
+
+def test_every_english_csp_but_a_split_county_has_one_board(registry):
+    missing = [c.name for c in registry.of_kind("csp")
+               if c.region != "Wales" and registry.icb_for_area(
+                   c.name.removesuffix(" Community Safety Partnership")) is None]
+    assert missing == ["Cumbria Community Safety Partnership"]
