@@ -254,4 +254,3 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
-
