@@ -8,7 +8,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-dev
 RUNTIME := $(VENV)/.installed
 APT_RUNTIME := tesseract-ocr tesseract-ocr-eng antiword poppler-utils
-APT_PACKAGES := $(APT_RUNTIME) chromium libreoffice-writer-nogui
+APT_PACKAGES := $(APT_RUNTIME) chromium libreoffice-writer-nogui postgresql
 PYTEST_ARGS ?=
 CORPUS ?= ../shared/data/robustness
 
@@ -90,7 +90,7 @@ eval: venv
 	$(PY) scripts/evaluate.py --split both
 
 lint: venv
-	$(VENV)/bin/ruff check dhr ingest crawler search_api samples tests bench scripts
+	$(VENV)/bin/ruff check dhr accountability ingest crawler search_api samples tests bench scripts
 
 schema: venv
 	$(PY) -m dhr.document

@@ -15,7 +15,7 @@ import time
 import traceback
 
 PARTS = ["search", "relevance", "extraction", "quick_extract", "understanding", "crawl", "api",
-         "bulk", "load"]
+         "bulk", "load", "tracker"]
 
 
 def main(argv: list[str]) -> int:

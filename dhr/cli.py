@@ -62,7 +62,28 @@ def _config_option(fn):
     return wrapper
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The ``dhr`` group; the accountability commands (db, orgs, users, tokens, audit, tracker)
+    live with the tracker (``accountability/cli.py``) and are added when the command line is
+    parsed, so importing this module imports nothing above the core."""
+
+    def _with_accountability(self) -> None:
+        if "db" not in self.commands:
+            from accountability.cli import COMMANDS
+
+            for command in COMMANDS:
+                self.add_command(command)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        self._with_accountability()
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._with_accountability()
+        return super().list_commands(ctx)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
               help="Configuration file (default ./config.yaml, or $DHR_CONFIG).")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
@@ -114,8 +135,24 @@ def ingest(cfg: Config, paths: tuple[Path, ...]) -> None:
 
     backend = open_checked_backend(cfg)
     summary = ingest_paths(cfg, list(paths), backend=backend, progress=sys.stderr.isatty())
+    tracker_ok = _sync_tracker(cfg, summary)
     click.echo(json.dumps(summary))
-    sys.exit(EXIT_PARTIAL if summary["failed"] else EXIT_OK)
+    sys.exit(EXIT_PARTIAL if summary["failed"] or not tracker_ok else EXIT_OK)
+
+
+def _sync_tracker(cfg: Config, summary: dict[str, Any]) -> bool:
+    """Orchestration hook: the tracker's review recommendations follow the stored Documents."""
+    from accountability.cli import sync_after_ingest
+
+    try:
+        summary["tracker"] = sync_after_ingest(cfg)
+        return True
+    except click.ClickException as err:
+        summary["tracker"] = {"error": err.format_message()}
+    except Exception as err:  # noqa: BLE001 - the documents are stored and indexed already
+        summary["tracker"] = {"error": f"{type(err).__name__}: {err}"}
+    click.echo(f"dhr: error: tracker sync failed: {summary['tracker']['error']}", err=True)
+    return False
 
 
 @cli.command()

@@ -125,12 +125,20 @@ class ServerConfig(_Strict):
         return v.rstrip("/")
 
 
+class TrackerConfig(_Strict):
+    """The accountability tracker (accountability.md): its database and what is public."""
+
+    database_url: str | None = None  # default: sqlite:///<data_dir>/tracker.db
+    public_status: bool = True
+
+
 class Config(_Strict):
     storage: StorageConfig = Field(default_factory=StorageConfig)
     search: SearchConfig = Field(default_factory=SearchConfig)
     crawler: CrawlerConfig = Field(default_factory=CrawlerConfig)
     sources: list[SourceConfig] = Field(default_factory=list)
     server: ServerConfig = Field(default_factory=ServerConfig)
+    tracker: TrackerConfig = Field(default_factory=TrackerConfig)
     # Where the configuration came from (not a key of the file).
     path: Path | None = Field(default=None, exclude=True)
 
@@ -146,6 +154,10 @@ class Config(_Strict):
     @property
     def data_dir(self) -> Path:
         return self.storage.data_dir
+
+    @property
+    def tracker_database_url(self) -> str:
+        return self.tracker.database_url or f"sqlite:///{self.data_dir / 'tracker.db'}"
 
 
 def _format_error(err: ValidationError, path: Path) -> str:
@@ -181,6 +193,7 @@ def _apply_env(raw: dict, env: dict[str, str]) -> dict:
         "DHR_ELASTICSEARCH_USERNAME": ("search", "elasticsearch", "username"),
         "DHR_ELASTICSEARCH_PASSWORD": ("search", "elasticsearch", "password"),
         "DHR_ELASTICSEARCH_CA_CERTS": ("search", "elasticsearch", "ca_certs"),
+        "DHR_DATABASE_URL": ("tracker", "database_url"),
     }
     for var, keys in mapping.items():
         value = env.get(var)

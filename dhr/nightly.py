@@ -91,6 +91,7 @@ def _run_stages(cfg: Config, report: dict[str, Any]) -> None:
         touched = _stage(report, "extract", lambda: _extract(cfg, store, report))
         _stage(report, "sources", lambda: _sync(store, touched or [], report))
         _stage(report, "index", lambda: _index(cfg, store, report))
+        _stage(report, "tracker", lambda: _tracker(cfg, report))
     finally:
         store.close()
 
@@ -191,6 +192,14 @@ def _index(cfg: Config, store: CorpusStore, report: dict[str, Any]) -> None:
     stage["left_pending"] = len(store.pending_index(backend.name))
 
 
+def _tracker(cfg: Config, report: dict[str, Any]) -> None:
+    # Orchestration hook: review recommendations follow the stored Documents (the accountability
+    # layer sits above the core; it is imported here, at run time, never by the core modules).
+    from accountability.cli import sync_after_ingest
+
+    report["stages"]["tracker"].update(sync_after_ingest(cfg))
+
+
 def _unreachable(cfg: Config) -> str:
     if cfg.search.backend == "elasticsearch":
         return f"Elasticsearch at {', '.join(cfg.search.elasticsearch.urls)} is not reachable"
@@ -267,6 +276,11 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
     if i:
         lines.append(f"  index:   {i.get('indexed', 0)} indexed into {i.get('backend', '?')}, "
                      f"{i.get('left_pending', '?')} left pending")
+    t = st.get("tracker") or {}
+    if "reviews" in t:
+        lines.append(f"  tracker: {t['reviews']} review(s), {t.get('reviews_changed', 0)} "
+                     f"changed: {t.get('created', 0)} new recommendation(s), "
+                     f"{t.get('flagged', 0)} flagged for a person")
     for f in report["failures"][:10]:
         lines.append(f"  failed:  [{f['stage']}] {f.get('item') or ''} {f['reason']}".rstrip())
     if len(report["failures"]) > 10:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask
+from sqlalchemy.engine import Engine
 
 from dhr.config import Config
 from dhr.search import open_backend
@@ -21,13 +22,14 @@ from dhr.store import CorpusStore
 from . import admission, caching, errors, ratelimit, security
 from .api import api, ops
 from .state import EXTENSION_KEY, ApiState
+from .tracker import install_tracker
 from .ui import ui
 
 MAX_BODY_BYTES = 64 * 1024  # the API is read-only: no request needs a body
 
 
 def create_app(config: Config, *, backend: SearchBackend | None = None,
-               store: CorpusStore | None = None) -> Flask:
+               store: CorpusStore | None = None, tracker_engine: Engine | None = None) -> Flask:
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.json.sort_keys = False  # type: ignore[attr-defined]
@@ -40,6 +42,7 @@ def create_app(config: Config, *, backend: SearchBackend | None = None,
     app.register_blueprint(ops)
     app.register_blueprint(ui)
     errors.register_error_handlers(app)
+    install_tracker(app, config, tracker_engine)
     security.install(app)
     caching.install(app)  # Cache-Control for every answer (README: Caching)
     admission.install(app, config.server.max_expensive_requests)

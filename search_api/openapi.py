@@ -309,6 +309,16 @@ def _document_template() -> dict[str, Any]:
     }
 
 
+def _with_tracker(doc: dict[str, Any]) -> dict[str, Any]:
+    """The accountability tracker's endpoints (:mod:`search_api.openapi_tracker`)."""
+    from .openapi_tracker import SECURITY_SCHEMES, tracker_paths, tracker_schemas
+
+    doc["paths"].update(tracker_paths())
+    doc["components"]["schemas"].update(tracker_schemas())
+    doc["components"]["securitySchemes"] = SECURITY_SCHEMES
+    return doc
+
+
 def _file_extras(doc: dict[str, Any]) -> None:
     """The download also answers conditional and range requests (ETag is the sha256)."""
     responses = doc["paths"]["/api/v1/documents/{doc_id}/file"]["get"]["responses"]
@@ -322,6 +332,7 @@ def _file_extras(doc: dict[str, Any]) -> None:
 def openapi_document(server_url: str | None = None) -> dict[str, Any]:
     doc = copy.deepcopy(_document_template())
     _file_extras(doc)
+    _with_tracker(doc)
     if server_url:
         doc["servers"] = [{"url": server_url}]
     return doc

@@ -1,0 +1,231 @@
+"""Accounts: users, roles per organisation, passwords, sign-in with lockout, API tokens.
+
+- Passwords are hashed with argon2id (argon2-cffi's defaults, RFC 9106 low-memory profile);
+  hashes are upgraded on sign-in when the parameters change.
+- Sign-in: a wrong password counts against the account; after ``MAX_FAILED_SIGNINS`` in a row
+  the account is locked for ``LOCKOUT`` (the web layer also rate-limits by client address).
+- API tokens look like ``dhr_<id>_<secret>``: the id names the token (``dhr tokens revoke``), the
+  secret (256 random bits) is stored only as its SHA-256, compared in constant time. A token has
+  a scope (``read`` or ``write``), an expiry, and can be revoked.
+Every change is written to the audit log in the same transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from . import audit
+from .db import write_session
+from .models import ROLES, SCOPES, ApiToken, Membership, OrganisationRow, User
+
+MIN_PASSWORD = 12
+MAX_PASSWORD = 1024
+MAX_FAILED_SIGNINS = 5
+LOCKOUT = timedelta(minutes=15)
+MAX_TOKEN_DAYS = 366
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_TOKEN = re.compile(r"^dhr_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$")
+_hasher = PasswordHasher()
+# A hash to verify against when the account does not exist, so timing does not reveal it.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+class AccountError(ValueError):
+    """Bad input for an account operation (the message says what)."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is acting: a user and their roles as (role, organisation id) pairs."""
+
+    user_id: int
+    email: str
+    name: str | None
+    roles: frozenset[tuple[str, str]]
+    token_id: str | None = None
+    scope: str | None = None
+
+    def has_role(self, role: str) -> bool:
+        return any(r == role for r, _ in self.roles)
+
+    def orgs_with(self, *roles: str) -> set[str]:
+        return {org for r, org in self.roles if r in roles}
+
+    @property
+    def actor(self) -> str:
+        return f"user:{self.email}" + (f" token:{self.token_id}" if self.token_id else "")
+
+
+def principal_of(user: User, token: ApiToken | None = None) -> Principal:
+    return Principal(user.id, user.email, user.name,
+                     frozenset((m.role, m.organisation_id) for m in user.roles),
+                     token.id if token else None, token.scope if token else None)
+
+
+def normalise_email(email: str) -> str:
+    email = (email or "").strip().lower()
+    if not _EMAIL.match(email) or len(email) > 320:
+        raise AccountError(f"not an e-mail address: {email!r}")
+    return email
+
+
+def hash_password(password: str) -> str:
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD:
+        raise AccountError(f"the password must have at least {MIN_PASSWORD} characters")
+    if len(password) > MAX_PASSWORD:
+        raise AccountError("the password is too long")
+    return _hasher.hash(password)
+
+
+# -- users and roles ----------------------------------------------------------------------------
+def add_user(engine: Engine, email: str, password: str, org_id: str, role: str, *,
+             name: str | None = None, actor: str = "cli") -> tuple[User, bool]:
+    """Create a user with one role, or grant the role to an existing user (password unchanged).
+    Returns (user, created)."""
+    email = normalise_email(email)
+    if role not in ROLES:
+        raise AccountError(f"unknown role {role!r} (roles: {', '.join(ROLES)})")
+    with write_session(engine) as s:
+        if s.get(OrganisationRow, org_id) is None:
+            raise AccountError(f"unknown organisation {org_id!r} (see `dhr orgs list`)")
+        user = s.scalar(select(User).where(User.email == email))
+        created = user is None
+        if created:
+            user = User(email=email, name=name, password_hash=hash_password(password))
+            s.add(user)
+            s.flush()
+            audit.append(s, actor, "user.create", target_type="user", target_id=email,
+                         detail={"name": name})
+        exists = s.scalar(select(Membership).where(Membership.user_id == user.id,
+                                                   Membership.organisation_id == org_id,
+                                                   Membership.role == role))
+        if exists is None:
+            s.add(Membership(user_id=user.id, organisation_id=org_id, role=role))
+            audit.append(s, actor, "role.grant", target_type="user", target_id=email,
+                         detail={"organisation": org_id, "role": role})
+        s.flush()
+        s.refresh(user)
+        return user, created
+
+
+def authenticate_password(engine: Engine, email: str, password: str, *,
+                          ip: str | None = None) -> tuple[Principal | None, str]:
+    """Check a sign-in. Returns (principal, "ok") or (None, reason); every attempt is audited."""
+    try:
+        email = normalise_email(email)
+    except AccountError:
+        email = (email or "")[:320]
+    now = datetime.now(UTC)
+    with write_session(engine) as s:
+        user = s.scalar(select(User).where(User.email == email))
+        if user is None or not user.active:
+            _verify(_DUMMY_HASH, password)
+            reason = "unknown_user" if user is None else "disabled"
+            audit.append(s, f"anonymous:{email}", "signin.refused", target_type="user",
+                         target_id=email, detail={"reason": reason}, ip=ip)
+            return None, reason
+        if user.locked_until is not None and user.locked_until > now:
+            audit.append(s, f"user:{email}", "signin.refused", target_type="user",
+                         target_id=email, detail={"reason": "locked"}, ip=ip)
+            return None, "locked"
+        if not _verify(user.password_hash, password):
+            user.failed_signins += 1
+            detail: dict = {"reason": "bad_password", "failed_in_a_row": user.failed_signins}
+            if user.failed_signins >= MAX_FAILED_SIGNINS:
+                user.locked_until = now + LOCKOUT
+                user.failed_signins = 0
+                detail["locked_until"] = user.locked_until.isoformat()
+            audit.append(s, f"user:{email}", "signin.refused", target_type="user",
+                         target_id=email, detail=detail, ip=ip)
+            return None, "bad_password"
+        user.failed_signins, user.locked_until = 0, None
+        if _hasher.check_needs_rehash(user.password_hash):
+            user.password_hash = _hasher.hash(password)
+        audit.append(s, f"user:{email}", "signin.ok", target_type="user", target_id=email, ip=ip)
+        return principal_of(user), "ok"
+
+
+def _verify(hash_: str, password: str) -> bool:
+    try:
+        return _hasher.verify(hash_, password or "")
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def load_principal(session: Session, user_id: int) -> Principal | None:
+    user = session.get(User, user_id)
+    return principal_of(user) if user is not None and user.active else None
+
+
+# -- API tokens ---------------------------------------------------------------------------------
+def _secret_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_token(engine: Engine, email: str, *, scope: str = "read", days: int = 90,
+                 actor: str = "cli") -> tuple[str, ApiToken]:
+    """Issue a token; returns (the token text, shown once, and its row)."""
+    if scope not in SCOPES:
+        raise AccountError(f"unknown scope {scope!r} (scopes: {', '.join(SCOPES)})")
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise AccountError(f"--days must be between 1 and {MAX_TOKEN_DAYS}")
+    email = normalise_email(email)
+    token_id, secret = secrets.token_hex(8), secrets.token_urlsafe(32)
+    with write_session(engine) as s:
+        user = s.scalar(select(User).where(User.email == email))
+        if user is None:
+            raise AccountError(f"no user {email!r} (add one with `dhr users add`)")
+        row = ApiToken(id=token_id, user_id=user.id, secret_hash=_secret_hash(secret),
+                       scope=scope, expires_at=datetime.now(UTC) + timedelta(days=days))
+        s.add(row)
+        audit.append(s, actor, "token.create", target_type="token", target_id=token_id,
+                     detail={"user": email, "scope": scope, "days": days})
+    return f"dhr_{token_id}_{secret}", row
+
+
+def revoke_token(engine: Engine, token_id: str, *, actor: str = "cli") -> ApiToken:
+    with write_session(engine) as s:
+        row = s.get(ApiToken, token_id.strip())
+        if row is None:
+            raise AccountError(f"no token with id {token_id!r}")
+        if row.revoked_at is None:
+            row.revoked_at = datetime.now(UTC)
+            audit.append(s, actor, "token.revoke", target_type="token", target_id=row.id)
+        return row
+
+
+@dataclass(frozen=True)
+class TokenCheck:
+    principal: Principal | None
+    reason: str  # ok | malformed | unknown | expired | revoked | disabled
+    token_id: str | None = None
+
+
+def check_token(session: Session, token: str) -> TokenCheck:
+    """Who a bearer token belongs to, or why it is refused (no write happens here)."""
+    m = _TOKEN.match(token or "")
+    if not m:
+        return TokenCheck(None, "malformed")
+    token_id, secret = m.groups()
+    row = session.get(ApiToken, token_id)
+    if row is None or not hmac.compare_digest(row.secret_hash, _secret_hash(secret)):
+        return TokenCheck(None, "unknown", token_id if row is not None else None)
+    if row.revoked_at is not None:
+        return TokenCheck(None, "revoked", token_id)
+    if row.expires_at <= datetime.now(UTC):
+        return TokenCheck(None, "expired", token_id)
+    user = session.get(User, row.user_id)
+    if user is None or not user.active:
+        return TokenCheck(None, "disabled", token_id)
+    return TokenCheck(principal_of(user, row), "ok", token_id)

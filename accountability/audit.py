@@ -1,0 +1,135 @@
+"""The audit log's hash chain: append an entry, verify the whole chain.
+
+Each entry's hash is SHA-256 over the previous entry's hash and the canonical JSON of the entry
+(sequence number, time, actor, action, target, detail, client address). :func:`append` must run
+inside :func:`accountability.db.write_session`, which serialises writers, so sequence numbers
+are gap-free and the chain is linear; the ``audit_head`` row keeps the newest sequence number
+and hash, so removing the newest entries is detected too. :func:`verify` walks the chain and
+names the first entry that was edited, removed or inserted behind the product's back.
+Secrets never go into an entry (tokens are named by their id only).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from .models import GENESIS, AuditEntry, AuditHead
+
+
+def canonical(data: Any) -> str:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      default=str)
+
+
+def entry_hash(prev_hash: str, seq: int, created_at: str, actor: str, action: str,
+               target_type: str | None, target_id: str | None, detail: str,
+               ip: str | None) -> str:
+    body = canonical({"seq": seq, "created_at": created_at, "actor": actor, "action": action,
+                      "target_type": target_type, "target_id": target_id, "detail": detail,
+                      "ip": ip})
+    return hashlib.sha256(f"{prev_hash}\n{body}".encode()).hexdigest()
+
+
+def append(session: Session, actor: str, action: str, *, target_type: str | None = None,
+           target_id: str | None = None, detail: dict[str, Any] | None = None,
+           ip: str | None = None) -> AuditEntry:
+    """Append one entry (inside a write session, whose lock makes the chain linear)."""
+    head = session.get(AuditHead, 1)
+    if head is None:
+        raise RuntimeError("audit_head row missing: the tracker database is not migrated")
+    seq = head.last_seq + 1
+    created_at = datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    detail_text = canonical(detail or {})
+    digest = entry_hash(head.last_hash, seq, created_at, actor, action, target_type, target_id,
+                        detail_text, ip)
+    entry = AuditEntry(seq=seq, created_at=created_at, actor=actor, action=action,
+                       target_type=target_type, target_id=target_id, detail=detail_text, ip=ip,
+                       prev_hash=head.last_hash, hash=digest)
+    session.add(entry)
+    head.last_seq, head.last_hash = seq, digest
+    session.flush()
+    return entry
+
+
+def append_many(session: Session, entries: list[dict[str, Any]]) -> int:
+    """Append many entries in one statement (bulk loads); each dict has the keyword arguments of
+    :func:`append` plus ``actor`` and ``action``. Inside a write session, like :func:`append`."""
+    from sqlalchemy import insert
+
+    head = session.get(AuditHead, 1)
+    if head is None:
+        raise RuntimeError("audit_head row missing: the tracker database is not migrated")
+    rows, prev, seq = [], head.last_hash, head.last_seq
+    for e in entries:
+        seq += 1
+        created_at = datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+        detail_text = canonical(e.get("detail") or {})
+        digest = entry_hash(prev, seq, created_at, e["actor"], e["action"], e.get("target_type"),
+                            e.get("target_id"), detail_text, e.get("ip"))
+        rows.append({"seq": seq, "created_at": created_at, "actor": e["actor"],
+                     "action": e["action"], "target_type": e.get("target_type"),
+                     "target_id": e.get("target_id"), "detail": detail_text, "ip": e.get("ip"),
+                     "prev_hash": prev, "hash": digest})
+        prev = digest
+    if rows:
+        session.execute(insert(AuditEntry), rows)
+        head.last_seq, head.last_hash = seq, prev
+        session.flush()
+    return len(rows)
+
+
+@dataclass(frozen=True)
+class Verification:
+    ok: bool
+    entries: int
+    broken_seq: int | None = None
+    broken_id: int | None = None
+    reason: str | None = None
+
+    def message(self) -> str:
+        if self.ok:
+            return f"audit log whole: {self.entries} entries, hash chain verified"
+        return f"audit log broken at entry {self.broken_seq} (row id {self.broken_id}): {self.reason}"
+
+
+def verify(engine: Engine, batch: int = 5000) -> Verification:
+    """Walk the chain in sequence order; the first inconsistency is reported."""
+    prev_hash, expected_seq, count, last_id = GENESIS, 1, 0, None
+    with Session(engine) as session:
+        head = session.get(AuditHead, 1)
+        last_seq = 0
+        while True:
+            rows = session.execute(select(AuditEntry).where(AuditEntry.seq > last_seq)
+                                   .order_by(AuditEntry.seq).limit(batch)).scalars().all()
+            if not rows:
+                break
+            for e in rows:
+                if e.seq != expected_seq:
+                    return Verification(False, count, expected_seq, e.id,
+                                        f"entry {expected_seq} is missing (next is {e.seq})")
+                if e.prev_hash != prev_hash:
+                    return Verification(False, count, e.seq, e.id,
+                                        "previous-hash link does not match the entry before "
+                                        "(an entry before it was edited or removed)")
+                digest = entry_hash(e.prev_hash, e.seq, e.created_at, e.actor, e.action,
+                                    e.target_type, e.target_id, e.detail, e.ip)
+                if digest != e.hash:
+                    return Verification(False, count, e.seq, e.id,
+                                        "content does not match its hash (the entry was edited)")
+                prev_hash, expected_seq, count, last_id = e.hash, e.seq + 1, count + 1, e.id
+                last_seq = e.seq
+        if head is None:
+            return Verification(False, count, None, None, "the chain head row is missing")
+        if head.last_seq != count or head.last_hash != prev_hash:
+            return Verification(False, count, count + 1 if head.last_seq > count else count,
+                                last_id, f"the chain head records {head.last_seq} entries but "
+                                f"{count} are present (the newest entries were removed)")
+    return Verification(True, count)

@@ -1,0 +1,1 @@
+"""Alembic migrations of the tracker database (run by ``dhr db upgrade``)."""

@@ -1,0 +1,37 @@
+"""The tracker's tables (SQLAlchemy 2 declarative models), one module per aggregate."""
+
+from .accounts import ROLES, SCOPES, ApiToken, Membership, User
+from .audit import GENESIS, AuditEntry, AuditHead
+from .base import Base, utcnow
+from .organisations import KINDS, OrganisationRow
+from .recommendations import (
+    ActionRow,
+    Appearance,
+    RecommendationOwner,
+    RelinkFlag,
+    ReviewRecommendation,
+    ReviewRow,
+)
+from .updates import Update
+
+__all__ = [
+    "GENESIS",
+    "KINDS",
+    "ROLES",
+    "SCOPES",
+    "ActionRow",
+    "ApiToken",
+    "Appearance",
+    "AuditEntry",
+    "AuditHead",
+    "Base",
+    "Membership",
+    "OrganisationRow",
+    "RecommendationOwner",
+    "RelinkFlag",
+    "ReviewRecommendation",
+    "ReviewRow",
+    "Update",
+    "User",
+    "utcnow",
+]

@@ -1,0 +1,295 @@
+"""Read side of the tracker: listing and showing review recommendations and organisations.
+
+Results are plain dicts in the API's shape (accountability.md). What a viewer sees depends on
+who they are: statuses and public notes for everyone when ``tracker.public_status`` is on (else
+only for signed-in users); non-public notes, evidence and authors only for those
+:func:`accountability.permissions.can_read_private` allows. Lists page with an opaque cursor
+(keyset on the stable id), so pages stay consistent while updates arrive.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import and_, func, not_, select
+from sqlalchemy.orm import Session
+
+from .accounts import Principal
+from .models import (
+    ActionRow,
+    OrganisationRow,
+    RecommendationOwner,
+    ReviewRecommendation,
+    ReviewRow,
+    Update,
+    User,
+)
+from .permissions import can_read_private, can_read_status
+from .statuses import CLOSED, STATUSES, is_overdue, today
+
+
+class CursorError(ValueError):
+    pass
+
+
+@dataclass
+class RecFilters:
+    q: str | None = None
+    owner: list[str] = field(default_factory=list)
+    owner_kind: list[str] = field(default_factory=list)
+    status: list[str] = field(default_factory=list)
+    overdue: bool | None = None
+    review_key: str | None = None
+    area: str | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+
+
+def encode_cursor(last_id: str, filters: RecFilters) -> str:
+    raw = json.dumps({"after": last_id})
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, filters: RecFilters) -> str:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        data = json.loads(raw)
+        after = data["after"]
+        if not isinstance(after, str):
+            raise TypeError
+    except Exception:  # noqa: BLE001 - any undecodable cursor is the client's mistake
+        raise CursorError("cursor is not one this API issued") from None
+    return after
+
+
+def _like(words: str) -> list:
+    out = []
+    for w in words.split():
+        w = w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        out.append(ReviewRecommendation.text.ilike(f"%{w}%", escape="\\"))
+    return out
+
+
+def _filtered(f: RecFilters):
+    q = select(ReviewRecommendation)
+    if f.area or f.year_from is not None or f.year_to is not None:
+        q = q.join(ReviewRow, ReviewRow.review_key == ReviewRecommendation.review_key)
+    if f.q:
+        q = q.where(*_like(f.q))
+    if f.owner:
+        q = q.where(ReviewRecommendation.id.in_(
+            select(RecommendationOwner.recommendation_id)
+            .where(RecommendationOwner.organisation_id.in_(f.owner))))
+    if f.owner_kind:
+        q = q.where(ReviewRecommendation.id.in_(
+            select(RecommendationOwner.recommendation_id)
+            .join(OrganisationRow, OrganisationRow.id == RecommendationOwner.organisation_id)
+            .where(OrganisationRow.kind.in_(f.owner_kind))))
+    if f.status:
+        q = q.where(ReviewRecommendation.status.in_(f.status))
+    if f.overdue is not None:
+        cond = and_(ReviewRecommendation.target_due.is_not(None),
+                    ReviewRecommendation.target_due < today(),
+                    ReviewRecommendation.status.not_in(CLOSED))
+        q = q.where(cond if f.overdue else not_(cond))
+    if f.review_key:
+        q = q.where(ReviewRecommendation.review_key == f.review_key)
+    if f.area:
+        q = q.where(func.lower(ReviewRow.area) == f.area.lower())
+    if f.year_from is not None:
+        q = q.where(ReviewRow.year >= f.year_from)
+    if f.year_to is not None:
+        q = q.where(ReviewRow.year <= f.year_to)
+    return q
+
+
+class OrgNames:
+    """Organisation display names, looked up once per request (only the ids it needs)."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self._names: dict[str, str | None] = {}
+
+    def preload(self, ids: set[str | None]) -> None:
+        wanted = {i for i in ids if i and i not in self._names}
+        if wanted:
+            found = dict(self.session.execute(select(OrganisationRow.id, OrganisationRow.name)
+                                              .where(OrganisationRow.id.in_(wanted))).all())
+            self._names.update({i: found.get(i) for i in wanted})
+
+    def get(self, org_id: str | None) -> str | None:
+        if org_id is None:
+            return None
+        if org_id not in self._names:
+            self.preload({org_id})
+        return self._names[org_id]
+
+
+def _owners(rec: ReviewRecommendation, names: OrgNames) -> list[dict[str, Any]]:
+    return [{"id": o.organisation_id, "name": names.get(o.organisation_id) or o.name}
+            for o in rec.owners]
+
+
+def _documents(rec: ReviewRecommendation) -> list[dict[str, Any]]:
+    return [{"id": a.document_id, "page": a.page} for a in rec.appearances]
+
+
+def summary(rec: ReviewRecommendation, names: OrgNames, show_status: bool) -> dict[str, Any]:
+    return {
+        "id": rec.id, "review_key": rec.review_key, "number": rec.number, "text": rec.text,
+        "owners": _owners(rec, names), "scope": rec.scope,
+        "status": rec.status if show_status else None,
+        "target_date": rec.target_date,
+        "overdue": is_overdue(rec.status, rec.target_due) if show_status else None,
+        "documents": _documents(rec), "recurring_group": rec.recurring_group,
+        "url": f"/api/v1/review-recommendations/{rec.id}",
+    }
+
+
+def list_recommendations(session: Session, f: RecFilters, *, viewer: Principal | None,
+                         public_status: bool, page_size: int = 20,
+                         cursor: str | None = None) -> dict[str, Any]:
+    show = can_read_status(viewer, public_status)
+    base = _filtered(f)
+    total = session.scalar(select(func.count()).select_from(base.subquery()))
+    q = base.order_by(ReviewRecommendation.id).limit(page_size + 1)
+    if cursor:
+        q = q.where(ReviewRecommendation.id > decode_cursor(cursor, f))
+    rows = list(session.scalars(q))
+    more = len(rows) > page_size
+    rows = rows[:page_size]
+    names = OrgNames(session)
+    names.preload({o.organisation_id for r in rows for o in r.owners})
+    return {"total": total, "results": [summary(r, names, show) for r in rows],
+            "next_cursor": encode_cursor(rows[-1].id, f) if more and rows else None}
+
+
+def _update_dict(u: Update, names: OrgNames, private_ok: bool, users: dict[int, str | None],
+                 ) -> dict[str, Any]:
+    visible = u.public or private_ok
+    out: dict[str, Any] = {
+        "seq": u.seq, "created_at": u.created_at.isoformat().replace("+00:00", "Z"),
+        "source": u.source, "status": u.status, "public": u.public,
+        "note": u.note if visible else None,
+        "evidence_url": u.evidence_url if visible else None,
+        "evidence_file": ({"sha256": u.evidence_sha256, "filename": u.evidence_filename}
+                          if visible and u.evidence_sha256 else None),
+        "target_date": u.target_date,
+        "organisation": ({"id": u.organisation_id, "name": names.get(u.organisation_id)}
+                         if u.organisation_id else None),
+        "document": u.document_id,
+    }
+    if private_ok:
+        out["id"] = u.id
+        out["by"] = users.get(u.user_id) if u.user_id else None
+    return out
+
+
+def update_dict(session: Session, u: Update) -> dict[str, Any]:
+    """The stored update as its author sees it (the POST answer)."""
+    user = session.get(User, u.user_id) if u.user_id else None
+    return _update_dict(u, OrgNames(session), True,
+                        {u.user_id: (user.name or user.email) if user else None})
+
+
+def recommendation_detail(session: Session, rec_id: str, *, viewer: Principal | None,
+                          public_status: bool) -> dict[str, Any] | None:
+    rec = session.get(ReviewRecommendation, rec_id)
+    if rec is None:
+        return None
+    names = OrgNames(session)
+    review = session.get(ReviewRow, rec.review_key)
+    owner_ids = [o.organisation_id for o in rec.owners]
+    csp = review.csp_organisation_id if review else None
+    show = can_read_status(viewer, public_status)
+    private_ok = can_read_private(viewer, owner_ids, csp)
+    out = summary(rec, names, show)
+    out.update({
+        "review": {"review_key": rec.review_key, "area": review.area if review else None,
+                   "region": review.region if review else None,
+                   "year": review.year if review else None,
+                   "csp": {"id": csp, "name": names.get(csp)} if csp else None},
+        "owner_source": rec.owner_source, "smart_score": rec.smart_score, "themes": rec.themes,
+        "state": rec.state,
+        "documents": [{"id": a.document_id, "page": a.page, "doc_type": a.doc_type,
+                       "number": a.number} for a in rec.appearances],
+        "actions": [{"document": a.document_id, "page": a.page, "recommendation": a.number,
+                     "action": a.action,
+                     "lead": ({"id": a.lead_organisation_id,
+                               "name": names.get(a.lead_organisation_id) or a.lead_name}
+                              if a.lead_organisation_id or a.lead_name else None),
+                     "milestones": a.milestones, "target_date": a.target_date,
+                     "completed_date": a.completed_date, "outcome": a.outcome,
+                     "status": a.status}
+                    for a in session.scalars(select(ActionRow)
+                                             .where(ActionRow.recommendation_id == rec.id)
+                                             .order_by(ActionRow.document_id,
+                                                       ActionRow.position))],
+    })
+    history: list[dict[str, Any]] = []
+    if show:
+        ups = list(session.scalars(select(Update).where(Update.recommendation_id == rec.id)
+                                   .order_by(Update.seq)))
+        users: dict[int, str | None] = {}
+        if private_ok:
+            ids = {u.user_id for u in ups if u.user_id}
+            users = {u.id: u.name or u.email
+                     for u in session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
+        history = [_update_dict(u, names, private_ok, users) for u in ups]
+    out["history"] = history
+    return out
+
+
+def org_dict(o: OrganisationRow) -> dict[str, Any]:
+    return {"id": o.id, "name": o.name, "kind": o.kind, "agency": o.agency, "region": o.region,
+            "aliases": list(o.aliases or []), "url": f"/api/v1/organisations/{o.id}"}
+
+
+def organisation_detail(session: Session, org_id: str, *, viewer: Principal | None,
+                        public_status: bool) -> dict[str, Any] | None:
+    org = session.get(OrganisationRow, org_id)
+    if org is None:
+        return None
+    owned = select(RecommendationOwner.recommendation_id).where(
+        RecommendationOwner.organisation_id == org_id)
+    total = session.scalar(select(func.count()).select_from(ReviewRecommendation)
+                           .where(ReviewRecommendation.id.in_(owned)))
+    out = org_dict(org)
+    recs: dict[str, Any] = {"total": total,
+                            "url": f"/api/v1/review-recommendations?owner={org_id}"}
+    if can_read_status(viewer, public_status):
+        counts = dict(session.execute(select(ReviewRecommendation.status, func.count())
+                                      .where(ReviewRecommendation.id.in_(owned))
+                                      .group_by(ReviewRecommendation.status)).all())
+        recs["status_counts"] = {s: counts.get(s, 0) for s in STATUSES}
+        recs["overdue"] = session.scalar(
+            select(func.count()).select_from(ReviewRecommendation)
+            .where(ReviewRecommendation.id.in_(owned),
+                   ReviewRecommendation.target_due < today(),
+                   ReviewRecommendation.status.not_in(CLOSED)))
+    out["recommendations"] = recs
+    out["csp_reviews"] = session.scalar(select(func.count()).select_from(ReviewRow)
+                                        .where(ReviewRow.csp_organisation_id == org_id))
+    return out
+
+
+def list_organisations(session: Session, kind: list[str] | None = None) -> dict[str, Any]:
+    q = select(OrganisationRow).order_by(OrganisationRow.name)
+    if kind:
+        q = q.where(OrganisationRow.kind.in_(kind))
+    rows = [org_dict(o) for o in session.scalars(q)]
+    return {"total": len(rows), "results": rows}
+
+
+__all__ = [
+    "CursorError",
+    "RecFilters",
+    "list_organisations",
+    "list_recommendations",
+    "organisation_detail",
+    "recommendation_detail",
+    "update_dict",
+]

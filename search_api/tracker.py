@@ -1,0 +1,21 @@
+"""Wiring of the accountability tracker into the Flask app (one call from ``create_app``):
+its state and session settings, authentication (Flask-Login, CSRFProtect, Flask-Limiter), the
+JSON API blueprint (exempt from CSRF: it takes bearer tokens, never cookies) and the pages."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy.engine import Engine
+
+from dhr.config import Config
+
+from . import tracker_auth, tracker_state, tracker_web
+from .tracker_api import tracker_api
+
+
+def install_tracker(app: Flask, config: Config, engine: Engine | None = None) -> None:
+    tracker_state.install(app, config, engine)
+    tracker_auth.install(app)
+    app.register_blueprint(tracker_api)
+    app.extensions["dhr_csrf"].exempt(tracker_api)
+    tracker_web.install(app)

@@ -1,0 +1,162 @@
+"""The tracker's server-rendered pages so far: sign-in, sign-out and the form to add an update.
+
+The full tracker UI (organisation pages, timelines, oversight) is a later issue; these pages
+make the web security real: a session cookie (secure, HttpOnly, SameSite=Lax) set by
+Flask-Login after an argon2id check with per-account lockout, Flask-Limiter on sign-in attempts
+per client address, and CSRF tokens (Flask-WTF) on every form. GOV.UK Design System markup,
+no inline script or style (the CSP forbids them).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, Response, redirect, render_template, request, url_for
+from flask_login import login_required, login_user, logout_user
+
+from accountability.accounts import authenticate_password
+from accountability.db import read_session
+from accountability.models import ReviewRecommendation
+from accountability.statuses import STATUSES
+from accountability.updates import (
+    Forbidden,
+    NotFound,
+    UpdateError,
+    add_update,
+    check_can_update,
+    parse_update,
+)
+
+from .tracker_auth import (
+    EXTENSION_LIMITER,
+    WebUser,
+    client_ip,
+    refuse,
+    session_principal,
+    signin_limit,
+)
+from .tracker_state import tracker
+
+tracker_web = Blueprint("tracker_web", __name__, template_folder="templates")
+
+STATUS_LABELS = {"no_information": "No information", "not_started": "Not started",
+                 "in_progress": "In progress", "completed": "Completed",
+                 "not_accepted": "Not accepted", "superseded": "Superseded"}
+
+FORM_MESSAGES = {
+    "status": "Choose a status from the list",
+    "note": "Enter a note of 10,000 characters or fewer",
+    "evidence_url": "Enter a link to the evidence that starts with https:// or http://",
+    "target_date": "Enter the target date as a year and month, like 2025-03, or a full date, "
+                   "like 2025-03-31",
+    "": "Choose a status, or enter a note, a link to evidence or a target date",
+}
+
+
+def _page(template: str, status: int = 200, **context) -> Response:
+    resp = Response(render_template(template, **context), status=status, mimetype="text/html")
+    resp.headers["Cache-Control"] = "no-store"
+    resp.headers["Content-Language"] = "en-GB"
+    return resp
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a local path: never redirect off the site after sign-in."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and "\\" not in target:
+            return target
+    return url_for("ui.home")
+
+
+@tracker_web.route("/sign-in", methods=["GET", "POST"])
+def sign_in() -> Response:
+    errors: dict[str, str] = {}
+    email = ""
+    if request.method == "POST":
+        email = (request.form.get("email") or "").strip()[:320]
+        password = request.form.get("password") or ""
+        if not email:
+            errors["email"] = "Enter your email address"
+        if not password:
+            errors["password"] = "Enter your password"
+        if not errors:
+            principal, reason = authenticate_password(tracker().engine, email, password,
+                                                      ip=client_ip())
+            if principal is not None:
+                login_user(WebUser(principal))
+                return redirect(_safe_next(request.args.get("next")), 303)
+            if reason == "locked":
+                errors["email"] = ("This account is locked after too many failed attempts. "
+                                   "Try again in 15 minutes.")
+            else:
+                errors["email"] = "The email address or password is not right"
+        return _page("sign_in.html", 400 if errors else 200, errors=errors, email=email)
+    return _page("sign_in.html", errors=errors, email=email)
+
+
+@tracker_web.route("/sign-out", methods=["GET", "POST"])
+def sign_out() -> Response:
+    if request.method == "POST":
+        if session_principal() is None:
+            refuse(401, "not_signed_in", "sign in first", target_type="page",
+                   target_id=request.path)
+            return _page("tracker_message.html", 401, title="You are not signed in",
+                         message="There is nothing to sign out of.", sign_in=True)
+        logout_user()
+        return redirect(url_for("tracker_web.sign_in"), 303)
+    return _page("sign_out.html", signed_in=session_principal() is not None)
+
+
+@tracker_web.route("/recommendations/<rec_id>/update", methods=["GET", "POST"])
+@login_required
+def update_form(rec_id: str) -> Response:
+    who = session_principal()
+    assert who is not None
+    try:
+        check_can_update(tracker().engine, rec_id, who)
+    except NotFound:
+        return _page("tracker_message.html", 404, title="Page not found",
+                     message="There is no recommendation with this id.")
+    except Forbidden:
+        refuse(403, "not_an_editor", "not an editor of this recommendation", actor=who.actor,
+               target_type="recommendation", target_id=rec_id)
+        return _page("tracker_message.html", 403, title="You cannot update this recommendation",
+                     message="Only editors of an organisation that owns this recommendation, or "
+                     "of the review's Community Safety Partnership, can add updates.")
+    with read_session(tracker().engine) as s:
+        rec = s.get(ReviewRecommendation, rec_id)
+    errors: dict[str, str] = {}
+    form = {"status": "", "note": "", "public": False, "evidence_url": "", "target_date": ""}
+    saved = False
+    if request.method == "POST":
+        form = {"status": request.form.get("status") or "",
+                "note": request.form.get("note") or "",
+                "public": request.form.get("public") == "yes",
+                "evidence_url": request.form.get("evidence_url") or "",
+                "target_date": request.form.get("target_date") or ""}
+        body = {k: v for k, v in form.items() if v not in ("", None)}
+        body["public"] = form["public"]
+        try:
+            add_update(tracker().engine, rec_id, who, parse_update(body), ip=client_ip())
+            saved = True
+            form = {"status": "", "note": "", "public": False, "evidence_url": "",
+                    "target_date": ""}
+        except UpdateError as err:
+            errors[err.field or "status"] = FORM_MESSAGES.get(err.field or "", FORM_MESSAGES[""])
+        except Forbidden:
+            refuse(403, "not_an_editor", "not an editor of this recommendation", actor=who.actor,
+                   target_type="recommendation", target_id=rec_id)
+            return _page("tracker_message.html", 403, title="You cannot update this "
+                         "recommendation", message="Your roles changed; you cannot add updates.")
+    return _page("update_form.html", 400 if errors else 200, rec=rec, errors=errors, form=form,
+                 saved=saved, statuses=[(s, STATUS_LABELS[s]) for s in STATUSES])
+
+
+def install(app: Flask) -> None:
+    """Register the pages; sign-in attempts are rate-limited per client address."""
+    app.register_blueprint(tracker_web)
+    limiter = app.extensions[EXTENSION_LIMITER]
+    name = "tracker_web.sign_in"
+    app.view_functions[name] = limiter.limit(signin_limit, methods=["POST"])(
+        app.view_functions[name])

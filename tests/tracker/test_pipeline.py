@@ -1,0 +1,64 @@
+"""The tracker follows the store: ``dhr tracker sync`` (which ``dhr ingest`` and ``dhr nightly``
+run after indexing) builds review recommendations from the stored Documents, and a new
+extractor version re-extracting the same files keeps every tracked id and its history."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from accountability.accounts import Principal
+from accountability.cli import sync_after_ingest
+from accountability.db import read_session
+from accountability.models import ReviewRecommendation, Update
+from accountability.updates import UpdateInput, add_update
+from dhr.cli import cli
+from dhr.store import CorpusStore
+
+from .docs import GMP, RECS, document
+
+ADMIN = Principal(1, "admin@example.org", None, frozenset({("admin", "home-office")}))
+
+
+def store_documents(data_dir, docs) -> None:
+    store = CorpusStore(data_dir)
+    for doc in docs:
+        # A synthetic Document's id is the sha256 of its label: store those bytes as its file.
+        label = doc.filename.removesuffix(".pdf")
+        assert store.put(label.encode(), ext="pdf", filename=doc.filename).sha256 == doc.id
+        store.put_document(doc)
+    store.close()
+
+
+def test_sync_after_ingest_and_re_extraction_by_a_new_extractor(tmp_path, cfg, engine):
+    config = tmp_path / "config.yaml"
+    config.write_text(f"storage: {{data_dir: {cfg.data_dir}}}\n"
+                      f"tracker: {{database_url: '{cfg.tracker_database_url}'}}\n")
+    store_documents(cfg.data_dir, [document("store-overview", review_key="review-s",
+                                            extractor_version="1.0.0")])
+    result = CliRunner().invoke(cli, ["tracker", "sync", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert (summary["reviews_changed"], summary["created"]) == (1, 3)
+    with read_session(engine) as s:
+        recs = {r.number: r.id for r in s.scalars(select(ReviewRecommendation).where(
+            ReviewRecommendation.review_key == "review-s"))}
+    add_update(engine, recs["3"], ADMIN, UpdateInput(status="in_progress", note="tracked"))
+    # Extractor 2.0.0 re-extracts the same file and words recommendation 3 differently.
+    reworded = [*RECS[:2], ("3", ("Greater Manchester Police should audit its handling of "
+                                 "repeat calls about domestic abuse and report the findings to "
+                                 "the partnership."), [GMP])]
+    store_documents(cfg.data_dir, [document("store-overview", review_key="review-s",
+                                            recs=reworded, extractor_version="2.0.0")])
+    again = sync_after_ingest(cfg)
+    assert (again["reviews_changed"], again.get("created", 0), again["reworded"]) == (1, 0, 1)
+    with read_session(engine) as s:
+        after = {r.number: (r.id, r.text) for r in s.scalars(select(ReviewRecommendation).where(
+            ReviewRecommendation.review_key == "review-s"))}
+        notes = [u.note for u in s.scalars(select(Update).where(
+            Update.recommendation_id == recs["3"]))]
+    assert after["3"][0] == recs["3"] and "should audit" in after["3"][1]
+    assert notes == ["tracked"]
+    assert sync_after_ingest(cfg)["reviews_changed"] == 0  # nothing changed: nothing written

@@ -1,0 +1,175 @@
+"""Review recommendations from stored Documents: one per recommendation of a review, stable ids,
+and re-extraction that never loses or moves tracking history."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from accountability.accounts import Principal
+from accountability.db import read_session
+from accountability.models import (
+    ActionRow,
+    Appearance,
+    RelinkFlag,
+    ReviewRecommendation,
+    ReviewRow,
+    Update,
+)
+from accountability.sync import sync_documents
+from accountability.updates import UpdateInput, add_update
+
+from .docs import GMP, HOME_OFFICE, RECS, doc_id, document
+
+ADMIN = Principal(1, "admin@example.org", None, frozenset({("admin", "home-office")}))
+
+
+def recs_of(engine, review_key: str) -> dict[str, ReviewRecommendation]:
+    with read_session(engine) as s:
+        return {r.number: r for r in s.scalars(select(ReviewRecommendation).where(
+            ReviewRecommendation.review_key == review_key))}
+
+
+def history(engine, rec_id: str) -> list[tuple[int, str | None, str | None]]:
+    with read_session(engine) as s:
+        return [(u.seq, u.status, u.note) for u in s.scalars(
+            select(Update).where(Update.recommendation_id == rec_id).order_by(Update.seq))]
+
+
+def open_flags(engine, review_key: str) -> list[RelinkFlag]:
+    with read_session(engine) as s:
+        return list(s.scalars(select(RelinkFlag).where(RelinkFlag.review_key == review_key,
+                                                        RelinkFlag.resolved_at.is_(None))))
+
+
+def test_a_recommendation_printed_in_several_documents_is_one_with_every_appearance(engine,
+                                                                                    world):
+    recs = recs_of(engine, "review-a")
+    assert sorted(recs) == ["1", "2", "3"]
+    with read_session(engine) as s:
+        pages = sorted((a.document_id, a.page) for a in s.scalars(
+            select(Appearance).where(Appearance.recommendation_id == recs["1"].id)))
+    assert pages == sorted([(doc_id("overview"), 30), (doc_id("summary"), 30)])
+    assert [o.organisation_id for o in recs["2"].owners] == ["home-office"]
+    with read_session(engine) as s:
+        assert s.get(ReviewRow, "review-a").csp_organisation_id == "bolton-csp"
+
+
+def test_action_rows_link_to_their_recommendation_and_publish_a_first_update(engine, world):
+    rec = recs_of(engine, "review-a")["1"]
+    with read_session(engine) as s:
+        rows = list(s.scalars(select(ActionRow).where(ActionRow.review_key == "review-a")))
+        published = list(s.scalars(select(Update).where(Update.recommendation_id == rec.id)))
+    assert [r.recommendation_id for r in rows] == [rec.id]
+    assert [(u.source, u.status, u.document_id, u.public) for u in published] == [
+        ("published", "in_progress", doc_id("plan"), True)]
+    assert rec.status == "in_progress" and rec.target_date == "2021-06"
+
+
+def test_ids_are_stable_and_a_second_sync_changes_nothing(engine, world):
+    from .conftest import standard_review
+
+    before = {n: r.id for n, r in recs_of(engine, "review-a").items()}
+    summary = sync_documents(engine, standard_review())
+    assert summary["reviews_unchanged"] == 1
+    summary = sync_documents(engine, standard_review(), force=True)
+    assert summary["created"] == 0 and summary["published_updates"] == 0
+    assert {n: r.id for n, r in recs_of(engine, "review-a").items()} == before
+    assert open_flags(engine, "review-a") == []
+
+
+def _reextract(recs, version="2.0.0"):
+    return [document("overview-v2", recs=recs, extractor_version=version),
+            document("plan", doc_type="action_plan", recs=[], extractor_version=version)]
+
+
+def test_reworded_recommendation_keeps_its_id_and_history(engine, world):
+    rec = recs_of(engine, "review-a")["3"]
+    add_update(engine, rec.id, ADMIN, UpdateInput(status="in_progress", note="audit begun",
+                                                  public=True))
+    reworded = [RECS[0], RECS[1],
+                ("3", ("Greater Manchester Police should audit how repeat calls about domestic "
+                      "abuse are handled, and report its findings to the partnership board."),
+                 [GMP])]
+    summary = sync_documents(engine, _reextract(reworded))
+    assert summary["created"] == 0 and summary["reworded"] == 1
+    after = recs_of(engine, "review-a")["3"]
+    assert after.id == rec.id and after.text.startswith("Greater Manchester Police should audit")
+    assert history(engine, rec.id) == [(1, "in_progress", "audit begun")]
+    assert after.status == "in_progress" and after.state == "current"
+    assert open_flags(engine, "review-a") == []
+
+
+def test_renumbered_recommendation_with_the_same_words_keeps_its_id(engine, world):
+    before = recs_of(engine, "review-a")
+    renumbered = [("R1", RECS[0][1], RECS[0][2]), ("R2", RECS[1][1], RECS[1][2]),
+                  ("R3", RECS[2][1], RECS[2][2])]
+    sync_documents(engine, _reextract(renumbered))
+    after = {r.text: r.id for r in recs_of(engine, "review-a").values()}
+    assert after == {r.text: r.id for r in before.values()}
+
+
+def test_a_dropped_recommendation_is_kept_with_its_history_and_flagged(engine, world):
+    rec = recs_of(engine, "review-a")["3"]
+    add_update(engine, rec.id, ADMIN, UpdateInput(status="completed", note="done", public=True))
+    summary = sync_documents(engine, _reextract(RECS[:2]))
+    assert summary["missing"] == 1 and summary["flagged"] == 1
+    kept = recs_of(engine, "review-a")["3"]
+    assert kept.id == rec.id and kept.state == "missing"
+    assert history(engine, rec.id) == [(1, "completed", "done")]
+    flags = open_flags(engine, "review-a")
+    assert [(f.recommendation_id, f.kind) for f in flags] == [(rec.id, "missing")]
+    # It comes back in a later extraction: same id, the flag is resolved.
+    sync_documents(engine, _reextract(RECS, "3.0.0"))
+    back = recs_of(engine, "review-a")["3"]
+    assert back.id == rec.id and back.state == "current"
+    assert open_flags(engine, "review-a") == []
+
+
+def test_an_uncertain_match_is_never_guessed_but_flagged(engine, world):
+    rec = recs_of(engine, "review-a")["3"]
+    add_update(engine, rec.id, ADMIN, UpdateInput(status="in_progress", note="n", public=True))
+    changed = [RECS[0], RECS[1],
+               ("4", ("Greater Manchester Police to audit the handling of repeat calls and "
+                     "report to the partnership each quarter with a new dashboard."), [GMP])]
+    sync_documents(engine, _reextract(changed))
+    recs = recs_of(engine, "review-a")
+    assert recs["3"].id == rec.id and recs["3"].state == "missing"
+    assert history(engine, rec.id) == [(1, "in_progress", "n")]
+    assert history(engine, recs["4"].id) == []
+    kinds = sorted((f.kind, f.recommendation_id, f.candidate_id)
+                   for f in open_flags(engine, "review-a"))
+    assert kinds == sorted([("missing", rec.id, recs["4"].id),
+                            ("uncertain_match", recs["4"].id, rec.id)])
+
+
+def test_numbering_that_restarts_per_agency_keeps_recommendations_apart(engine, world):
+    recs = [("1", "Greater Manchester Police to train call handlers in coercive control.", [GMP]),
+            ("1", "The Home Office to fund a national helpline for professionals.",
+             [HOME_OFFICE])]
+    sync_documents(engine, [document("restart", review_key="review-b", recs=recs)])
+    with read_session(engine) as s:
+        rows = list(s.scalars(select(ReviewRecommendation).where(
+            ReviewRecommendation.review_key == "review-b")))
+    assert len(rows) == 2 and len({r.id for r in rows}) == 2
+    # Re-extraction swapping their order still links each to itself.
+    ids = {r.text: r.id for r in rows}
+    sync_documents(engine, [document("restart-v2", review_key="review-b",
+                                     recs=list(reversed(recs)), extractor_version="2")])
+    with read_session(engine) as s:
+        again = {r.text: r.id for r in s.scalars(select(ReviewRecommendation).where(
+            ReviewRecommendation.review_key == "review-b"))}
+    assert again == ids
+    assert open_flags(engine, "review-b") == []
+
+
+def test_user_updates_outrank_a_republished_action_plan(engine, world):
+    rec = recs_of(engine, "review-a")["1"]
+    add_update(engine, rec.id, ADMIN, UpdateInput(status="completed", note="done", public=True))
+    plan = document("plan-2024", doc_type="action_plan", recs=[], actions=[
+        {"recommendation": "1", "action": "Revise the guidance", "status": "not_started"}])
+    from .conftest import standard_review
+
+    sync_documents(engine, [*standard_review(), plan])
+    after = recs_of(engine, "review-a")["1"]
+    assert after.status == "completed"
+    assert [h[1] for h in history(engine, rec.id)] == ["in_progress", "completed", "not_started"]

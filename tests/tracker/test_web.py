@@ -1,0 +1,103 @@
+"""The tracker's pages: sign-in with a secure session cookie, CSRF on every form, sign-in
+rate limit and lockout, and the form that adds an update."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from accountability.accounts import MAX_FAILED_SIGNINS
+from accountability.db import read_session
+from accountability.models import Update
+
+from .conftest import PASSWORD
+from .helpers import audit_entries, csrf_token, detail, sign_in
+
+
+def test_sign_in_page_is_a_govuk_form_with_a_csrf_token(client, world):
+    resp = client.get("/sign-in")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200
+    assert 'name="email"' in html and 'name="password"' in html
+    assert 'name="csrf_token"' in html and "govuk-button" in html
+    assert "<script" not in html and "style=" not in html
+    assert "script-src" not in resp.headers["Content-Security-Policy"]  # default-src 'self'
+
+
+def test_signing_in_sets_a_secure_httponly_samesite_cookie_and_is_audited(client, world):
+    resp = sign_in(client, "gmp-editor@example.org")
+    assert resp.status_code == 303
+    cookie = next(c for c in resp.headers.getlist("Set-Cookie") if c.startswith("dhr_session="))
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert audit_entries(client.application.extensions["dhr_tracker"].engine)[-1].action == \
+        "signin.ok"
+
+
+def test_a_wrong_password_shows_an_error_and_the_account_locks(client, world, engine):
+    for _ in range(MAX_FAILED_SIGNINS):
+        resp = sign_in(client, "gmp-editor@example.org", "not the password at all")
+        assert resp.status_code == 400
+        assert "is not right" in resp.get_data(as_text=True)
+    resp = sign_in(client, "gmp-editor@example.org", PASSWORD)
+    assert resp.status_code == 400 and "locked" in resp.get_data(as_text=True)
+    assert "dhr_session=" not in " ".join(resp.headers.getlist("Set-Cookie")) or \
+        client.get("/recommendations/x/update").status_code == 401
+
+
+def test_sign_in_attempts_are_rate_limited_per_address(app, world, engine):
+    app.config["DHR_SIGNIN_LIMIT"] = "3 per minute"
+    client = app.test_client()
+    token = csrf_token(client)
+    codes = [client.post("/sign-in", data={"email": f"nobody{i}@example.org",
+                                           "password": "whatever password",
+                                           "csrf_token": token}).status_code
+             for i in range(5)]
+    assert codes == [400, 400, 400, 429, 429]
+    refused = [detail(e)["reason"] for e in audit_entries(engine, "request.refused")]
+    assert refused.count("rate_limited") == 2
+
+
+def test_an_editor_adds_an_update_through_the_form(client, world, engine):
+    rec = world.recs["1"]
+    assert sign_in(client, "gmp-editor@example.org").status_code == 303
+    page = client.get(f"/recommendations/{rec}/update")
+    assert page.status_code == 200 and "Add an update" in page.get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))[1]
+    resp = client.post(f"/recommendations/{rec}/update", data={
+        "csrf_token": token, "status": "completed", "note": "Guidance reissued", "public": "yes",
+        "evidence_url": "https://example.org/guidance"})
+    assert resp.status_code == 200 and "Your update was added" in resp.get_data(as_text=True)
+    with read_session(engine) as s:
+        last = s.scalars(select(Update).where(Update.recommendation_id == rec)
+                         .order_by(Update.seq.desc())).first()
+    assert (last.status, last.note, last.public, last.user_id is not None) == (
+        "completed", "Guidance reissued", True, True)
+    bad = client.post(f"/recommendations/{rec}/update", data={
+        "csrf_token": token, "evidence_url": "not a url"})
+    assert bad.status_code == 400 and "starts with https://" in bad.get_data(as_text=True)
+    empty = client.post(f"/recommendations/{rec}/update", data={"csrf_token": token})
+    assert empty.status_code == 400 and "Choose a status, or enter" in empty.get_data(as_text=True)
+
+
+def test_signing_out_ends_the_session(client, world):
+    sign_in(client, "gmp-editor@example.org")
+    rec = world.recs["1"]
+    assert client.get(f"/recommendations/{rec}/update").status_code == 200
+    resp = client.post("/sign-out", data={"csrf_token": csrf_token(client, "/sign-out")})
+    assert resp.status_code == 303
+    assert client.get(f"/recommendations/{rec}/update").status_code == 401
+
+
+def test_after_sign_in_the_redirect_stays_on_the_site(client, world):
+    token = csrf_token(client)
+    for target, expected in (("/recommendations", "/recommendations"),
+                             ("https://evil.example/", "/"), ("//evil.example/", "/"),
+                             ("/\\evil.example", "/")):
+        c = client.application.test_client()
+        token = csrf_token(c)
+        resp = c.post(f"/sign-in?next={target}", data={"email": "gmp-editor@example.org",
+                                                      "password": PASSWORD,
+                                                      "csrf_token": token})
+        assert resp.status_code == 303
+        assert resp.headers["Location"] == expected, target
