@@ -289,7 +289,11 @@ def layout_blocks(case: Case, recs: list[DraftRec], section: int) -> list[Block]
         blocks.append(Para(layout["stem"]))
         for k, r in enumerate(recs, start=1):
             end = "." if k == len(recs) else ("; and" if k == len(recs) - 1 else ";")
-            blocks.append(Rec(r.prefix, r.text.rstrip(".") + end, r.truth, False))
+            # The last clause ends the sentence: its full stop is part of it, as for any other
+            # recommendation; the separators between clauses are not.
+            truth = ({**r.truth, "text": r.text.rstrip(".") + "."} if k == len(recs)
+                     else r.truth)
+            blocks.append(Rec(r.prefix, r.text.rstrip(".") + end, truth, False))
         return blocks
     groups = _groups(recs, plan)
     top_done: set[str] = set()
