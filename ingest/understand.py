@@ -5,7 +5,8 @@ Flow: ``ingest.extract`` builds an ``Extracted`` (clean page texts, tables, outl
 ``Document`` with the extraction fields, then calls :func:`understand`. This module builds the
 shared text model once (``ingest.doctext.DocText``: pages, headings, section kinds, boilerplate)
 and runs the rule modules over it: ``doctype``, ``metadata`` (with ``areas``), ``agencies``,
-``themes``, ``recommendations`` (with ``smart``). Pure functions, no network. Values keep the
+``themes``, ``recommendations`` (with ``smart``), ``action_plans`` (action rows, with ``dates``
+and ``progress``). Pure functions, no network. Values keep the
 page they came from: agencies and recommendations carry ``page``, themes carry evidence
 sentences with pages, and ``Document.provenance["review"]`` maps each review field to its page.
 """
@@ -17,7 +18,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from dhr.document import Agency, Document, Evidence, Recommendation, Theme
+from dhr.document import Action, Agency, Document, Evidence, Recommendation, Theme
+from ingest.action_plans import extract_actions
 from ingest.agencies import extract_agencies, find_agency_mentions
 from ingest.doctext import DocText
 from ingest.doctype import classify_doc_type
@@ -50,7 +52,7 @@ def understand_text(pages: Sequence[str], *, tables: Sequence[Any] = (),
               for t in extract_themes(doc, agency_spans, recommendations)]
     return {"doc_type": doc_type, "review": found.review.model_dump(mode="json"),
             "review_pages": found.pages, "agencies": agencies, "themes": themes,
-            "recommendations": recommendations}
+            "recommendations": recommendations, "actions": extract_actions(tables, recommendations)}
 
 
 def understand(extracted: Any, document: Document) -> Document:
@@ -92,6 +94,7 @@ def understand(extracted: Any, document: Document) -> Document:
         "themes": [Theme(id=t["id"], mentions=t["mentions"],
                          evidence=[Evidence(**e) for e in t["evidence"]]) for t in result["themes"]],
         "recommendations": [Recommendation(**r) for r in result["recommendations"]],
+        "actions": [Action(**a) for a in result["actions"]],
         "provenance": provenance,
     })
 
