@@ -22,7 +22,8 @@ data (``rules/action_plans.yaml``):
   number printed at the start of the recommendation cell) when that number is one of them,
   else by text similarity, else keeps the number as printed.
 The lead organisation keeps the printed ``lead_name``; :func:`resolve_lead` maps it to the
-organisation registry.
+organisation registry through the document's resolver (``ingest.owners.OwnerResolver``: the
+report's own abbreviations, its area's CSP and ICB, then the registry's names and aliases).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from functools import cache
 from typing import Any
 
 from ingest.dates import year_month
+from ingest.owners import OwnerResolver
 from ingest.progress import read_progress
 from ingest.rules import load
 
@@ -233,13 +235,15 @@ def table_rows(tables: Sequence[Any]) -> list[_Row]:
     return out
 
 
-def resolve_lead(name: str | None) -> dict[str, str] | None:
-    """The registry organisation ({id, name}) a printed lead names, or None.
-
-    The organisation registry (``accountability.registry``) is not on this branch yet: until it
-    is, nothing is resolved and ``lead_name`` keeps what the plan printed.
-    """
-    return None
+def resolve_lead(name: str | None, resolver: OwnerResolver | None = None) -> dict[str, str] | None:
+    """The registry organisation ({id, name}) a printed lead names, or None (a kind of service,
+    "All partner agencies", a body the registry does not hold). ``resolver`` reads the names of
+    one document (its abbreviations, its area's CSP and ICB: ``ingest.owners``)."""
+    if not name or _rules().no_lead.fullmatch(name.strip()):
+        return None
+    owner = (resolver or OwnerResolver()).owner(name)
+    org = owner.organisation if owner is not None else None
+    return {"id": org.id, "name": org.name} if org is not None else None
 
 
 def link_recommendation(number: str | None, text: str | None,
@@ -270,9 +274,11 @@ def link_recommendation(number: str | None, text: str | None,
     return number
 
 
-def extract_actions(tables: Sequence[Any], recommendations: Sequence[dict[str, Any]] = ()
-                    ) -> list[dict[str, Any]]:
-    """Action rows as contract dicts (contract.md 2a), in document order."""
+def extract_actions(tables: Sequence[Any], recommendations: Sequence[dict[str, Any]] = (),
+                    resolver: OwnerResolver | None = None) -> list[dict[str, Any]]:
+    """Action rows as contract dicts (contract.md 2a), in document order. ``resolver`` resolves
+    lead names for this document (default: the registry alone)."""
+    resolver = resolver or OwnerResolver()
     out = []
     for row in table_rows(tables):
         c = row.cells
@@ -285,7 +291,7 @@ def extract_actions(tables: Sequence[Any], recommendations: Sequence[dict[str, A
         out.append({
             "recommendation": link_recommendation(row.number, row.rec_text, recommendations),
             "action": c.get("action") or None,
-            "lead": resolve_lead(lead_name),
+            "lead": resolve_lead(lead_name, resolver),
             "lead_name": lead_name,
             "milestones": c.get("milestones") or None,
             "target_date": year_month(c.get("target_date")),

@@ -39,6 +39,8 @@ class RecFound:
     scope: str | None
     page: int
     source: str  # "list" | "table"
+    heading_name: str | None = None   # the agency heading it is listed under (owner hint)
+    lead_name: str | None = None      # its lead column / "Lead agency:" line (owner hint)
 
 
 @dataclass
@@ -81,7 +83,7 @@ def _rules() -> _Rules:
 _MODAL = re.compile(r"\b(?:should|must|to|will|shall|ought|needs?|is|are|reviews?|ensures?|"
                     r"develops?|considers?|provides?|undertakes?|works?)\b", re.IGNORECASE)
 _RECOMMENDS = re.compile(r"\b(?:should|must|to|will|shall|ought|need|recommend(?:s|ed)?|"
-                         r"ensure[sd]?)\b", re.IGNORECASE)
+                         r"ensure[sd]?|seeks?\s+(?:re)?assurance)\b", re.IGNORECASE)
 _MUST = re.compile(r"\b(?:should|must|is\s+recommended|are\s+recommended)\b", re.IGNORECASE)
 # "It is recommended that", "The DHR panel recommends that", "That ..." before the addressee.
 _LEAD_IN = re.compile(r"^(?:[^.;:]{0,80}?\brecommend(?:s|ed)?\s+)?that\s+", re.IGNORECASE)
@@ -173,6 +175,7 @@ class _Item:
     lead: str | None = None          # a "Lead agency: ..." line under the item
     closed: bool = False             # labelled lines followed: no more text
     sub_kind: str | None = None      # marker kind of its sub-points ("so that: • ...; • ...")
+    in_stem: bool = False            # a clause of a stem sentence ("recommends that: (a) ...")
 
     @property
     def text(self) -> str:
@@ -229,14 +232,21 @@ def _scope_heading(line: str) -> str | None:
     return None
 
 
+_HEADING_FRAME = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){0,3}\.?\s+)?(?:(?:single[- ]agency\s+)?"
+                            r"recommendations?\s+(?:for|to|from)\s+(?:the\s+)?|"
+                            r"(?:actions?|learning)\s+for\s+(?:the\s+)?)?", re.IGNORECASE)
+
+
 def _agency_heading(line: str) -> tuple[str, str] | None:
-    s = line.strip().rstrip(":")
+    s = _HEADING_FRAME.sub("", line.strip(), count=1).rstrip(":").strip()
     if len(s) > 80 or s.endswith(".") or not s[:1].isupper():
         return None
     found = find_agency_mentions(s)
-    if len(found) == 1 and len(found[0].name) >= len(s) * 0.5 and len(s.split()) <= 8:
+    if len(found) == 1 and len(s.split()) <= 8:
         m = found[0]
-        return m.id, _full_name(s, m)
+        name = _full_name(s, m)   # "Northumberland Women's Aid", not only "Women's Aid"
+        if len(name) >= len(s) * 0.5:
+            return m.id, name
     return None
 
 
@@ -302,20 +312,38 @@ def extract_list_recommendations(doc: DocText, whole: bool = False) -> list[RecF
             if not line or _is_table_line(line) or _FURNITURE.fullmatch(line):
                 continue
             heading_scope = _scope_heading(line)
+            agency_head = _agency_heading(line) if heading_scope is None else None
             if off in heading_starts or (heading_scope is not None and not _marker(line)):
                 close()
                 if heading_scope is not None or off == start:
                     scope = None if re.fullmatch(r"(?:\d[\d.]*\s+)?(?:the\s+)?recommendations?:?",
                                                  line.lower()) else heading_scope
-                sub = None
+                sub = agency_head   # "15.2 Greater Manchester Police": the items below are its
                 continue
             marker = _marker(line)
+            if marker is not None and marker[1] == "num" and "." in (marker[0] or "") and \
+                    _is_title(marker[2]) and (current is None or
+                                              current.text.endswith(_TERMINAL + (":",))):
+                close()   # "19.1.2 Kent Police" above "19.1.2.1 Review ...": a numbered heading
+                if heading_scope is not None:
+                    scope, sub = heading_scope, None
+                else:
+                    sub = agency_head or (None, marker[2].strip().rstrip(":"))
+                continue
             if marker is not None and current is not None and _continues(current, marker):
                 current.parts.append(line)  # "20 cases, reporting..." wrapped onto a new page
                 continue
             if marker is not None:
                 num, kind, rest = marker
                 parent = current
+                if parent is not None and _is_stem(parent.text) and kind != "bullet":
+                    close()   # "The panel recommends that:" then "(a) ...; (b) ...": each clause
+                    current = _Item(num, kind, [rest], off, scope, sub, in_stem=True)
+                    continue
+                if parent is not None and parent.in_stem and kind == parent.marker_kind:
+                    close()
+                    current = _Item(num, kind, [rest], off, scope, sub, in_stem=True)
+                    continue
                 if parent is not None and kind != parent.marker_kind and (
                         parent.text.endswith(":") or kind == parent.sub_kind):
                     parent.parts.append(line)  # sub-points of a recommendation ("a) ...")
@@ -341,6 +369,10 @@ def extract_list_recommendations(doc: DocText, whole: bool = False) -> list[RecF
                 close()
                 sub = agency_head
                 continue
+            if _is_stem(line) and marker is None:
+                close()   # "Having considered the findings, the panel recommends that:"
+                current = _Item(None, "stem", [line], off, scope, sub)
+                continue
             if current is not None and current.closed:
                 continue  # further labelled block content (actions, notes)
             if current is not None and not current.text.endswith(_TERMINAL):
@@ -356,18 +388,44 @@ def extract_list_recommendations(doc: DocText, whole: bool = False) -> list[RecF
     out = []
     for it in _split_run_on(items):
         text = it.text
+        if _is_stem(text):
+            continue   # "The review panel recommends that:" introduces; its clauses recommend
+        if it.in_stem:
+            text = _CLAUSE_END.sub("", text)
         if len(text) < 20 or rules.not_rec.search(text[:120]) or not (
-                _RECOMMENDS.search(text) or starts_with_action(text) or
+                it.in_stem or _RECOMMENDS.search(text) or starts_with_action(text) or
                 _LEAD_SUBJECT.match(text)):   # "That the CCG adopt a policy..."
             continue
         agency, name = _agency_cell(it.lead) if it.lead else (None, None)
+        if agency is None and not it.lead and it.sub_addressee is not None and \
+                starts_with_action(text):
+            agency, name = it.sub_addressee   # "Notify the police ..." under "HMP Westgate"
         if agency is None and not it.lead:
             agency, name = addressee(text)
         if agency is None and it.sub_addressee is not None and not it.lead:
             agency, name = it.sub_addressee
         out.append(RecFound(it.number, text, agency, name, _scope_of(it.scope, text, agency),
-                            doc.page_at(it.start), "list"))
+                            doc.page_at(it.start), "list",
+                            it.sub_addressee[1] if it.sub_addressee else None, it.lead))
     return out
+
+
+# A sentence that only introduces clauses: "The review panel recommends that:", "Having
+# considered the findings, the DHR panel makes the following recommendations:".
+_STEM = re.compile(r"^[^.;]{0,160}?\b(?:recommend(?:s|ed)?|recommendations?)\b[^.;]{0,60}?"
+                   r"(?:\bthat|following|namely|as\s+follows)?\s*[:\-–—]$", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"\s*(?:;\s*(?:and|or)?|,\s*(?:and|or)|\band)\s*$", re.IGNORECASE)
+
+
+def _is_title(text: str) -> bool:
+    """A short heading-like title ("Kent Police", "Multi-agency recommendations")."""
+    t = text.strip().rstrip(":")
+    return (0 < len(t) <= 80 and t[:1].isupper() and not t.endswith(_TERMINAL + (",",)) and
+            len(t.split()) <= 10 and not _RECOMMENDS.search(t) and not starts_with_action(t))
+
+
+def _is_stem(text: str) -> bool:
+    return len(text) <= 240 and bool(_STEM.match(text.strip()))
 
 
 def _continues(current: _Item, marker: tuple[str | None, str, str]) -> bool:
@@ -376,6 +434,8 @@ def _continues(current: _Item, marker: tuple[str | None, str, str]) -> bool:
     num, kind, rest = marker
     if current.text.endswith(_TERMINAL + (":",)) or kind not in ("num", "r") or not num:
         return False
+    if current.in_stem and kind == current.marker_kind and _CLAUSE_END.search(current.text):
+        return False   # "...; and" then "(9) the Home Office ...": the next clause
     if num.isdigit() and current.number and current.number.isdigit():
         return int(num) != int(current.number) + 1 or rest[:1].islower()
     return rest[:1].islower()
@@ -526,13 +586,16 @@ def extract_table_recommendations(tables: Sequence[Any]) -> list[RecFound]:
             continuing = out and out[-1].source == "table" and not out[-1].text.endswith(_TERMINAL)
             if len(text) < 20 and not continuing:
                 continue  # "Note", "See above", a status word
-            if not (_RECOMMENDS.search(text) or starts_with_action(text) or
+            if not (_RECOMMENDS.search(text) or starts_with_action(m[2] if m else text) or
                     _LEAD_SUBJECT.match(m[2] if m else text) or
+                    # "(a) the Oakfield Surgery establish ...": a numbered clause of a stem
+                    (m is not None and m[1] in ("num", "letter", "r") and m[0] and
+                     _cell(row, cols, "agency")) or
                     (out and out[-1].source == "table" and not out[-1].text.endswith(_TERMINAL))):
                 continue  # not a recommendation: a misread cell, a note, a status
             if m is not None and m[1] in ("rec", "r", "num", "letter") and m[0]:
                 number = number or m[0]
-                text = m[2].strip()
+                text = _CLAUSE_END.sub("", m[2].strip())
             prev = out[-1] if out and out[-1].source == "table" else None
             joins = (prev is not None and (number is None or number == prev.number) and
                      (not prev.text.endswith(_TERMINAL) or text[:1].islower()) and
@@ -547,7 +610,7 @@ def extract_table_recommendations(tables: Sequence[Any]) -> list[RecFound]:
             scope_cell = _cell(row, cols, "scope").lower()
             scope = scope_cell if scope_cell in ("local", "regional", "national") else None
             out.append(RecFound(number, text, agency, name, scope or _scope_of(None, text, agency),
-                                page, "table"))
+                                page, "table", None, agency_cell or None))
     return out
 
 
@@ -577,7 +640,11 @@ def _infer_columns(rows: list[list[str]]) -> tuple[dict[str, int], bool] | None:
 
     def recommends(c: str) -> bool:
         m = _marker(c)
-        return bool(_MUST_OR_ENSURE.search(c) or _LEAD_SUBJECT.match(m[2] if m else c))
+        rest = m[2] if m else c
+        # A numbered clause ("(a) the surgery establish ...", "19.1.1.1 Adopt a policy ...").
+        numbered = m is not None and m[1] in ("num", "letter", "r") and bool(m[0]) and len(rest) > 40
+        return bool(_MUST_OR_ENSURE.search(c) or _LEAD_SUBJECT.match(rest) or numbered or
+                    starts_with_action(rest))
 
     text_scores = [share(j, lambda c: len(c) > 40 and recommends(c)) for j in range(width)]
     # The recommendation comes before the actions that answer it: the leftmost such column.
@@ -646,14 +713,18 @@ def merge(listed: list[RecFound], tabled: list[RecFound]) -> list[RecFound]:
             r = replace(r, agency=t.agency, agency_name=t.agency_name)
         if r.number is None and t.number:
             r = replace(r, number=t.number)
+        if r.lead_name is None and t.lead_name:
+            r = replace(r, lead_name=t.lead_name)
         out[i] = r
     return out
 
 
 def extract_recommendations(doc: DocText, tables: Sequence[Any] = (),
-                            doc_type: str | None = None) -> list[dict[str, Any]]:
+                            doc_type: str | None = None, *, owner_hints: bool = False,
+                            ) -> list[dict[str, Any]]:
     """All recommendations as contract dicts (number, text, agency, agency_name, scope, page,
-    source, smart). An action plan without tables is read as one list."""
+    source, smart). An action plan without tables is read as one list. ``owner_hints`` adds
+    ``_heading`` and ``_lead`` (the agency heading and lead column) for ``ingest.owners``."""
     tabled = extract_table_recommendations(tables or pipe_tables(doc))
     listed = extract_list_recommendations(doc, whole=doc_type == "action_plan" and not tabled)
     out = []
@@ -662,4 +733,6 @@ def extract_recommendations(doc: DocText, tables: Sequence[Any] = (),
         out.append({"number": r.number, "text": r.text, "agency": r.agency,
                     "agency_name": r.agency_name, "scope": r.scope, "page": r.page,
                     "source": r.source, "smart": smart.model_dump()})
+        if owner_hints:
+            out[-1].update({"_heading": r.heading_name, "_lead": r.lead_name})
     return out

@@ -19,11 +19,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from dhr.document import Action, Agency, Document, Evidence, Recommendation, Theme
+from ingest.abbreviations import find_abbreviations
 from ingest.action_plans import extract_actions
 from ingest.agencies import extract_agencies, find_agency_mentions
 from ingest.doctext import DocText
 from ingest.doctype import classify_doc_type
 from ingest.metadata import extract_review
+from ingest.owners import OwnerResolver, assign_owners
 from ingest.recommendations import _header_map, extract_recommendations, pipe_tables
 from ingest.themes import extract_themes, recommendation_themes
 
@@ -33,8 +35,11 @@ _SYNTHETIC = re.compile(r"synthetic\s+sample", re.IGNORECASE)
 
 
 def understand_text(pages: Sequence[str], *, tables: Sequence[Any] = (),
-                    sections: Sequence[Any] = (), title: str | None = None) -> dict[str, Any]:
-    """Everything understood from page texts (and tables/outline), as contract-shaped dicts."""
+                    sections: Sequence[Any] = (), title: str | None = None,
+                    actions: Sequence[Any] = ()) -> dict[str, Any]:
+    """Everything understood from page texts (and tables/outline), as contract-shaped dicts.
+    ``actions``: action-plan rows already extracted (``Document.actions``); a recommendation
+    no sentence or heading gives an owner takes its row's lead (``ingest.owners``)."""
     doc = DocText(list(pages), outline=sections)
     tables = list(tables) or pipe_tables(doc)
     has_action_table = any(_header_map(t.rows[0]) is not None for t in tables if t.rows)
@@ -43,7 +48,12 @@ def understand_text(pages: Sequence[str], *, tables: Sequence[Any] = (),
     mentions = find_agency_mentions(doc.text, lower=doc.lower)
     agencies = [{"id": a.id, "name": a.name, "mentions": a.mentions, "page": a.page}
                 for a in extract_agencies(doc, mentions)]
-    recommendations = extract_recommendations(doc, tables, doc_type)
+    recommendations = extract_recommendations(doc, tables, doc_type, owner_hints=True)
+    abbreviations = find_abbreviations(doc.text)
+    action_rows = extract_actions(tables, recommendations,
+                                  OwnerResolver(abbreviations, found.review.area))
+    assign_owners(recommendations, abbreviations=abbreviations, area=found.review.area,
+                  actions=[*actions, *action_rows])
     for rec in recommendations:
         rec["themes"] = recommendation_themes(rec["text"], rec["agency"])[1]
     agency_spans = [(m.start, m.end) for m in mentions if " " in m.name]
@@ -52,7 +62,7 @@ def understand_text(pages: Sequence[str], *, tables: Sequence[Any] = (),
               for t in extract_themes(doc, agency_spans, recommendations)]
     return {"doc_type": doc_type, "review": found.review.model_dump(mode="json"),
             "review_pages": found.pages, "agencies": agencies, "themes": themes,
-            "recommendations": recommendations, "actions": extract_actions(tables, recommendations)}
+            "recommendations": recommendations, "actions": action_rows}
 
 
 def understand(extracted: Any, document: Document) -> Document:
@@ -67,7 +77,7 @@ def understand(extracted: Any, document: Document) -> Document:
     try:
         result = understand_text(pages, tables=getattr(extracted, "tables", None) or (),
                                  sections=getattr(extracted, "sections", None) or document.sections,
-                                 title=title)
+                                 title=title, actions=document.actions)
     except Exception as exc:  # noqa: BLE001 - a rule bug must not lose the extracted text
         log.warning("understanding failed for %s: %s", document.filename or document.id, exc)
         provenance = dict(document.provenance)

@@ -49,6 +49,7 @@ SEEDS = {"train": 1, "heldout": 2, "dev": 3}
 # Held-out targets (issue 4): metric -> minimum.
 TARGETS = {
     "recommendations.f1": 0.95, "recommendations.agency_accuracy": 0.90,
+    "recommendations.owner_accuracy": 0.90,
     "agencies.f1": 0.90, "themes.f1": 0.85, "abuse_types.f1": 0.85,
     "doc_type": 0.95, "pseudonym": 0.95, "area": 0.95, "year_of_death": 0.95,
     "review_type": 0.90, "death_type": 0.90, "victim_sex": 0.90, "victim_age_band": 0.90,
@@ -199,6 +200,13 @@ class Score:
     # per file extension: [true, predicted, matched] recommendations
     by_format: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0]))
     actions: ActionScore = field(default_factory=ActionScore)
+    # owners (contract 2a) on matched recommendations
+    rec_owner_ok: int = 0
+    rec_owners_ok: int = 0
+    rec_owner_source_ok: int = 0
+    # per pattern and per format: [true, matched, owner right, agency right]
+    by_pattern: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0, 0]))
+    owner_by_format: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0, 0]))
 
     def metrics(self) -> dict[str, float | None]:
         out: dict[str, float | None] = {}
@@ -210,6 +218,9 @@ class Score:
                         self.rec_true - self.rec_matched))
         m = self.rec_matched
         out["recommendations.agency_accuracy"] = self.rec_agency_ok / m if m else None
+        out["recommendations.owner_accuracy"] = self.rec_owner_ok / m if m else None
+        out["recommendations.owners_exact"] = self.rec_owners_ok / m if m else None
+        out["recommendations.owner_source_accuracy"] = self.rec_owner_source_ok / m if m else None
         for s in SMART:
             out[f"smart.{s}"] = self.smart_ok[s] / m if m else None
         out.update(self.actions.metrics())
@@ -289,6 +300,7 @@ def score_document(score: Score, name: str, pred: dict[str, Any], truth: dict[st
     for t in trec:
         if id(t) not in got_t:
             score.errors.append(f"{name}: missed recommendation {t.get('number')!r}: {t['text'][:150]!r}")
+    _score_owners(score, name, pred, truth, trec, matched)
     for p, t in matched:
         if p.get("agency") == t.get("agency"):
             score.rec_agency_ok += 1
@@ -301,6 +313,61 @@ def score_document(score: Score, name: str, pred: dict[str, Any], truth: dict[st
             else:
                 score.errors.append(f"{name}: rec {t.get('number')} smart.{s} "
                                     f"{(p.get('smart') or {}).get(s)} truth: {t['text'][:120]!r}")
+
+
+def _org_id(rec: dict[str, Any]) -> str | None:
+    return (rec.get("organisation") or {}).get("id")
+
+
+def rec_patterns(truth_doc: dict[str, Any], rec: dict[str, Any]) -> list[str]:
+    """The owner and numbering patterns a true recommendation shows (from the generator's
+    ``provenance.sample_owner_patterns`` and the recommendation itself)."""
+    info = (truth_doc.get("provenance") or {}).get("sample_owner_patterns") or {}
+    out = [f"layout:{info['layout']}"] if info.get("layout") else []
+    out.append(f"owner_source:{rec.get('owner_source') or 'none'}")
+    if len(rec.get("organisations") or []) > 1:
+        out.append("two_owners")
+    words = set(re.findall(r"[A-Za-z&]+", rec.get("text") or ""))
+    if words & set(info.get("abbreviations") or []):
+        out.append("abbreviation")
+    if any(g in (rec.get("text") or "") for g in info.get("generic") or []):
+        out.append("generic_short_form")
+    number = rec.get("number") or ""
+    if number.count(".") >= 2:
+        out.append("numbering:multi_level")
+    return out
+
+
+def _score_owners(score: Score, name: str, pred: dict[str, Any], truth: dict[str, Any],
+                  trec: list[dict[str, Any]], matched: list[tuple[dict[str, Any], dict[str, Any]]],
+                  ) -> None:
+    fmt = name.rsplit(".", 1)[-1] + ("+ocr" if pred.get("ocr_pages") else "")
+    by_truth = {id(t): p for p, t in matched}
+    for t in trec:
+        p = by_truth.get(id(t))
+        owner_ok = p is not None and _org_id(p) == _org_id(t)
+        agency_ok = p is not None and p.get("agency") == t.get("agency")
+        for key in rec_patterns(truth, t):
+            row = score.by_pattern[key]
+            row[0] += 1
+            row[1] += p is not None
+            row[2] += owner_ok
+            row[3] += agency_ok
+        row = score.owner_by_format[fmt]
+        row[0] += 1
+        row[1] += p is not None
+        row[2] += owner_ok
+        row[3] += agency_ok
+        if p is None:
+            continue
+        score.rec_owner_ok += owner_ok
+        if not owner_ok:
+            score.errors.append(f"{name}: rec {t.get('number')} owner {_org_id(p)!r} truth "
+                                f"{_org_id(t)!r} ({t.get('owner_source')}): {t['text'][:90]!r}")
+        ids_p = [o.get("id") for o in p.get("organisations") or []]
+        ids_t = [o.get("id") for o in t.get("organisations") or []]
+        score.rec_owners_ok += ids_p == ids_t
+        score.rec_owner_source_ok += p.get("owner_source") == t.get("owner_source")
 
 
 def pairs_in(folder: Path) -> list[tuple[Path, Path]]:
@@ -418,6 +485,13 @@ def print_table(results: dict[str, Score]) -> bool:
             f"{k} {v[0]}/{v[1]}/{v[2]}" for k, v in sorted(s.by_format.items())))
         print("  action rows by format (true/predicted/matched): " + ", ".join(
             f"{k} {v[0]}/{v[1]}/{v[2]}" for k, v in sorted(s.actions.by_format.items()) if v[0] or v[1]))
+        if s.by_pattern:
+            print("  per pattern / per format: true, recall, owner accuracy, agency accuracy "
+                  "(over all true recommendations; a missed one counts as wrong)")
+            for label, table in (("pattern", s.by_pattern), ("format", s.owner_by_format)):
+                for k, v in sorted(table.items()):
+                    print(f"    {label:7} {k:34} {v[0]:5d} {v[1] / v[0]:7.3f} {v[2] / v[0]:7.3f} "
+                          f"{v[3] / v[0]:7.3f}")
     return ok
 
 

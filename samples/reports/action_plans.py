@@ -6,8 +6,10 @@ Office template (headers from the split's ``action_plan_columns``), short progre
 reordered and renamed columns, recommendation cells merged over several actions, rows split in
 two (a long action carrying on in the next row, as when a row breaks over a page), and printed
 dates and progress texts in the split's own wordings. Each row's truth is a contract 2a action
-(``recommendation`` number, ``action``, ``lead_name``, ``milestones``, ``target_date``,
-``completed_date``, ``outcome``, ``status``); ``truth.py`` adds the page it is printed on.
+(``recommendation`` number, ``action``, ``lead`` (the registry organisation the generator meant,
+``owners.owner_org``), ``lead_name`` (as printed: the addressee's name, or the abbreviation the
+review introduced), ``milestones``, ``target_date``, ``completed_date``, ``outcome``,
+``status``); ``truth.py`` adds the page it is printed on.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from typing import Any
 
 from . import banks
 from .blocks import Table
+from .owners import owner_org, owner_plan, ref, table_truth
 from .recommendations import DraftRec
-from .writer import MONTHS, Writer, capitalise
+from .writer import MONTHS, Writer, bare_name, capitalise
 
 STATUSES = ("completed", "in_progress", "not_started", "not_accepted", "superseded", None)
 STATUS_WEIGHTS = (34, 34, 12, 6, 6, 8)
@@ -109,13 +112,25 @@ class _Rows:
             truth["outcome"] = capitalise(fill[used[0]])
         return capitalise(printed), truth
 
+    def _lead(self, r: DraftRec) -> tuple[str, dict[str, str] | None]:
+        """The lead column as printed (the addressee's name, or the abbreviation the review
+        introduced for it) and the registry organisation it names."""
+        if not r.agency or not r.display:
+            return "All partner agencies", None
+        case = self.w.case
+        org = ref(owner_org(case, r.agency, r.display))
+        abbr = owner_plan(case).abbreviations.get(r.agency)
+        if abbr and self.rng.random() < 0.5:
+            return abbr, org
+        return bare_name(r.display), org
+
     def add(self, index: int, r: DraftRec, rec_truth: dict[str, Any]) -> None:
         layout, rng, kinds = self.layout, self.rng, self.kinds
         ref = r.number or str(index + 1)
         numbered = layout.get("numbering") == "ref" and "number" in kinds
         number = ref if numbered else r.number
         rec_cell = r.text if numbered or not r.prefix else f"{r.prefix} {r.text}"
-        lead = r.truth["agency_name"] or "All partner agencies"
+        lead, lead_org = self._lead(r)
         n_actions = 2 if layout.get("merge") and "action" in kinds and rng.random() < 0.45 else 1
         first_row = len(self.rows)
         for k in range(n_actions):
@@ -135,7 +150,7 @@ class _Rows:
                                    if kind in ("recommendation", "number", "scope"))
             self.actions[len(self.rows)] = {
                 "recommendation": number, "action": action if "action" in kinds else None,
-                "lead": None, "lead_name": lead,
+                "lead": lead_org, "lead_name": lead,
                 "milestones": milestones if "milestones" in kinds else None,
                 "target_date": target_truth if "target_date" in kinds else None,
                 **progress_truth, "page": None}
@@ -149,7 +164,7 @@ class _Rows:
                 self.rows.append(rest)
             else:
                 self.rows.append(row)
-        self.recs[first_row] = {**rec_truth, "number": number, "source": "table"}
+        self.recs[first_row] = {**rec_truth, "number": number}
 
     def table(self) -> Table:
         t = Table([h for _, h in self.cols], self.rows, [WIDTHS[k] for k in self.kinds], self.recs)
@@ -166,5 +181,5 @@ def action_plan_table(w: Writer, recs: list[DraftRec], doc_type: str) -> Table:
     layout = options[(case.index + (doc_type == "action_plan")) % len(options)]
     rows = _Rows(w, case.split, layout, doc_type)
     for i, r in enumerate(recs):
-        rows.add(i, r, r.truth)
+        rows.add(i, r, table_truth(r))
     return rows.table()

@@ -19,6 +19,7 @@ from . import banks
 from .action_plans import action_plan_table
 from .blocks import Block, Heading, Item, PageBreak, Para, Rec, Table, Title, Toc, TocEntry
 from .case import Case
+from .owners import abbreviation_paras, layout_blocks
 from .recommendations import DraftRec, build_recommendations
 from .writer import Writer, bare_name
 
@@ -131,6 +132,10 @@ def _facts(d: _Doc) -> None:
 
 
 def _recs_list(d: _Doc, recs: list[DraftRec], grouped: bool) -> None:
+    laid_out = layout_blocks(d.w.case, recs, d.section)   # owners.py: the review's own layout
+    if laid_out is not None:
+        d.blocks.extend(laid_out)
+        return
     last = None
     for r in recs:
         if grouped and r.group != last:
@@ -177,6 +182,7 @@ def _overview(w: Writer, recs: list[DraftRec]) -> DocContent:
         d.paras(fam["perpetrator"])
     d.heading("contributors")
     d.para(w.fill(prose["contributors_intro"]))
+    d.paras(abbreviation_paras(case))
     involved = [a for a in case.agencies if a not in NOT_INVOLVED]
     d.items([f"{bare_name(case.agency_names[a])} - {'IMR' if i % 3 != 2 else 'summary of involvement'}"
              for i, a in enumerate(involved)])
@@ -282,6 +288,7 @@ def _executive_summary(w: Writer, recs: list[DraftRec]) -> DocContent:
     d.blocks.append(PageBreak())
     d.heading("es_intro")
     d.paras(w.pick(prose["introduction"], 3))
+    d.paras(abbreviation_paras(case))
     d.paras(prose["timescales"][:1] + prose["methodology"][:1])
     fam = prose["family_involvement"]
     d.para(w.fill((fam["involved"] if case.family_involved else fam["declined"])[0]))
@@ -314,6 +321,7 @@ def _action_plan(w: Writer, recs: list[DraftRec]) -> DocContent:
     d.para(w.fill("This action plan sets out how agencies in {area} will respond to the "
                   "recommendations of the Domestic Homicide Review concerning {V}. Progress is "
                   "monitored by {csp}."))
+    d.paras(abbreviation_paras(case))
     table = action_plan_table(w, recs, "action_plan")
     d.blocks.append(table)
     return DocContent("action_plan", title, d.blocks, _review_truth(case, full=False),
@@ -328,6 +336,7 @@ def _learning_brief(w: Writer, recs: list[DraftRec]) -> DocContent:
     d.blocks.append(Title(w.fill(case.variant["titles"]["learning_brief"]),
                           [w.ctx["csp"], SYNTHETIC_NOTE]))
     d.paras(prose["learning_brief"]["intro"])
+    d.paras(abbreviation_paras(case))
     d.heading("lb_case", number=False)
     d.para(w.fill(prose["circumstances"][case.death_type]))
     d.para(w.fill(case.variant["age_form"]))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import banks
+from .owners import apply_owner_plan
 from .writer import Writer, bare_name, capitalise
 
 MULTI_AGENCY_LEADS = ("community_safety_partnership", "safeguarding_board", "local_authority",
@@ -29,6 +30,14 @@ class DraftRec:
     text: str
     truth: dict[str, Any]
     action: str          # short action for the action plan's "Action to take" column
+    # Owner and layout (``owners.py``): the addressee's agency id and name as printed, the
+    # recommendation after "<agency> should", or the vague opener; ``parts`` numbers it in a
+    # multi-level layout (group, agency, item).
+    agency: str | None = None
+    display: str | None = None
+    body: str = ""
+    opener: str | None = None
+    parts: tuple[int, ...] = ()
 
 
 def _letter(n: int) -> str:
@@ -109,5 +118,6 @@ def build_recommendations(w: Writer) -> list[DraftRec]:
             "themes": d["themes"],
         }
         out.append(DraftRec(d["group"], number, prefix, bool(style.get("own_line")), text, truth,
-                            capitalise(d["action"])))
-    return out
+                            capitalise(d["action"]), d["agency"], d["display"], d["body"],
+                            d.get("opener")))
+    return apply_owner_plan(w, out)

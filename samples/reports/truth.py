@@ -23,6 +23,7 @@ from dhr.document import SCHEMA_ID
 from .blocks import Heading, Item, Para, Rec, Table, Toc
 from .case import Case
 from .content import DocContent
+from .owners import owner_layout
 from .paginate import Page
 from .writer import bare_name
 
@@ -84,7 +85,8 @@ def build_document(case: Case, content: DocContent, pages: list[Page], *, doc_id
         "pages": texts,
         "source": None,
         "review_key": None,
-        "provenance": {},
+        # How the generator printed owners and numbering (scorers group recommendations by it).
+        "provenance": {"sample_owner_patterns": owner_layout(case)},
     }
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from ingest.action_plans import column_kind, extract_actions, header_columns, resolve_lead
 from ingest.extracted import Table
+from ingest.owners import OwnerResolver
 from ingest.understand import understand_text
 
 REC_1 = "Kent Police should review its domestic abuse risk assessment training for call handlers."
@@ -30,7 +31,8 @@ def test_home_office_template():
                       [f"2. {REC_2}", "Local", "Audit twenty records.", "NHS Kent and Medway ICB",
                        "Audit tool agreed", "Q2 2024/25", "Ongoing"]])
     first, second = rows_of(table)
-    assert first == {"recommendation": "1", "action": "Revise the training package.", "lead": None,
+    assert first == {"recommendation": "1", "action": "Revise the training package.",
+                     "lead": {"id": "kent-police", "name": "Kent Police"},
                      "lead_name": "Kent Police", "milestones": "Package drafted; staff trained",
                      "target_date": "2024-03", "completed_date": "2023-06",
                      "outcome": "New guidance in use", "status": "completed", "page": 3}
@@ -147,8 +149,25 @@ def test_header_needs_an_anchor_and_a_detail():
     assert header_columns(["Recommendation", "Lead agency", "Target date"]) is not None
 
 
-def test_lead_is_not_resolved_without_the_registry():
-    assert resolve_lead("Kent Police") is None
+@pytest.mark.parametrize("printed, org_id", [
+    ("Kent Police", "kent-police"),
+    ("Home Office", "home-office"),
+    ("All partner agencies", None),
+    ("the GP surgery", None),
+    ("N/A", None),
+    ("", None),
+])
+def test_lead_is_resolved_through_the_registry(printed, org_id):
+    lead = resolve_lead(printed)
+    assert (lead["id"] if lead else None) == org_id
+
+
+def test_lead_abbreviation_introduced_by_the_report():
+    resolver = OwnerResolver({"KP": "Kent Police"}, area=None)
+    table = Table(1, [["Ref", "Recommendation", "Lead", "Target date"],
+                      ["1", REC_1, "KP", "May 2024"]])
+    (row,) = extract_actions([table], RECS, resolver)
+    assert row["lead_name"] == "KP" and row["lead"]["id"] == "kent-police"
 
 
 def test_understanding_reads_action_rows_from_text_tables():

@@ -1,0 +1,105 @@
+"""Abbreviations a report defines for itself: "Greater Manchester Police (GMP)", "CFT (Cornwall
+Partnership NHS Foundation Trust)" and glossary lines ("KMPT - Kent and Medway NHS and Social
+Care Partnership Trust", "GMP | Greater Manchester Police").
+
+Part of report understanding: ``ingest.owners`` expands an abbreviation used alone ("GMP should
+...") to the name the document introduced before asking the organisation registry, so a
+document's own definitions win over the registry's aliases. A definition counts only when the
+abbreviation's letters are the initials of the name, in order ("CFT" from "Cornwall Partnership
+NHS Foundation Trust"), so "(see page 4)" or "(2019)" define nothing.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ABBR = r"[A-Z][A-Za-z&]{0,3}[A-Z][A-Za-z&]{0,4}"
+# "... Greater Manchester Police (GMP)": the name is the run of capitalised words before it.
+_NAME_THEN_ABBR = re.compile(r"\((?:the\s+)?(?P<abbr>" + _ABBR + r")\)")
+_NAME_WORD = re.compile(r"[A-Z][\w'’&\-]*|and|of|for|the|&|upon|on|in|NHS")
+# "GMP (Greater Manchester Police)".
+_ABBR_THEN_NAME = re.compile(r"\b(?P<abbr>" + _ABBR + r")\s+\((?P<name>[A-Z][^()\n]{3,90})\)")
+# Glossary lines: "GMP - Greater Manchester Police", "GMP: ...", "GMP | ...", "GMP<tab>...".
+_GLOSSARY = re.compile(r"^\s*(?P<abbr>" + _ABBR + r")\s*(?:[-–—:|=]|\t)\s*(?P<name>[A-Z][^\n|]{3,90}?)"
+                       r"\s*$", re.MULTILINE)
+_SMALL = {"and", "of", "for", "the", "&", "upon", "on", "in"}
+
+
+def _letters(words: list[str]) -> list[str]:
+    """Per word the letters an abbreviation may take from it: the initial, or every capital of
+    an all-capitals word ("NHS" gives N, H, S)."""
+    out = []
+    for w in words:
+        if w.lower() in _SMALL:
+            out.append("")
+        elif w.isupper() and len(w) > 1:
+            out.append(w.replace("&", ""))
+        elif "-" in w.strip("-"):    # "Mid-Point" gives M, P; "Multi-Agency" M, A
+            out.append("".join(p[0].upper() for p in w.split("-") if p))
+        else:
+            out.append(w[0].upper())
+    return out
+
+
+def _fits(abbr: str, words: list[str]) -> bool:
+    """The abbreviation's capitals are, in order, initials of the words, the first letter being
+    the first word's."""
+    caps = [c for c in abbr if c.isupper()]
+    letters = _letters(words)
+    if not caps or not words or not letters[0] or letters[0][0] != caps[0]:
+        return False
+    i = 0
+    for group in letters:
+        j = 0
+        while i < len(caps) and j < len(group):
+            if group[j] == caps[i]:
+                i += 1
+            j += 1
+            if len(group) == 1:
+                break
+    return i == len(caps)
+
+
+def _name_before(text: str, end: int) -> str | None:
+    """The longest run of name words ending at ``end`` whose initials fit, trimmed at the left
+    to where the abbreviation starts."""
+    words: list[str] = []
+    pos = end
+    for _ in range(14):
+        m = re.search(r"(\S+)\s*$", text[max(0, pos - 60):pos])
+        if not m:
+            break
+        word = m.group(1).rstrip(",")
+        if not _NAME_WORD.fullmatch(word):
+            break
+        words.insert(0, word)
+        pos = max(0, pos - 60) + m.start(1)
+    return " ".join(words) if words else None
+
+
+def find_abbreviations(text: str) -> dict[str, str]:
+    """Abbreviation -> full name, for every abbreviation the text defines (the first definition
+    of an abbreviation wins)."""
+    found: dict[str, str] = {}
+
+    def add(abbr: str, name: str) -> None:
+        name = " ".join(name.split()).strip(" ,.;:")
+        words = name.split()
+        # Trim leading words until the first letter is the abbreviation's ("the review by
+        # Greater Manchester Police (GMP)").
+        while words and not _fits(abbr, words):
+            words.pop(0)
+        while words and words[0].lower() in _SMALL:
+            words.pop(0)
+        if len(words) >= 2 and _fits(abbr, words) and abbr not in found:
+            found[abbr] = " ".join(words)
+
+    for m in _NAME_THEN_ABBR.finditer(text):
+        name = _name_before(text, m.start())
+        if name:
+            add(m["abbr"], name)
+    for m in _ABBR_THEN_NAME.finditer(text):
+        add(m["abbr"], m["name"])
+    for m in _GLOSSARY.finditer(text):
+        add(m["abbr"], m["name"])
+    return found
