@@ -11,6 +11,10 @@ OCR, cleaning, then ``ingest.understand``) and prints, per split:
 - recommendations: precision / recall / F1 (a match is the same document and text similarity
   >= 0.9, difflib ratio on normalised text), addressee-agency accuracy on matched ones and
   accuracy of each SMART signal;
+- action-plan rows (contract 2a ``actions``): precision / recall / F1 (a match is the same
+  document, the same recommendation number and action texts similar >= 0.8), and on matched rows
+  the accuracy of the target date, the status and the lead organisation (registry id and
+  printed name); rows per format;
 - throughput: pages/s of extraction alone and of understanding alone.
 
 Without ``--dir`` it generates the synthetic corpus: ``train`` (seed 1) and ``heldout`` (seed 2,

@@ -42,7 +42,9 @@ def _extract(path: Path, cwd: Path) -> dict:
 
 
 def _rows(actions: list[dict]) -> list[tuple]:
-    return [tuple(" ".join((a[k] or "").split()) or None for k in FIELDS) for a in actions]
+    """Each row's fields as printed, and its lead organisation's registry id."""
+    return [tuple(" ".join((a[k] or "").split()) or None for k in FIELDS) + ((a["lead"] or {}).get("id"),)
+            for a in actions]
 
 
 @pytest.mark.parametrize("split", ["train", "dev"])
