@@ -28,7 +28,6 @@ report's own abbreviations, its area's CSP and ICB, then the registry's names an
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -249,27 +248,27 @@ def resolve_lead(name: str | None, resolver: OwnerResolver | None = None) -> dic
 def link_recommendation(number: str | None, text: str | None,
                         recommendations: Sequence[dict[str, Any]]) -> str | None:
     """The number of the document's recommendation a row serves: by number when the document has
-    a recommendation with that number, else by text similarity, else the number as printed."""
+    a recommendation with that number, else by text (the same text, one the start of the other,
+    or the most words in common, at least half), else the number as printed."""
     numbers = {r.get("number") for r in recommendations if r.get("number")}
     if number and number in numbers:
         return number
     if text:
         tn = _norm(text)
-        best, best_ratio = None, 0.0
-        for r in recommendations:
-            rn = _norm(r.get("text") or "")
-            if not rn:
+        norms = [(_norm(r.get("text") or ""), r) for r in recommendations]
+        for rn, r in norms:
+            if rn and (rn == tn or rn.startswith(tn[:80]) or tn.startswith(rn[:80])):
+                return r.get("number") or number
+        words = set(tn.split())
+        best, best_share = None, 0.0
+        for rn, r in norms:
+            other = set(rn.split())
+            if not other or not words:
                 continue
-            if rn.startswith(tn[:80]) or tn.startswith(rn[:80]):
-                ratio = 0.95
-            else:
-                sm = difflib.SequenceMatcher(None, tn, rn, autojunk=False)
-                if sm.real_quick_ratio() < 0.6 or sm.quick_ratio() < 0.6:
-                    continue
-                ratio = sm.ratio()
-            if ratio > best_ratio:
-                best, best_ratio = r, ratio
-        if best is not None and best_ratio >= 0.6:
+            share = len(words & other) / len(words | other)
+            if share > best_share:
+                best, best_share = r, share
+        if best is not None and best_share >= 0.5:
             return best.get("number") or number
     return number
 
