@@ -18,7 +18,7 @@ Rules (UK conventions, day before month):
 - "end of 2024" gives December (2024-12); a season (``Spring 2024``) or a bare year (``2024``)
   names a year but no month and gives ``"2024"``;
 - a range (``April 2024 - March 2025``) gives its end.
-Two-digit years are 20xx. :func:`find_date` also returns where the date is, so progress text can
+Two-digit years are 20xx; "QI"/"Ql" (an OCR reading of "Q1") is the first quarter. :func:`find_date` also returns where the date is, so progress text can
 be split into status, date and outcome (``ingest.progress``).
 """
 
@@ -40,8 +40,8 @@ _SEP = r"\s*[/.\-]\s*"
 
 # (kind, pattern); every pattern is searched, the leftmost (then longest) match wins.
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [(k, re.compile(p, re.IGNORECASE)) for k, p in [
-    ("fy_quarter", rf"\b(?:Q|quarter\s*)(?P<q>[1-4])\b\s*(?:of\s+)?(?:the\s+)?(?:financial\s+year\s+)?(?:{_FY})"),
-    ("quarter", rf"\b(?:Q|quarter\s*)(?P<q>[1-4])\b\s*(?:of\s+)?(?P<y>{_Y4})\b(?!\s*[/\-–]\s*\d)"),
+    ("fy_quarter", rf"\b(?:Q|quarter\s*)(?P<q>[1-4Il|])\b\s*(?:of\s+)?(?:the\s+)?(?:financial\s+year\s+)?(?:{_FY})"),
+    ("quarter", rf"\b(?:Q|quarter\s*)(?P<q>[1-4Il|])\b\s*(?:of\s+)?(?P<y>{_Y4})\b(?!\s*[/\-–]\s*\d)"),
     ("fy", rf"(?:\b(?:end\s+of\s+)?(?:the\s+)?(?:financial\s+year|fin(?:ancial)?\.?\s+yr|year\s+end)\s*)?\b(?:{_FY})"),
     ("dmy", rf"\b(?P<d>[0-3]?\d){_SEP}(?P<m>[01]?\d){_SEP}(?P<y>{_YY})\b"),
     ("ymd", rf"\b(?P<y>{_Y4})-(?P<m>[01]\d)(?:-(?P<d>[0-3]\d))?\b"),
@@ -63,6 +63,10 @@ class DateHit:
     end: int
 
 
+def _quarter(text: str) -> int:
+    return 1 if text in "Il|" else int(text)  # OCR reads "Q1" as "QI" or "Ql"
+
+
 def _year(text: str) -> int:
     y = int(text)
     return y + 2000 if y < 100 else y
@@ -81,10 +85,10 @@ def _value(kind: str, m: re.Match[str]) -> str | None:
             return None  # "2019-2021" is a span of years, not a financial year
         if kind == "fy":
             return f"{start + 1}-03"
-        q = int(g["q"])
+        q = _quarter(g["q"])
         return f"{start + 1}-03" if q == 4 else f"{start}-{q * 3 + 3:02d}"
     if kind == "quarter":
-        return f"{g['y']}-{int(g['q']) * 3:02d}"
+        return f"{g['y']}-{_quarter(g['q']) * 3:02d}"
     if kind in ("dmy", "ymd", "month_y_slash"):
         month = int(g["m"])
         if not 1 <= month <= 12 or (g.get("d") and not 1 <= int(g["d"]) <= 31):

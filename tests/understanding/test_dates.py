@@ -34,6 +34,8 @@ from ingest.dates import find_date, find_dates, year_month
     ("Q4 2023-24", "2024-03"),
     ("Q1 FY24/25", "2024-06"),
     ("Quarter 2 of 2024-25", "2024-09"),
+    ("QI 2021", "2021-03"),                  # OCR of "Q1 2021"
+    ("Ql 2024/25", "2024-06"),
     # financial years
     ("2024/25", "2025-03"),
     ("FY 2024-25", "2025-03"),
