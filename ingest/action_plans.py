@@ -71,7 +71,7 @@ def _rules() -> _Rules:
 
 
 def _clean(cell: str | None) -> str:
-    return _WS.sub(" ", cell or "").strip()
+    return " ".join(cell.split()) if cell else ""
 
 
 @cache
@@ -177,21 +177,22 @@ def table_rows(tables: Sequence[Any]) -> list[_Row]:
     width = 0
     last_page = 0
     for table in tables:
-        rows = [[_clean(c) for c in r] for r in (getattr(table, "rows", None) or [])]
+        rows = list(getattr(table, "rows", None) or [])
         page = int(getattr(table, "page", 1) or 1)
         if not rows:
             continue
         head_at = next((k for k, r in enumerate(rows[:2]) if header_columns(r) is not None), None)
+        if head_at is None and (cols is None or len(rows[0]) != width or not 0 <= page - last_page <= 1):
+            cols = None
+            continue  # no action plan: its cells are not read
+        rows = [[_clean(c) for c in r] for r in rows]
         if head_at is not None:
             cols = header_columns(rows[head_at])
             width = len(rows[head_at])
             body = rows[head_at + 1:]
             cols = _fix_columns(cols or {}, body)
-        elif cols is not None and abs(len(rows[0]) - width) == 0 and 0 <= page - last_page <= 1:
-            body = rows  # the same action plan going on over the page
         else:
-            cols = None
-            continue
+            body = rows  # the same action plan going on over the page
         last_page = page
         order = sorted(cols, key=lambda k: cols[k])  # type: ignore[index]
         for raw in body:

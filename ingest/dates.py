@@ -101,7 +101,12 @@ def _value(kind: str, m: re.Match[str]) -> str | None:
     return g["y"]  # season, year: a year without a month
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def _hits(text: str) -> list[DateHit]:
+    if not _DIGIT.search(text):
+        return []  # every date form has a digit ("Ongoing", "End of financial year")
     hits = []
     for kind, pat in _PATTERNS:
         for m in pat.finditer(text):

@@ -190,11 +190,11 @@ def text_owners(text: str, resolver: OwnerResolver) -> list[Owner]:
 
 def assign_owners(recs: list[dict[str, Any]], *, abbreviations: dict[str, str] | None = None,
                   area: str | None = None, actions: Sequence[Any] = (),
-                  registry: Registry | None = None) -> None:
+                  registry: Registry | None = None, resolver: OwnerResolver | None = None) -> None:
     """Set ``organisation``, ``organisations`` and ``owner_source`` on each recommendation dict
     (from ``ingest.recommendations``; its private ``_heading`` and ``_lead`` hints are consumed),
     and the agency type where only an abbreviation named it."""
-    resolver = OwnerResolver(abbreviations, area, registry)
+    resolver = resolver or OwnerResolver(abbreviations, area, registry)  # shared with action rows
     leads = _action_leads(actions)
     for rec in recs:
         heading = rec.pop("_heading", None)

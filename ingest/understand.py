@@ -49,11 +49,9 @@ def understand_text(pages: Sequence[str], *, tables: Sequence[Any] = (),
     agencies = [{"id": a.id, "name": a.name, "mentions": a.mentions, "page": a.page}
                 for a in extract_agencies(doc, mentions)]
     recommendations = extract_recommendations(doc, tables, doc_type, owner_hints=True)
-    abbreviations = find_abbreviations(doc.text)
-    action_rows = extract_actions(tables, recommendations,
-                                  OwnerResolver(abbreviations, found.review.area))
-    assign_owners(recommendations, abbreviations=abbreviations, area=found.review.area,
-                  actions=[*actions, *action_rows])
+    resolver = OwnerResolver(find_abbreviations(doc.text), found.review.area)
+    action_rows = extract_actions(tables, recommendations, resolver)
+    assign_owners(recommendations, actions=[*actions, *action_rows], resolver=resolver)
     for rec in recommendations:
         rec["themes"] = recommendation_themes(rec["text"], rec["agency"])[1]
     agency_spans = [(m.start, m.end) for m in mentions if " " in m.name]
