@@ -103,6 +103,7 @@ class Registry:
                 self._keys[variant].add(org_id)
 
         self._csp_icb: dict[str, str] = {}
+        self._icb_memo: dict[str, Organisation | None] = {}
         for csp_id, icb_id in (csp_icbs or {}).items():
             icb = self._orgs.get(icb_id)
             if csp_id not in self._orgs or icb is None or icb.kind != "icb":
@@ -164,13 +165,17 @@ class Registry:
         key = normalise(area)
         if not key:
             return None
+        if key in self._icb_memo:
+            return self._icb_memo[key]
         csp = self._area_csp.get(key)
         if csp in self._csp_icb:
-            return self._orgs[self._csp_icb[csp]]
-        pattern = re.compile(rf"(?:^| ){re.escape(key)}(?: |$)")
-        found = {org.id for org in self._orgs.values() if org.kind == "icb"
-                 and any(pattern.search(normalise(n)) for n in (org.name, *org.aliases))}
-        return self._orgs[found.pop()] if len(found) == 1 else None
+            found = {self._csp_icb[csp]}
+        else:
+            pattern = re.compile(rf"(?:^| ){re.escape(key)}(?: |$)")
+            found = {org.id for org in self._orgs.values() if org.kind == "icb"
+                     and any(pattern.search(normalise(n)) for n in (org.name, *org.aliases))}
+        self._icb_memo[key] = self._orgs[found.pop()] if len(found) == 1 else None
+        return self._icb_memo[key]
 
     def of_kind(self, kind: str) -> list[Organisation]:
         return [org for org in self._orgs.values() if org.kind == kind]
@@ -202,7 +207,7 @@ def _shipped() -> tuple[tuple[Organisation, ...], tuple[str, ...], tuple[tuple[s
     icbs: list[tuple[str, str]] = []
     folder = resources.files("accountability").joinpath(DATA_DIR)
     order = ("police_forces.yaml", "national_bodies.yaml", "community_safety_partnerships.yaml",
-             "integrated_care_boards.yaml")
+             "integrated_care_boards.yaml", "nhs_trusts.yaml")
     files = sorted((f for f in folder.iterdir() if f.name.endswith((".yaml", ".yml"))),
                    key=lambda f: (order.index(f.name) if f.name in order else len(order), f.name))
     for file in files:

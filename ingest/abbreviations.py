@@ -23,6 +23,8 @@ _ABBR_THEN_NAME = re.compile(r"\b(?P<abbr>" + _ABBR + r")\s+\((?P<name>[A-Z][^()
 _GLOSSARY = re.compile(r"^\s*(?P<abbr>" + _ABBR + r")\s*(?:[-–—:|=]|\t)\s*(?P<name>[A-Z][^\n|]{3,90}?)"
                        r"\s*$", re.MULTILINE)
 _SMALL = {"and", "of", "for", "the", "&", "upon", "on", "in"}
+_OPEN = re.compile(r"\(")
+_ABBR_BEFORE = re.compile(r"\b" + _ABBR + r"\s+$")
 
 
 def _letters(words: list[str]) -> list[str]:
@@ -94,12 +96,20 @@ def find_abbreviations(text: str) -> dict[str, str]:
         if len(words) >= 2 and _fits(abbr, words) and abbr not in found:
             found[abbr] = " ".join(words)
 
-    for m in _NAME_THEN_ABBR.finditer(text):
-        name = _name_before(text, m.start())
-        if name:
-            add(m["abbr"], name)
-    for m in _ABBR_THEN_NAME.finditer(text):
-        add(m["abbr"], m["name"])
+    # Both bracket forms are looked for only at an opening bracket (fast on long reports).
+    for bracket in _OPEN.finditer(text):
+        i = bracket.start()
+        m = _NAME_THEN_ABBR.match(text, i)
+        if m:
+            name = _name_before(text, i)
+            if name:
+                add(m["abbr"], name)
+            continue
+        before = _ABBR_BEFORE.search(text, max(0, i - 12), i)
+        if before:
+            m = _ABBR_THEN_NAME.match(text, before.start())
+            if m:
+                add(m["abbr"], m["name"])
     for m in _GLOSSARY.finditer(text):
         add(m["abbr"], m["name"])
     return found

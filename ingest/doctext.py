@@ -35,6 +35,11 @@ _LINE = re.compile(r"[^\n]+")
 # as OCR and some PDF layouts join them.
 HEAD_THEN_ITEM = re.compile(
     r"^(?P<head>[A-Z][\w\-'’ ]{2,60}?)\s+(?=(?:recommendation\s+\d{1,3}\b|\(?\d{1,3}[.)]|\(?[a-z]\))\s+\S)")
+# A heading run into a stem sentence by OCR or a layout: "5. Recommendations The review panel
+# recommends that:".
+HEAD_THEN_STEM = re.compile(
+    r"^(?:(?P<num>\d{1,2})\.?\s+)?(?P<head>[A-Z][\w\-'’ ]{2,60}?)\s+"
+    r"(?=[A-Z][^.;]{0,160}\brecommend(?:s|ed)?\b[^.;]{0,60}:\s*$)")
 # A sentence ends at . ! ? or at a line break before a line that does not continue it (clean
 # page text has one paragraph, heading or list item per line).
 _SENT_END = re.compile(r"[.!?][\"'’”)\]]?(?=\s)|\n(?=[ \t]*[^a-z\s])")
@@ -228,10 +233,11 @@ class DocText:
                 parsed = parse_heading_line(line)
                 end = m.end()
                 if parsed is None:
-                    joined = HEAD_THEN_ITEM.match(line)
+                    joined = HEAD_THEN_ITEM.match(line) or HEAD_THEN_STEM.match(line)
                     if joined is None or heading_kind(joined["head"]) is None:
                         continue
-                    parsed, end = (None, joined["head"].strip()), m.start() + joined.end("head")
+                    parsed = (joined.groupdict().get("num"), joined["head"].strip())
+                    end = m.start() + joined.end("head")
                 num, title = parsed
                 kind = heading_kind(title)
                 in_outline = _norm(title) in titles or _norm(line) in titles

@@ -43,8 +43,7 @@ _VERB = re.compile(r"\b(?:should|must|will|shall|could|may|might|would|(?:is|are
 _ASSURANCE = re.compile(r"^(?P<a>.{2,120}?)\s+(?:should\s+|must\s+|to\s+|will\s+)?(?:seeks?|obtains?|gains?|"
                         r"receives?|requests?)\s+(?:(?:written|further|formal)\s+)?(?:re)?assurances?\s+from\s+"
                         r"(?P<b>.{2,120}?)\s+(?:that|about|on|regarding|as\s+to)\b", re.IGNORECASE)
-_JOINT = re.compile(r"^(?P<a>.{2,80}?)\s+(?:and|together\s+with|jointly\s+with|in\s+partnership\s+with|"
-                    r"working\s+with|,\s+with)\s+(?P<b>.{2,80}?),?\s+(?:should|must|to|will)\s+(?:jointly\s+)?",
+_JOINT = re.compile(r",?\s+(?:and|together\s+with|jointly\s+with|in\s+partnership\s+with|with)\s+",
                     re.IGNORECASE)
 _ARTICLE = re.compile(r"^(?:the|all|each|every|any)\s+", re.IGNORECASE)
 _GENERIC_CSP = re.compile(r"(?:the\s+)?(?:csp|community\s+safety\s+partnership|partnership|"
@@ -170,12 +169,16 @@ def text_owners(text: str, resolver: OwnerResolver) -> list[Owner]:
         found = [o for o in owners if o is not None]
         if found:
             return found
-    m = _JOINT.match(head)
-    if m:
-        a, b = resolver.owner(m["a"]), resolver.owner(m["b"])
-        if a is not None and b is not None:
-            return [a, b]
     subject = _subject(text)
+    # "Hampshire and Isle of Wight Constabulary and the CPS should jointly ...": two owners when
+    # some split at a conjunction gives two organisations.
+    for m in _JOINT.finditer(subject):
+        oa = resolver.owner(subject[: m.start()])
+        if oa is None or oa.organisation is None:
+            continue
+        ob = resolver.owner(subject[m.end():])
+        if ob is not None and ob.organisation is not None:
+            return [oa, ob]
     if resolver.registry.is_not_owner(_ARTICLE.sub("", subject)):
         return []      # "The Home Office QA Panel should ...": reviews reports, owns nothing
     one = resolver.owner(subject)
@@ -190,13 +193,17 @@ def text_owners(text: str, resolver: OwnerResolver) -> list[Owner]:
 
 def assign_owners(recs: list[dict[str, Any]], *, abbreviations: dict[str, str] | None = None,
                   area: str | None = None, actions: Sequence[Any] = (),
-                  registry: Registry | None = None, resolver: OwnerResolver | None = None) -> None:
+                  registry: Registry | None = None, resolver: OwnerResolver | None = None,
+                  ) -> list[int]:
     """Set ``organisation``, ``organisations`` and ``owner_source`` on each recommendation dict
     (from ``ingest.recommendations``; its private ``_heading`` and ``_lead`` hints are consumed),
-    and the agency type where only an abbreviation named it."""
-    resolver = resolver or OwnerResolver(abbreviations, area, registry)  # shared with action rows
+    and the agency type where only an abbreviation named it. Returns the indexes of the
+    recommendations whose agency it filled (their SMART "specific" may change). ``resolver``
+    (optional) is the document's resolver, shared with the action-plan rows."""
+    resolver = resolver or OwnerResolver(abbreviations, area, registry)
     leads = _action_leads(actions)
-    for rec in recs:
+    filled: list[int] = []
+    for i, rec in enumerate(recs):
         heading = rec.pop("_heading", None)
         lead = rec.pop("_lead", None)
         owners = text_owners(rec["text"], resolver)
@@ -216,6 +223,8 @@ def assign_owners(recs: list[dict[str, Any]], *, abbreviations: dict[str, str] |
         if rec.get("agency") is None and owners and owners[0].agency:
             rec["agency"] = owners[0].agency
             rec["agency_name"] = rec.get("agency_name") or owners[0].name
+            filled.append(i)
+    return filled
 
 
 def _action_leads(actions: Iterable[Any]) -> dict[str, Owner]:

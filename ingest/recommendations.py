@@ -242,11 +242,14 @@ def _agency_heading(line: str) -> tuple[str, str] | None:
     if len(s) > 80 or s.endswith(".") or not s[:1].isupper():
         return None
     found = find_agency_mentions(s)
-    if len(found) == 1 and len(s.split()) <= 8:
+    if found and len(s.split()) <= 8:
+        # "Adults and Communities, Kent Council": the department, the first name; "Kent
+        # University Hospitals NHS Trust": one organisation however many agency words it holds.
         m = found[0]
         name = _full_name(s, m)   # "Northumberland Women's Aid", not only "Women's Aid"
-        if len(name) >= len(s) * 0.5:
-            return m.id, name
+        covered = found[-1].end - (m.end - len(name))
+        if covered >= len(s) * 0.5 and (len(found) == 1 or s[:1].isupper()):
+            return m.id, name if len(found) == 1 else s
     return None
 
 
@@ -312,13 +315,13 @@ def extract_list_recommendations(doc: DocText, whole: bool = False) -> list[RecF
             if not line or _is_table_line(line) or _FURNITURE.fullmatch(line):
                 continue
             heading_scope = _scope_heading(line)
-            agency_head = _agency_heading(line) if heading_scope is None else None
             if off in heading_starts or (heading_scope is not None and not _marker(line)):
                 close()
                 if heading_scope is not None or off == start:
                     scope = None if re.fullmatch(r"(?:\d[\d.]*\s+)?(?:the\s+)?recommendations?:?",
                                                  line.lower()) else heading_scope
-                sub = agency_head   # "15.2 Greater Manchester Police": the items below are its
+                # "15.2 Greater Manchester Police": the items below are its
+                sub = _agency_heading(line) if heading_scope is None else None
                 continue
             marker = _marker(line)
             if marker is not None and marker[1] == "num" and "." in (marker[0] or "") and \
@@ -328,7 +331,7 @@ def extract_list_recommendations(doc: DocText, whole: bool = False) -> list[RecF
                 if heading_scope is not None:
                     scope, sub = heading_scope, None
                 else:
-                    sub = agency_head or (None, marker[2].strip().rstrip(":"))
+                    sub = _agency_heading(line) or (None, marker[2].strip().rstrip(":"))
                 continue
             if marker is not None and current is not None and _continues(current, marker):
                 current.parts.append(line)  # "20 cases, reporting..." wrapped onto a new page
@@ -425,7 +428,8 @@ def _is_title(text: str) -> bool:
 
 
 def _is_stem(text: str) -> bool:
-    return len(text) <= 240 and bool(_STEM.match(text.strip()))
+    return (len(text) <= 240 and text.rstrip()[-1:] in ":-–—" and
+            bool(_STEM.match(text.strip())))
 
 
 def _continues(current: _Item, marker: tuple[str | None, str, str]) -> bool:
@@ -472,6 +476,13 @@ _HEAD_THEN_CODE = re.compile(r"^(?P<head>[A-Z][\w\-'’ ()]{2,70}?)\s+(?=(?:R\s?
                              r"Rec(?:ommendation)?\.?\s+(?:No\.?\s*)?\d{1,3})\b[:.\-–—)]?\s+[A-Z])")
 
 
+# An agency heading run into its first item ("Recommendations for Kent Police 1) Review ...").
+_AGENCY_HEAD_THEN_ITEM = re.compile(r"^(?P<head>[A-Z][\w\-'’&, ]{2,90}?)\s+(?=\(?\d{1,3}[.)]\s+[A-Z])")
+# A section heading run into a stem ("5. Recommendations The panel recommends that:").
+_HEAD_THEN_STEM = re.compile(r"^(?P<head>(?:\d{1,2}(?:\.\d{1,2})*\.?\s+)?[A-Z][^.:;]{2,80}?)\s+"
+                             r"(?=[A-Z][^.;]{0,160}\brecommend(?:s|ed)?\b[^.;]{0,60}:\s*$)")
+
+
 def _pieces(lines: Any) -> Any:
     """Lines split where a layout ran a heading into its first item or items into each other."""
     for off, line in lines:
@@ -480,6 +491,18 @@ def _pieces(lines: Any) -> Any:
                        _scope_heading(joined["head"]) is not None):
             yield off, joined["head"]
             off, line = off + joined.end(), line[joined.end():]
+        else:
+            joined = _AGENCY_HEAD_THEN_ITEM.match(line)
+            if joined is None and line.rstrip().endswith(":"):
+                joined = _HEAD_THEN_STEM.match(line)
+                if joined and heading_kind(parse_heading_line(joined["head"])[1]
+                                           if parse_heading_line(joined["head"]) else "") is None:
+                    joined = None
+            elif joined is not None and _agency_heading(joined["head"]) is None:
+                joined = None
+            if joined:
+                yield off, joined["head"]
+                off, line = off + joined.end(), line[joined.end():]
         pos = 0
         for m in _INLINE_ITEM.finditer(line):
             yield off + pos, line[pos:m.start()]

@@ -27,6 +27,7 @@ from ingest.doctype import classify_doc_type
 from ingest.metadata import extract_review
 from ingest.owners import OwnerResolver, assign_owners
 from ingest.recommendations import _header_map, extract_recommendations, pipe_tables
+from ingest.smart import smart_signals
 from ingest.themes import extract_themes, recommendation_themes
 
 UNDERSTANDING_VERSION = "1"
@@ -51,7 +52,9 @@ def understand_text(pages: Sequence[str], *, tables: Sequence[Any] = (),
     recommendations = extract_recommendations(doc, tables, doc_type, owner_hints=True)
     resolver = OwnerResolver(find_abbreviations(doc.text), found.review.area)
     action_rows = extract_actions(tables, recommendations, resolver)
-    assign_owners(recommendations, actions=[*actions, *action_rows], resolver=resolver)
+    for i in assign_owners(recommendations, actions=[*actions, *action_rows], resolver=resolver):
+        # an abbreviation named the agency ("GMP should ..."): the recommendation is specific
+        recommendations[i]["smart"] = smart_signals(recommendations[i]["text"], True).model_dump()
     for rec in recommendations:
         rec["themes"] = recommendation_themes(rec["text"], rec["agency"])[1]
     agency_spans = [(m.start, m.end) for m in mentions if " " in m.name]

@@ -208,6 +208,7 @@ class Score:
     rec_owner_ok: int = 0
     rec_owners_ok: int = 0
     rec_owner_source_ok: int = 0
+    rec_number_ok: int = 0
     # per pattern and per format: [true, matched, owner right, agency right]
     by_pattern: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0, 0]))
     owner_by_format: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0, 0]))
@@ -225,6 +226,7 @@ class Score:
         out["recommendations.owner_accuracy"] = self.rec_owner_ok / m if m else None
         out["recommendations.owners_exact"] = self.rec_owners_ok / m if m else None
         out["recommendations.owner_source_accuracy"] = self.rec_owner_source_ok / m if m else None
+        out["recommendations.number_accuracy"] = self.rec_number_ok / m if m else None
         for s in SMART:
             out[f"smart.{s}"] = self.smart_ok[s] / m if m else None
         out.update(self.actions.metrics())
@@ -372,6 +374,10 @@ def _score_owners(score: Score, name: str, pred: dict[str, Any], truth: dict[str
         ids_t = [o.get("id") for o in t.get("organisations") or []]
         score.rec_owners_ok += ids_p == ids_t
         score.rec_owner_source_ok += p.get("owner_source") == t.get("owner_source")
+        score.rec_number_ok += p.get("number") == t.get("number")
+        if p.get("number") != t.get("number"):
+            score.errors.append(f"{name}: rec number {p.get('number')!r} truth {t.get('number')!r}: "
+                                f"{t['text'][:60]!r}")
 
 
 def pairs_in(folder: Path) -> list[tuple[Path, Path]]:

@@ -7,6 +7,7 @@ block knows its clean text (``lines()``): what a perfect extractor should return
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +31,9 @@ class Heading:
 
     @property
     def label(self) -> str:
-        return f"{self.number}. {self.title}" if self.number else self.title
+        if not self.number:
+            return self.title
+        return f"{self.number} {self.title}" if "." in self.number else f"{self.number}. {self.title}"
 
     def lines_text(self) -> list[str]:
         return [self.label]
@@ -71,8 +74,15 @@ class Rec:
     rec: dict[str, Any]
     own_line: bool = False
 
-    def lines_text(self) -> list[str]:
-        if not self.prefix:
+    @property
+    def list_number(self) -> int | None:
+        """The number of a recommendation printed as "3." or "3)": a web page draws it as an
+        ``<ol>`` item (``render_html``), so the page text has no number."""
+        m = re.fullmatch(r"(\d{1,3})[.)]", self.prefix)
+        return int(m.group(1)) if m and not self.own_line else None
+
+    def lines_text(self, html_list: bool = False) -> list[str]:
+        if not self.prefix or (html_list and self.list_number is not None):
             return [self.text]
         return [self.prefix, self.text] if self.own_line else [f"{self.prefix} {self.text}"]
 

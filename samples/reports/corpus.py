@@ -179,7 +179,8 @@ class _Job:
     def write(self, data: bytes) -> None:
         case, content, fmt, pages = self.case, self.content, self.fmt, self.pages
         self.path.write_bytes(data)
-        texts = [p.text(markers=fmt not in ("docx", "html") and fmt not in CONVERTED) for p in pages]
+        texts = [p.text(markers=fmt not in ("docx", "html") and fmt not in CONVERTED,
+                        html_lists=fmt == "html") for p in pages]
         doc = build_document(case, content, pages, doc_id=hashlib.sha256(data).hexdigest(),
                              filename=self.path.name, fmt=DOC_FORMAT[fmt], ocr=fmt == "scanned_pdf",
                              texts=texts)

@@ -310,11 +310,11 @@ def layout_blocks(case: Case, recs: list[DraftRec], section: int) -> list[Block]
                 if tkey not in top_done:
                     top_done.add(tkey)
                     ttitle = str(case.variant["rec_groups"][tkey])
-                    blocks.append(Heading(f"{section}.{t} {ttitle}", None, 2))
+                    blocks.append(Heading(ttitle, f"{section}.{t}", 2))
                 if key.startswith("agency:"):
-                    blocks.append(Heading(f"{section}.{t}.{single_no} {title}", None, 3))
+                    blocks.append(Heading(title, f"{section}.{t}.{single_no}", 3))
             else:
-                blocks.append(Heading(f"{section}.{g} {title}", None, 2))
+                blocks.append(Heading(title, f"{section}.{g}", 2))
         else:
             blocks.append(Heading(title, None, 2))
         for i in ix:

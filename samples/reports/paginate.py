@@ -129,7 +129,7 @@ class Placed:
 class Page:
     placed: list[Placed] = field(default_factory=list)
 
-    def text(self, markers: bool = True) -> str:
+    def text(self, markers: bool = True, html_lists: bool = False) -> str:
         """Clean body text of the page: what a perfect extractor returns (reading order).
 
         ``markers=False`` leaves out list bullets and list numbers, which Word and HTML lists
@@ -140,6 +140,8 @@ class Page:
             b = p.block
             if isinstance(b, Item):
                 out.extend(b.lines_text(markers))
+            elif isinstance(b, Rec):
+                out.extend(b.lines_text(html_lists))   # numbered ones are <ol> items in HTML
             elif isinstance(b, Table):
                 assert p.rows is not None
                 if p.header_row:

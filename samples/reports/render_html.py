@@ -33,17 +33,26 @@ def render_html(blocks: list[Block], *, title: str, area: str, site_note: str) -
            "<main>"]
     in_list = ""   # "ul" / "ol" while inside a list
     for b in blocks:
+        if isinstance(b, Rec) and b.list_number is not None:
+            # A numbered recommendation is an item of an ordered list: the number is the list's.
+            if in_list != "ol-rec":
+                if in_list:
+                    out.append(f"</{in_list[:2]}>")
+                out.append(f'<ol class="recommendations" start="{b.list_number}">')
+                in_list = "ol-rec"
+            out.append(f"<li>{e(b.text)}</li>")
+            continue
         if isinstance(b, Item):
             tag = "ol" if b.numbered else "ul"
             if in_list != tag:
                 if in_list:
-                    out.append(f"</{in_list}>")
+                    out.append(f"</{in_list[:2]}>")
                 out.append(f"<{tag}>")
                 in_list = tag
             out.append(f"<li>{e(b.text)}</li>")
             continue
         if in_list:
-            out.append(f"</{in_list}>")
+            out.append(f"</{in_list[:2]}>")
             in_list = ""
         if isinstance(b, Title):
             out.append(f"<h1>{e(b.title)}</h1>")
@@ -64,7 +73,7 @@ def render_html(blocks: list[Block], *, title: str, area: str, site_note: str) -
                                             if (i, j) not in b.merged) + "</tr>")
             out.append("</tbody></table>")
     if in_list:
-        out.append(f"</{in_list}>")
+        out.append(f"</{in_list[:2]}>")
     out += ["</main>",
             ('<footer class="site-footer"><p>If you need this information in another format, '
             'please <a href="/contact">contact us</a>.</p><ul><li><a href="/accessibility">'

@@ -129,6 +129,8 @@ def test_police_forces_are_all_territorial_forces_with_regions(registry):
     ("HM Courts and Tribunals Service", "hmcts"),
     ("Cafcass", "cafcass"),
     ("Office for Students", "office-for-students"),
+    ("MOPAC", "mopac"),
+    ("KMPT", "kent-and-medway-nhs-and-social-care-partnership-trust"),
     # CSPs
     ("Southampton Community Safety Partnership", "southampton-csp"),
     ("Southampton CSP", "southampton-csp"),

@@ -56,14 +56,14 @@ def test_a_sentence_that_names_its_agent_is_owned_by_it_not_by_the_heading() -> 
 
 
 @pytest.mark.parametrize("lines, numbers", [
-    ("15. Recommendations\n15.1 Multi-agency recommendations\n"
+    (("15. Recommendations\n15.1 Multi-agency recommendations\n"
      "15.1.1 All agencies should consider how information is shared at MARAC.\n"
      "15.2 Kent Police\n15.2.1 Review the guidance on repeat incidents within six months.\n"
-     "15.2.2 Audit the use of DVPNs and report the results to the partnership.\n16. Glossary",
+     "15.2.2 Audit the use of DVPNs and report the results to the partnership.\n16. Glossary"),
      [("15.1.1", None, None), ("15.2.1", "kent-police", "heading"),
       ("15.2.2", "kent-police", "heading")]),
-    ("10. Recommendations\n10.1 Single agency recommendations\n10.1.3 Kent Police\n"
-     "10.1.3.4 Review the guidance on repeat incidents within six months.\n11. Glossary",
+    (("10. Recommendations\n10.1 Single agency recommendations\n10.1.3 Kent Police\n"
+     "10.1.3.4 Review the guidance on repeat incidents within six months.\n11. Glossary"),
      [("10.1.3.4", "kent-police", "heading")]),
 ])
 def test_three_and_four_level_numbers_with_an_agency_level(lines: str, numbers: list) -> None:
@@ -155,12 +155,15 @@ def test_owner_from_extracted_action_rows_by_number() -> None:
 
 
 @pytest.mark.parametrize("sentence, owners", [
-    ("The CSP seeks assurance from Hampshire and Isle of Wight Constabulary that its DASH "
-     "training is complete.", ["southampton-csp", "hampshire-and-isle-of-wight-constabulary"]),
-    ("Southampton Community Safety Partnership should seek assurance from the National Probation "
-     "Service that MAPPA is considered.", ["southampton-csp", "probation-service"]),
+    (("The CSP seeks assurance from Hampshire and Isle of Wight Constabulary that its DASH "
+     "training is complete."), ["southampton-csp", "hampshire-and-isle-of-wight-constabulary"]),
+    (("Southampton Community Safety Partnership should seek assurance from the National Probation "
+     "Service that MAPPA is considered."), ["southampton-csp", "probation-service"]),
     ("Kent Police and the Crown Prosecution Service should jointly review charging decisions.",
      ["kent-police", "cps"]),
+    ("Hampshire and Isle of Wight Constabulary and the CPS should jointly review charging.",
+     ["hampshire-and-isle-of-wight-constabulary", "cps"]),
+    ("Devon and Cornwall Police should review charging decisions.", ["devon-and-cornwall-police"]),
     ("The CSP seeks assurance from the housing provider that tenancy checks include abuse.",
      ["southampton-csp"]),          # a kind of service is no organisation
 ])
@@ -176,9 +179,9 @@ def test_abbreviations_introduced_once_are_used_alone_afterwards() -> None:
             "(CFT) contributed.\n12. Recommendations\n1. GMP should review its DASH training.\n"
             "2. CFT should audit its risk assessments within six months.\n13. Glossary")
     found = recs(text)
-    assert summary(found) == [("1", "greater-manchester-police", "text", "police"),
-                              ("2", None, None, "mental_health_services")]
-    assert found[1]["agency_name"] == "Cornwall Partnership NHS Foundation Trust"
+    assert summary(found) == [
+        ("1", "greater-manchester-police", "text", "police"),
+        ("2", "cornwall-partnership-nhs-foundation-trust", "text", "mental_health_services")]
 
 
 def test_the_documents_own_definition_wins_over_the_registry() -> None:
@@ -191,7 +194,8 @@ def test_the_documents_own_definition_wins_over_the_registry() -> None:
     ("MPS", "metropolitan-police-service"), ("GMP", "greater-manchester-police"),
     ("the Met", "metropolitan-police-service"), ("the ICB", "nhs-hampshire-and-isle-of-wight-icb"),
     ("the CCG", "nhs-hampshire-and-isle-of-wight-icb"), ("the CSP", "southampton-csp"),
-    ("the Partnership", "southampton-csp"), ("MOPAC", None), ("OPCC", None), ("KMPT", None),
+    ("the Partnership", "southampton-csp"), ("MOPAC", "mopac"), ("OPCC", None),
+    ("KMPT", "kent-and-medway-nhs-and-social-care-partnership-trust"),
     ("the police", None), ("the GP surgery", None), ("the Home Office QA Panel", None),
 ])
 def test_common_abbreviations_without_introduction(subject: str, org_id: str | None) -> None:
@@ -251,3 +255,22 @@ def test_html_list_and_table_recommendations_take_the_list_number() -> None:
     assert got == [("1", "Kent Police should r", "kent-police", "text"),
                    ("2", "The Home Office shou", "home-office", "text"),
                    ("3", "Audit the MARAC refe", "cps", "action_plan")]
+
+
+def test_ocr_runs_a_heading_into_its_stem_sentence_and_an_agency_heading_into_its_item() -> None:
+    found = recs(SOUTHAMPTON_INTRO + "5. Recommendations made by the Review Having considered "
+                 "the findings, the DHR panel recommends that:\n"
+                 "(a) Kent Police ensure that every repeat incident is risk assessed;\n"
+                 "(b) the Home Office include coercive control in its statutory guidance.\n"
+                 "Recommendations for Adults and Communities, Southampton City Council 1) Revise "
+                 "its assessment framework so that carers are seen alone.\n6. Glossary")
+    assert [(r["number"], r["agency"], owner(r)) for r in found] == [
+        ("a", "police", "kent-police"), ("b", "home_office", "home-office"),
+        ("1", "adult_social_care", None)]
+
+
+def test_a_heading_that_only_looks_numbered_is_not_an_agency_heading() -> None:
+    found = recs(SOUTHAMPTON_INTRO + "12. Recommendations\n12.1 Kent Police should review the "
+                 "guidance on repeat incidents.\n12.2 Audit the use of DVPNs every year.\n13. Glossary")
+    assert [(r["number"], owner(r), r["owner_source"]) for r in found] == [
+        ("12.1", "kent-police", "text"), ("12.2", None, None)]
