@@ -19,6 +19,9 @@ from ingest.progress import read_progress
     ("Complete", "completed", None, None),
     ("RAG: Green", "completed", None, None),
     ("New procedure in place", "completed", None, "New procedure in place"),
+    ("Actioned - protocol live", "completed", None, "Protocol live"),
+    ("Business as usual", "completed", None, None),
+    ("Blue", "completed", None, None),
     # in progress
     ("Ongoing", "in_progress", None, None),
     ("On-going", "in_progress", None, None),
@@ -27,11 +30,14 @@ from ingest.progress import read_progress
     ("Amber: task and finish group meeting monthly", "in_progress", None, "Task and finish group meeting monthly"),
     ("Not yet complete - training booked for June 2024", "in_progress", None, "Training booked for June 2024"),
     ("Partially complete: pilot running in two teams", "in_progress", None, "Pilot running in two teams"),
+    ("Work in progress", "in_progress", None, None),
+    ("Delayed - awaiting funding", "in_progress", None, "Awaiting funding"),
     # not started
     ("Not yet started", "not_started", None, None),
     ("Not commenced", "not_started", None, None),
     ("Red - no progress yet", "not_started", None, None),
     ("Yet to start", "not_started", None, None),
+    ("Not yet due", "not_started", None, None),
     # not accepted, superseded
     ("Not accepted", "not_accepted", None, None),
     ("Not accepted by the Home Office", "not_accepted", None, "The Home Office"),
