@@ -40,8 +40,8 @@ _SEP = r"\s*[/.\-]\s*"
 
 # (kind, pattern); every pattern is searched, the leftmost (then longest) match wins.
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [(k, re.compile(p, re.IGNORECASE)) for k, p in [
-    ("fy_quarter", rf"\b(?:Q|quarter\s*)(?P<q>[1-4Il|])\b\s*(?:of\s+)?(?:the\s+)?(?:financial\s+year\s+)?(?:{_FY})"),
-    ("quarter", rf"\b(?:Q|quarter\s*)(?P<q>[1-4Il|])\b\s*(?:of\s+)?(?P<y>{_Y4})\b(?!\s*[/\-–]\s*\d)"),
+    ("fy_quarter", rf"\b(?:Q|quarter\s*)(?P<q>[1-4Il|])\b[.,:]?\s*(?:of\s+)?(?:the\s+)?(?:financial\s+year\s+)?(?:{_FY})"),
+    ("quarter", rf"\b(?:Q|quarter\s*)(?P<q>[1-4Il|])\b[.,:]?\s*(?:of\s+)?(?P<y>{_Y4})\b(?!\s*[/\-–]\s*\d)"),
     ("fy", rf"(?:\b(?:end\s+of\s+)?(?:the\s+)?(?:financial\s+year|fin(?:ancial)?\.?\s+yr|year\s+end)\s*)?\b(?:{_FY})"),
     ("dmy", rf"\b(?P<d>[0-3]?\d){_SEP}(?P<m>[01]?\d){_SEP}(?P<y>{_YY})\b"),
     ("ymd", rf"\b(?P<y>{_Y4})-(?P<m>[01]\d)(?:-(?P<d>[0-3]\d))?\b"),
