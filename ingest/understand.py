@@ -52,7 +52,8 @@ def understand_text(pages: Sequence[str], *, tables: Sequence[Any] = (),
     recommendations = extract_recommendations(doc, tables, doc_type, owner_hints=True)
     resolver = OwnerResolver(find_abbreviations(doc.text), found.review.area)
     action_rows = extract_actions(tables, recommendations, resolver)
-    for i in assign_owners(recommendations, actions=[*actions, *action_rows], resolver=resolver):
+    for i in assign_owners(recommendations, actions=_unambiguous([*actions, *action_rows], recommendations),
+                           resolver=resolver):
         # an abbreviation named the agency ("GMP should ..."): the recommendation is specific
         recommendations[i]["smart"] = smart_signals(recommendations[i]["text"], True).model_dump()
     for rec in recommendations:
@@ -108,6 +109,21 @@ def understand(extracted: Any, document: Document) -> Document:
         "actions": [Action(**a) for a in result["actions"]],
         "provenance": provenance,
     })
+
+
+def _unambiguous(actions: list[Any], recommendations: list[dict[str, Any]]) -> list[Any]:
+    """Action rows whose recommendation number names one recommendation of the document: where
+    numbering restarts under each agency heading, "2" is several recommendations, and a row's
+    lead must not become the owner of the others."""
+    counts: dict[str, int] = {}
+    for r in recommendations:
+        if r.get("number"):
+            counts[r["number"]] = counts.get(r["number"], 0) + 1
+
+    def number(a: Any) -> Any:
+        return a.get("recommendation") if isinstance(a, dict) else getattr(a, "recommendation", None)
+
+    return [a for a in actions if counts.get(number(a)) == 1]
 
 
 def _better_title(current: str | None, candidate: str | None) -> str | None:

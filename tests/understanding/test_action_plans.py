@@ -179,3 +179,13 @@ def test_understanding_reads_action_rows_from_text_tables():
     assert (row["recommendation"], row["lead_name"], row["target_date"], row["status"],
             row["completed_date"], row["outcome"]) == \
         ("1", "Kent Police", "2024-03", "completed", "2024-03", "Training delivered")
+
+
+def test_a_row_gives_its_lead_to_an_owner_only_when_its_number_names_one_recommendation():
+    from ingest.understand import _unambiguous
+
+    recs = [{"number": "1", "text": REC_1}, {"number": "2", "text": REC_2},
+            {"number": "1", "text": "Agencies may wish to consider training."}]  # numbering restarts
+    rows = [{"recommendation": "1", "lead": {"id": "kent-police", "name": "Kent Police"}},
+            {"recommendation": "2", "lead": None}]
+    assert _unambiguous(rows, recs) == [rows[1]]
