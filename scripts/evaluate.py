@@ -108,8 +108,8 @@ class ActionScore:
     target_ok: int = 0
     status_ok: int = 0
     lead_ok: int = 0
-    # per file extension: [true, predicted, matched] rows
-    by_format: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0]))
+    # per file extension: [true, predicted, matched, target date right, status right, lead right]
+    by_format: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0] * 6))
 
     def metrics(self) -> dict[str, float | None]:
         out = _prf("actions", self.matched, self.pred - self.matched, self.true - self.matched)
@@ -171,14 +171,16 @@ def score_actions(score: ActionScore, name: str, pred: dict[str, Any], truth: di
             errors.append(f"{name}: missed action row rec {t.get('recommendation')!r}: "
                           f"{(t.get('action') or '')[:80]!r} lead {t.get('lead_name')!r}")
     for p, t in matched:
-        for key, attr in (("target_date", "target_ok"), ("status", "status_ok")):
+        for k, (key, attr) in enumerate((("target_date", "target_ok"), ("status", "status_ok"))):
             if p.get(key) == t.get(key):
                 setattr(score, attr, getattr(score, attr) + 1)
+                fmt[3 + k] += 1
             else:
                 errors.append(f"{name}: action rec {t.get('recommendation')} {key} {p.get(key)!r} "
                               f"truth {t.get(key)!r}")
         if _lead_key(p) == _lead_key(t):
             score.lead_ok += 1
+            fmt[5] += 1
         else:
             errors.append(f"{name}: action rec {t.get('recommendation')} lead {_lead_key(p)!r} "
                           f"truth {_lead_key(t)!r}")
@@ -463,6 +465,10 @@ def _fmt(v: float | None, pct: bool = True) -> str:
     return f"{v:.3f}" if pct else f"{v:.0f}"
 
 
+def _ratio(a: int, b: int) -> str:
+    return f"{a / b:.3f}" if b else "-"
+
+
 def _fmt2(v: float | None) -> str:
     return "-" if v is None else f"{v:.2f}x"
 
@@ -493,8 +499,10 @@ def print_table(results: dict[str, Score]) -> bool:
               f"{s.failed} failed extractions")
         print("  recommendations by format (true/predicted/matched): " + ", ".join(
             f"{k} {v[0]}/{v[1]}/{v[2]}" for k, v in sorted(s.by_format.items())))
-        print("  action rows by format (true/predicted/matched): " + ", ".join(
-            f"{k} {v[0]}/{v[1]}/{v[2]}" for k, v in sorted(s.actions.by_format.items()) if v[0] or v[1]))
+        print("  action rows by format (true/predicted/matched; target date, status, lead accuracy "
+              "on matched): " + ", ".join(
+                  f"{k} {v[0]}/{v[1]}/{v[2]}; {_ratio(v[3], v[2])} {_ratio(v[4], v[2])} {_ratio(v[5], v[2])}"
+                  for k, v in sorted(s.actions.by_format.items()) if v[0] or v[1]))
         if s.by_pattern:
             print("  per pattern / per format: true, recall, owner accuracy, agency accuracy "
                   "(over all true recommendations; a missed one counts as wrong)")
