@@ -27,8 +27,8 @@ STATUSES = ("completed", "in_progress", "not_started", "not_accepted", "supersed
 STATUS_WEIGHTS = (34, 34, 12, 6, 6, 8)
 MILESTONES = ("Policy revised; staff briefed; audit completed", "Working group set up; guidance issued",
               "Training delivered to all staff; compliance audited")
-WIDTHS = {"recommendation": 2.9, "number": 0.6, "scope": 1.1, "action": 2.2, "lead": 1.6,
-          "milestones": 1.6, "target_date": 1.2, "completion": 1.7, "progress": 1.7}
+WIDTHS = {"recommendation": 2.9, "number": 1.1, "scope": 1.1, "action": 2.2, "lead": 1.6,
+          "milestones": 1.5, "target_date": 1.6, "completion": 1.7, "progress": 1.7}
 SEASONS = {12: "Winter", 1: "Winter", 2: "Winter", 3: "Spring", 4: "Spring", 5: "Spring",
            6: "Summer", 7: "Summer", 8: "Summer", 9: "Autumn", 10: "Autumn", 11: "Autumn"}
 
