@@ -188,6 +188,9 @@ class _Reader:
                     continue
                 seen.add(id(cell._tc))
                 tc = cell._tc
+                if next(tc.iterancestors(W + "tr"), None) is not row._tr:
+                    cells.append("")  # under a vertically merged cell: its text is printed once, above
+                    continue
                 paragraphs = list(tc.iter(W + "p"))
                 if next(tc.iter(MC_FALLBACK), None) is not None:
                     paragraphs = [p for p in paragraphs if not _in_fallback(p, tc)]

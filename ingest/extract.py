@@ -38,7 +38,7 @@ __all__ = [
     "to_document",
 ]
 
-EXTRACTOR_VERSION = "1.1.0"  # bump when extraction output changes: stored files get re-extracted
+EXTRACTOR_VERSION = "1.2.0"  # bump when extraction output changes: stored files get re-extracted
 MAX_FILE_BYTES = 300 * 1024 * 1024
 
 log = logging.getLogger(__name__)

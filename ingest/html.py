@@ -179,6 +179,38 @@ def _cells(tr) -> list:
     return [td for td in tr if isinstance(td.tag, str) and td.tag.lower() in ("td", "th")]
 
 
+def _span(td, name: str) -> int:
+    try:
+        return max(1, min(int(td.get(name) or 1), 100))
+    except ValueError:
+        return 1
+
+
+def _grid_row(cells: list[tuple[str, int, int]], spans: dict[int, int]) -> list[str]:
+    """A row's cell texts on the table grid: a column covered by a cell above (``rowspan``) is an
+    empty cell, and a cell spanning columns (``colspan``) is followed by empty cells, so every
+    row lines up with the header. ``spans`` carries the rowspans on to the next row."""
+    out: list[str] = []
+    col = 0
+    for text, rowspan, colspan in cells:
+        while spans.get(col, 0) > 0:
+            spans[col] -= 1
+            out.append("")
+            col += 1
+        out.append(text)
+        out.extend("" for _ in range(colspan - 1))
+        for c in range(col, col + colspan):
+            if rowspan > 1:
+                spans[c] = rowspan - 1
+        col += colspan
+    while any(v > 0 for c, v in spans.items() if c >= col):
+        if spans.get(col, 0) > 0:
+            spans[col] -= 1
+        out.append("")
+        col += 1
+    return out
+
+
 def _is_layout_table(table, rows: list) -> bool:
     """A table used to lay out the page (cells hold headings, lists or other tables)."""
     if (table.get("role") or "").lower() in ("presentation", "none"):
@@ -264,8 +296,10 @@ class _Walker:
                     self.flush()
             return
         rows: list[list[str]] = []
+        spans: dict[int, int] = {}  # column -> rows still covered by a cell above (rowspan)
         for tr in own:
-            cells = [_text(td) for td in _cells(tr)]
+            cells = _grid_row([(_text(td), _span(td, "rowspan"), _span(td, "colspan"))
+                               for td in _cells(tr)], spans)
             if any(cells):
                 rows.append(cells)
                 self.blocks.append(Block(text=" ".join(c for c in cells if c), kind="table"))

@@ -211,14 +211,16 @@ def text_owners(text: str, resolver: OwnerResolver) -> list[Owner]:
 
 def assign_owners(recs: list[dict[str, Any]], *, abbreviations: dict[str, str] | None = None,
                   text: str | None = None, area: str | None = None, actions: Sequence[Any] = (),
-                  registry: Registry | None = None) -> list[int]:
+                  registry: Registry | None = None, resolver: OwnerResolver | None = None,
+                  ) -> list[int]:
     """Set ``organisation``, ``organisations`` and ``owner_source`` on each recommendation dict
     (from ``ingest.recommendations``; its private ``_heading`` and ``_lead`` hints are consumed).
     ``abbreviations``: the document's, if already found; else ``text`` is searched for each one
     a name uses (``ingest.abbreviations.defined_in``).
     and the agency type where only an abbreviation named it. Returns the indexes of the
-    recommendations whose agency it filled (their SMART "specific" may change)."""
-    resolver = OwnerResolver(abbreviations, area, registry, text=text)
+    recommendations whose agency it filled (their SMART "specific" may change). ``resolver``
+    (optional) is the document's resolver, shared with the action-plan rows."""
+    resolver = resolver or OwnerResolver(abbreviations, area, registry, text=text)
     leads = _action_leads(actions)
     filled: list[int] = []
     for i, rec in enumerate(recs):

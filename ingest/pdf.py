@@ -21,7 +21,7 @@ from ingest.layout import lines_to_blocks
 from ingest.ocr import OCRUnavailable, ocr_page_with_tables, text_quality
 from ingest.pdf_grid import find_grids
 from ingest.pdf_lines import _FontProbe, page_lines
-from ingest.pdf_tables import extract_tables, looks_like_table, page_objects
+from ingest.pdf_tables import MIN_PATHS, extract_tables, looks_like_table, page_objects
 
 log = logging.getLogger(__name__)
 
@@ -69,14 +69,16 @@ def extract_pdf(content: bytes, *, ocr: bool = True, tables: bool = True) -> Raw
                         chars = len(text) - text.count(" ")
                         garbage = chars > 0 and text_quality(text) < MIN_QUALITY
                         usable = chars >= MIN_TEXT_CHARS and not garbage
-                        wants_tables = tables and usable and sum(1 for ln in lines if ln.cells > 1) >= 2
+                        # One line of several cells may be the header of a ruled table whose
+                        # cells all wrap (each cell is then its own line): look for its grid.
+                        wants_tables = tables and usable and any(ln.cells > 1 for ln in lines)
                         paths, image_share = (page_objects(page, width, height)
                                               if wants_tables or chars < SCANNED_MAX_CHARS else (0, 0.0))
-                        if wants_tables and looks_like_table(lines, paths):
+                        if wants_tables and paths >= MIN_PATHS:
                             grids = find_grids(page, textpage, height)
                             if grids:
                                 found += [Table(page=index + 1, rows=g.rows, bbox=g.bbox) for g in grids]
-                            else:
+                            elif looks_like_table(lines, paths):
                                 plumber_pages.append(index + 1)  # ruled some other way: pdfplumber
                     finally:
                         pdfium_c.FPDFText_ClosePage(textpage)

@@ -5,7 +5,8 @@ Flow: ``ingest.extract`` builds an ``Extracted`` (clean page texts, tables, outl
 ``Document`` with the extraction fields, then calls :func:`understand`. This module builds the
 shared text model once (``ingest.doctext.DocText``: pages, headings, section kinds, boilerplate)
 and runs the rule modules over it: ``doctype``, ``metadata`` (with ``areas``), ``agencies``,
-``themes``, ``recommendations`` (with ``smart``). Pure functions, no network. Values keep the
+``themes``, ``recommendations`` (with ``smart``), ``action_plans`` (action rows, with ``dates``
+and ``progress``). Pure functions, no network. Values keep the
 page they came from: agencies and recommendations carry ``page``, themes carry evidence
 sentences with pages, and ``Document.provenance["review"]`` maps each review field to its page.
 """
@@ -17,12 +18,13 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from dhr.document import Agency, Document, Evidence, Recommendation, Theme
+from dhr.document import Action, Agency, Document, Evidence, Recommendation, Theme
+from ingest.action_plans import extract_actions
 from ingest.agencies import extract_agencies, find_agency_mentions
 from ingest.doctext import DocText
 from ingest.doctype import classify_doc_type
 from ingest.metadata import extract_review
-from ingest.owners import assign_owners
+from ingest.owners import OwnerResolver, assign_owners
 from ingest.recommendations import _header_map, extract_recommendations, pipe_tables
 from ingest.smart import smart_signals
 from ingest.themes import extract_themes, recommendation_themes
@@ -47,8 +49,13 @@ def understand_text(pages: Sequence[str], *, tables: Sequence[Any] = (),
     agencies = [{"id": a.id, "name": a.name, "mentions": a.mentions, "page": a.page}
                 for a in extract_agencies(doc, mentions)]
     recommendations = extract_recommendations(doc, tables, doc_type, owner_hints=True)
-    for i in assign_owners(recommendations, text=doc.text,
-                           area=found.review.area, actions=actions):
+    # One resolver per document, shared by the action-plan rows and the recommendations: the
+    # document's abbreviations are looked up in its text only when a name uses one.
+    resolver = OwnerResolver(None, found.review.area, text=doc.text)
+    action_rows = extract_actions(tables, recommendations, resolver)
+    for i in assign_owners(recommendations,
+                           actions=_unambiguous([*actions, *action_rows], recommendations),
+                           resolver=resolver):
         # an abbreviation named the agency ("GMP should ..."): the recommendation is specific
         recommendations[i]["smart"] = smart_signals(recommendations[i]["text"], True).model_dump()
     for rec in recommendations:
@@ -62,7 +69,7 @@ def understand_text(pages: Sequence[str], *, tables: Sequence[Any] = (),
             "abuse_evidence": {k: [{"page": p, "text": t} for p, t in ev]
                                for k, ev in found.abuse_evidence.items()},
             "agencies": agencies, "themes": themes,
-            "recommendations": recommendations}
+            "recommendations": recommendations, "actions": action_rows}
 
 
 def understand(extracted: Any, document: Document) -> Document:
@@ -105,8 +112,24 @@ def understand(extracted: Any, document: Document) -> Document:
         "themes": [Theme(id=t["id"], mentions=t["mentions"],
                          evidence=[Evidence(**e) for e in t["evidence"]]) for t in result["themes"]],
         "recommendations": [Recommendation(**r) for r in result["recommendations"]],
+        "actions": [Action(**a) for a in result["actions"]],
         "provenance": provenance,
     })
+
+
+def _unambiguous(actions: list[Any], recommendations: list[dict[str, Any]]) -> list[Any]:
+    """Action rows whose recommendation number names one recommendation of the document: where
+    numbering restarts under each agency heading, "2" is several recommendations, and a row's
+    lead must not become the owner of the others."""
+    counts: dict[str, int] = {}
+    for r in recommendations:
+        if r.get("number"):
+            counts[r["number"]] = counts.get(r["number"], 0) + 1
+
+    def number(a: Any) -> Any:
+        return a.get("recommendation") if isinstance(a, dict) else getattr(a, "recommendation", None)
+
+    return [a for a in actions if counts.get(number(a)) == 1]
 
 
 def _better_title(current: str | None, candidate: str | None) -> str | None:

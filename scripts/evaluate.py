@@ -11,6 +11,10 @@ OCR, cleaning, then ``ingest.understand``) and prints, per split:
 - recommendations: precision / recall / F1 (a match is the same document and text similarity
   >= 0.9, difflib ratio on normalised text), addressee-agency accuracy on matched ones and
   accuracy of each SMART signal;
+- action-plan rows (contract 2a ``actions``): precision / recall / F1 (a match is the same
+  document, the same recommendation number and action texts similar >= 0.8), and on matched rows
+  the accuracy of the target date, the status and the lead organisation (registry id and
+  printed name); rows per format;
 - throughput: pages/s of extraction alone and of understanding alone.
 
 Without ``--dir`` it generates the synthetic corpus: ``train`` (seed 1) and ``heldout`` (seed 2,
@@ -53,6 +57,9 @@ TARGETS = {
     "agencies.f1": 0.90, "themes.f1": 0.85, "abuse_types.f1": 0.85,
     "doc_type": 0.95, "pseudonym": 0.95, "area": 0.95, "year_of_death": 0.95,
     "review_type": 0.90, "death_type": 0.90, "victim_sex": 0.90, "victim_age_band": 0.90,
+    # Action plans (issue 14).
+    "actions.f1": 0.90, "actions.target_date_accuracy": 0.90, "actions.status_accuracy": 0.90,
+    "actions.lead_accuracy": 0.90,
 }
 MAX_TIME_RATIO = 1.5  # extraction with understanding / extraction alone
 
@@ -89,6 +96,97 @@ def set_values(doc: dict[str, Any]) -> dict[str, set[str]]:
 
 
 @dataclass
+class ActionScore:
+    """Action-plan rows (contract 2a ``actions``): a predicted row matches a true row of the same
+    document when both serve the same recommendation number and their action texts are similar
+    (difflib ratio >= 0.8 on normalised text, or both without an action column); target date,
+    status and lead organisation (registry id and printed name) are scored on matched rows."""
+
+    pred: int = 0
+    true: int = 0
+    matched: int = 0
+    target_ok: int = 0
+    status_ok: int = 0
+    lead_ok: int = 0
+    # per file extension: [true, predicted, matched, target date right, status right, lead right]
+    by_format: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0] * 6))
+
+    def metrics(self) -> dict[str, float | None]:
+        out = _prf("actions", self.matched, self.pred - self.matched, self.true - self.matched)
+        m = self.matched
+        out["actions.target_date_accuracy"] = self.target_ok / m if m else None
+        out["actions.status_accuracy"] = self.status_ok / m if m else None
+        out["actions.lead_accuracy"] = self.lead_ok / m if m else None
+        return out
+
+
+def match_actions(pred: list[dict[str, Any]], truth: list[dict[str, Any]],
+                  ) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """Greedy one-to-one matching of action rows (see :class:`ActionScore`), best pairs first."""
+    pairs = []
+    for i, p in enumerate(pred):
+        for j, t in enumerate(truth):
+            if (p.get("recommendation") or None) != (t.get("recommendation") or None):
+                continue
+            a, b = norm(p.get("action")), norm(t.get("action"))
+            r = 1.0 if a == b else difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+            if r >= 0.8:
+                pairs.append((r, -abs(i - j), i, j))
+    used_p: set[int] = set()
+    used_t: set[int] = set()
+    out = []
+    for _r, _d, i, j in sorted(pairs, reverse=True):
+        if i in used_p or j in used_t:
+            continue
+        used_p.add(i)
+        used_t.add(j)
+        out.append((pred[i], truth[j]))
+    return out
+
+
+def _lead_key(action: dict[str, Any]) -> tuple[str | None, str]:
+    lead = action.get("lead") or {}
+    return lead.get("id"), norm(action.get("lead_name"))
+
+
+def score_actions(score: ActionScore, name: str, pred: dict[str, Any], truth: dict[str, Any],
+                  errors: list[str], fmt_key: str) -> None:
+    pa, ta = pred.get("actions") or [], truth.get("actions") or []
+    matched = match_actions(pa, ta)
+    fmt = score.by_format[fmt_key]
+    fmt[0] += len(ta)
+    fmt[1] += len(pa)
+    fmt[2] += len(matched)
+    score.pred += len(pa)
+    score.true += len(ta)
+    score.matched += len(matched)
+    got_p = {id(p) for p, _ in matched}
+    got_t = {id(t) for _, t in matched}
+    for p in pa:
+        if id(p) not in got_p:
+            errors.append(f"{name}: extra action row rec {p.get('recommendation')!r}: "
+                          f"{(p.get('action') or '')[:80]!r} lead {p.get('lead_name')!r}")
+    for t in ta:
+        if id(t) not in got_t:
+            errors.append(f"{name}: missed action row rec {t.get('recommendation')!r}: "
+                          f"{(t.get('action') or '')[:80]!r} lead {t.get('lead_name')!r}")
+    for p, t in matched:
+        for k, (key, attr) in enumerate((("target_date", "target_ok"), ("status", "status_ok"))):
+            if p.get(key) == t.get(key):
+                setattr(score, attr, getattr(score, attr) + 1)
+                fmt[3 + k] += 1
+            else:
+                errors.append(f"{name}: action rec {t.get('recommendation')} {key} {p.get(key)!r} "
+                              f"truth {t.get(key)!r}")
+        if _lead_key(p) == _lead_key(t):
+            score.lead_ok += 1
+            fmt[5] += 1
+        else:
+            errors.append(f"{name}: action rec {t.get('recommendation')} lead {_lead_key(p)!r} "
+                          f"truth {_lead_key(t)!r}")
+
+
+@dataclass
 class Score:
     docs: int = 0
     pages: int = 0
@@ -107,6 +205,7 @@ class Score:
     failed: int = 0
     # per file extension: [true, predicted, matched] recommendations
     by_format: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0]))
+    actions: ActionScore = field(default_factory=ActionScore)
     # owners (contract 2a) on matched recommendations
     rec_owner_ok: int = 0
     rec_owners_ok: int = 0
@@ -132,6 +231,7 @@ class Score:
         out["recommendations.number_accuracy"] = self.rec_number_ok / m if m else None
         for s in SMART:
             out[f"smart.{s}"] = self.smart_ok[s] / m if m else None
+        out.update(self.actions.metrics())
         out["pages_per_s.extract"] = self.pages / self.extract_s if self.extract_s else None
         out["pages_per_s.understand"] = self.pages / self.understand_s if self.understand_s else None
         # Whole extraction with understanding over extraction alone (target <= 1.5).
@@ -191,7 +291,9 @@ def score_document(score: Score, name: str, pred: dict[str, Any], truth: dict[st
                                 f"missing {sorted(ts[s] - ps[s])}")
     prec, trec = pred.get("recommendations") or [], truth.get("recommendations") or []
     matched = match_recommendations(prec, trec)
-    fmt = score.by_format[name.rsplit(".", 1)[-1] + ("+ocr" if pred.get("ocr_pages") else "")]
+    fmt_key = name.rsplit(".", 1)[-1] + ("+ocr" if pred.get("ocr_pages") else "")
+    score_actions(score.actions, name, pred, truth, score.errors, fmt_key)
+    fmt = score.by_format[fmt_key]
     fmt[0] += len(trec)
     fmt[1] += len(prec)
     fmt[2] += len(matched)
@@ -363,6 +465,10 @@ def _fmt(v: float | None, pct: bool = True) -> str:
     return f"{v:.3f}" if pct else f"{v:.0f}"
 
 
+def _ratio(a: int, b: int) -> str:
+    return f"{a / b:.3f}" if b else "-"
+
+
 def _fmt2(v: float | None) -> str:
     return "-" if v is None else f"{v:.2f}x"
 
@@ -393,6 +499,10 @@ def print_table(results: dict[str, Score]) -> bool:
               f"{s.failed} failed extractions")
         print("  recommendations by format (true/predicted/matched): " + ", ".join(
             f"{k} {v[0]}/{v[1]}/{v[2]}" for k, v in sorted(s.by_format.items())))
+        print("  action rows by format (true/predicted/matched; target date, status, lead accuracy "
+              "on matched): " + ", ".join(
+                  f"{k} {v[0]}/{v[1]}/{v[2]}; {_ratio(v[3], v[2])} {_ratio(v[4], v[2])} {_ratio(v[5], v[2])}"
+                  for k, v in sorted(s.actions.by_format.items()) if v[0] or v[1]))
         if s.by_pattern:
             print("  per pattern / per format: true, recall, owner accuracy, agency accuracy "
                   "(over all true recommendations; a missed one counts as wrong)")

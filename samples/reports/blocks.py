@@ -94,9 +94,11 @@ class Table:
     widths: list[float]                       # relative column widths
     recs: dict[int, dict[str, Any]] = field(default_factory=dict)   # row index -> truth rec
     repeat_header: bool = True
+    actions: dict[int, dict[str, Any]] = field(default_factory=dict)  # row index -> truth action
+    merged: set[tuple[int, int]] = field(default_factory=set)  # (row, col) covered by the cell above
 
     def row_text(self, row: list[str]) -> str:
-        return " | ".join(c for c in row)
+        return " | ".join(c for c in row if c)   # an empty (or merged) cell prints nothing
 
 
 @dataclass

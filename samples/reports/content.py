@@ -16,9 +16,10 @@ from typing import Any
 from dhr.taxonomy import label
 
 from . import banks, wording
+from .action_plans import action_plan_table
 from .blocks import Block, Heading, Item, PageBreak, Para, Rec, Table, Title, Toc, TocEntry
 from .case import Case
-from .owners import abbreviation_paras, layout_blocks, table_truth
+from .owners import abbreviation_paras, layout_blocks
 from .recommendations import DraftRec, build_recommendations
 from .writer import Writer, bare_name
 
@@ -153,26 +154,6 @@ def _recs_list(d: _Doc, recs: list[DraftRec], grouped: bool) -> None:
         d.blocks.append(Rec(r.prefix, r.text, r.truth, r.own_line))
 
 
-def _action_plan_table(w: Writer, recs: list[DraftRec]) -> Table:
-    case, rng = w.case, w.rng
-    cols = list(banks.variants(case.split)["action_plan_columns"])
-    rows, truth = [], {}
-    for i, r in enumerate(recs):
-        lead = r.truth["agency_name"] or "All partner agencies"
-        due = w.target + dt.timedelta(days=30 * rng.randint(-3, 3))
-        status = rng.choice(("Ongoing", f"Completed {w.month_year(due)}: new procedure in place",
-                             "In progress: policy drafted",
-                             f"Completed {w.month_year(due)}: audit reported to the board"))
-        cell = f"{r.prefix} {r.text}" if r.prefix else r.text
-        rows.append([cell, (r.truth["scope"] or "local").capitalize(), r.action + ".", lead,
-                     rng.choice(("Policy revised; staff briefed; audit completed",
-                                 "Working group set up; guidance issued",
-                                 "Training delivered to all staff; compliance audited")),
-                     w.month_year(due), status])
-        truth[i] = table_truth(r)
-    return Table(cols, rows, [2.9, 1.1, 2.2, 1.8, 1.7, 1.3, 1.6], truth)
-
-
 def _overview(w: Writer, recs: list[DraftRec]) -> DocContent:
     case = w.case
     prose = banks.prose(case.split)
@@ -278,7 +259,7 @@ def _overview(w: Writer, recs: list[DraftRec]) -> DocContent:
     _recs_list(d, recs, grouped=True)
     d.blocks.append(PageBreak())
     d.blocks.append(Heading(case.variant["headings"]["action_plan"], None, 1))
-    table = _action_plan_table(w, recs)
+    table = action_plan_table(w, recs, "overview_report")
     table.recs = {}   # the appendix repeats the list; the list is the recommendations' source
     d.blocks.append(table)
     toc.entries = [TocEntry(b.label) for b in d.blocks if isinstance(b, Heading) and b.level == 1
@@ -361,7 +342,7 @@ def _action_plan(w: Writer, recs: list[DraftRec]) -> DocContent:
                   "recommendations of the Domestic Homicide Review concerning {V}. Progress is "
                   "monitored by {csp}."))
     d.paras(abbreviation_paras(case))
-    table = _action_plan_table(w, recs)
+    table = action_plan_table(w, recs, "action_plan")
     d.blocks.append(table)
     return DocContent("action_plan", title, d.blocks, _review_truth(case, full=False),
                       DOC_LABELS["action_plan"], landscape=True)

@@ -90,6 +90,7 @@ def render_docx(pages: list[Page], style: PageStyle, furniture: Furniture, *, ti
                 for i, row in enumerate(rows, start=1):
                     for j, val in enumerate(row):
                         cells[i * ncol + j].text = val
+                _merge_cells(t, b, placed.rows[0])
     buf = io.BytesIO()
     doc.save(buf)
     return _fix_zip(buf.getvalue())
@@ -148,3 +149,12 @@ def _fix_zip(data: bytes) -> bytes:
             zi.external_attr = 0o644 << 16
             dst.writestr(zi, src.read(info.filename))
     return out.getvalue()
+
+
+def _merge_cells(t, b: Table, first: int) -> None:
+    """Vertically merge each cell of ``b.merged`` into the cell above it (on this page)."""
+    for i, j in sorted(b.merged):
+        k = i - first + 1   # row in the Word table (row 0 is the header)
+        if 1 < k < len(t.rows):
+            top = t.cell(k - 1, j)
+            top.merge(t.cell(k, j))

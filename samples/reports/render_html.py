@@ -68,8 +68,9 @@ def render_html(blocks: list[Block], *, title: str, area: str, site_note: str) -
         elif isinstance(b, Table):
             out.append("<table><thead><tr>" + "".join(f"<th>{e(c)}</th>" for c in b.columns)
                        + "</tr></thead><tbody>")
-            for row in b.rows:
-                out.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>")
+            for i, row in enumerate(b.rows):
+                out.append("<tr>" + "".join(_td(b, i, j, c) for j, c in enumerate(row)
+                                            if (i, j) not in b.merged) + "</tr>")
             out.append("</tbody></table>")
     if in_list:
         out.append(f"</{in_list[:2]}>")
@@ -81,3 +82,12 @@ def render_html(blocks: list[Block], *, title: str, area: str, site_note: str) -
             f"<p>&copy; {e(area)} Council</p></footer>"),
             "</body>", "</html>", ""]
     return "\n".join(out).encode("utf-8")
+
+
+def _td(t: Table, i: int, j: int, text: str) -> str:
+    """A body cell; one that the cells below are merged into spans them (rowspan)."""
+    span = 1
+    while (i + span, j) in t.merged:
+        span += 1
+    attr = f' rowspan="{span}"' if span > 1 else ""
+    return f"<td{attr}>{escape(text)}</td>"

@@ -41,6 +41,7 @@ def build_document(case: Case, content: DocContent, pages: list[Page], *, doc_id
     texts = texts if texts is not None else page_texts(pages)
     sections: list[dict[str, Any]] = []
     recs: list[dict[str, Any]] = []
+    actions: list[dict[str, Any]] = []
     theme_hits: dict[str, list[tuple[int, str]]] = {}
     for n, page in enumerate(pages, start=1):
         for placed in page.placed:
@@ -54,8 +55,10 @@ def build_document(case: Case, content: DocContent, pages: list[Page], *, doc_id
                 recs.append({**b.rec, "page": n})
                 for theme in b.rec["themes"]:
                     theme_hits.setdefault(theme, []).append((n, b.text))
-            elif isinstance(b, Table) and b.recs and placed.rows:
+            elif isinstance(b, Table) and (b.recs or b.actions) and placed.rows:
                 for i in range(*placed.rows):
+                    if i in b.actions:
+                        actions.append({**b.actions[i], "page": n})
                     if i in b.recs:
                         recs.append({**b.recs[i], "page": n})
                         for theme in b.recs[i]["themes"]:
@@ -77,6 +80,7 @@ def build_document(case: Case, content: DocContent, pages: list[Page], *, doc_id
         "agencies": count_agencies(case, texts),
         "themes": themes,
         "recommendations": recs,
+        "actions": actions,
         "sections": sections,
         "pages": texts,
         "source": None,
