@@ -34,7 +34,15 @@ from dhr.document import Document
 
 from . import audit
 from .db import read_session, write_session
-from .matching import AMBIGUITY_MARGIN, confident, normalise_number, possible, similarity
+from .matching import (
+    AMBIGUITY_MARGIN,
+    POSSIBLE,
+    SAME_NUMBER_TEXT,
+    confident,
+    normalise_number,
+    possible,
+    similarity,
+)
 from .models import (
     ActionRow,
     Appearance,
@@ -353,7 +361,12 @@ def _flag(s: Session, key: str, rec_id: str, kind: str, candidate: str | None,
                          candidate_id=candidate, score=score, detail=detail))
 
 
-def _link_action(action: dict, doc_id: str, clusters: list[Cluster]) -> int | None:
+def _link_action(action: dict, doc_id: str, clusters: list[Cluster],
+                 previous: tuple[str | None, int | None] = (None, None)) -> int | None:
+    """The cluster an action-plan row serves: by number in its own document, then in the
+    review; where numbers restart (one "1" per agency heading) by the row's lead, then by its
+    text (a row restates its recommendation), then as a further action of the row before it
+    (a merged recommendation cell repeats the number); else None, the row kept unlinked."""
     num = normalise_number(action.get("recommendation"))
     if num is None:
         return None
@@ -369,15 +382,50 @@ def _link_action(action: dict, doc_id: str, clusters: list[Cluster]) -> int | No
         owned = [i for i in candidates if lead in {o for o, _ in clusters[i].owners()[0]}]
         if len(owned) == 1:
             return owned[0]
+        candidates = owned or candidates
+    by_text = _by_text(action.get("action") or "", doc_id, candidates, clusters)
+    if by_text is not None and by_text[1] >= SAME_NUMBER_TEXT:
+        return by_text[0]
+    prev_num, prev_idx = previous
+    if prev_num == num and prev_idx in candidates:
+        return prev_idx
+    if by_text is not None and by_text[1] >= POSSIBLE:
+        return by_text[0]
     return None  # ambiguous: the row is kept, unlinked
+
+
+def _by_text(text: str, doc_id: str, candidates: list[int],
+             clusters: list[Cluster]) -> tuple[int, float] | None:
+    """The candidate whose wording (as this document prints it, else as the review does) the
+    row's action text is clearly closest to, with its similarity; None when two are as close."""
+    if not text or not candidates:
+        return None
+
+    def score(i: int) -> float:
+        printed = [p for p in clusters[i].printed if p.doc_id == doc_id] or clusters[i].printed
+        return max(similarity(text, p.text) for p in printed)
+
+    ranked = sorted(((score(i), i) for i in candidates), reverse=True)
+    if len(ranked) > 1 and ranked[0][0] - ranked[1][0] < AMBIGUITY_MARGIN:
+        return None
+    return ranked[0][1], ranked[0][0]
 
 
 def _actions(s: Session, review: ReviewInput, clusters: list[Cluster],
              by_cluster: dict[int, ReviewRecommendation], known_orgs: set[str]) -> int:
+    """Action rows of every document; the "as published" history comes from the review's
+    action plan documents first, and from an action plan printed inside another document (an
+    overview report's appendix) only for recommendations no action plan document has a row for,
+    so the first entries are the action plan's and two printings never compete."""
     published = 0
-    for doc in review.docs:
+    from_plan: set[str] = set()
+    docs = sorted(review.docs, key=lambda d: (d["doc_type"] != "action_plan",
+                                              DOC_PRIORITY.get(d["doc_type"] or "", 9), d["id"]))
+    for doc in docs:
+        previous: tuple[str | None, int | None] = (None, None)
         for pos, a in enumerate(doc["actions"]):
-            idx = _link_action(a, doc["id"], clusters)
+            idx = _link_action(a, doc["id"], clusters, previous)
+            previous = (normalise_number(a.get("recommendation")), idx)
             rec = by_cluster.get(idx) if idx is not None else None
             lead = a.get("lead") or {}
             s.add(ActionRow(review_key=review.key, recommendation_id=rec.id if rec else None,
@@ -394,6 +442,10 @@ def _actions(s: Session, review: ReviewInput, clusters: list[Cluster],
                 rec.owners = [RecommendationOwner(position=0, name=lead.get("name") or lead["id"],
                                                   organisation_id=lead["id"])]
                 rec.owner_source = "action_plan"
+            if doc["doc_type"] == "action_plan":
+                from_plan.add(rec.id)
+            elif rec.id in from_plan:
+                continue
             published += _publish(s, rec, doc["id"], a)
     return published
 

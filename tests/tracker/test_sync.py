@@ -173,3 +173,59 @@ def test_user_updates_outrank_a_republished_action_plan(engine, world):
     after = recs_of(engine, "review-a")["1"]
     assert after.status == "completed"
     assert [h[1] for h in history(engine, rec.id)] == ["in_progress", "completed", "not_started"]
+
+
+# Numbers restart under each agency heading: three recommendations "1", none naming its agency.
+RESTARTED = [
+    ("1", "Ensure that support leaflets are available in easy read and other accessible formats.",
+     []),
+    ("1", "Agree a safe contact protocol with referrers so that referrals are not closed early.",
+     []),
+    ("1", "Greater Manchester Police to audit repeat call handling for domestic abuse.", [GMP]),
+]
+
+
+def _row(number: str, action: str, status: str | None, lead: dict | None = None) -> dict:
+    return {"recommendation": number, "action": action, "lead": lead, "status": status,
+            "target_date": "2021-06", "page": 1}
+
+
+def test_rows_of_restarted_numbers_link_by_lead_then_text_then_the_row_before(engine, world):
+    plan_rows = [
+        _row("1", "Ensure that support leaflets are available in easy read formats.", "completed"),
+        _row("1", "Agree a safe contact protocol with referrers.", "in_progress"),
+        _row("1", "Brief staff on the revised procedure.", "not_started"),  # a further action
+        _row("1", "Audit repeat call handling.", "in_progress",
+             {"id": "greater-manchester-police", "name": "GMP"}),
+    ]
+    sync_documents(engine, [document("restart-overview", review_key="review-r", recs=RESTARTED),
+                            document("restart-plan", review_key="review-r",
+                                     doc_type="action_plan", recs=RESTARTED, actions=plan_rows)])
+    with read_session(engine) as s:
+        texts = {r.id: r.text for r in s.scalars(select(ReviewRecommendation).where(
+            ReviewRecommendation.review_key == "review-r"))}
+        rows = [(r.action, texts.get(r.recommendation_id)) for r in s.scalars(
+            select(ActionRow).where(ActionRow.review_key == "review-r")
+            .order_by(ActionRow.position))]
+    assert len(texts) == 3
+    assert rows == [(plan_rows[0]["action"], RESTARTED[0][1]),
+                    (plan_rows[1]["action"], RESTARTED[1][1]),
+                    (plan_rows[2]["action"], RESTARTED[1][1]),
+                    (plan_rows[3]["action"], RESTARTED[2][1])]
+
+
+def test_history_starts_with_the_action_plan_not_an_appendix_that_repeats_it(engine, world):
+    appendix = [{**_row("1", "Revise the recording guidance", "not_started"), "page": 38}]
+    plan = [_row("1", "Revise the recording guidance", "completed")]
+    # Whatever the order of the documents' ids, the action plan document publishes first.
+    for label in ("a-overview", "z-overview"):
+        key = f"review-{label}"
+        sync_documents(engine, [document(label, review_key=key, actions=appendix),
+                                document(f"{label}-plan", review_key=key, doc_type="action_plan",
+                                         actions=plan)])
+        rec = recs_of(engine, key)["1"]
+        with read_session(engine) as s:
+            published = [(u.status, u.document_id) for u in s.scalars(
+                select(Update).where(Update.recommendation_id == rec.id).order_by(Update.seq))]
+        assert published == [("completed", doc_id(f"{label}-plan"))]
+        assert rec.status == "completed"
