@@ -34,7 +34,7 @@ MAX_PASSWORD = 1024
 MAX_FAILED_SIGNINS = 5
 LOCKOUT = timedelta(minutes=15)
 MAX_TOKEN_DAYS = 366
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$")
 _TOKEN = re.compile(r"^dhr_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$")
 _hasher = PasswordHasher()
 # A hash to verify against when the account does not exist, so timing does not reveal it.
@@ -123,12 +123,14 @@ def authenticate_password(engine: Engine, email: str, password: str, *,
                           ip: str | None = None) -> tuple[Principal | None, str]:
     """Check a sign-in. Returns (principal, "ok") or (None, reason); every attempt is audited."""
     try:
-        email = normalise_email(email)
+        email, valid = normalise_email(email), True
     except AccountError:
-        email = (email or "")[:320]
+        # No account has such an address (add_user normalises): no lookup, whose parameter the
+        # database might refuse (PostgreSQL and a NUL), only the audited refusal.
+        email, valid = (email or "")[:320], False
     now = datetime.now(UTC)
     with write_session(engine) as s:
-        user = s.scalar(select(User).where(User.email == email))
+        user = s.scalar(select(User).where(User.email == email)) if valid else None
         if user is None or not user.active:
             _verify(_DUMMY_HASH, password)
             reason = "unknown_user" if user is None else "disabled"

@@ -202,7 +202,10 @@ def add_recommendation_update(rec_id: str) -> tuple[Response, int]:
         raise not_found("no review recommendation with this id")
     try:
         check_can_update(tracker().engine, rec_id, who)
-        body: Any = request.get_json(silent=True)
+        try:
+            body: Any = request.get_json(silent=True)
+        except RecursionError:  # nested deeper than the JSON parser's recursion limit
+            body = None
         if body is None:
             raise bad_request("the body must be JSON (Content-Type: application/json)")
         try:

@@ -9,6 +9,7 @@ no inline script or style (the CSP forbids them).
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, redirect, render_template, request, url_for
@@ -37,6 +38,7 @@ from .tracker_auth import (
 )
 from .tracker_state import tracker
 
+REC_ID = re.compile(r"^rr-[0-9a-f]{16}$")
 tracker_web = Blueprint("tracker_web", __name__, template_folder="templates")
 
 STATUS_LABELS = {"no_information": "No information", "not_started": "Not started",
@@ -114,6 +116,8 @@ def update_form(rec_id: str) -> Response:
     who = session_principal()
     assert who is not None
     try:
+        if not REC_ID.match(rec_id):  # never sent to the database (PostgreSQL refuses a NUL)
+            raise NotFound(rec_id)
         check_can_update(tracker().engine, rec_id, who)
     except NotFound:
         return _page("tracker_message.html", 404, title="Page not found",
