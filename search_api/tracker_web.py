@@ -12,7 +12,16 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, Response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import login_required, login_user, logout_user
 
 from accountability.accounts import authenticate_password
@@ -86,6 +95,9 @@ def sign_in() -> Response:
             principal, reason = authenticate_password(tracker().engine, email, password,
                                                       ip=client_ip())
             if principal is not None:
+                # A new session for the signed-in user: nothing of the anonymous one (its CSRF
+                # token, which whoever planted that cookie would know) carries over.
+                session.clear()
                 login_user(WebUser(principal))
                 return redirect(_safe_next(request.args.get("next")), 303)
             if reason == "locked":
@@ -106,6 +118,7 @@ def sign_out() -> Response:
             return _page("tracker_message.html", 401, title="You are not signed in",
                          message="There is nothing to sign out of.", sign_in=True)
         logout_user()
+        session.clear()
         return redirect(url_for("tracker_web.sign_in"), 303)
     return _page("sign_out.html", signed_in=session_principal() is not None)
 
