@@ -135,6 +135,10 @@ def verify(engine: Engine, batch: int = 5000) -> Verification:
     """Walk the chain in sequence order; the first inconsistency is reported."""
     prev_hash, expected_seq, count, last_id = GENESIS, 1, 0, None
     with Session(engine) as session:
+        if engine.dialect.name != "sqlite":
+            # One snapshot for the whole walk (SQLite's read transaction is one already): an
+            # entry appended meanwhile by a live server is not mistaken for an inserted one.
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         head = session.get(AuditHead, 1)
         last_seq = 0
         while True:
