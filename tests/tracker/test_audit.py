@@ -122,3 +122,14 @@ def test_verifying_while_entries_are_appended_is_not_a_false_alarm(engine):
     assert appended
     assert result.ok, result.message()
     assert verify(engine).ok
+
+
+def test_a_database_error_never_carries_the_values_of_its_statement(engine):
+    """What a failed statement was given (a private note, a password hash) stays out of the
+    error, and so out of the server's log of unhandled errors."""
+    from sqlalchemy import text
+
+    with pytest.raises(DBAPIError) as err, engine.connect() as conn:
+        conn.execute(text("SELECT no_such_column FROM updates WHERE note = :n"),
+                     {"n": "a private note"})
+    assert "a private note" not in str(err.value)
