@@ -41,7 +41,7 @@ from accountability.updates import (
     parse_update,
 )
 
-from .errors import ApiError, bad_request, not_found
+from .errors import bad_request, not_found
 from .ratelimit import rate_limited
 from .security import require_json_acceptable
 from .tracker_auth import bearer_principal, client_ip, refuse
@@ -164,8 +164,10 @@ def review_recommendations() -> Response:
     f, size, cursor = _filters(request.args)
     who = bearer_principal(required=False)
     if (f.status or f.overdue is not None) and who is None and not tracker().public_status:
-        raise ApiError(401, "statuses are not public here: send an API token to filter by "
-                       "status", code="unauthorized", field="status")
+        err = refuse(401, "statuses_private", "statuses are not public here: send an API token "
+                     "to filter by status")
+        err.field = "status"
+        raise err
     try:
         with read_session(tracker().engine) as s:
             body = list_recommendations(s, f, viewer=who, public_status=tracker().public_status,
