@@ -197,8 +197,16 @@ def create_token(engine: Engine, email: str, *, scope: str = "read", days: int =
 
 
 def revoke_token(engine: Engine, token_id: str, *, actor: str = "cli") -> ApiToken:
+    """Revoke by the token's id; the whole token text is taken too (its id is used, and the
+    secret is never echoed in an error)."""
+    token_id = token_id.strip()
+    whole = _TOKEN.match(token_id)
+    if whole:
+        token_id = whole.group(1)
+    elif not re.fullmatch(r"[0-9a-f]{16}", token_id):
+        raise AccountError("a token id is 16 hexadecimal digits (as `dhr tokens create` printed)")
     with write_session(engine) as s:
-        row = s.get(ApiToken, token_id.strip())
+        row = s.get(ApiToken, token_id)
         if row is None:
             raise AccountError(f"no token with id {token_id!r}")
         if row.revoked_at is None:

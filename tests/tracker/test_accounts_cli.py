@@ -203,3 +203,14 @@ def test_tracker_configuration_defaults_and_environment(tmp_path):
     assert cfg.tracker.public_status is False
     with pytest.raises(ConfigError, match="tracker.database"):
         config_from_dict({"tracker": {"database": "x"}}, tmp_path / "c.yaml", env={})
+
+
+def test_revoking_by_the_whole_token_works_and_never_echoes_its_secret(run, engine):
+    token = run("tokens", "create", "gmp-editor@example.org").stdout.strip()
+    secret = token.split("_", 2)[2]
+    done = run("tokens", "revoke", token)
+    assert done.exit_code == 0 and secret not in done.output
+    with read_session(engine) as s:
+        assert check_token(s, token).reason == "revoked"
+    mistyped = run("tokens", "revoke", token[:-1] + "!")
+    assert mistyped.exit_code != 0 and secret[:-1] not in mistyped.output
