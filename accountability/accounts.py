@@ -26,7 +26,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from . import audit
-from .db import write_session
+from .db import read_session, write_session
 from .models import ROLES, SCOPES, ApiToken, Membership, OrganisationRow, User
 
 MIN_PASSWORD = 12
@@ -34,7 +34,7 @@ MAX_PASSWORD = 1024
 MAX_FAILED_SIGNINS = 5
 LOCKOUT = timedelta(minutes=15)
 MAX_TOKEN_DAYS = 366
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$")
 _TOKEN = re.compile(r"^dhr_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$")
 _hasher = PasswordHasher()
 # A hash to verify against when the account does not exist, so timing does not reveal it.
@@ -123,14 +123,28 @@ def authenticate_password(engine: Engine, email: str, password: str, *,
                           ip: str | None = None) -> tuple[Principal | None, str]:
     """Check a sign-in. Returns (principal, "ok") or (None, reason); every attempt is audited."""
     try:
-        email = normalise_email(email)
+        email, valid = normalise_email(email), True
     except AccountError:
-        email = (email or "")[:320]
+        # No account has such an address (add_user normalises): no lookup, whose parameter the
+        # database might refuse (PostgreSQL and a NUL), only the audited refusal.
+        email, valid = (email or "")[:320], False
+    # The password is checked (argon2id: deliberately slow) outside the write transaction,
+    # whose lock serialises every write of the tracker; the outcome is then recorded under the
+    # lock, where the account's state is read again.
+    with read_session(engine) as s:
+        found = s.scalar(select(User).where(User.email == email)) if valid else None
+        seen = (found.id, found.active, found.password_hash) if found is not None else None
+    if seen is None or not seen[1]:
+        _verify(_DUMMY_HASH, password)
+        matches, rehash = False, None
+    else:
+        matches = _verify(seen[2], password)
+        rehash = (_hasher.hash(password) if matches and _hasher.check_needs_rehash(seen[2])
+                  else None)
     now = datetime.now(UTC)
     with write_session(engine) as s:
-        user = s.scalar(select(User).where(User.email == email))
+        user = s.get(User, seen[0]) if seen is not None else None
         if user is None or not user.active:
-            _verify(_DUMMY_HASH, password)
             reason = "unknown_user" if user is None else "disabled"
             audit.append(s, f"anonymous:{email}", "signin.refused", target_type="user",
                          target_id=email, detail={"reason": reason}, ip=ip)
@@ -139,7 +153,7 @@ def authenticate_password(engine: Engine, email: str, password: str, *,
             audit.append(s, f"user:{email}", "signin.refused", target_type="user",
                          target_id=email, detail={"reason": "locked"}, ip=ip)
             return None, "locked"
-        if not _verify(user.password_hash, password):
+        if not matches or user.password_hash != seen[2]:
             user.failed_signins += 1
             detail: dict = {"reason": "bad_password", "failed_in_a_row": user.failed_signins}
             if user.failed_signins >= MAX_FAILED_SIGNINS:
@@ -150,8 +164,8 @@ def authenticate_password(engine: Engine, email: str, password: str, *,
                          target_id=email, detail=detail, ip=ip)
             return None, "bad_password"
         user.failed_signins, user.locked_until = 0, None
-        if _hasher.check_needs_rehash(user.password_hash):
-            user.password_hash = _hasher.hash(password)
+        if rehash is not None:
+            user.password_hash = rehash
         audit.append(s, f"user:{email}", "signin.ok", target_type="user", target_id=email, ip=ip)
         return principal_of(user), "ok"
 
@@ -195,8 +209,16 @@ def create_token(engine: Engine, email: str, *, scope: str = "read", days: int =
 
 
 def revoke_token(engine: Engine, token_id: str, *, actor: str = "cli") -> ApiToken:
+    """Revoke by the token's id; the whole token text is taken too (its id is used, and the
+    secret is never echoed in an error)."""
+    token_id = token_id.strip()
+    whole = _TOKEN.match(token_id)
+    if whole:
+        token_id = whole.group(1)
+    elif not re.fullmatch(r"[0-9a-f]{16}", token_id):
+        raise AccountError("a token id is 16 hexadecimal digits (as `dhr tokens create` printed)")
     with write_session(engine) as s:
-        row = s.get(ApiToken, token_id.strip())
+        row = s.get(ApiToken, token_id)
         if row is None:
             raise AccountError(f"no token with id {token_id!r}")
         if row.revoked_at is None:

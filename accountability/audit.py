@@ -38,16 +38,46 @@ def entry_hash(prev_hash: str, seq: int, created_at: str, actor: str, action: st
     return hashlib.sha256(f"{prev_hash}\n{body}".encode()).hexdigest()
 
 
+# Column widths of the entry's text fields (models/audit.py): longer client-given text (an
+# e-mail typed at sign-in, a request path) is cut, so a refusal is always recorded.
+WIDTHS = {"actor": 320, "action": 60, "target_type": 40, "target_id": 200, "ip": 64}
+
+
+def clean(value: str | None, width: int) -> str | None:
+    """Text a database column accepts: no NUL (PostgreSQL refuses it), no lone surrogate (not
+    UTF-8), at most ``width`` characters. Client-given text reaches the log through this."""
+    if value is None:
+        return None
+    value = str(value).replace("\x00", "\\x00")
+    value = value.encode("utf-8", "backslashreplace").decode("utf-8")
+    return value[:width]
+
+
+def _fields(actor: str, action: str, target_type: str | None, target_id: str | None,
+            ip: str | None) -> tuple[str, str, str | None, str | None, str | None]:
+    return (clean(actor, WIDTHS["actor"]) or "", clean(action, WIDTHS["action"]) or "",
+            clean(target_type, WIDTHS["target_type"]), clean(target_id, WIDTHS["target_id"]),
+            clean(ip, WIDTHS["ip"]))
+
+
+def _detail_text(detail: dict[str, Any] | None) -> str:
+    text = canonical(detail or {})
+    # json escapes NUL; a lone surrogate (from a JSON body) would not encode as UTF-8.
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def append(session: Session, actor: str, action: str, *, target_type: str | None = None,
            target_id: str | None = None, detail: dict[str, Any] | None = None,
            ip: str | None = None) -> AuditEntry:
     """Append one entry (inside a write session, whose lock makes the chain linear)."""
+    actor, action, target_type, target_id, ip = _fields(actor, action, target_type, target_id,
+                                                        ip)
     head = session.get(AuditHead, 1)
     if head is None:
         raise RuntimeError("audit_head row missing: the tracker database is not migrated")
     seq = head.last_seq + 1
     created_at = datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
-    detail_text = canonical(detail or {})
+    detail_text = _detail_text(detail)
     digest = entry_hash(head.last_hash, seq, created_at, actor, action, target_type, target_id,
                         detail_text, ip)
     entry = AuditEntry(seq=seq, created_at=created_at, actor=actor, action=action,
@@ -71,13 +101,14 @@ def append_many(session: Session, entries: list[dict[str, Any]]) -> int:
     for e in entries:
         seq += 1
         created_at = datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
-        detail_text = canonical(e.get("detail") or {})
-        digest = entry_hash(prev, seq, created_at, e["actor"], e["action"], e.get("target_type"),
-                            e.get("target_id"), detail_text, e.get("ip"))
-        rows.append({"seq": seq, "created_at": created_at, "actor": e["actor"],
-                     "action": e["action"], "target_type": e.get("target_type"),
-                     "target_id": e.get("target_id"), "detail": detail_text, "ip": e.get("ip"),
-                     "prev_hash": prev, "hash": digest})
+        detail_text = _detail_text(e.get("detail"))
+        actor, action, target_type, target_id, ip = _fields(
+            e["actor"], e["action"], e.get("target_type"), e.get("target_id"), e.get("ip"))
+        digest = entry_hash(prev, seq, created_at, actor, action, target_type, target_id,
+                            detail_text, ip)
+        rows.append({"seq": seq, "created_at": created_at, "actor": actor, "action": action,
+                     "target_type": target_type, "target_id": target_id, "detail": detail_text,
+                     "ip": ip, "prev_hash": prev, "hash": digest})
         prev = digest
     if rows:
         session.execute(insert(AuditEntry), rows)
@@ -104,6 +135,10 @@ def verify(engine: Engine, batch: int = 5000) -> Verification:
     """Walk the chain in sequence order; the first inconsistency is reported."""
     prev_hash, expected_seq, count, last_id = GENESIS, 1, 0, None
     with Session(engine) as session:
+        if engine.dialect.name != "sqlite":
+            # One snapshot for the whole walk (SQLite's read transaction is one already): an
+            # entry appended meanwhile by a live server is not mistaken for an inserted one.
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         head = session.get(AuditHead, 1)
         last_seq = 0
         while True:

@@ -200,10 +200,10 @@ def tokens_revoke(cfg: Config, token_id: str) -> None:
 
     engine = open_engine(cfg)
     try:
-        revoke_token(engine, token_id, actor=cli_actor())
+        row = revoke_token(engine, token_id, actor=cli_actor())
     except AccountError as err:
         raise UserError(str(err)) from None
-    click.echo(f"revoked token {token_id}")
+    click.echo(f"revoked token {row.id}")
 
 
 # -- dhr audit ------------------------------------------------------------------------------------

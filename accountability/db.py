@@ -46,6 +46,9 @@ def safe_url(url: str) -> str:
 
 
 def create_tracker_engine(url: str, **kwargs: Any) -> Engine:
+    # A database error's message never carries the statement's values (a private note, a
+    # password hash), so the unhandled-error log cannot leak them.
+    kwargs.setdefault("hide_parameters", True)
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":

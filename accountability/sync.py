@@ -208,8 +208,14 @@ def relink(clusters: list[Cluster], tracked: list[ReviewRecommendation]
     """Confident, unambiguous matches {cluster index: tracked}, and possible pairs for people."""
     pairs = []
     for i, c in enumerate(clusters):
+        owners = {oid for oid, _ in c.owners()[0] if oid}
         for t in tracked:
             same_number = c.number is not None and c.number == normalise_number(t.number)
+            # Numbering restarts per agency and wording is formulaic: a number shared by
+            # recommendations of two different owners is no evidence they are one.
+            held = {o.organisation_id for o in t.owners if o.organisation_id}
+            if owners and held and not owners & held:
+                same_number = False
             sim = similarity(c.main.text, t.text)
             pairs.append((i, t, sim, same_number))
     pairs.sort(key=lambda x: (not confident(x[2], x[3]), -x[2], not x[3]))

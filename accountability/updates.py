@@ -34,6 +34,11 @@ FIELDS = ("status", "note", "public", "evidence_url", "target_date")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
 
+# NUL and other control characters but tab and line breaks, and lone surrogates (a JSON body
+# may carry "\\ud800"): no database stores them as text, so they are the client's mistake.
+_UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+
+
 class UpdateError(ValueError):
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
@@ -71,6 +76,8 @@ def parse_update(body: Any) -> UpdateInput:
     if note is not None:
         if not isinstance(note, str):
             raise UpdateError("note must be a string", "note")
+        if _UNSTORABLE.search(note):
+            raise UpdateError("note contains control characters", "note")
         note = note.strip() or None
         if note and len(note) > MAX_NOTE:
             raise UpdateError(f"note is longer than {MAX_NOTE} characters", "note")
@@ -79,7 +86,8 @@ def parse_update(body: Any) -> UpdateInput:
         raise UpdateError("public must be true or false", "public")
     url = body.get("evidence_url")
     if url is not None:
-        if not isinstance(url, str) or len(url) > MAX_URL or not _URL.match(url.strip()):
+        if (not isinstance(url, str) or len(url) > MAX_URL or _UNSTORABLE.search(url)
+                or not _URL.match(url.strip())):
             raise UpdateError("evidence_url must be an http(s) URL", "evidence_url")
         url = url.strip()
     target = body.get("target_date")

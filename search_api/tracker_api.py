@@ -41,7 +41,7 @@ from accountability.updates import (
     parse_update,
 )
 
-from .errors import ApiError, bad_request, not_found
+from .errors import bad_request, not_found
 from .ratelimit import rate_limited
 from .security import require_json_acceptable
 from .tracker_auth import bearer_principal, client_ip, refuse
@@ -164,8 +164,10 @@ def review_recommendations() -> Response:
     f, size, cursor = _filters(request.args)
     who = bearer_principal(required=False)
     if (f.status or f.overdue is not None) and who is None and not tracker().public_status:
-        raise ApiError(401, "statuses are not public here: send an API token to filter by "
-                       "status", code="unauthorized", field="status")
+        err = refuse(401, "statuses_private", "statuses are not public here: send an API token "
+                     "to filter by status")
+        err.field = "status"
+        raise err
     try:
         with read_session(tracker().engine) as s:
             body = list_recommendations(s, f, viewer=who, public_status=tracker().public_status,
@@ -202,7 +204,10 @@ def add_recommendation_update(rec_id: str) -> tuple[Response, int]:
         raise not_found("no review recommendation with this id")
     try:
         check_can_update(tracker().engine, rec_id, who)
-        body: Any = request.get_json(silent=True)
+        try:
+            body: Any = request.get_json(silent=True)
+        except RecursionError:  # nested deeper than the JSON parser's recursion limit
+            body = None
         if body is None:
             raise bad_request("the body must be JSON (Content-Type: application/json)")
         try:

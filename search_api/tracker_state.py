@@ -56,6 +56,13 @@ def tracker() -> TrackerState:
     return current_app.extensions[EXTENSION_KEY]
 
 
+MIN_SECRET_KEY = 32
+
+
+class SecretKeyError(RuntimeError):
+    """The session key file cannot be trusted (readable by others, or too short)."""
+
+
 def secret_key(config: Config) -> str:
     env = os.environ.get("DHR_SECRET_KEY")
     if env:
@@ -63,10 +70,27 @@ def secret_key(config: Config) -> str:
     path = Path(config.data_dir) / "secret_key"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_urlsafe(48))
-    return path.read_text().strip()
+        # Written whole under a temporary name, then linked into place: two servers starting
+        # at once never read a half-written key, and the first one's key wins.
+        tmp = path.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_urlsafe(48))
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                pass
+        finally:
+            tmp.unlink()
+    if path.stat().st_mode & 0o077:
+        raise SecretKeyError(f"{path} can be read by other users: make it private "
+                             f"(chmod 600 {path}) and, as it may have been read, replace it")
+    key = path.read_text().strip()
+    if len(key) < MIN_SECRET_KEY:
+        raise SecretKeyError(f"{path} holds a key shorter than {MIN_SECRET_KEY} characters: "
+                             "delete it and a new one is made")
+    return key
 
 
 def install(app: Flask, config: Config, engine: Engine | None = None) -> None:

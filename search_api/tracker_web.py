@@ -9,9 +9,19 @@ no inline script or style (the CSP forbids them).
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, Response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import login_required, login_user, logout_user
 
 from accountability.accounts import authenticate_password
@@ -37,6 +47,7 @@ from .tracker_auth import (
 )
 from .tracker_state import tracker
 
+REC_ID = re.compile(r"^rr-[0-9a-f]{16}$")
 tracker_web = Blueprint("tracker_web", __name__, template_folder="templates")
 
 STATUS_LABELS = {"no_information": "No information", "not_started": "Not started",
@@ -84,6 +95,9 @@ def sign_in() -> Response:
             principal, reason = authenticate_password(tracker().engine, email, password,
                                                       ip=client_ip())
             if principal is not None:
+                # A new session for the signed-in user: nothing of the anonymous one (its CSRF
+                # token, which whoever planted that cookie would know) carries over.
+                session.clear()
                 login_user(WebUser(principal))
                 return redirect(_safe_next(request.args.get("next")), 303)
             if reason == "locked":
@@ -104,6 +118,7 @@ def sign_out() -> Response:
             return _page("tracker_message.html", 401, title="You are not signed in",
                          message="There is nothing to sign out of.", sign_in=True)
         logout_user()
+        session.clear()
         return redirect(url_for("tracker_web.sign_in"), 303)
     return _page("sign_out.html", signed_in=session_principal() is not None)
 
@@ -114,6 +129,8 @@ def update_form(rec_id: str) -> Response:
     who = session_principal()
     assert who is not None
     try:
+        if not REC_ID.match(rec_id):  # never sent to the database (PostgreSQL refuses a NUL)
+            raise NotFound(rec_id)
         check_can_update(tracker().engine, rec_id, who)
     except NotFound:
         return _page("tracker_message.html", 404, title="Page not found",

@@ -203,3 +203,63 @@ def test_tracker_configuration_defaults_and_environment(tmp_path):
     assert cfg.tracker.public_status is False
     with pytest.raises(ConfigError, match="tracker.database"):
         config_from_dict({"tracker": {"database": "x"}}, tmp_path / "c.yaml", env={})
+
+
+def test_revoking_by_the_whole_token_works_and_never_echoes_its_secret(run, engine):
+    token = run("tokens", "create", "gmp-editor@example.org").stdout.strip()
+    secret = token.split("_", 2)[2]
+    done = run("tokens", "revoke", token)
+    assert done.exit_code == 0 and secret not in done.output
+    with read_session(engine) as s:
+        assert check_token(s, token).reason == "revoked"
+    mistyped = run("tokens", "revoke", token[:-1] + "!")
+    assert mistyped.exit_code != 0 and secret[:-1] not in mistyped.output
+
+
+def _write_lock_is_free(engine) -> bool:
+    """Whether another writer could start now (asked without waiting)."""
+    if engine.dialect.name == "sqlite":
+        import sqlite3
+
+        conn = sqlite3.connect(engine.url.database, timeout=0, isolation_level=None)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("ROLLBACK")
+            return True
+        except sqlite3.OperationalError:
+            return False
+        finally:
+            conn.close()
+    from sqlalchemy import text
+    from sqlalchemy.exc import OperationalError
+
+    with engine.connect() as conn:
+        try:
+            conn.execute(text("SELECT id FROM audit_head WHERE id = 1 FOR UPDATE NOWAIT"))
+            return True
+        except OperationalError:
+            return False
+        finally:
+            conn.rollback()
+
+
+@pytest.mark.parametrize("email,password", [("gmp-editor@example.org", PASSWORD),
+                                            ("gmp-editor@example.org", "not the password"),
+                                            ("nobody@example.org", "any password at all")])
+def test_a_sign_in_checks_the_password_without_holding_the_write_lock(engine, world,
+                                                                      monkeypatch, email,
+                                                                      password):
+    """argon2id is slow on purpose: while it runs, every other writer of the tracker (updates,
+    other sign-ins, refusals) must be able to go on."""
+    from accountability import accounts
+
+    free_while_hashing = []
+    verify = accounts._verify
+
+    def watched(hash_: str, given: str) -> bool:
+        free_while_hashing.append(_write_lock_is_free(engine))
+        return verify(hash_, given)
+
+    monkeypatch.setattr(accounts, "_verify", watched)
+    authenticate_password(engine, email, password)
+    assert free_while_hashing == [True]

@@ -12,6 +12,7 @@ from accountability.sync import sync_documents
 
 from .conftest import bearer
 from .docs import GMP, document
+from .helpers import audit_entries, detail
 
 PRIVATE = "PRIVATE-NOTE-7f3a: internal staffing detail"
 PUBLIC = "Public progress note: guidance revised"
@@ -223,7 +224,11 @@ def test_when_statuses_are_not_public_anonymous_readers_see_none(tmp_path, engin
     assert one["status"] is None and one["history"] == []
     assert PUBLIC not in client.get(f"/api/v1/review-recommendations/{world.recs['1']}"
                                     ).get_data(as_text=True)
-    assert client.get("/api/v1/review-recommendations?status=completed").status_code == 401
+    before = audit_entries(engine)[-1].seq
+    refused = client.get("/api/v1/review-recommendations?status=completed")
+    assert refused.status_code == 401 and refused.get_json()["error"]["field"] == "status"
+    assert [detail(e)["reason"] for e in audit_entries(engine, "request.refused")
+            if e.seq > before] == ["statuses_private"]
     org = client.get("/api/v1/organisations/greater-manchester-police").get_json()
     assert "status_counts" not in org["recommendations"]
     signed = client.get(f"/api/v1/review-recommendations/{world.recs['1']}",

@@ -96,3 +96,40 @@ def test_organisation_changes_are_audited(engine):
     assert (last.action, last.target_id, last.actor) == ("organisation.add",
                                                          "safer-example-town", "cli:tester")
     assert verify(engine).ok
+
+
+def test_verifying_while_entries_are_appended_is_not_a_false_alarm(engine):
+    """`dhr audit verify` runs beside a live server: an entry appended while it walks the chain
+    is not mistaken for tampering (the walk reads one consistent snapshot)."""
+    from sqlalchemy import event
+
+    from accountability import audit
+    from accountability.db import write_session
+
+    appended = []
+
+    def append_once(conn, cursor, statement, *args) -> None:
+        if "FROM audit_log" in statement and not appended and not conn.in_nested_transaction():
+            appended.append(True)
+            with write_session(engine) as s:
+                audit.append(s, "cli:test", "test.concurrent")
+
+    event.listen(engine, "after_cursor_execute", append_once)
+    try:
+        result = verify(engine, batch=1)
+    finally:
+        event.remove(engine, "after_cursor_execute", append_once)
+    assert appended
+    assert result.ok, result.message()
+    assert verify(engine).ok
+
+
+def test_a_database_error_never_carries_the_values_of_its_statement(engine):
+    """What a failed statement was given (a private note, a password hash) stays out of the
+    error, and so out of the server's log of unhandled errors."""
+    from sqlalchemy import text
+
+    with pytest.raises(DBAPIError) as err, engine.connect() as conn:
+        conn.execute(text("SELECT no_such_column FROM updates WHERE note = :n"),
+                     {"n": "a private note"})
+    assert "a private note" not in str(err.value)

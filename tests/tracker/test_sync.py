@@ -229,3 +229,31 @@ def test_history_starts_with_the_action_plan_not_an_appendix_that_repeats_it(eng
                 select(Update).where(Update.recommendation_id == rec.id).order_by(Update.seq))]
         assert published == [("completed", doc_id(f"{label}-plan"))]
         assert rec.status == "completed"
+
+
+def test_a_number_match_with_a_different_owner_is_flagged_not_relinked(engine, world):
+    """Numbering restarts per agency and wording is formulaic: "1" of one agency must not take
+    over the history (and the private notes) of "1" of another when an extraction finds only
+    one of them. The police's history stays with the police's recommendation, for a person."""
+    police = ("1", ("Greater Manchester Police should review its training on coercive control "
+                    "for all frontline officers."), [GMP])
+    home_office = ("1", ("The Home Office should review its guidance on coercive control for "
+                         "all frontline agencies."), [HOME_OFFICE])
+    sync_documents(engine, [document("only-police", review_key="review-c", recs=[police])])
+    rec = recs_of(engine, "review-c")["1"]
+    add_update(engine, rec.id, ADMIN, UpdateInput(status="in_progress", note="police only",
+                                                  public=False))
+    sync_documents(engine, [document("only-home-office", review_key="review-c",
+                                     recs=[home_office], extractor_version="2")])
+    with read_session(engine) as s:
+        kept = s.get(ReviewRecommendation, rec.id)
+        assert [o.organisation_id for o in kept.owners] == [GMP["id"]]
+        assert kept.state == "missing"
+        new = s.scalars(select(ReviewRecommendation).where(
+            ReviewRecommendation.review_key == "review-c",
+            ReviewRecommendation.id != rec.id)).one()
+    assert [o.organisation_id for o in new.owners] == [HOME_OFFICE["id"]]
+    assert history(engine, new.id) == []
+    assert history(engine, rec.id) == [(1, "in_progress", "police only")]
+    assert sorted(f.kind for f in open_flags(engine, "review-c")) == ["missing",
+                                                                      "uncertain_match"]

@@ -101,3 +101,18 @@ def test_after_sign_in_the_redirect_stays_on_the_site(client, world):
                                                       "csrf_token": token})
         assert resp.status_code == 303
         assert resp.headers["Location"] == expected, target
+
+
+def test_signing_in_starts_a_new_session_so_an_earlier_form_token_is_refused(client, world,
+                                                                          engine):
+    # Whoever planted the anonymous session cookie (and so knows its CSRF token) gains nothing.
+    rec = world.recs["1"]
+    planted = csrf_token(client)
+    assert sign_in(client, "gmp-editor@example.org").status_code == 303
+    resp = client.post(f"/recommendations/{rec}/update", data={"csrf_token": planted,
+                                                               "note": "forged"})
+    assert resp.status_code == 403
+    assert detail(audit_entries(engine, "request.refused")[-1])["reason"] == "csrf"
+    fresh = csrf_token(client, f"/recommendations/{rec}/update")
+    assert client.post(f"/recommendations/{rec}/update",
+                       data={"csrf_token": fresh, "note": "genuine"}).status_code == 200
