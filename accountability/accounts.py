@@ -7,6 +7,9 @@
 - API tokens look like ``dhr_<id>_<secret>``: the id names the token (``dhr tokens revoke``), the
   secret (256 random bits) is stored only as its SHA-256, compared in constant time. A token has
   a scope (``read`` or ``write``), an expiry, and can be revoked.
+- Web sessions: each account has a session epoch; a session is valid only under the epoch it
+  signed in with, and :func:`end_sessions` (sign-out) moves the epoch on, ending every web
+  session of the account, including copies of its cookie.
 Every change is written to the audit log in the same transaction.
 """
 
@@ -55,6 +58,7 @@ class Principal:
     roles: frozenset[tuple[str, str]]
     token_id: str | None = None
     scope: str | None = None
+    session_epoch: int = 0
 
     def has_role(self, role: str) -> bool:
         return any(r == role for r, _ in self.roles)
@@ -70,7 +74,8 @@ class Principal:
 def principal_of(user: User, token: ApiToken | None = None) -> Principal:
     return Principal(user.id, user.email, user.name,
                      frozenset((m.role, m.organisation_id) for m in user.roles),
-                     token.id if token else None, token.scope if token else None)
+                     token.id if token else None, token.scope if token else None,
+                     user.session_epoch)
 
 
 def normalise_email(email: str) -> str:
@@ -177,9 +182,27 @@ def _verify(hash_: str, password: str) -> bool:
         return False
 
 
-def load_principal(session: Session, user_id: int) -> Principal | None:
+def load_principal(session: Session, user_id: int, *,
+                   session_epoch: int | None = None) -> Principal | None:
+    """The active user's principal; None if there is none or, when ``session_epoch`` is given
+    (a web session), if the account's sessions were ended since that session signed in."""
     user = session.get(User, user_id)
-    return principal_of(user) if user is not None and user.active else None
+    if user is None or not user.active:
+        return None
+    if session_epoch is not None and user.session_epoch != session_epoch:
+        return None
+    return principal_of(user)
+
+
+def end_sessions(engine: Engine, user_id: int, *, actor: str, ip: str | None = None) -> None:
+    """End every web session of the account (sign-out): later requests carrying any of its
+    session cookies, copies included, are anonymous. Audited."""
+    with write_session(engine) as s:
+        user = s.get(User, user_id)
+        if user is None:
+            return
+        user.session_epoch += 1
+        audit.append(s, actor, "signout", target_type="user", target_id=user.email, ip=ip)
 
 
 # -- API tokens ---------------------------------------------------------------------------------

@@ -6,13 +6,15 @@
 - Web: Flask-Login sessions (secure, HttpOnly, SameSite=Lax cookies), Flask-WTF's CSRFProtect
   on every form (the token-authenticated API is exempt: no cookie, no CSRF), Flask-Limiter on
   the sign-in form by client address, on top of the per-account lockout in
-  :mod:`accountability.accounts`.
+  :mod:`accountability.accounts`. A session also holds the account's session epoch from
+  sign-in; the user loader treats a session whose epoch is missing or outdated (the account
+  signed out since) as anonymous, so a copied cookie dies at sign-out.
 Every refusal changes nothing but is appended to the audit log (:func:`refuse`).
 """
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, g, render_template, request
+from flask import Flask, Response, current_app, g, render_template, request, session
 from flask_limiter import Limiter
 from flask_limiter.errors import RateLimitExceeded
 from flask_limiter.util import get_remote_address
@@ -79,6 +81,10 @@ def bearer_principal(*, required: bool, write: bool = False) -> Principal | None
     return check.principal
 
 
+# The session key holding the account's session epoch at sign-in (see accounts.end_sessions).
+SESSION_EPOCH_KEY = "dhr_epoch"
+
+
 def session_principal() -> Principal | None:
     user = current_user
     return user.principal if getattr(user, "is_authenticated", False) else None
@@ -95,8 +101,11 @@ def install(app: Flask) -> None:
             uid = int(user_id)
         except ValueError:
             return None
+        epoch = session.get(SESSION_EPOCH_KEY)
+        if type(epoch) is not int:
+            return None  # no epoch (or not a number): not a session this version signed in
         with read_session(tracker().engine) as s:
-            principal = load_principal(s, uid)
+            principal = load_principal(s, uid, session_epoch=epoch)
         return WebUser(principal) if principal else None
 
     @login.unauthorized_handler

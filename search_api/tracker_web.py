@@ -24,7 +24,7 @@ from flask import (
 )
 from flask_login import login_required, login_user, logout_user
 
-from accountability.accounts import authenticate_password
+from accountability.accounts import authenticate_password, end_sessions
 from accountability.db import read_session
 from accountability.models import ReviewRecommendation
 from accountability.statuses import STATUSES
@@ -39,6 +39,7 @@ from accountability.updates import (
 
 from .tracker_auth import (
     EXTENSION_LIMITER,
+    SESSION_EPOCH_KEY,
     WebUser,
     client_ip,
     refuse,
@@ -99,6 +100,7 @@ def sign_in() -> Response:
                 # token, which whoever planted that cookie would know) carries over.
                 session.clear()
                 login_user(WebUser(principal))
+                session[SESSION_EPOCH_KEY] = principal.session_epoch
                 return redirect(_safe_next(request.args.get("next")), 303)
             if reason == "locked":
                 errors["email"] = ("This account is locked after too many failed attempts. "
@@ -112,11 +114,15 @@ def sign_in() -> Response:
 @tracker_web.route("/sign-out", methods=["GET", "POST"])
 def sign_out() -> Response:
     if request.method == "POST":
-        if session_principal() is None:
+        who = session_principal()
+        if who is None:
             refuse(401, "not_signed_in", "sign in first", target_type="page",
                    target_id=request.path)
             return _page("tracker_message.html", 401, title="You are not signed in",
                          message="There is nothing to sign out of.", sign_in=True)
+        # Ends every session of the account on the server, not only this browser's cookie:
+        # a copy of the cookie no longer signs anyone in.
+        end_sessions(tracker().engine, who.user_id, actor=who.actor, ip=client_ip())
         logout_user()
         session.clear()
         return redirect(url_for("tracker_web.sign_in"), 303)

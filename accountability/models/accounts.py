@@ -29,6 +29,8 @@ class User(Base):
     failed_signins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Web sessions carry the epoch they signed in under; signing out adds one (migration 0002).
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
 
     roles: Mapped[list[Membership]] = relationship(back_populates="user", lazy="selectin")
 

@@ -89,6 +89,40 @@ def test_signing_out_ends_the_session(client, world):
     assert client.get(f"/recommendations/{rec}/update").status_code == 401
 
 
+def test_a_copied_session_cookie_stops_working_at_sign_out(client, world, engine):
+    # Someone copies the signed-in session cookie (shared computer, stolen backup, ...); once the
+    # user signs out, putting the copy back signs nobody in.
+    rec = world.recs["1"]
+    name = client.application.config["SESSION_COOKIE_NAME"]
+    assert sign_in(client, "gmp-editor@example.org").status_code == 303
+    copied = client.get_cookie(name)
+    assert copied is not None
+    assert client.get(f"/recommendations/{rec}/update").status_code == 200
+    resp = client.post("/sign-out", data={"csrf_token": csrf_token(client, "/sign-out")})
+    assert resp.status_code == 303
+    client.set_cookie(name, copied.value, domain=copied.domain, path=copied.path,
+                      secure=copied.secure, httponly=copied.http_only)
+    assert client.get(f"/recommendations/{rec}/update").status_code == 401
+    assert "signout" in [e.action for e in audit_entries(engine)]
+    # Signing in again works, and the old copy stays dead.
+    assert sign_in(client, "gmp-editor@example.org").status_code == 303
+    assert client.get(f"/recommendations/{rec}/update").status_code == 200
+    client.set_cookie(name, copied.value, domain=copied.domain, path=copied.path,
+                      secure=copied.secure, httponly=copied.http_only)
+    assert client.get(f"/recommendations/{rec}/update").status_code == 401
+
+
+def test_signing_out_ends_the_accounts_other_sessions_too(app, world):
+    rec = world.recs["1"]
+    laptop, phone = app.test_client(), app.test_client()
+    for c in (laptop, phone):
+        assert sign_in(c, "gmp-editor@example.org").status_code == 303
+        assert c.get(f"/recommendations/{rec}/update").status_code == 200
+    assert laptop.post("/sign-out", data={"csrf_token": csrf_token(laptop, "/sign-out")}
+                       ).status_code == 303
+    assert phone.get(f"/recommendations/{rec}/update").status_code == 401
+
+
 def test_after_sign_in_the_redirect_stays_on_the_site(client, world):
     token = csrf_token(client)
     for target, expected in (("/recommendations", "/recommendations"),
