@@ -45,6 +45,33 @@ def test_db_upgrade_is_idempotent(run, engine):
     assert current_revision(engine) == head_revision()
 
 
+def test_db_upgrade_brings_a_0001_database_with_accounts_to_the_session_epoch(run, engine,
+                                                                              db_url):
+    # A tracker created before migration 0002 (accounts, roles, tokens in it) is upgraded in
+    # place: every account starts at session epoch 0 and still signs in.
+    from alembic import command
+
+    from accountability.db import _alembic_config, create_tracker_engine
+
+    cfg = _alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0001")
+    assert current_revision(engine) == "0001"
+    if db_url.startswith("sqlite"):  # the embedded database migrates itself when opened
+        from accountability.db import ensure_current
+        ensure_current(create_tracker_engine(db_url))
+    else:
+        result = run("db", "upgrade")
+        assert result.exit_code == 0, result.output
+    assert current_revision(engine) == head_revision() == "0002"
+    with read_session(engine) as s:
+        epochs = {u.email: u.session_epoch for u in s.scalars(select(User))}
+    assert epochs and set(epochs.values()) == {0}
+    principal, reason = authenticate_password(engine, "gmp-editor@example.org", PASSWORD)
+    assert reason == "ok" and principal.session_epoch == 0
+
+
 def test_db_upgrade_creates_a_fresh_embedded_database(tmp_path):
     path = tmp_path / "config.yaml"
     path.write_text(f"storage: {{data_dir: {tmp_path / 'data'}}}\n")

@@ -25,5 +25,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_column('session_epoch')
+    # Plain DROP COLUMN (SQLite 3.35+, PostgreSQL): a batch rebuild of ``users`` on SQLite would
+    # drop the table that memberships and tokens reference, which foreign keys refuse.
+    op.execute('ALTER TABLE users DROP COLUMN session_epoch')
