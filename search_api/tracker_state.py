@@ -97,8 +97,12 @@ def install(app: Flask, config: Config, engine: Engine | None = None) -> None:
     app.extensions[EXTENSION_KEY] = TrackerState(config, engine)
     app.config.update(
         SECRET_KEY=secret_key(config),
-        SESSION_COOKIE_NAME="dhr_session",
+        # The __Host- prefix makes browsers accept the cookie only if it is Secure, has Path=/
+        # and no Domain (so no subdomain can set or shadow it): keep those three as they are.
+        SESSION_COOKIE_NAME="__Host-dhr_session",
         SESSION_COOKIE_SECURE=True,
+        SESSION_COOKIE_PATH="/",
+        SESSION_COOKIE_DOMAIN=None,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=8),

@@ -28,8 +28,12 @@ def test_sign_in_page_is_a_govuk_form_with_a_csrf_token(client, world):
 def test_signing_in_sets_a_secure_httponly_samesite_cookie_and_is_audited(client, world):
     resp = sign_in(client, "gmp-editor@example.org")
     assert resp.status_code == 303
-    cookie = next(c for c in resp.headers.getlist("Set-Cookie") if c.startswith("dhr_session="))
+    cookie = next(c for c in resp.headers.getlist("Set-Cookie")
+                  if c.startswith("__Host-dhr_session="))
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    # What the __Host- prefix demands, or browsers drop the cookie: Path=/ and no Domain.
+    attributes = [a.strip().lower() for a in cookie.split(";")[1:]]
+    assert "path=/" in attributes and not any(a.startswith("domain=") for a in attributes)
     assert audit_entries(client.application.extensions["dhr_tracker"].engine)[-1].action == \
         "signin.ok"
 
@@ -41,7 +45,7 @@ def test_a_wrong_password_shows_an_error_and_the_account_locks(client, world, en
         assert "is not right" in resp.get_data(as_text=True)
     resp = sign_in(client, "gmp-editor@example.org", PASSWORD)
     assert resp.status_code == 400 and "locked" in resp.get_data(as_text=True)
-    assert "dhr_session=" not in " ".join(resp.headers.getlist("Set-Cookie")) or \
+    assert "__Host-dhr_session=" not in " ".join(resp.headers.getlist("Set-Cookie")) or \
         client.get("/recommendations/x/update").status_code == 401
 
 
