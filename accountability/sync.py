@@ -15,6 +15,13 @@ changed since the last run, in one write transaction:
    rows as "as published" updates attributed to their document (once each);
 4. writes one audit entry for the review, plus one per published update.
 New ids are stable: derived from the review key, number and wording at creation, and kept.
+
+A document's review key may change between extractions (a better extractor groups a lone
+document with its review). A tracked recommendation every one of whose appearances is in
+documents now grouped under another review is a re-linking candidate of *that* review: a
+confident match moves it there with its history, else it becomes ``missing`` and is flagged.
+:func:`sync_store`, which sees every current Document, marks the recommendations of review keys
+left without any current document ``missing`` and flags them.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -129,9 +136,12 @@ def group_reviews(documents: Iterable[Document]) -> dict[str, ReviewInput]:
     return reviews
 
 
-def sync_documents(engine: Engine, documents: Iterable[Document], *,
-                   force: bool = False) -> dict[str, Any]:
-    """Sync every review of these Documents; returns counts (and the reviews that changed)."""
+def sync_documents(engine: Engine, documents: Iterable[Document], *, force: bool = False,
+                   every_document: bool = False) -> dict[str, Any]:
+    """Sync every review of these Documents; returns counts (and the reviews that changed).
+
+    ``every_document``: these are all the current Documents (as :func:`sync_store` passes), so
+    a review key none of them has is gone: its current recommendations become ``missing``."""
     seed_registry(engine)
     reviews = group_reviews(documents)
     with read_session(engine) as s:
@@ -140,19 +150,93 @@ def sync_documents(engine: Engine, documents: Iterable[Document], *,
         hashes = dict(s.execute(select(ReviewRow.review_key, ReviewRow.source_hash)).all())
     totals: dict[str, Any] = defaultdict(int)
     totals["reviews_changed"] = []
-    for key in sorted(reviews):
-        review = reviews[key]
-        digest = review.fingerprint()
-        if not force and hashes.get(key) == digest:
-            totals["reviews_unchanged"] += 1
-            continue
+    digests = {key: review.fingerprint() for key, review in reviews.items()}
+    changed = [key for key in sorted(reviews) if force or hashes.get(key) != digests[key]]
+    totals["reviews_unchanged"] += len(reviews) - len(changed)
+    with read_session(engine) as s:
+        claims = claimed_across_keys(s, {key: reviews[key] for key in changed})
+    for key in changed:
         with write_session(engine) as s:
-            result = sync_review(s, review, digest, registry, known_orgs)
+            result = sync_review(s, reviews[key], digests[key], registry, known_orgs, claims)
         for k, v in result.items():
             totals[k] += v if isinstance(v, int) else len(v)
         totals["reviews_changed"].append(key)
+    if every_document:
+        for k, v in mark_gone_reviews(engine, set(reviews)).items():
+            totals[k] += len(v)
     totals["reviews"] = len(reviews)
+    if not totals["reviews_unchanged"]:
+        del totals["reviews_unchanged"]
     return dict(totals)
+
+
+def _chunks(items: list[str], size: int = 500) -> Iterable[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def claimed_across_keys(s: Session, reviews: Mapping[str, ReviewInput]) -> dict[str, str]:
+    """{recommendation id: review key} for tracked recommendations of another key every one of
+    whose appearances is in documents now grouped under that one review (being synced): the
+    review its documents moved to, where it is a re-linking candidate."""
+    doc_key = {d["id"]: key for key, review in reviews.items() for d in review.docs}
+    rec_ids: set[str] = set()
+    for part in _chunks(sorted(doc_key)):
+        rec_ids.update(s.scalars(select(Appearance.recommendation_id)
+                                 .where(Appearance.document_id.in_(part))))
+    docs_of: dict[str, set[str]] = defaultdict(set)
+    key_of: dict[str, str] = {}
+    for part in _chunks(sorted(rec_ids)):
+        for rid, doc, key in s.execute(
+                select(Appearance.recommendation_id, Appearance.document_id,
+                       ReviewRecommendation.review_key)
+                .join(ReviewRecommendation, ReviewRecommendation.id == Appearance.recommendation_id)
+                .where(Appearance.recommendation_id.in_(part))):
+            docs_of[rid].add(doc)
+            key_of[rid] = key
+    claims = {}
+    for rid, docs in docs_of.items():
+        keys = {doc_key.get(d) for d in docs}
+        if len(keys) == 1 and None not in keys and keys != {key_of[rid]}:
+            claims[rid] = keys.pop()
+    return claims
+
+
+def mark_gone_reviews(engine: Engine, current_keys: set[str]) -> dict[str, list[str]]:
+    """Review keys that no current Document has any more: their current recommendations become
+    ``missing`` (history kept, appearances and action rows dropped: no document prints them)
+    and are flagged for a person; the review's fingerprint is cleared so its documents
+    returning sync it again."""
+    with read_session(engine) as s:
+        keys = set(s.scalars(select(ReviewRecommendation.review_key).where(
+            ReviewRecommendation.state == "current").distinct())) - current_keys
+    out: dict[str, list[str]] = {"missing": [], "flagged": []}
+    for key in sorted(keys):
+        with write_session(engine) as s:
+            recs = list(s.scalars(select(ReviewRecommendation).where(
+                ReviewRecommendation.review_key == key).order_by(ReviewRecommendation.position)))
+            now = utcnow()
+            s.execute(delete(Appearance).where(
+                Appearance.recommendation_id.in_([r.id for r in recs])))
+            s.execute(delete(ActionRow).where(ActionRow.review_key == key))
+            gone = []
+            for rec in recs:
+                if rec.state == "missing":
+                    continue
+                rec.state, rec.synced_at = "missing", now
+                _flag(s, key, rec.id, "missing", None, None,
+                      {"text": rec.text, "number": rec.number, "reason": "no_current_document"})
+                gone.append(rec.id)
+            row = s.get(ReviewRow, key)
+            if row is not None:
+                row.source_hash, row.synced_at = None, now
+            s.flush()
+            audit.append(s, ACTOR, "recommendations.sync", target_type="review", target_id=key,
+                         detail={"missing": gone, "flagged": gone,
+                                 "reason": "no_current_document"})
+        out["missing"] += gone
+        out["flagged"] += gone
+    return out
 
 
 def _printed(doc: dict[str, Any]) -> list[Printed]:
@@ -251,8 +335,14 @@ def relink(clusters: list[Cluster], tracked: list[ReviewRecommendation]
 
 
 def sync_review(s: Session, review: ReviewInput, digest: str, registry: Registry,
-                known_orgs: set[str]) -> dict[str, Any]:
+                known_orgs: set[str], claims: Mapping[str, str] | None = None
+                ) -> dict[str, Any]:
+    """One review, in the caller's transaction. ``claims`` ({recommendation id: review key},
+    :func:`claimed_across_keys`): recommendations of other keys whose documents moved to this
+    review are its candidates too; this review's own claimed by another are left to that one."""
     key = review.key
+    claims = claims or {}
+    doc_ids = [d["id"] for d in review.docs]
     clusters = cluster_review(review)
     row = s.get(ReviewRow, key)
     meta = _review_meta(review, registry)
@@ -265,19 +355,31 @@ def sync_review(s: Session, review: ReviewInput, digest: str, registry: Registry
     row.csp_organisation_id = csp if csp in known_orgs else None
     row.source_hash, row.synced_at = digest, utcnow()
     s.flush()
-    tracked = list(s.scalars(select(ReviewRecommendation)
-                             .where(ReviewRecommendation.review_key == key)
-                             .order_by(ReviewRecommendation.position)))
+    own = [r for r in s.scalars(select(ReviewRecommendation)
+                                .where(ReviewRecommendation.review_key == key)
+                                .order_by(ReviewRecommendation.position))
+           if claims.get(r.id, key) == key]
+    incoming = [rid for rid, k in claims.items() if k == key]
+    foreign = list(s.scalars(select(ReviewRecommendation)
+                             .where(ReviewRecommendation.id.in_(incoming))
+                             .order_by(ReviewRecommendation.review_key,
+                                       ReviewRecommendation.position))) if incoming else []
+    tracked = own + foreign
     matched, maybe = relink(clusters, tracked)
     taken = set(s.scalars(select(ReviewRecommendation.id).where(
-        ReviewRecommendation.review_key == key)))
+        ReviewRecommendation.review_key == key))) | set(incoming)
     result: dict[str, Any] = {"created": [], "relinked": [], "reworded": [], "missing": [],
-                              "flagged": []}
+                              "flagged": [], "moved": []}
+    moved_from: dict[str, str] = {}
     by_cluster: dict[int, ReviewRecommendation] = {}
     now = utcnow()
-    # Appearances are rebuilt from the current extraction.
-    s.execute(delete(Appearance).where(Appearance.recommendation_id.in_(taken)))
-    s.execute(delete(ActionRow).where(ActionRow.review_key == key))
+    # Appearances and action rows are rebuilt from the current extraction: this review's
+    # recommendations', and whatever its documents printed under an earlier review key.
+    s.execute(delete(Appearance).where(
+        Appearance.recommendation_id.in_([r.id for r in tracked])
+        | Appearance.document_id.in_(doc_ids)))
+    s.execute(delete(ActionRow).where((ActionRow.review_key == key)
+                                      | ActionRow.document_id.in_(doc_ids)))
     for i, c in enumerate(clusters):
         rec = matched.get(i)
         if rec is None:
@@ -295,6 +397,13 @@ def sync_review(s: Session, review: ReviewInput, digest: str, registry: Registry
                                                             RelinkFlag.kind == "missing",
                                                             RelinkFlag.resolved_at.is_(None))):
                     f.resolved_at, f.resolution = now, "found_again"
+            if rec.review_key != key:  # its documents moved to this review: so does it
+                moved_from[rec.id] = rec.review_key
+                result["moved"].append(rec.id)
+                rec.review_key = key
+                for f in s.scalars(select(RelinkFlag).where(RelinkFlag.recommendation_id == rec.id,
+                                                            RelinkFlag.resolved_at.is_(None))):
+                    f.review_key = key
         by_cluster[i] = rec
         _fill(rec, c, i, known_orgs, now)
         s.flush()
@@ -310,7 +419,7 @@ def sync_review(s: Session, review: ReviewInput, digest: str, registry: Registry
             t.state, t.synced_at = "missing", now
             result["missing"].append(t.id)
             best = max((m for m in maybe if m[1] == t.id), key=lambda m: m[2], default=None)
-            _flag(s, key, t.id, "missing", by_cluster[best[0]].id if best else None,
+            _flag(s, t.review_key, t.id, "missing", by_cluster[best[0]].id if best else None,
                   best[2] if best else None, {"text": t.text, "number": t.number})
             result["flagged"].append(t.id)
     for i, tid, sim in maybe:
@@ -326,7 +435,8 @@ def sync_review(s: Session, review: ReviewInput, digest: str, registry: Registry
         if rec.target_date is None:
             _target_from_actions(s, rec)
     audit.append(s, ACTOR, "recommendations.sync", target_type="review", target_id=key,
-                 detail={k: v for k, v in result.items() if v} | {"published_updates": published})
+                 detail={k: v for k, v in result.items() if v} | {"published_updates": published}
+                 | ({"moved_from": moved_from} if moved_from else {}))
     return {**result, "published_updates": published}
 
 
@@ -495,6 +605,6 @@ def sync_store(engine: Engine, data_dir, *, force: bool = False) -> dict[str, An
 
     store = CorpusStore(data_dir)
     try:
-        return sync_documents(engine, store.documents(), force=force)
+        return sync_documents(engine, store.documents(), force=force, every_document=True)
     finally:
         store.close()

@@ -257,3 +257,87 @@ def test_a_number_match_with_a_different_owner_is_flagged_not_relinked(engine, w
     assert history(engine, rec.id) == [(1, "in_progress", "police only")]
     assert sorted(f.kind for f in open_flags(engine, "review-c")) == ["missing",
                                                                       "uncertain_match"]
+
+
+def test_a_document_regrouped_under_another_review_key_takes_its_recommendation_and_history(
+        engine, world):
+    """A better extractor groups a lone document with its review: the recommendation it prints
+    moves to the review's key with its history, and the document is listed once."""
+    lone = document("lonely", review_key="lonely-doc-id", recs=RECS[:1])
+    sync_documents(engine, [lone])
+    rec = recs_of(engine, "lonely-doc-id")["1"]
+    add_update(engine, rec.id, ADMIN, UpdateInput(status="in_progress", note="begun",
+                                                  public=True))
+    summary = sync_documents(engine, [document("lonely", review_key="review-z", recs=RECS[:1],
+                                               extractor_version="2.0.0")])
+    assert summary["created"] == 0 and summary["moved"] == 1
+    assert recs_of(engine, "lonely-doc-id") == {}
+    moved = recs_of(engine, "review-z")["1"]
+    assert moved.id == rec.id and moved.state == "current" and moved.status == "in_progress"
+    assert history(engine, rec.id) == [(1, "in_progress", "begun")]
+    with read_session(engine) as s:
+        listed = [(a.recommendation_id, a.extractor_version) for a in s.scalars(
+            select(Appearance).where(Appearance.document_id == doc_id("lonely")))]
+    assert listed == [(rec.id, "2.0.0")]
+    assert open_flags(engine, "review-z") == [] and open_flags(engine, "lonely-doc-id") == []
+
+
+def test_a_regrouped_recommendation_that_cannot_be_matched_keeps_its_history_and_is_flagged(
+        engine, world):
+    lone = document("lonely", review_key="lonely-doc-id", recs=RECS[2:3])
+    sync_documents(engine, [lone])
+    rec = recs_of(engine, "lonely-doc-id")["3"]
+    add_update(engine, rec.id, ADMIN, UpdateInput(status="completed", note="done", public=True))
+    changed = [("4", ("Greater Manchester Police to audit the handling of repeat calls and "
+                      "report to the partnership each quarter with a new dashboard."), [GMP])]
+    sync_documents(engine, [document("lonely", review_key="review-z", recs=changed,
+                                     extractor_version="2.0.0")])
+    kept = recs_of(engine, "lonely-doc-id")["3"]
+    new = recs_of(engine, "review-z")["4"]
+    assert kept.id == rec.id and kept.state == "missing"
+    assert history(engine, rec.id) == [(1, "completed", "done")]
+    assert history(engine, new.id) == []
+    with read_session(engine) as s:
+        listed = [a.recommendation_id for a in s.scalars(
+            select(Appearance).where(Appearance.document_id == doc_id("lonely")))]
+    assert listed == [new.id]
+    flags = open_flags(engine, "lonely-doc-id") + open_flags(engine, "review-z")
+    assert sorted((f.kind, f.recommendation_id, f.candidate_id) for f in flags) == sorted(
+        [("missing", rec.id, new.id), ("uncertain_match", new.id, rec.id)])
+
+
+def test_a_review_key_printed_by_no_current_document_is_flagged_by_the_store_sync(
+        tmp_path, cfg, engine, world):
+    """Two documents of one review are regrouped under two different reviews: neither new
+    review can claim the recommendation both printed, so the store sync (which sees every
+    current Document) flags it, its history kept, rather than leave it current."""
+    from accountability.sync import sync_store
+
+    from .test_pipeline import store_documents
+
+    old = [document("split-a", review_key="review-old", recs=RECS[:1]),
+           document("split-b", review_key="review-old", doc_type="executive_summary",
+                    recs=RECS[:1])]
+    store_documents(cfg.data_dir, old)
+    sync_store(engine, cfg.data_dir)
+    rec = recs_of(engine, "review-old")["1"]
+    add_update(engine, rec.id, ADMIN, UpdateInput(status="in_progress", note="kept",
+                                                  public=True))
+    store_documents(cfg.data_dir, [
+        document("split-a", review_key="review-x", recs=RECS[:1], extractor_version="2"),
+        document("split-b", review_key="review-y", doc_type="executive_summary",
+                 recs=RECS[:1], extractor_version="2")])
+    summary = sync_store(engine, cfg.data_dir)
+    assert summary["missing"] == 1 and summary["flagged"] == 1
+    kept = recs_of(engine, "review-old")["1"]
+    assert kept.id == rec.id and kept.state == "missing"
+    assert history(engine, rec.id) == [(1, "in_progress", "kept")]
+    assert [(f.kind, f.recommendation_id) for f in open_flags(engine, "review-old")] == [
+        ("missing", rec.id)]
+    with read_session(engine) as s:
+        assert list(s.scalars(select(Appearance).where(
+            Appearance.recommendation_id == rec.id))) == []
+    # Nothing changed: the next store sync writes nothing and flags nothing twice.
+    again = sync_store(engine, cfg.data_dir)
+    assert again["reviews_changed"] == [] and again.get("missing", 0) == 0
+    assert len(open_flags(engine, "review-old")) == 1
