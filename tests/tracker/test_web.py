@@ -42,7 +42,10 @@ def test_a_wrong_password_shows_an_error_and_the_account_locks(client, world, en
     for _ in range(MAX_FAILED_SIGNINS):
         resp = sign_in(client, "gmp-editor@example.org", "not the password at all")
         assert resp.status_code == 400
-        assert "is not right" in resp.get_data(as_text=True)
+        body = resp.get_data(as_text=True)
+        assert "is not right" in body
+        # the error summary links the message to its field
+        assert re.search(r'govuk-error-summary__list">\s*<li><a href="#\w+">[^<]*is not right', body)
     resp = sign_in(client, "gmp-editor@example.org", PASSWORD)
     assert resp.status_code == 400 and "locked" in resp.get_data(as_text=True)
     assert "__Host-dhr_session=" not in " ".join(resp.headers.getlist("Set-Cookie")) or \
