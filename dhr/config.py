@@ -130,6 +130,9 @@ class TrackerConfig(_Strict):
 
     database_url: str | None = None  # default: sqlite:///<data_dir>/tracker.db
     public_status: bool = True
+    # Refused requests audited per client address per minute and process; more are counted
+    # and summarised in one entry (accountability/refusal_budget.py).
+    refusal_audit_per_minute: int = Field(default=30, ge=1)
 
 
 class Config(_Strict):

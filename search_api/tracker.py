@@ -15,7 +15,7 @@ from .tracker_api import tracker_api
 
 def install_tracker(app: Flask, config: Config, engine: Engine | None = None) -> None:
     tracker_state.install(app, config, engine)
-    tracker_auth.install(app)
+    tracker_auth.install(app, config.tracker.refusal_audit_per_minute)
     app.register_blueprint(tracker_api)
     app.extensions["dhr_csrf"].exempt(tracker_api)
     tracker_web.install(app)

@@ -23,6 +23,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from accountability.accounts import Principal, check_token, load_principal
 from accountability.db import read_session
+from accountability.refusal_budget import RefusalBudget
 from accountability.updates import record_refusal
 
 from .errors import ApiError, error_response, wants_json_errors
@@ -30,6 +31,7 @@ from .tracker_state import tracker
 
 SIGNIN_LIMIT = "10 per minute"
 EXTENSION_LIMITER = "dhr_tracker_limiter"
+EXTENSION_REFUSALS = "dhr_refusal_budget"
 
 
 class WebUser(UserMixin):
@@ -46,10 +48,21 @@ def client_ip() -> str | None:
 
 def refuse(status: int, reason: str, message: str, *, actor: str = "anonymous",
            target_type: str | None = None, target_id: str | None = None) -> ApiError:
-    """Audit a refused attempt and return the error to raise (401 or 403)."""
-    record_refusal(tracker().engine, actor, "request.refused", reason, target_type=target_type,
-                   target_id=target_id, ip=client_ip(),
-                   detail={"method": request.method, "path": request.path, "status": status})
+    """Audit a refused attempt and return the error to raise (401 or 403).
+
+    The audit entry is written within the client address's refusal budget; past it the refusal
+    is only counted, and the next window starts with one summary entry of how many were left out.
+    """
+    ip = client_ip()
+    admission = current_app.extensions[EXTENSION_REFUSALS].admit(ip)
+    if admission.dropped_before:
+        record_refusal(tracker().engine, "anonymous", "request.refused.throttled", "over_budget",
+                       ip=ip, detail={"not_recorded": admission.dropped_before})
+    if admission.record:
+        record_refusal(tracker().engine, actor, "request.refused", reason,
+                       target_type=target_type, target_id=target_id, ip=ip,
+                       detail={"method": request.method, "path": request.path,
+                               "status": status})
     code = "unauthorized" if status == 401 else "forbidden"
     headers = {"WWW-Authenticate": 'Bearer realm="dhr"'} if status == 401 else None
     return ApiError(status, message, code=code, headers=headers)
@@ -90,7 +103,8 @@ def session_principal() -> Principal | None:
     return user.principal if getattr(user, "is_authenticated", False) else None
 
 
-def install(app: Flask) -> None:
+def install(app: Flask, refusals_per_minute: int) -> None:
+    app.extensions[EXTENSION_REFUSALS] = RefusalBudget(refusals_per_minute)
     login = LoginManager()
     login.session_protection = "strong"
     login.init_app(app)

@@ -144,7 +144,10 @@ def engine(db_url: str):
 
 @pytest.fixture
 def cfg(tmp_path: Path, db_url: str):
-    return make_config(tmp_path, "sqlite", tracker={"database_url": db_url})
+    # The batteries below send many refused requests from one address within a minute; the
+    # audit budget for refusals has its own test (test_refusal_budget.py).
+    return make_config(tmp_path, "sqlite", tracker={"database_url": db_url,
+                                                     "refusal_audit_per_minute": 100_000})
 
 
 @pytest.fixture
