@@ -93,8 +93,8 @@ def sign_in() -> Response:
         if not password:
             errors["password"] = "Enter your password"
         if not errors:
-            principal, reason = authenticate_password(tracker().engine, email, password,
-                                                      ip=client_ip())
+            principal, _reason = authenticate_password(tracker().engine, email, password,
+                                                       ip=client_ip())
             if principal is not None:
                 # A new session for the signed-in user: nothing of the anonymous one (its CSRF
                 # token, which whoever planted that cookie would know) carries over.
@@ -102,11 +102,10 @@ def sign_in() -> Response:
                 login_user(WebUser(principal))
                 session[SESSION_EPOCH_KEY] = principal.session_epoch
                 return redirect(_safe_next(request.args.get("next")), 303)
-            if reason == "locked":
-                errors["email"] = ("This account is locked after too many failed attempts. "
-                                   "Try again in 15 minutes.")
-            else:
-                errors["email"] = "The email address or password is not right"
+            # One message whatever the reason (unknown address, wrong password, locked or
+            # disabled account), so the form does not tell a stranger which accounts exist.
+            errors["email"] = ("The email address or password is not right, or the account "
+                               "is locked for 15 minutes after 5 failed attempts")
         return _page("sign_in.html", 400 if errors else 200, errors=errors, email=email)
     return _page("sign_in.html", errors=errors, email=email)
 
