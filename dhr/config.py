@@ -104,6 +104,9 @@ class ServerConfig(_Strict):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
     rate_limit_per_minute: int | None = Field(default=None, ge=1)
+    # Where the search endpoints' rate-limit counts live (a ``limits`` storage URI):
+    # memory:// (one process) or e.g. redis://host:6379 shared by several app servers.
+    rate_limit_storage: str = "memory://"
     threads: int = Field(default=8, ge=1, le=64)
     # The address the public reaches the site at (e.g. https://dhr.example.org), used where an
     # absolute URL is needed (the OpenAPI description, export link columns); never taken from a
@@ -112,6 +115,16 @@ class ServerConfig(_Strict):
     # Expensive searches (exports, short prefixes, very long queries) running at once per
     # process; one more gets a 503 (search_api/admission.py).
     max_expensive_requests: int = Field(default=2, ge=1, le=64)
+
+    @field_validator("rate_limit_storage")
+    @classmethod
+    def _rate_limit_storage(cls, v: str) -> str:
+        scheme = v.split("://", 1)[0] if "://" in v else ""
+        if scheme not in ("memory", "redis", "rediss", "redis+cluster", "redis+sentinel",
+                          "memcached", "mongodb", "mongodb+srv", "valkey", "valkeys"):
+            raise ValueError(f"not a rate-limit storage URI (memory://, redis://host:port, ...): "
+                             f"{v!r}")
+        return v
 
     @field_validator("public_url")
     @classmethod

@@ -36,8 +36,8 @@ def create_app(config: Config, *, backend: SearchBackend | None = None,
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions[EXTENSION_KEY] = ApiState(config, backend or open_backend(config), store)
     if config.server.rate_limit_per_minute:
-        app.extensions[ratelimit.EXTENSION_KEY] = ratelimit.TokenBucketLimiter(
-            config.server.rate_limit_per_minute)
+        app.extensions[ratelimit.EXTENSION_KEY] = ratelimit.ClientLimiter(
+            config.server.rate_limit_per_minute, storage_uri=config.server.rate_limit_storage)
     app.register_blueprint(api)
     app.register_blueprint(ops)
     app.register_blueprint(ui)

@@ -1,91 +1,71 @@
-"""Per-client rate limiting for the search endpoints: a small in-memory token bucket.
+"""Per-client rate limiting for the search endpoints, on the ``limits`` library.
 
-Each client (by remote address) has a bucket of ``per_minute`` tokens that refills continuously
-at ``per_minute / 60`` tokens a second; a request takes one token or is answered 429 with
-``Retry-After``. Buckets live in one process (waitress runs one process with threads), bounded by
-an LRU so a flood of addresses cannot grow memory. Off unless ``server.rate_limit_per_minute``
-is set. Behind a reverse proxy, configure the proxy to pass the client address (the limiter sees
-``request.remote_addr``).
+``limits`` is the rate-limiting library under Flask-Limiter (which guards the sign-in form); the
+search endpoints use it directly because they charge more than one hit for some requests (each
+page of an export after the first, :func:`charge`), which a route decorator cannot express.
+Each client (by remote address) may make ``server.rate_limit_per_minute`` requests in any moving
+60-second window; one more is answered 429 with ``Retry-After`` (seconds until the oldest request
+of the window leaves it). Counts live in ``server.rate_limit_storage``: ``memory://`` (default:
+one process, as waitress runs) or a shared store such as ``redis://host:6379`` when several
+app servers must share one limit (``limits`` storage URIs). Off unless
+``server.rate_limit_per_minute`` is set. Behind a reverse proxy, configure the proxy to pass the
+client address (the limiter sees ``request.remote_addr``).
 """
 
 from __future__ import annotations
 
 import math
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
 
 from flask import current_app, g, request
+from limits import RateLimitItemPerMinute, storage, strategies
 
 from .errors import ApiError
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXTENSION_KEY = "dhr_rate_limiter"
-
-
-@dataclass
-class _Bucket:
-    tokens: float
-    updated: float
+NAMESPACE = "dhr-search"
 
 
 @dataclass(frozen=True)
 class Decision:
     allowed: bool
     remaining: int
-    retry_after: int  # seconds until one token is back (0 when allowed)
+    retry_after: int  # seconds until one more request is allowed (0 when allowed)
 
 
-class TokenBucketLimiter:
-    """Thread-safe token buckets keyed by client."""
+class ClientLimiter:
+    """At most ``per_minute`` requests per client in any moving 60-second window."""
 
-    def __init__(self, per_minute: int, *, burst: int | None = None, max_clients: int = 10_000,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(self, per_minute: int, *, storage_uri: str = "memory://") -> None:
         if per_minute < 1:
             raise ValueError("per_minute must be at least 1")
         self.per_minute = per_minute
-        self.capacity = float(burst or per_minute)
-        self.rate = per_minute / 60.0  # tokens a second
-        self.max_clients = max_clients
-        self._clock = clock
-        self._buckets: OrderedDict[str, _Bucket] = OrderedDict()
-        self._lock = threading.Lock()
+        self.item = RateLimitItemPerMinute(per_minute, namespace=NAMESPACE)
+        self.strategy = strategies.MovingWindowRateLimiter(storage.storage_from_string(storage_uri))
 
     def take(self, client: str) -> Decision:
-        now = self._clock()
-        with self._lock:
-            bucket = self._buckets.get(client)
-            if bucket is None:
-                bucket = _Bucket(self.capacity, now)
-                self._buckets[client] = bucket
-                if len(self._buckets) > self.max_clients:
-                    self._buckets.popitem(last=False)
-            else:
-                self._buckets.move_to_end(client)
-                bucket.tokens = min(self.capacity, bucket.tokens + (now - bucket.updated) * self.rate)
-                bucket.updated = now
-            if bucket.tokens >= 1.0:
-                bucket.tokens -= 1.0
-                return Decision(True, int(bucket.tokens), 0)
-            wait = (1.0 - bucket.tokens) / self.rate
-            return Decision(False, 0, max(1, math.ceil(wait)))
+        allowed = self.strategy.hit(self.item, client)
+        stats = self.strategy.get_window_stats(self.item, client)
+        retry = 0 if allowed else max(1, math.ceil(stats.reset_time - time.time()))
+        return Decision(allowed, stats.remaining, retry)
 
 
-def charge() -> tuple[TokenBucketLimiter, Decision] | None:
-    """Take one token from the current client's bucket: for a request, or for more work a
+def charge() -> tuple[ClientLimiter, Decision] | None:
+    """Count one request against the current client's limit: for a request, or for more work a
     request goes on to do (an export's next page). None when limiting is off."""
-    limiter: TokenBucketLimiter | None = current_app.extensions.get(EXTENSION_KEY)
+    limiter: ClientLimiter | None = current_app.extensions.get(EXTENSION_KEY)
     if limiter is None:
         return None
     return limiter, limiter.take(request.remote_addr or "unknown")
 
 
 def rate_limited(view: F) -> F:
-    """Decorate a view so each call takes a token from the client's bucket (if limiting is on)."""
+    """Decorate a view so each call counts against the client's limit (if limiting is on)."""
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:

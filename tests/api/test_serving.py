@@ -8,33 +8,29 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import requests
 
-from dhr.config import config_from_dict
+from dhr.config import ConfigError, config_from_dict
 from search_api import create_app
-from search_api.ratelimit import TokenBucketLimiter
+from search_api.ratelimit import ClientLimiter
 from search_api.wsgi import BackgroundServer
 
 from .conftest import make_config
 
 
-def test_token_bucket_allows_a_burst_then_refills():
-    now = [0.0]
-    limiter = TokenBucketLimiter(60, clock=lambda: now[0])  # one token a second
-    assert all(limiter.take("a").allowed for _ in range(60))
-    denied = limiter.take("a")
-    assert not denied.allowed and denied.retry_after == 1
-    assert limiter.take("b").allowed  # buckets are per client
-    now[0] += 2.0
-    assert limiter.take("a").allowed and limiter.take("a").allowed
-    assert not limiter.take("a").allowed
+def test_the_limiter_allows_its_limit_per_client_then_says_when_to_retry():
+    limiter = ClientLimiter(3)
+    decisions = [limiter.take("a") for _ in range(4)]
+    assert [d.allowed for d in decisions] == [True, True, True, False]
+    assert [d.remaining for d in decisions[:3]] == [2, 1, 0]
+    assert 1 <= decisions[3].retry_after <= 60
+    assert limiter.take("b").allowed  # counts are per client
 
 
-def test_token_bucket_forgets_the_oldest_clients():
-    limiter = TokenBucketLimiter(5, max_clients=3)
-    for client in "abcd":
-        limiter.take(client)
-    assert len(limiter._buckets) == 3 and "a" not in limiter._buckets
+def test_a_rate_limit_storage_that_is_not_a_uri_is_refused(tmp_path: Path):
+    with pytest.raises(ConfigError, match="rate_limit_storage"):
+        make_config(tmp_path, "sqlite", rate_limit_storage="somewhere")
 
 
 def test_rate_limit_answers_429_with_retry_after(tmp_path: Path):
