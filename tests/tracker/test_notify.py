@@ -127,7 +127,7 @@ def test_one_digest_per_organisation_with_a_link_to_each_new_recommendation(engi
     with read_session(engine) as s:
         [send] = s.scalars(select(NotificationSend))
     assert (send.organisation_id, send.items, send.message_id) == (
-        GMP_ID, 2, mail.message["Message-ID"])
+        GMP_ID, 2, mail.message["Message-ID"].strip())  # a long header arrives folded
     assert all(r.sent_at is not None and r.send_id == send.id for r in outbox(engine))
     [entry] = audit_entries(engine, "notification.send")
     assert detail(entry)["recommendations"] == [recs["1"], recs["3"]]
