@@ -12,6 +12,7 @@ from __future__ import annotations
 import getpass
 import json
 import sys
+from typing import Any
 
 import click
 
@@ -348,7 +349,7 @@ def notify(cfg: Config) -> None:
 COMMANDS = (db, orgs, org_alias, users, tokens, audit_group, tracker, notify)
 
 
-def notify_after_sync(cfg: Config) -> dict:
+def notify_after_sync(cfg: Config) -> dict[str, Any]:
     """The notify step of nightly: what was sent, what failed (the caller reports failures)."""
     from .notify import NotifyNotConfigured, problems, run_notify, summary_line, waiting
 

@@ -334,3 +334,20 @@ def test_contacts_and_notify_from_the_command_line(run, engine, smtp):
     again = run("notify")
     assert again.exit_code == 0 and "0 message(s) sent" in again.output
     assert len(smtp.mailbox.received) == 1
+
+
+def test_rows_another_run_is_sending_are_left_alone_until_its_lease_ends(engine, ncfg, smtp):
+    from accountability import outbox as ob
+    from accountability.db import write_session
+
+    add_contact(engine, GMP_ID, "alerts@gmp.example.org", actor="test")
+    new_review(engine)
+    now = utcnow()
+    with write_session(engine) as s:  # another run has claimed the rows and is sending them
+        rows = list(s.scalars(select(OutboxItem)))
+        ob.claim(s, rows, now)
+    assert run_notify(engine, ncfg).messages_sent == 0 and smtp.mailbox.received == []
+    # That run died before recording its send: after the lease the rows go, once.
+    later = run_notify(engine, ncfg, now=now + ob.LEASE + timedelta(seconds=1))
+    assert (later.messages_sent, later.items_sent) == (1, 2)
+    assert len(smtp.mailbox.received) == 1
