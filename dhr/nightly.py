@@ -307,7 +307,8 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
     if "reviews" in t:
         lines.append(f"  tracker: {t['reviews']} review(s), {t.get('reviews_changed', 0)} "
                      f"changed: {t.get('created', 0)} new recommendation(s), "
-                     f"{t.get('flagged', 0)} flagged for a person")
+                     f"{t.get('flagged', 0)} flagged for a person, "
+                     f"{t.get('notifications_queued', 0)} notification(s) queued")
     n = st.get("notify") or {}
     if "messages_sent" in n:
         lines.append(f"  {n['summary']}")

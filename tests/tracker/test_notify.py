@@ -351,3 +351,17 @@ def test_rows_another_run_is_sending_are_left_alone_until_its_lease_ends(engine,
     later = run_notify(engine, ncfg, now=now + ob.LEASE + timedelta(seconds=1))
     assert (later.messages_sent, later.items_sent) == (1, 2)
     assert len(smtp.mailbox.received) == 1
+
+
+def test_dhr_notify_without_a_mail_server_says_what_to_set(tmp_path, db_url, engine):
+    path = tmp_path / "bare.yaml"
+    path.write_text(yaml.safe_dump({"storage": {"data_dir": str(tmp_path / "data")},
+                                    "tracker": {"database_url": db_url}}))
+    add_contact(engine, GMP_ID, "alerts@gmp.example.org", actor="test")
+    new_review(engine)
+    result = CliRunner().invoke(cli, ["notify", "--config", str(path)])
+    assert result.exit_code == 2
+    assert ("2 notification(s) are waiting but the configuration does not say where to send "
+            "them: set notify.smtp.host, notify.from_address, notify.base_url (or "
+            "server.public_url)") in result.output
+    assert all(r.attempts == 0 and r.sent_at is None for r in outbox(engine))
