@@ -365,3 +365,39 @@ def test_dhr_notify_without_a_mail_server_says_what_to_set(tmp_path, db_url, eng
             "them: set notify.smtp.host, notify.from_address, notify.base_url (or "
             "server.public_url)") in result.output
     assert all(r.attempts == 0 and r.sent_at is None for r in outbox(engine))
+
+
+def test_a_nightly_run_sends_the_digests_and_reports_a_refused_one(tmp_path, db_url, engine,
+                                                                  smtp):
+    """The whole ``dhr nightly`` (its crawl finds nothing: the source is down): the tracker
+    sync finds a new review in the store, queues it, and the notify stage's refused send is in
+    the run report's failures and summary; the next night sends it."""
+    from ingest.extract import EXTRACTOR_VERSION
+
+    from .test_pipeline import store_documents
+
+    cfg = notify_config(tmp_path, db_url, smtp.port)
+    raw = cfg.model_dump(mode="json", exclude={"path"})
+    raw["sources"] = [{"name": "down", "kind": "site", "start_urls": ["http://127.0.0.1:9/"],
+                       "should_have_results": False}]
+    path = tmp_path / "nightly.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    from dhr.config import load_config
+
+    cfg = load_config(path)
+    add_contact(engine, GMP_ID, "alerts@gmp.example.org", actor="test")
+    store_documents(cfg.data_dir, [document("night-overview", review_key="review-n",
+                                            extractor_version=EXTRACTOR_VERSION)])
+    smtp.mailbox.refuse = 1
+    report = nightly.run_nightly(cfg, report_path=tmp_path / "night1.json", quiet=True)
+    assert report["stages"]["tracker"]["notifications_queued"] == 2
+    notify = [f for f in report["failures"] if f["stage"] == "notify"]
+    assert notify == [{"stage": "notify", "item": GMP_ID, "reason": notify[0]["reason"]}]
+    assert "451" in notify[0]["reason"] and report["exit_code"] == nightly.EXIT_PARTIAL
+    assert any(line.startswith("  notify: 0 message(s) sent") for line in report["summary"])
+    assert smtp.mailbox.received == []
+    report = nightly.run_nightly(cfg, report_path=tmp_path / "night2.json", quiet=True)
+    assert [f for f in report["failures"] if f["stage"] == "notify"] == []
+    assert report["stages"]["notify"]["messages_sent"] == 1
+    [mail] = smtp.mailbox.received
+    assert mail.message["Subject"] == "2 new recommendations for Greater Manchester Police"
