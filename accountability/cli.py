@@ -1,5 +1,6 @@
-"""The accountability commands of ``dhr`` (contract.md section 1): ``db``, ``orgs``, ``users``,
-``tokens``, ``audit`` and ``tracker``.
+"""The accountability commands of ``dhr`` (contract.md section 1): ``db``, ``orgs`` (with
+``orgs contacts``; ``org`` is the same group), ``users``, ``tokens``, ``audit``, ``tracker`` and
+``notify``.
 
 ``dhr.cli`` adds these groups to the ``dhr`` command; they follow its conventions (``--config``,
 one-line errors, exit 0 / 1 / 2). Secrets are never echoed: a password is read from stdin when
@@ -11,6 +12,7 @@ from __future__ import annotations
 import getpass
 import json
 import sys
+from typing import Any
 
 import click
 
@@ -114,6 +116,65 @@ def orgs_add(cfg: Config, org_id: str, name: str, kind: str, agency: str | None,
     except ValueError as err:
         raise UserError(str(err)) from None
     click.echo(f"added organisation {org_id}")
+
+
+@orgs.group("contacts")
+def orgs_contacts() -> None:
+    """The e-mail addresses told of an organisation's new recommendations (`dhr notify`)."""
+
+
+@orgs_contacts.command("add")
+@click.argument("org_id")
+@click.argument("email")
+@_config_option
+def contacts_add(cfg: Config, org_id: str, email: str) -> None:
+    """Add a notification contact to an organisation."""
+    from .contacts import ContactError, add_contact
+    from .organisations import seed_registry
+
+    engine = open_engine(cfg)
+    seed_registry(engine)
+    try:
+        row = add_contact(engine, org_id, email, actor=cli_actor())
+    except ContactError as err:
+        raise UserError(str(err)) from None
+    click.echo(f"added contact {row.email} to {org_id}")
+
+
+@orgs_contacts.command("remove")
+@click.argument("org_id")
+@click.argument("email")
+@_config_option
+def contacts_remove(cfg: Config, org_id: str, email: str) -> None:
+    """Remove a notification contact from an organisation."""
+    from .contacts import ContactError, remove_contact
+
+    try:
+        remove_contact(open_engine(cfg), org_id, email, actor=cli_actor())
+    except ContactError as err:
+        raise UserError(str(err)) from None
+    click.echo(f"removed contact {email.strip().lower()} from {org_id}")
+
+
+@orgs_contacts.command("list")
+@click.argument("org_id")
+@_config_option
+def contacts_list(cfg: Config, org_id: str) -> None:
+    """List an organisation's notification contacts, one a line."""
+    from .contacts import contacts_for
+    from .db import read_session
+    from .models import OrganisationRow
+
+    with read_session(open_engine(cfg)) as s:
+        if s.get(OrganisationRow, org_id) is None:
+            raise UserError(f"no organisation {org_id!r} (see `dhr orgs list`)")
+        for email in contacts_for(s, org_id):
+            click.echo(email)
+
+
+# `dhr org contacts ...` reads as well as `dhr orgs contacts ...`: the same commands.
+org_alias = click.Group("org", commands=orgs.commands, hidden=True,
+                        help="The organisation registry (same as `dhr orgs`).")
 
 
 # -- dhr users ------------------------------------------------------------------------------------
@@ -265,7 +326,45 @@ def tracker_flags(cfg: Config, as_json: bool) -> None:
                        f"{f.review_key}")
 
 
-COMMANDS = (db, orgs, users, tokens, audit_group, tracker)
+# -- dhr notify -----------------------------------------------------------------------------------
+@click.command("notify")
+@_config_option
+def notify(cfg: Config) -> None:
+    """E-mail each organisation one digest of its new recommendations (retries with backoff)."""
+    from .notify import NotifyNotConfigured, run_notify, summary_line
+
+    engine = open_engine(cfg)
+    click.echo("dhr notify: sending due notifications")
+    try:
+        result = run_notify(engine, cfg, echo=click.echo)
+    except NotifyNotConfigured as err:
+        raise UserError(str(err)) from None
+    finally:
+        engine.dispose()
+    click.echo(summary_line(result))
+    if result.failed or result.gave_up or result.refused:
+        sys.exit(EXIT_PARTIAL)
+
+
+COMMANDS = (db, orgs, org_alias, users, tokens, audit_group, tracker, notify)
+
+
+def notify_after_sync(cfg: Config) -> dict[str, Any]:
+    """The notify step of nightly: what was sent, what failed (the caller reports failures)."""
+    from .notify import NotifyNotConfigured, problems, run_notify, summary_line, waiting
+
+    engine = open_engine(cfg)
+    try:
+        try:
+            result = run_notify(engine, cfg)
+        except NotifyNotConfigured as err:
+            return {"configured": False, "waiting": waiting(engine), "error": str(err),
+                    "failed": [], "gave_up": [], "refused": []}
+        out = {"configured": not problems(cfg), **result.as_dict(),
+               "summary": summary_line(result)}
+        return out
+    finally:
+        engine.dispose()
 
 
 def sync_after_ingest(cfg: Config) -> dict:

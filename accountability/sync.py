@@ -62,6 +62,7 @@ from .models import (
     utcnow,
 )
 from .organisations import registry_for, seed_registry
+from .outbox import enqueue_new_recommendations
 from .registry import Registry
 from .updates import next_seq, refresh_current
 
@@ -373,6 +374,11 @@ def sync_review(s: Session, review: ReviewInput, digest: str, registry: Registry
     moved_from: dict[str, str] = {}
     by_cluster: dict[int, ReviewRecommendation] = {}
     now = utcnow()
+    # Documents the tracker already had (a new recommendation printed only by them comes from
+    # a re-extraction, so nobody is notified of it).
+    known_documents = set(s.scalars(select(Appearance.document_id).where(
+        Appearance.document_id.in_(doc_ids)).distinct())) | set(s.scalars(
+        select(ActionRow.document_id).where(ActionRow.document_id.in_(doc_ids)).distinct()))
     # Appearances and action rows are rebuilt from the current extraction: this review's
     # recommendations', and whatever its documents printed under an earlier review key.
     s.execute(delete(Appearance).where(
@@ -434,10 +440,17 @@ def sync_review(s: Session, review: ReviewInput, digest: str, registry: Registry
         refresh_current(s, rec)
         if rec.target_date is None:
             _target_from_actions(s, rec)
+    # Owners with notification contacts are told of new recommendations: the outbox rows
+    # commit with the recommendations (same transaction), or neither does.
+    uncertain = set(result["flagged"])
+    queued = enqueue_new_recommendations(
+        s, [r for r in by_cluster.values() if r.id in result["created"] and r.id not in uncertain],
+        known_documents)
     audit.append(s, ACTOR, "recommendations.sync", target_type="review", target_id=key,
                  detail={k: v for k, v in result.items() if v} | {"published_updates": published}
-                 | ({"moved_from": moved_from} if moved_from else {}))
-    return {**result, "published_updates": published}
+                 | ({"moved_from": moved_from} if moved_from else {})
+                 | ({"notifications_queued": queued} if queued else {}))
+    return {**result, "published_updates": published, "notifications_queued": queued}
 
 
 def _review_meta(review: ReviewInput, registry: Registry) -> dict[str, Any]:

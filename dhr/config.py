@@ -13,7 +13,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 DEFAULT_CONFIG = "config.yaml"
 
@@ -148,6 +148,34 @@ class TrackerConfig(_Strict):
     refusal_audit_per_minute: int = Field(default=30, ge=1)
 
 
+class SmtpConfig(_Strict):
+    """The SMTP server notifications are handed to (``DHR_SMTP_*`` override; never logged)."""
+
+    host: str | None = None  # unset: `dhr notify` has nowhere to send and says so
+    port: int = Field(default=587, ge=1, le=65535)
+    starttls: bool = True  # upgrade the connection with STARTTLS (certificate verified)
+    username: str | None = None
+    password: SecretStr | None = None  # shown as '**********' wherever the config is printed
+    timeout: float = Field(default=30.0, gt=0)
+
+
+class NotifyConfig(_Strict):
+    """E-mail notifications of new recommendations (``dhr notify``, also run by nightly)."""
+
+    smtp: SmtpConfig = Field(default_factory=SmtpConfig)
+    from_address: str | None = None  # e.g. "DHR repository <no-reply@dhr.example.org>"
+    # Links in the messages start with this (default: server.public_url).
+    base_url: str | None = None
+    max_attempts: int = Field(default=6, ge=1, le=100)
+    retry_after_s: float = Field(default=300.0, ge=0)  # first retry; doubles each time
+    max_retry_after_s: float = Field(default=6 * 3600.0, ge=0)
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, v: str | None) -> str | None:
+        return ServerConfig._public_url(v)
+
+
 class Config(_Strict):
     storage: StorageConfig = Field(default_factory=StorageConfig)
     search: SearchConfig = Field(default_factory=SearchConfig)
@@ -155,6 +183,7 @@ class Config(_Strict):
     sources: list[SourceConfig] = Field(default_factory=list)
     server: ServerConfig = Field(default_factory=ServerConfig)
     tracker: TrackerConfig = Field(default_factory=TrackerConfig)
+    notify: NotifyConfig = Field(default_factory=NotifyConfig)
     # Where the configuration came from (not a key of the file).
     path: Path | None = Field(default=None, exclude=True)
 
@@ -210,6 +239,9 @@ def _apply_env(raw: dict, env: dict[str, str]) -> dict:
         "DHR_ELASTICSEARCH_PASSWORD": ("search", "elasticsearch", "password"),
         "DHR_ELASTICSEARCH_CA_CERTS": ("search", "elasticsearch", "ca_certs"),
         "DHR_DATABASE_URL": ("tracker", "database_url"),
+        "DHR_SMTP_HOST": ("notify", "smtp", "host"),
+        "DHR_SMTP_USERNAME": ("notify", "smtp", "username"),
+        "DHR_SMTP_PASSWORD": ("notify", "smtp", "password"),
     }
     for var, keys in mapping.items():
         value = env.get(var)

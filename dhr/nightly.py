@@ -2,7 +2,8 @@
 
 crawl (every enabled source) -> extract (new and changed files, and every file whose extractor
 version is out of date) -> sync sources (re-merge files whose sources changed, e.g. a report taken
-down; link each review's documents) -> index (whatever the backend does not hold yet) -> a JSON
+down; link each review's documents) -> index (whatever the backend does not hold yet) -> tracker
+(review recommendations) -> notify (e-mail owners of new recommendations: ``dhr notify``) -> a JSON
 run report (``<data_dir>/reports/nightly-<timestamp>.json`` and ``--report FILE``) and a short
 summary on stdout.
 
@@ -92,6 +93,7 @@ def _run_stages(cfg: Config, report: dict[str, Any]) -> None:
         _stage(report, "sources", lambda: _sync(store, touched or [], report))
         _stage(report, "index", lambda: _index(cfg, store, report))
         _stage(report, "tracker", lambda: _tracker(cfg, report))
+        _stage(report, "notify", lambda: _notify(cfg, report))
     finally:
         store.close()
 
@@ -200,6 +202,31 @@ def _tracker(cfg: Config, report: dict[str, Any]) -> None:
     report["stages"]["tracker"].update(sync_after_ingest(cfg))
 
 
+def _notify(cfg: Config, report: dict[str, Any]) -> None:
+    # Orchestration hook, as _tracker: e-mail the owners of new recommendations (dhr notify).
+    from accountability.cli import notify_after_sync
+
+    stage = report["stages"]["notify"]
+    stage.update(notify_after_sync(cfg))
+    if stage.get("configured") is False and stage.get("waiting"):
+        report["failures"].append({"stage": "notify", "item": None, "reason": stage["error"]})
+    for f in stage.get("failed") or []:
+        given_up = any(g["organisation"] == f["organisation"] for g in stage.get("gave_up") or [])
+        report["failures"].append({
+            "stage": "notify", "item": f["organisation"],
+            "reason": (f"{f['items']} notification(s) not sent (attempt {f['attempts']}"
+                       + (", given up" if given_up else f", next try after {f['next_attempt_at']}")
+                       + f"): {f['error']}")})
+    for g in stage.get("gave_up") or []:
+        if g.get("attempts") == 0:  # dropped without an attempt (no contacts any more)
+            report["failures"].append({"stage": "notify", "item": g["organisation"],
+                                       "reason": f"{g['items']} notification(s) dropped: "
+                                                 f"{g['error']}"})
+    for r in stage.get("refused") or []:
+        report["failures"].append({"stage": "notify", "item": r["organisation"],
+                                   "reason": f"recipient {r['recipient']} refused: {r['reason']}"})
+
+
 def _unreachable(cfg: Config) -> str:
     if cfg.search.backend == "elasticsearch":
         return f"Elasticsearch at {', '.join(cfg.search.elasticsearch.urls)} is not reachable"
@@ -280,7 +307,13 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
     if "reviews" in t:
         lines.append(f"  tracker: {t['reviews']} review(s), {t.get('reviews_changed', 0)} "
                      f"changed: {t.get('created', 0)} new recommendation(s), "
-                     f"{t.get('flagged', 0)} flagged for a person")
+                     f"{t.get('flagged', 0)} flagged for a person, "
+                     f"{t.get('notifications_queued', 0)} notification(s) queued")
+    n = st.get("notify") or {}
+    if "messages_sent" in n:
+        lines.append(f"  {n['summary']}")
+    elif n.get("configured") is False:
+        lines.append(f"  notify:  not configured, {n.get('waiting', 0)} notification(s) waiting")
     for f in report["failures"][:10]:
         lines.append(f"  failed:  [{f['stage']}] {f.get('item') or ''} {f['reason']}".rstrip())
     if len(report["failures"]) > 10:

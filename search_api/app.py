@@ -21,6 +21,7 @@ from dhr.store import CorpusStore
 
 from . import admission, caching, errors, ratelimit, security
 from .api import api, ops
+from .feeds import feeds
 from .state import EXTENSION_KEY, ApiState
 from .tracker import install_tracker
 from .ui import ui
@@ -41,6 +42,7 @@ def create_app(config: Config, *, backend: SearchBackend | None = None,
     app.register_blueprint(api)
     app.register_blueprint(ops)
     app.register_blueprint(ui)
+    app.register_blueprint(feeds)  # Atom feeds (issue 15)
     errors.register_error_handlers(app)
     install_tracker(app, config, tracker_engine)
     security.install(app)

@@ -116,6 +116,9 @@ def _list_page(kind: str) -> Response:
         "json_url": ui_forms.export_url(path + ".json", form),
         "sorts": ui_forms.SORT_LABELS, "years": _year_bounds(resp.facets),
         "max_rows": ui_export.MAX_ROWS,
+        # The search's Atom feed (search_api/feeds.py), linked from the page's head.
+        "feed_url": ui_forms.url_with("/feeds/search.atom", form.args, drop=("cursor", "page"))
+        if form.request is not None and not is_recs else None,
     }
     return _page("recommendations.html" if is_recs else "search.html",
                  status=400 if form.errors else 200, **context)

@@ -3,6 +3,7 @@
 from .accounts import ROLES, SCOPES, ApiToken, Membership, User
 from .audit import GENESIS, AuditEntry, AuditHead
 from .base import Base, utcnow
+from .notifications import NotificationContact, NotificationSend, OutboxItem
 from .organisations import KINDS, OrganisationRow
 from .recommendations import (
     ActionRow,
@@ -26,7 +27,10 @@ __all__ = [
     "AuditHead",
     "Base",
     "Membership",
+    "NotificationContact",
+    "NotificationSend",
     "OrganisationRow",
+    "OutboxItem",
     "RecommendationOwner",
     "RelinkFlag",
     "ReviewRecommendation",
