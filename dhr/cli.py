@@ -248,6 +248,15 @@ def files(cfg: Config, as_json: bool) -> None:
                        f"{rec.source or '-'}  {url}")
 
 
+def _add_enrichment_commands() -> None:
+    from .enrichment.cli import dhrd
+
+    cli.add_command(dhrd)
+
+
+_add_enrichment_commands()
+
+
 def main() -> None:
     cli(prog_name="dhr")
 
