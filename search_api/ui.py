@@ -20,6 +20,8 @@ from typing import Any
 from flask import Blueprint, Response, render_template, request, stream_with_context
 from werkzeug.exceptions import HTTPException
 
+from dhr.enrichment.dhrd import DHRD_FACETS
+from dhr.enrichment.store import dhrd_tags_for
 from dhr.search.base import (
     BackendUnavailable,
     DocumentRequest,
@@ -155,7 +157,9 @@ def document(doc_id: str) -> Response:
         disagreements=ui_review.disagreements(doc),
         others=ui_review.other_documents(st.backend, doc),
         similar=st.backend.similar(doc_id, size=SIMILAR_REVIEWS),
-        sources=ui_review.sources(store, doc), file=ui_review.file_info(store, doc_id))
+        sources=ui_review.sources(store, doc), file=ui_review.file_info(store, doc_id),
+        dhrd=dhrd_tags_for(doc.get("review_key") or doc_id, st.config.data_dir),
+        dhrd_legends=DHRD_FACETS)
 
 
 @ui.get("/about")

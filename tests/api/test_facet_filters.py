@@ -172,3 +172,22 @@ def test_an_import_from_a_folder_that_is_not_the_dhrd_is_a_clear_error(tmp_path:
                                    str(tmp_path / "notdhrd"), "--no-index"])
     assert out.exit_code == 2, out.output
     assert "incidents.csv" in out.output and "Traceback" not in out.output
+
+
+def test_the_document_page_shows_its_reviews_dhrd_tags_with_attribution(enriched):
+    key = sorted(enriched.truth.matched.values())[0]
+    doc = next(d for d in enriched.docs_with_keys if d.review_key == key)
+    tags = dhrd_tags_for(key, enriched.config.data_dir)
+    assert tags is not None
+    page = enriched.get(f"/documents/{doc.id}")
+    assert page.status_code == 200
+    assert "In the Domestic Homicide Review Dataset" in page.text
+    relationship = tags.tags["dhrd_relationship"][0]
+    assert relationship in page.text and "CC-BY-4.0" in page.text
+    unmatched = next(d for d in enriched.docs_with_keys
+                     if d.review_key not in set(enriched.truth.matched.values()))
+    assert "In the Domestic Homicide Review Dataset" not in enriched.get(
+        f"/documents/{unmatched.id}").text
+    search = enriched.get("/search", [("dhrd_relationship", relationship)])
+    assert search.status_code == 200
+    assert "relationship to perpetrator (DHRD)" in search.text
