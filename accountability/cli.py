@@ -265,7 +265,13 @@ def tracker_flags(cfg: Config, as_json: bool) -> None:
                        f"{f.review_key}")
 
 
-COMMANDS = (db, orgs, users, tokens, audit_group, tracker)
+def _export_command() -> click.Command:
+    from .cli_export import export
+
+    return export
+
+
+COMMANDS = (db, orgs, users, tokens, audit_group, tracker, _export_command())
 
 
 def sync_after_ingest(cfg: Config) -> dict:

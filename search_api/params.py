@@ -21,12 +21,12 @@ from dhr.search.base import (
     MAX_FILTER_VALUES,
     MAX_PAGE_SIZE,
     MAX_VALUE_CHARS,
+    REC_FACETS,
     SORTS,
     TAXONOMY_KIND,
     YEAR_MAX,
     YEAR_MIN,
     DocumentRequest,
-    REC_FACETS,
     RecommendationRequest,
 )
 from dhr.taxonomy import ids

@@ -45,7 +45,8 @@ _ID_RE = re.compile(r"^[0-9a-f]{64}$")
 RECENT_REVIEWS = 8
 SIMILAR_REVIEWS = 5
 NAVIGATION = (("ui.home", "Home"), ("ui.search", "Search reviews"),
-              ("ui.recommendations", "Recommendations"), ("ui.trends", "Trends"))
+              ("ui.recommendations", "Recommendations"), ("ui.trends", "Trends"),
+              ("oversight.page", "Oversight"))
 
 
 @ui.record_once

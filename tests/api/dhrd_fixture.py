@@ -77,7 +77,7 @@ def write_dhrd(folder: Path, docs: list[Document]) -> DhrdTruth:
         else:
             truth.ambiguous.add(iid)
     if truth.matched:  # a second incident claiming a matched review: both become ambiguous
-        first, key = sorted(truth.matched.items())[-1]
+        first, key = max(truth.matched.items())
         area, date = reviews[key]
         truth.ambiguous |= {first, add(area, _month_name(date), n)}
         n += 1

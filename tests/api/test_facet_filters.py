@@ -139,7 +139,7 @@ def test_dhrd_tags_are_facets_that_select_exactly_the_matched_reviews(enriched):
 
 
 def test_dhrd_tags_for_a_review_carry_the_licence_and_attribution(enriched):
-    incident, key = sorted(enriched.truth.matched.items())[0]
+    incident, key = min(enriched.truth.matched.items())
     tags = dhrd_tags_for(key, enriched.config.data_dir)
     assert tags is not None and tags.incident_ids == (incident,)
     assert tags.licence == "CC-BY-4.0" and "Cook" in tags.attribution
@@ -175,7 +175,7 @@ def test_an_import_from_a_folder_that_is_not_the_dhrd_is_a_clear_error(tmp_path:
 
 
 def test_the_document_page_shows_its_reviews_dhrd_tags_with_attribution(enriched):
-    key = sorted(enriched.truth.matched.values())[0]
+    key = min(enriched.truth.matched.values())
     doc = next(d for d in enriched.docs_with_keys if d.review_key == key)
     tags = dhrd_tags_for(key, enriched.config.data_dir)
     assert tags is not None
