@@ -73,6 +73,10 @@ class _Commands(click.Group):
 
             for command in COMMANDS:
                 self.add_command(command)
+        if "dhrd" not in self.commands:  # `dhr dhrd import` (dhr.enrichment)
+            from .enrichment.cli import dhrd
+
+            self.add_command(dhrd)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         self._with_accountability()
@@ -246,15 +250,6 @@ def files(cfg: Config, as_json: bool) -> None:
             url = rec.urls[0] if rec.urls else "-"
             click.echo(f"{rec.sha256[:12]}  {rec.status}{reason}  {online}  "
                        f"{rec.source or '-'}  {url}")
-
-
-def _add_enrichment_commands() -> None:
-    from .enrichment.cli import dhrd
-
-    cli.add_command(dhrd)
-
-
-_add_enrichment_commands()
 
 
 def main() -> None:
