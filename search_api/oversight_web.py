@@ -26,6 +26,7 @@ from accountability.statuses import STATUSES
 from .charts import Chart, bar_chart
 from .errors import bad_request
 from .ratelimit import rate_limited
+from .security import require_json_acceptable
 from .tracker_auth import bearer_principal, session_principal
 from .tracker_state import tracker
 
@@ -56,6 +57,7 @@ def _cache(resp: Response, body: dict[str, Any]) -> Response:
 @oversight.get("/api/v1/oversight")
 @rate_limited
 def api_figures() -> Response:
+    require_json_acceptable()
     _no_params()
     body = _figures(bearer_principal(required=False))
     return _cache(jsonify(body), body)
