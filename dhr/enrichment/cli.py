@@ -30,11 +30,14 @@ def dhrd() -> None:
 @click.option("--no-index", is_flag=True, help="Do not re-index now (the next ingest does).")
 @_config_option
 def dhrd_import(cfg: Config, path: Path | None, as_json: bool, no_index: bool) -> None:
-    """Match the DHRD's incidents (PATH: its folder; default <data_dir>/dhrd) to reviews by
-    CSP and month of death, store the tags apart from extracted data, and re-index."""
+    """Match the DHRD's incidents (PATH: its folder; default <data_dir>/dhrd, else the last
+    import's incidents again) to reviews by CSP and month of death, store the tags apart from
+    extracted data, and re-index."""
     from .importer import import_dhrd
 
-    folder = path or cfg.data_dir / DEFAULT_FOLDER
+    folder: Path | None = path or cfg.data_dir / DEFAULT_FOLDER
+    if path is None and folder is not None and not folder.exists():
+        folder = None  # match the last import's incidents again
     backend = None
     if not no_index:
         from ..search import open_backend

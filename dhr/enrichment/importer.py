@@ -14,7 +14,7 @@ from pathlib import Path
 from ..config import Config
 from ..search.base import BackendUnavailable, SearchBackend
 from ..store import CorpusStore
-from .dhrd import dataset_fingerprint, now_iso, read_dataset
+from .dhrd import DatasetError, dataset_fingerprint, now_iso, read_dataset
 from .matching import MatchReport, match_incidents, reviews_of
 from .store import EnrichmentStore
 
@@ -27,19 +27,31 @@ class ImportResult:
     index_pending: bool  # the backend could not be reached: re-indexed on the next run
 
 
-def import_dhrd(cfg: Config, folder: Path, backend: SearchBackend | None) -> ImportResult:
+def import_dhrd(cfg: Config, folder: Path | None, backend: SearchBackend | None
+                ) -> ImportResult:
+    """Import the DHRD folder; with ``folder`` None, match the incidents of the last import
+    again (after new reviews were ingested)."""
     from ..pipeline import index_pending
 
-    incidents = read_dataset(folder)
-    store = CorpusStore(cfg.data_dir)
     enrichment = EnrichmentStore(cfg.data_dir)
+    if folder is None:
+        incidents = enrichment.incidents()
+        last = enrichment.last_import()
+        if not incidents or last is None:
+            enrichment.close()
+            raise DatasetError("no DHRD import to match again: give the DHRD folder")
+        source, files = str(last["source"]), dict(last["files"])
+    else:
+        incidents = read_dataset(folder)
+        source, files = str(folder.resolve()), dataset_fingerprint(folder)
+    store = CorpusStore(cfg.data_dir)
     try:
         docs = list(store.documents())
         reviews = reviews_of(docs)
         report = match_incidents(incidents, reviews)
         before = enrichment.tags_by_review()
-        enrichment.replace_dhrd(incidents, report, source=str(folder.resolve()),
-                                files=dataset_fingerprint(folder), imported_at=now_iso())
+        enrichment.replace_dhrd(incidents, report, source=source, files=files,
+                                imported_at=now_iso())
         after = enrichment.tags_by_review()
         changed = {k for k in set(before) | set(after)
                    if (before.get(k) and before[k].tags) != (after.get(k) and after[k].tags)}

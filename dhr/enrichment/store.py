@@ -102,6 +102,18 @@ class EnrichmentStore:
         return {"imported_at": row["imported_at"], "source": row["source"],
                 "files": json.loads(row["files"]), "counts": json.loads(row["counts"])}
 
+    def incidents(self) -> list[Incident]:
+        """The incidents of the last import (to match them again after new reviews arrive)."""
+        if not self.exists():
+            return []
+        out = []
+        for r in self._db().execute("SELECT * FROM dhrd_incidents ORDER BY incident_id"):
+            rec = json.loads(r["record"])
+            out.append(Incident(r["incident_id"], r["csp"], r["region"], r["death_month"],
+                                rec.get("incident") or {}, rec.get("victim"),
+                                rec.get("perpetrators") or []))
+        return out
+
     def matched_review_keys(self) -> set[str]:
         if not self.exists():
             return set()

@@ -191,3 +191,9 @@ def test_the_document_page_shows_its_reviews_dhrd_tags_with_attribution(enriched
     search = enriched.get("/search", [("dhrd_relationship", relationship)])
     assert search.status_code == 200
     assert "relationship to perpetrator (DHRD)" in search.text
+
+
+def test_without_a_folder_the_last_imports_incidents_are_matched_again(enriched):
+    again = import_dhrd(enriched.config, None, enriched.backend)
+    assert again.report.counts() == enriched.result.report.counts()
+    assert again.reindexed == 0  # nothing changed: nothing re-indexed
