@@ -76,6 +76,14 @@ class Incident:
     victim: dict[str, str] | None = None
     perpetrators: list[dict[str, str]] = field(default_factory=list)
 
+    @property
+    def death_year(self) -> str | None:
+        """The year of death: of the month, else a date that is a bare year (``2015``)."""
+        if self.death_month:
+            return self.death_month[:4]
+        raw = (self.incident.get("death_date") or "").strip()
+        return raw if re.fullmatch(r"\d{4}", raw) else None
+
     def record(self) -> dict[str, object]:
         return {"incident": self.incident, "victim": self.victim,
                 "perpetrators": self.perpetrators}

@@ -8,7 +8,8 @@ that vary between spellings of the same partnership ("Community Safety Partnersh
 - **matched**: exactly one review has that area and that month of death, and no other
   incident claims the same review;
 - **ambiguous**: several reviews fit (same area and month), a review fits only by year (its
-  date of death has no month), or several incidents fit the same review: the candidates are
+  date of death has no month, or the dataset gives only the year), or several incidents fit
+  the same review: the candidates are
   listed for a person to decide, nothing is guessed;
 - **unmatched**: no review has that area with that month (or year) of death.
 """
@@ -86,10 +87,15 @@ def match_incidents(incidents: list[Incident], reviews: list[ReviewFacts]) -> Ma
             by_area[normalise_area(r.area)].append(r)
     first: dict[str, tuple[str, list[str], str | None]] = {}
     for inc in incidents:
-        if not inc.death_month:
-            first[inc.incident_id] = ("unmatched", [], "the dataset gives no month of death")
-            continue
         pool = by_area.get(normalise_area(inc.csp), [])
+        if not inc.death_month:
+            year = inc.death_year
+            same = sorted(r.review_key for r in pool if year and r.date_of_death[:4] == year)
+            first[inc.incident_id] = (
+                ("ambiguous", same, "the dataset gives only the year of death") if same else
+                ("unmatched", [], "the dataset gives no month of death and no review of this "
+                 "area has its year" if year else "the dataset gives no date of death"))
+            continue
         same_month = [r.review_key for r in pool if r.date_of_death == inc.death_month]
         same_year = [r.review_key for r in pool
                      if r.date_of_death == inc.death_month[:4]]

@@ -39,7 +39,8 @@ def _month_name(date: str) -> str:
 def write_dhrd(folder: Path, docs: list[Document]) -> DhrdTruth:
     """One incident per review with an area and a month of death (matched unless two reviews
     share area and month: then ambiguous), a second incident for one review (both ambiguous),
-    one for a review known only by its year (ambiguous), and two that match nothing (an unknown CSP; a known CSP in a month with no review)."""
+    one for a review known only by its year (ambiguous), one the dataset dates only by a year
+(ambiguous), and three that match nothing (an unknown CSP; a known CSP in a month with no review)."""
     folder.mkdir(parents=True, exist_ok=True)
     reviews: dict[str, tuple[str, str]] = {}
     for d in docs:
@@ -87,8 +88,13 @@ def write_dhrd(folder: Path, docs: list[Document]) -> DhrdTruth:
         n += 1
     truth.unmatched.add(add("Nowhere Synthetic Borough", "May 2019", n))
     n += 1
-    some_area = next(iter(reviews.values()))[0]
+    some_area, some_date = next(iter(reviews.values()))
     truth.unmatched.add(add(some_area, "January 1990", n))
+    n += 1
+    # the dataset gives only a year: candidates of that area and year, never a match
+    truth.ambiguous.add(add(some_area, some_date[:4], n))
+    n += 1
+    truth.unmatched.add(add(some_area, "1991", n))
     for name, header, rows in (("incidents.csv", INCIDENT_COLUMNS, incidents),
                                ("victims.csv", VICTIM_COLUMNS, victims),
                                ("perpetrators.csv", PERP_COLUMNS, perps)):
