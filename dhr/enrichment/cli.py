@@ -66,7 +66,7 @@ def dhrd_import(cfg: Config, path: Path | None, as_json: bool, no_index: bool) -
                    f"-> {m['review_key']}")
     for m in report.ambiguous:
         cands = ", ".join(str(c) for c in m["candidates"])  # type: ignore[union-attr]
-        click.echo(f"ambiguous  {m['incident_id']}  {m['csp']}  {m['death_month']}  "
+        click.echo(f"ambiguous  {m['incident_id']}  {m['csp']}  {m['death_month'] or '-'}  "
                    f"({m['reason']}): {cands}")
     for m in report.unmatched:
         click.echo(f"unmatched  {m['incident_id']}  {m['csp']}  {m['death_month'] or '-'}  "
