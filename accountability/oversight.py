@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, text
 from sqlalchemy.orm import Session
 
 from .accounts import Principal
@@ -56,8 +56,19 @@ def can_read_oversight_private(who: Principal | None) -> bool:
     return who is not None and (who.has_role("oversight") or who.has_role("admin"))
 
 
-def _has_column(session: Session, table: str, column: str) -> bool:
-    return any(c["name"] == column for c in inspect(session.get_bind()).get_columns(table))
+REPEAT_COLUMN = "repeat"  # review_recommendations' flag, added by the recurring-groups work
+
+
+def repeat_ids(session: Session) -> set[str] | None:
+    """Ids of review recommendations flagged as repeats (joined an existing recurring group at
+    ingest), or None while the tracker has no such column. Read with SQL, not the ORM, so this
+    works before and after the migration that adds the column."""
+    columns = inspect(session.get_bind()).get_columns("review_recommendations")
+    if not any(c["name"] == REPEAT_COLUMN for c in columns):
+        return None
+    rows = session.execute(text(
+        f'SELECT id FROM review_recommendations WHERE "{REPEAT_COLUMN}" = :yes'), {"yes": True})
+    return {r[0] for r in rows}
 
 
 def _year_key(year: int | None) -> str:
@@ -79,7 +90,8 @@ def oversight_figures(session: Session, *, viewer: Principal | None, public_stat
     statuses_visible = public_status or viewer is not None
     orgs = {o.id: o for o in session.scalars(select(OrganisationRow))}
     years = dict(session.execute(select(ReviewRow.review_key, ReviewRow.year)).all())
-    has_repeat = _has_column(session, "review_recommendations", "repeat")
+    repeated = repeat_ids(session)
+    has_repeat = repeated is not None
     recs = list(session.scalars(select(ReviewRecommendation).where(
         ReviewRecommendation.state == "current").order_by(ReviewRecommendation.id)))
 
@@ -92,6 +104,7 @@ def oversight_figures(session: Session, *, viewer: Principal | None, public_stat
     org_count: Counter[str] = Counter()
     org_status: dict[str, Counter[str]] = defaultdict(Counter)
     org_overdue: Counter[str] = Counter()
+    org_year: dict[str, Counter[str]] = defaultdict(Counter)
     smart: Counter[tuple[str, str]] = Counter()
     repeats: Counter[tuple[str, str]] = Counter()
     grouped: Counter[tuple[str, str]] = Counter()
@@ -117,11 +130,12 @@ def oversight_figures(session: Session, *, viewer: Principal | None, public_stat
                 level_overdue[(lv, y)] += 1
         for oid in dict.fromkeys(i for i in owner_ids if i):
             org_count[oid] += 1
+            org_year[oid][y] += 1
             org_status[oid][r.status] += 1
             if late:
                 org_overdue[oid] += 1
         smart[(str(r.smart_score) if r.smart_score is not None else "unknown", y)] += 1
-        if has_repeat and getattr(r, "repeat", None):
+        if repeated and r.id in repeated:
             repeats[("repeat", y)] += 1
         if r.recurring_group:
             grouped[("in_group", y)] += 1
@@ -141,7 +155,8 @@ def oversight_figures(session: Session, *, viewer: Principal | None, public_stat
         org = orgs.get(oid)
         row: dict[str, Any] = {"id": oid, "name": org.name if org else oid,
                                "kind": org.kind if org else None,
-                               "level": owner_level(org.kind) if org else "other", "count": n}
+                               "level": owner_level(org.kind) if org else "other", "count": n,
+                               "by_year": dict(sorted(org_year[oid].items()))}
         if statuses_visible:
             row["statuses"] = {s: org_status[oid][s] for s in STATUSES}
             row["overdue"] = org_overdue[oid]
@@ -223,5 +238,5 @@ def figures_csv_rows(body: dict[str, Any]) -> list[list[str]]:
     add("repeats", "repeat", "Repeat of an earlier recommendation", rep)
     add("repeats", "in_group", "In a recurring group", rep["in_recurring_group"])
     for o in body["by_organisation"]:
-        rows.append(["organisation", o["id"], o["name"], "all", str(o["count"])])
+        add("organisation", o["id"], o["name"], o)
     return rows

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import inspect, select
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -39,7 +39,7 @@ from .models import (
     ReviewRecommendation,
     Update,
 )
-from .oversight import owner_level
+from .oversight import owner_level, repeat_ids
 from .statuses import due_date, is_overdue
 
 FORMATS = ("csv", "parquet")
@@ -213,11 +213,6 @@ def recurring_group_rows(session: Session) -> Iterable[Row]:
     return export(session) if callable(export) else []
 
 
-def _has_column(session: Session, table: str, column: str) -> bool:
-    insp = inspect(session.get_bind())
-    return any(c["name"] == column for c in insp.get_columns(table))
-
-
 def _join(values: Iterable[Any]) -> str:
     return ";".join(str(v) for v in values if v not in (None, ""))
 
@@ -288,7 +283,7 @@ class TrackerTables:
 
 def _tracker_tables(session: Session, public_status: bool) -> TrackerTables:
     orgs = {o.id: o for o in session.scalars(select(OrganisationRow))}
-    has_repeat = _has_column(session, "review_recommendations", "repeat")
+    repeated = repeat_ids(session)
     recs, owners, appearances = [], [], []
     for r in session.scalars(select(ReviewRecommendation).order_by(
             ReviewRecommendation.review_key, ReviewRecommendation.position)):
@@ -304,8 +299,7 @@ def _tracker_tables(session: Session, public_status: bool) -> TrackerTables:
             "overdue": is_overdue(r.status, r.target_due or due_date(r.target_date))
             if public_status else None,
             "state": r.state, "recurring_group_id": r.recurring_group,
-            "repeat": bool(getattr(r, "repeat"))  # noqa: B009 - a column of a later migration
-            if has_repeat else None})
+            "repeat": (r.id in repeated) if repeated is not None else None})
         for o in r.owners:
             owners.append({"review_recommendation_id": r.id, "position": o.position,
                            "organisation_id": o.organisation_id, "name": o.name})

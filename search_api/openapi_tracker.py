@@ -200,10 +200,11 @@ def tracker_schemas() -> dict[str, Any]:
             "by_owner_level": counts, "by_status": nullable_counts,
             "overdue": {"oneOf": [count, {"type": "null"}]},
             "by_organisation": {"type": "array", "items": {
-                "type": "object", "required": ["id", "name", "kind", "level", "count"],
+                "type": "object",
+                "required": ["id", "name", "kind", "level", "count", "by_year"],
                 "properties": {"id": {"type": "string"}, "name": {"type": "string"},
                                "kind": _S, "level": {"type": "string"},
-                               "count": {"type": "integer"},
+                               "count": {"type": "integer"}, "by_year": {"type": "object"},
                                "statuses": {"type": "object"}, "overdue": _I}}},
             "repeats": {"type": "object", "required": ["available", "count", "by_year"],
                         "properties": {"available": {"type": "boolean"},

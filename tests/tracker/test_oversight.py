@@ -64,6 +64,7 @@ def test_public_figures_count_status_overdue_owner_level_no_owner_and_year(clien
     assert body["no_owner"] == {"key": "none", "count": 1, "by_year": {"2022": 1}}
     orgs = {o["id"]: o for o in body["by_organisation"]}
     assert orgs["greater-manchester-police"]["count"] == 2
+    assert orgs["greater-manchester-police"]["by_year"] == {"2020": 2}
     assert orgs["greater-manchester-police"]["overdue"] == 1
     assert orgs["home-office"]["statuses"]["completed"] == 1
     assert sum(r["count"] for r in body["smart"]) == 4
@@ -152,3 +153,19 @@ def test_statuses_stay_private_where_the_deployment_does_not_publish_them(
                                          ("charity", "other"), (None, "other")])
 def test_owner_levels(kind, level):
     assert owner_level(kind) == level
+
+
+def test_repeats_are_counted_once_the_tracker_flags_them(client, engine, figures_world):
+    """The recurring-groups work adds ``review_recommendations.repeat``; until then repeats are
+    unavailable, after it the flagged recommendations are counted by year."""
+    from .helpers import raw
+
+    raw(engine, 'ALTER TABLE review_recommendations ADD COLUMN "repeat" BOOLEAN DEFAULT FALSE')
+    raw(engine, 'UPDATE review_recommendations SET "repeat" = TRUE, recurring_group = :g '
+        "WHERE id = :id", g="rg-test", id=figures_world.recs["3"])
+    body = client.get("/api/v1/oversight").get_json()
+    assert body["repeats"]["available"] is True
+    assert body["repeats"]["count"] == 1 and body["repeats"]["by_year"] == {"2020": 1}
+    assert body["repeats"]["in_recurring_group"]["count"] == 1
+    page = client.get("/oversight").get_data(as_text=True)
+    assert "Repeated recommendations by year of death" in page
