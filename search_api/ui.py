@@ -109,7 +109,7 @@ def _list_page(kind: str) -> Response:
         "facet_groups": ui_forms.facet_groups(resp.facets, form, legends),
         "selected": ui_forms.selected_filters(path, form, resp.facets, legends),
         "clear_url": ui_forms.url_with(path, form.args, drop=tuple(legends) + (
-            "year_from", "year_to", "smart_min", "cursor", "page")),
+            "year", "year_from", "year_to", "smart_min", "cursor", "page")),
         "first": first, "last": first + len(resp.results) - 1,
         "next_url": ui_forms.next_page_url(path, form, resp.next_cursor) if resp.next_cursor
         else None,

@@ -227,6 +227,10 @@ def selected_filters(path: str, form: ParsedForm, facets: dict[str, list[dict[st
             shown = labels.get(value) or facet_label(FACET_TAXONOMY.get(name, ""), value)
             out.append(SelectedFilter(legend, shown, url_with(
                 path, form.args, drop=("cursor", "page"), remove=(name, value))))
+    for value in form.values("year"):  # a year facet value sent back as a filter (?year=2020)
+        if value:
+            out.append(SelectedFilter("Year of death", value, url_with(
+                path, form.args, drop=("cursor", "page"), remove=("year", value))))
     for name, legend in (("year_from", "Year from"), ("year_to", "Year to"),
                          ("smart_min", "Minimum SMART score")):
         value = form.value(name)

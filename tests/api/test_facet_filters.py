@@ -197,3 +197,11 @@ def test_without_a_folder_the_last_imports_incidents_are_matched_again(enriched)
     again = import_dhrd(enriched.config, None, enriched.backend)
     assert again.report.counts() == enriched.result.report.counts()
     assert again.reindexed == 0  # nothing changed: nothing re-indexed
+
+
+def test_the_search_page_takes_a_year_filter_and_shows_it_with_a_removal_link(enriched):
+    year = enriched.json("/api/v1/facets")["facets"]["year"][0]
+    page = enriched.get("/search", [("year", year["value"])])
+    assert page.status_code == 200
+    assert f"{year['count']} result" in page.text
+    assert "Year of death" in page.text and "dhr-selected__link" in page.text
