@@ -412,6 +412,9 @@ def export_dataset(data_dir: Path, engine: Engine, out_dir: Path, *, fmt: str = 
     say("reading the tracker")
     with Session(engine) as session:
         tracker = _tracker_tables(session, public_status)
+    if docs and not tracker.recommendations:
+        say("the tracker holds no review recommendations: run `dhr tracker sync` first for "
+            "the recommendations, owners, appearances and actions tables")
     rec_counts: dict[str, int] = {}
     for r in tracker.recommendations:
         rec_counts[r["review_key"]] = rec_counts.get(r["review_key"], 0) + 1
