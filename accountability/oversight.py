@@ -8,7 +8,8 @@ review:
 - by **status**, ``no_information`` included, and **overdue** (target date passed, not
   completed, not accepted or superseded);
 - by **owner level** (:func:`owner_level`: local, regional, national, with government
-  departments apart) and by **owner organisation**; a recommendation with owners at two
+  departments apart), by the registry's **owner kind** (police force, CSP, ...) and by **owner
+  organisation**; a recommendation with owners at two
   levels counts once under each; recommendations with **no owner** are their own row;
 - **SMART** signals (score 0-3);
 - **repeats**: recommendations flagged as joining an existing recurring group when their
@@ -33,6 +34,7 @@ from sqlalchemy.orm import Session
 
 from .accounts import Principal
 from .models import OrganisationRow, ReviewRecommendation, ReviewRow, Update
+from .registry import KINDS
 from .statuses import STATUSES, due_date, is_overdue, today
 
 LEVELS = ("local", "regional", "national", "government_department", "other")
@@ -101,6 +103,7 @@ def oversight_figures(session: Session, *, viewer: Principal | None, public_stat
     level: Counter[tuple[str, str]] = Counter()
     level_overdue: Counter[tuple[str, str]] = Counter()
     level_status: dict[str, Counter[str]] = defaultdict(Counter)
+    kind: Counter[tuple[str, str]] = Counter()
     org_count: Counter[str] = Counter()
     org_status: dict[str, Counter[str]] = defaultdict(Counter)
     org_overdue: Counter[str] = Counter()
@@ -123,6 +126,9 @@ def oversight_figures(session: Session, *, viewer: Principal | None, public_stat
             levels = {NO_OWNER}
         elif not levels:  # owners named but none in the registry
             levels = {"other"}
+        kinds = {orgs[i].kind if i in orgs else "unregistered" for i in owner_ids if i}
+        for k in kinds or ({NO_OWNER} if not r.owners else {"unregistered"}):
+            kind[(k, y)] += 1
         for lv in levels:
             level[(lv, y)] += 1
             level_status[lv][r.status] += 1
@@ -167,6 +173,8 @@ def oversight_figures(session: Session, *, viewer: Principal | None, public_stat
         "statuses_public": statuses_visible,
         "total": _table(total, ("all",))[0],
         "by_owner_level": level_rows,
+        "by_owner_kind": [row for row in _table(kind, (*KINDS, "unregistered", NO_OWNER))
+                          if row["count"]],
         "no_owner": _table(level, (NO_OWNER,))[0],
         "by_organisation": org_rows,
         "smart": _table(smart, ("0", "1", "2", "3", "unknown")),
@@ -231,6 +239,8 @@ def figures_csv_rows(body: dict[str, Any]) -> list[list[str]]:
         add("overdue", "overdue", "Overdue", body["overdue"])
     for e in body["by_owner_level"]:
         add("owner_level", e["key"], e["key"].replace("_", " "), e)
+    for e in body["by_owner_kind"]:
+        add("owner_kind", e["key"], e["key"].replace("_", " "), e)
     add("no_owner", NO_OWNER, "No owner named", body["no_owner"])
     for e in body["smart"]:
         add("smart_score", e["key"], f"SMART score {e['key']}", e)

@@ -190,14 +190,15 @@ def tracker_schemas() -> dict[str, Any]:
     nullable_counts = {"type": ["array", "null"], "items": count}
     oversight = {
         "type": "object",
-        "required": ["as_of", "years", "statuses_public", "total", "by_owner_level", "no_owner",
+        "required": ["as_of", "years", "statuses_public", "total", "by_owner_level",
+                     "by_owner_kind", "no_owner",
                      "by_organisation", "smart", "repeats", "by_status", "overdue"],
         "properties": {
             "as_of": {"type": "string", "format": "date"},
             "years": {"type": "array", "items": {"type": "string"}},
             "statuses_public": {"type": "boolean"},
             "total": count, "no_owner": count, "smart": counts,
-            "by_owner_level": counts, "by_status": nullable_counts,
+            "by_owner_level": counts, "by_owner_kind": counts, "by_status": nullable_counts,
             "overdue": {"oneOf": [count, {"type": "null"}]},
             "by_organisation": {"type": "array", "items": {
                 "type": "object",

@@ -35,6 +35,13 @@ MAX_ORGANISATION_BARS = 15
 LEVEL_LABELS = {"local": "Local", "regional": "Regional", "national": "National",
                 "government_department": "Government departments", "other": "Other owners",
                 NO_OWNER: "No owner named"}
+KIND_LABELS = {"csp": "Community safety partnerships", "icb": "Integrated care boards",
+               "nhs_trust": "NHS trusts", "police_force": "Police forces",
+               "local_authority": "Local authorities", "probation": "Probation",
+               "national_body": "National bodies",
+               "government_department": "Government departments", "charity": "Charities",
+               "other": "Other", "unregistered": "Not in the registry",
+               NO_OWNER: "No owner named"}
 STATUS_LABELS = {s: s.replace("_", " ").capitalize() for s in STATUSES}
 
 
@@ -101,6 +108,12 @@ def charts(body: dict[str, Any]) -> dict[str, Chart | None]:
                              for e in body["by_owner_level"]], unit="recommendations",
                             per="owner levels", label_heading="Owner level",
                             value_heading="Recommendations", horizontal=True),
+        "kinds": bar_chart("chart-oversight-kinds", "Recommendations by kind of owner",
+                           [(KIND_LABELS.get(e["key"], e["key"].replace("_", " ").capitalize()),
+                             e["count"]) for e in body["by_owner_kind"]],
+                           unit="recommendations", per="kinds of owner",
+                           label_heading="Kind of owner", value_heading="Recommendations",
+                           horizontal=True),
         "no_owner": bar_chart("chart-oversight-no-owner", "Recommendations with no owner, by "
                               "year of death", _by_year(body["no_owner"], years),
                               unit="recommendations with no owner", per="years",

@@ -62,6 +62,8 @@ def test_public_figures_count_status_overdue_owner_level_no_owner_and_year(clien
     assert levels["none"]["count"] == 1 and levels["national"]["count"] == 0
     assert levels["local"]["overdue"] == 1
     assert body["no_owner"] == {"key": "none", "count": 1, "by_year": {"2022": 1}}
+    kinds = {e["key"]: e["count"] for e in body["by_owner_kind"]}
+    assert kinds == {"police_force": 2, "government_department": 1, "none": 1}
     orgs = {o["id"]: o for o in body["by_organisation"]}
     assert orgs["greater-manchester-police"]["count"] == 2
     assert orgs["greater-manchester-police"]["by_year"] == {"2020": 2}
