@@ -205,3 +205,12 @@ def test_the_search_page_takes_a_year_filter_and_shows_it_with_a_removal_link(en
     assert page.status_code == 200
     assert f"{year['count']} result" in page.text
     assert "Year of death" in page.text and "dhr-selected__link" in page.text
+
+
+def test_a_rebuilt_index_keeps_the_dhrd_facets(enriched):
+    from dhr.pipeline import rebuild_index
+
+    before = enriched.json("/api/v1/facets")["facets"]["dhrd_relationship"]
+    rebuild_index(enriched.config, enriched.backend)
+    enriched.backend.refresh()
+    assert enriched.json("/api/v1/facets")["facets"]["dhrd_relationship"] == before
