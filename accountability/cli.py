@@ -346,9 +346,6 @@ def notify(cfg: Config) -> None:
         sys.exit(EXIT_PARTIAL)
 
 
-COMMANDS = (db, orgs, org_alias, users, tokens, audit_group, tracker, notify)
-
-
 def notify_after_sync(cfg: Config) -> dict[str, Any]:
     """The notify step of nightly: what was sent, what failed (the caller reports failures)."""
     from .notify import NotifyNotConfigured, problems, run_notify, summary_line, waiting
@@ -365,6 +362,16 @@ def notify_after_sync(cfg: Config) -> dict[str, Any]:
         return out
     finally:
         engine.dispose()
+
+
+def _export_command() -> click.Command:
+    from .cli_export import export
+
+    return export
+
+
+COMMANDS = (db, orgs, org_alias, users, tokens, audit_group, tracker, notify,
+            _export_command())
 
 
 def sync_after_ingest(cfg: Config) -> dict:

@@ -73,6 +73,10 @@ class _Commands(click.Group):
 
             for command in COMMANDS:
                 self.add_command(command)
+        if "dhrd" not in self.commands:  # `dhr dhrd import` (dhr.enrichment)
+            from .enrichment.cli import dhrd
+
+            self.add_command(dhrd)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         self._with_accountability()

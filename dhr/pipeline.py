@@ -25,6 +25,7 @@ from urllib.parse import quote
 
 from .config import Config
 from .document import Document
+from .enrichment.index import enrich
 from .resync import MergeState, relink_reviews, resync_sources, store_merged
 from .search.base import BackendUnavailable, SearchBackend
 from .store import SAFE_EXTENSIONS, CorpusStore
@@ -138,6 +139,7 @@ def index_pending(store: CorpusStore, backend: SearchBackend) -> dict[str, Any]:
     indexed, failed = 0, []
     for i in range(0, len(pending), INDEX_BATCH):
         batch = [d for d in (store.get_document(s) for s in pending[i:i + INDEX_BATCH]) if d]
+        batch = list(enrich(batch, store.root))
         report = backend.index_documents(batch)
         bad = {f["id"] for f in report.failed}
         ok = [d for d in batch if d.id not in bad]
@@ -179,7 +181,7 @@ def ingest_paths(cfg: Config, paths: list[Path], *, backend: SearchBackend,
 
 def rebuild_index(cfg: Config, backend: SearchBackend) -> dict[str, Any]:
     store = CorpusStore(cfg.data_dir)
-    docs = list(store.documents())
+    docs = list(enrich(store.documents(), cfg.data_dir))
     report = backend.rebuild(iter(docs))
     store.clear_index_state(backend.name)
     bad = {f["id"] for f in report.failed}

@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any
 
 from dhr.document import Document
+from dhr.enrichment.dhrd import DHRD_FACETS
 from dhr.query import MAX_QUERY_CHARS
 from dhr.search.base import MAX_FILTER_VALUES, MAX_PAGE_SIZE, MAX_VALUE_CHARS, SORTS
 
@@ -33,7 +34,16 @@ _FILTER_HELP = {
     "victim_sex": "Sex of the victim.",
     "victim_age_band": "Victim's age band.",
     "scope": "Who a recommendation is addressed to: local, regional or national.",
+    "year": "Year of death (e.g. 2020), as the `year` facet lists it.",
+    "smart_score": "SMART score of a recommendation (0-3), as the `smart_score` facet lists it.",
 }
+
+
+def _dhrd_help(name: str) -> str:
+    """Help for a DHRD tag filter (dhr.enrichment.dhrd.DHRD_FACETS)."""
+    legend = DHRD_FACETS.get(name, name)
+    return (f"{legend}: a tag from the Domestic Homicide Review Dataset (CC BY 4.0), on reviews "
+            "matched to one of its incidents; values as the facet of the same name lists them.")
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -50,8 +60,10 @@ def _filter_param(name: str) -> dict[str, Any]:
     item: dict[str, Any] = {"type": "string", "maxLength": MAX_VALUE_CHARS}
     if allowed is not None:
         item = {"type": "string", "enum": list(allowed)}
+    elif name in ("year", "smart_score"):
+        item = {"type": "string", "pattern": "^[0-9]{1,9}$"}
     return _query(name, {"type": "array", "items": item, "maxItems": MAX_FILTER_VALUES},
-                  _FILTER_HELP[name] + " Repeatable: values of one filter are OR-ed, filters "
+                  _FILTER_HELP.get(name, _dhrd_help(name)) + " Repeatable: values of one filter are OR-ed, filters "
                   "are AND-ed.", style="form", explode=True)
 
 

@@ -124,6 +124,12 @@ def tracker_paths() -> dict[str, Any]:
             "part; non-public notes only for those allowed).", [_REC_ID],
             _json(_ref("ReviewRecommendationDetail"), "The review recommendation."),
             (400, 401, 404, 406, 429)),
+        "/api/v1/oversight": get(
+            "getOversight", "Oversight figures: review recommendations by status (with "
+            "no_information), overdue, owner level (local, regional, national, government "
+            "departments) and organisation, no owner, SMART score and repeats, each by year of "
+            "death. `private` only for the oversight role and admins.", [],
+            _json(_ref("Oversight"), "The figures."), (400, 401, 406, 429)),
         "/api/v1/review-recommendations/{rec_id}/updates": {"post": {
             "operationId": "addUpdate", "summary": "Add an update (write-scope token of an editor "
             "of an owning organisation or of the review's CSP).", "tags": ["tracker"],
@@ -176,7 +182,40 @@ def tracker_schemas() -> dict[str, Any]:
                              "state": {"type": "string", "enum": ["current", "missing"]},
                              "actions": {"type": "array", "items": {"type": "object"}},
                              "history": {"type": "array", "items": _ref("Update")}}}
+    count = {"type": "object", "required": ["key", "count", "by_year"],
+             "properties": {"key": {"type": "string"}, "count": {"type": "integer"},
+                            "by_year": {"type": "object",
+                                        "additionalProperties": {"type": "integer"}}}}
+    counts = {"type": "array", "items": count}
+    nullable_counts = {"type": ["array", "null"], "items": count}
+    oversight = {
+        "type": "object",
+        "required": ["as_of", "years", "statuses_public", "total", "by_owner_level",
+                     "by_owner_kind", "no_owner",
+                     "by_organisation", "smart", "repeats", "by_status", "overdue"],
+        "properties": {
+            "as_of": {"type": "string", "format": "date"},
+            "years": {"type": "array", "items": {"type": "string"}},
+            "statuses_public": {"type": "boolean"},
+            "total": count, "no_owner": count, "smart": counts,
+            "by_owner_level": counts, "by_owner_kind": counts, "by_status": nullable_counts,
+            "overdue": {"oneOf": [count, {"type": "null"}]},
+            "by_organisation": {"type": "array", "items": {
+                "type": "object",
+                "required": ["id", "name", "kind", "level", "count", "by_year"],
+                "properties": {"id": {"type": "string"}, "name": {"type": "string"},
+                               "kind": _S, "level": {"type": "string"},
+                               "count": {"type": "integer"}, "by_year": {"type": "object"},
+                               "statuses": {"type": "object"}, "overdue": _I}}},
+            "repeats": {"type": "object", "required": ["available", "count", "by_year"],
+                        "properties": {"available": {"type": "boolean"},
+                                       "count": {"type": "integer"},
+                                       "by_year": {"type": "object"},
+                                       "in_recurring_group": count}},
+            "private": {"type": "object", "description": "Oversight role and admins only."},
+        }}
     return {
+        "Oversight": oversight,
         "Organisation": organisation,
         "OrganisationList": {"type": "object", "required": ["total", "results"],
                              "properties": {"total": {"type": "integer"},

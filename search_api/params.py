@@ -17,9 +17,11 @@ from werkzeug.datastructures import MultiDict
 
 from dhr.query import MAX_QUERY_CHARS
 from dhr.search.base import (
+    DOC_FACETS,
     MAX_FILTER_VALUES,
     MAX_PAGE_SIZE,
     MAX_VALUE_CHARS,
+    REC_FACETS,
     SORTS,
     TAXONOMY_KIND,
     YEAR_MAX,
@@ -37,10 +39,11 @@ MAX_CURSOR_CHARS = 2000
 DEFAULT_PAGE_SIZE = 20
 DEFAULT_SIMILAR_SIZE = 10
 
-# Repeatable filter parameters (OR within one, AND across them), per endpoint.
-DOC_FILTERS = ("theme", "agency", "area", "region", "doc_type", "review_type", "death_type",
-               "abuse_type", "victim_sex", "victim_age_band")
-REC_FILTERS = ("agency", "theme", "area", "region", "review_type", "scope")
+# Repeatable filter parameters (OR within one, AND across them), per endpoint: every facet the
+# endpoint returns, under the same name, so any facet value can be sent back as a filter
+# (``year=2020``, ``smart_score=2``, the DHRD tags).
+DOC_FILTERS: tuple[str, ...] = tuple(DOC_FACETS)
+REC_FILTERS: tuple[str, ...] = tuple(REC_FACETS)
 COMMON = ("q", "year_from", "year_to", "sort", "page_size", "cursor", "facets")
 BOOLEAN_VALUES = {"1": True, "true": True, "0": False, "false": False}
 _INT_RE = re.compile(r"^[+-]?\d{1,9}$")

@@ -20,6 +20,8 @@ from typing import Any
 from flask import Blueprint, Response, render_template, request, stream_with_context
 from werkzeug.exceptions import HTTPException
 
+from dhr.enrichment.dhrd import DHRD_FACETS
+from dhr.enrichment.store import dhrd_tags_for
 from dhr.search.base import (
     BackendUnavailable,
     DocumentRequest,
@@ -43,7 +45,8 @@ _ID_RE = re.compile(r"^[0-9a-f]{64}$")
 RECENT_REVIEWS = 8
 SIMILAR_REVIEWS = 5
 NAVIGATION = (("ui.home", "Home"), ("ui.search", "Search reviews"),
-              ("ui.recommendations", "Recommendations"), ("ui.trends", "Trends"))
+              ("ui.recommendations", "Recommendations"), ("ui.trends", "Trends"),
+              ("oversight.page", "Oversight"))
 
 
 @ui.record_once
@@ -106,7 +109,7 @@ def _list_page(kind: str) -> Response:
         "facet_groups": ui_forms.facet_groups(resp.facets, form, legends),
         "selected": ui_forms.selected_filters(path, form, resp.facets, legends),
         "clear_url": ui_forms.url_with(path, form.args, drop=tuple(legends) + (
-            "year_from", "year_to", "smart_min", "cursor", "page")),
+            "year", "year_from", "year_to", "smart_min", "cursor", "page")),
         "first": first, "last": first + len(resp.results) - 1,
         "next_url": ui_forms.next_page_url(path, form, resp.next_cursor) if resp.next_cursor
         else None,
@@ -158,7 +161,9 @@ def document(doc_id: str) -> Response:
         disagreements=ui_review.disagreements(doc),
         others=ui_review.other_documents(st.backend, doc),
         similar=st.backend.similar(doc_id, size=SIMILAR_REVIEWS),
-        sources=ui_review.sources(store, doc), file=ui_review.file_info(store, doc_id))
+        sources=ui_review.sources(store, doc), file=ui_review.file_info(store, doc_id),
+        dhrd=dhrd_tags_for(doc.get("review_key") or doc_id, st.config.data_dir),
+        dhrd_legends=DHRD_FACETS)
 
 
 @ui.get("/about")

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict
 
+from dhr.enrichment.dhrd import DHRD_FACETS
 from dhr.search.base import DocumentRequest, RecommendationRequest, SearchError
 
 from . import params
@@ -29,10 +30,11 @@ DOC_FACET_LEGENDS = {
     "review_type": "Review type", "death_type": "Type of death", "region": "Region",
     "area": "Area", "doc_type": "Document type", "victim_sex": "Victim sex",
     "victim_age_band": "Victim age",
+    **DHRD_FACETS,  # tags from the DHRD dataset (dhr.enrichment), for matched reviews
 }
 REC_FACET_LEGENDS = {
     "agency": "Addressed to", "theme": "Theme", "scope": "Scope", "region": "Region",
-    "area": "Area", "review_type": "Review type",
+    "area": "Area", "review_type": "Review type", "smart_score": "SMART score",
 }
 SORT_LABELS = {"relevance": "Most relevant", "newest": "Newest first", "oldest": "Oldest first"}
 FACET_TAXONOMY = {"abuse_type": "abuse_type", "agency": "agency", "doc_type": "doc_type",
@@ -225,6 +227,10 @@ def selected_filters(path: str, form: ParsedForm, facets: dict[str, list[dict[st
             shown = labels.get(value) or facet_label(FACET_TAXONOMY.get(name, ""), value)
             out.append(SelectedFilter(legend, shown, url_with(
                 path, form.args, drop=("cursor", "page"), remove=(name, value))))
+    for value in form.values("year"):  # a year facet value sent back as a filter (?year=2020)
+        if value:
+            out.append(SelectedFilter("Year of death", value, url_with(
+                path, form.args, drop=("cursor", "page"), remove=("year", value))))
     for name, legend in (("year_from", "Year from"), ("year_to", "Year to"),
                          ("smart_min", "Minimum SMART score")):
         value = form.value(name)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..document import Document
+from ..enrichment.dhrd import DHRD_FACETS
 from ..query import Node, QuerySyntaxError, parse_query, relax
 
 # Document facets: request parameter -> index field. Multi-valued ones hold lists.
@@ -20,6 +21,8 @@ DOC_FACETS: dict[str, str] = {
     "doc_type": "doc_type", "review_type": "review_type", "death_type": "death_type",
     "region": "region", "area": "area", "victim_sex": "victim_sex",
     "victim_age_band": "victim_age_band", "year": "year",
+    # Tags from the DHRD dataset (dhr.enrichment), for reviews matched to one of its incidents.
+    **{name: name for name in DHRD_FACETS},
 }
 # Recommendation facets.
 REC_FACETS: dict[str, str] = {
@@ -95,7 +98,7 @@ class _Request:
                     raise SearchError(f"invalid value for {name}", name)
             if name == "year" or name == "smart_score":
                 for v in values:
-                    if not v.isdigit():
+                    if not (v.isascii() and v.isdigit() and len(v) <= 9):
                         raise SearchError(f"{name} values must be numbers", name)
             if values:
                 clean[name] = values

@@ -35,6 +35,7 @@ from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
 
 from ..config import ElasticsearchConfig
 from ..document import Document
+from ..enrichment.dhrd import DHRD_FACETS
 from ..query import (
     SYNONYMS_PATH,
     And,
@@ -278,7 +279,7 @@ class ElasticsearchBackend(SearchBackend):
         props = load_index_body("documents", 1, 0)["mappings"]["properties"]
         try:
             self._call(self.es.indices.put_mapping, index=alias, properties={
-                k: props[k] for k in ("key_text", "subjects", "prior")})
+                k: props[k] for k in ("key_text", "subjects", "prior", *DHRD_FACETS)})
         except ApiError:
             # e.g. a read-only API key: searching still works (ranking without the fields);
             # indexing new documents needs `dhr index --rebuild` with a key that may manage.
@@ -323,7 +324,7 @@ class ElasticsearchBackend(SearchBackend):
             source = {k: rec[k] for k in ("id", "title", "doc_type", "review_type", "death_type",
                                           "region", "area", "victim_sex", "victim_age_band",
                                           "abuse_types", "themes", "agencies", "pseudonym",
-                                          "year", "date_key", "summary")}
+                                          "year", "date_key", "summary", *DHRD_FACETS)}
             source["text"] = normalize_for_index(rec["text"])
             source.update(ranking_record(doc, source["text"]))
             source["pages"] = [{"text": p} for p in doc.pages]

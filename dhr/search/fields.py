@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..document import Document
+from ..enrichment.index import enrichment_values
 from ..taxonomy import label
 
 PAGE_SEPARATOR = "\n\n"
@@ -89,6 +90,7 @@ def document_record(doc: Document) -> dict[str, Any]:
         "text": PAGE_SEPARATOR.join(doc.pages),
         "pages": doc.pages,
         "summary": summary(doc),
+        **enrichment_values(doc),
     }
 
 
