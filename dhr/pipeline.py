@@ -27,7 +27,8 @@ from .config import Config
 from .document import Document
 from .resync import MergeState, relink_reviews, resync_sources, store_merged
 from .search.base import BackendUnavailable, SearchBackend
-from .store import SAFE_EXTENSIONS, CorpusStore
+from .store import SAFE_EXTENSIONS, CorpusStore, TombstonedError
+from .takedown import publishable
 
 INDEX_BATCH = 100
 
@@ -70,8 +71,11 @@ def store_local_files(store: CorpusStore, paths: list[Path]) -> list[str]:
     shas = []
     for path in _iter_files(paths):
         ext = path.suffix.lower().lstrip(".")
-        res = store.put(path.read_bytes(), ext=ext if ext in SAFE_EXTENSIONS else "bin",
-                        filename=path.name)
+        try:
+            res = store.put(path.read_bytes(), ext=ext if ext in SAFE_EXTENSIONS else "bin",
+                            filename=path.name)
+        except TombstonedError:
+            continue  # deleted by a legal order: never stored again
         # The file's name only: a path on this server must never reach anything public.
         store.record_sighting(local_url(path.name), res.sha256, source="local")
         shas.append(res.sha256)
@@ -137,7 +141,7 @@ def index_pending(store: CorpusStore, backend: SearchBackend) -> dict[str, Any]:
     pending = store.pending_index(backend.name)
     indexed, failed = 0, []
     for i in range(0, len(pending), INDEX_BATCH):
-        batch = [d for d in (store.get_document(s) for s in pending[i:i + INDEX_BATCH]) if d]
+        batch = publishable(store, (store.get_document(s) for s in pending[i:i + INDEX_BATCH]))
         report = backend.index_documents(batch)
         bad = {f["id"] for f in report.failed}
         ok = [d for d in batch if d.id not in bad]
@@ -179,7 +183,7 @@ def ingest_paths(cfg: Config, paths: list[Path], *, backend: SearchBackend,
 
 def rebuild_index(cfg: Config, backend: SearchBackend) -> dict[str, Any]:
     store = CorpusStore(cfg.data_dir)
-    docs = list(store.documents())
+    docs = publishable(store, store.documents())  # suppressed documents stay out (takedown)
     report = backend.rebuild(iter(docs))
     store.clear_index_state(backend.name)
     bad = {f["id"] for f in report.failed}

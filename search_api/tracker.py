@@ -9,7 +9,8 @@ from sqlalchemy.engine import Engine
 
 from dhr.config import Config
 
-from . import tracker_auth, tracker_state, tracker_web
+from . import takedown_web, tracker_auth, tracker_state, tracker_web
+from .takedown_api import takedown_api
 from .tracker_api import tracker_api
 
 
@@ -18,4 +19,7 @@ def install_tracker(app: Flask, config: Config, engine: Engine | None = None) ->
     tracker_auth.install(app)
     app.register_blueprint(tracker_api)
     app.extensions["dhr_csrf"].exempt(tracker_api)
+    app.register_blueprint(takedown_api)
+    app.extensions["dhr_csrf"].exempt(takedown_api)
     tracker_web.install(app)
+    takedown_web.install(app)

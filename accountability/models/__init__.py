@@ -12,6 +12,7 @@ from .recommendations import (
     ReviewRecommendation,
     ReviewRow,
 )
+from .takedown import Suppression
 from .updates import Update
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "RelinkFlag",
     "ReviewRecommendation",
     "ReviewRow",
+    "Suppression",
     "Update",
     "User",
     "utcnow",
