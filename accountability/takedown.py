@@ -112,6 +112,24 @@ def hidden(session: Session) -> Hidden:
     return Hidden(frozenset(docs), frozenset(keys))
 
 
+def recommendation_hidden(session: Session, rec_id: str) -> bool:
+    """A review recommendation of a suppressed review, or printed only in suppressed
+    documents: the public (and editors) are told it does not exist."""
+    from .models import Appearance, ReviewRecommendation
+
+    h = hidden(session)
+    if not h:
+        return False
+    rec = session.get(ReviewRecommendation, rec_id)
+    if rec is None:
+        return False
+    if rec.review_key in h.review_keys:
+        return True
+    docs = set(session.scalars(select(Appearance.document_id).where(
+        Appearance.recommendation_id == rec_id)))
+    return bool(docs) and docs <= h.documents
+
+
 def is_hidden(session: Session, *, document: str | None = None,
               review_key: str | None = None) -> bool:
     return hidden(session).document(document, review_key)
