@@ -160,7 +160,6 @@ def refresh_current(session: Session, rec: ReviewRecommendation) -> None:
 def check_can_update(engine: Engine, rec_id: str, who: Principal | None) -> None:
     """Raise :class:`NotFound` or :class:`Forbidden` before anything is parsed or written."""
     from .db import read_session
-
     from .takedown import recommendation_hidden, visible_to
 
     with read_session(engine) as s:

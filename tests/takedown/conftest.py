@@ -75,36 +75,36 @@ def make_document(label: str, *, review_key: str, pseudonym: str, area: str, doc
 
 
 def corpus() -> dict[str, tuple[Document, bytes]]:
-    keep_recs = [("1", "Greater Manchester Police to brief response officers on coercive "
-                  "control at every domestic abuse call.", GMP)]
-    partial_recs = [("1", "The Home Office to publish guidance on sharing risk information "
-                     "between areas.", HOME_OFFICE)]
-    whole_recs = [("1", f"Greater Manchester Police to review {REVIEW_WORD} station's "
-                   "handling of repeat calls.", GMP),
+    keep_recs = [("1", ("Greater Manchester Police to brief response officers on coercive "
+                  "control at every domestic abuse call."), GMP)]
+    partial_recs = [("1", ("The Home Office to publish guidance on sharing risk information "
+                     "between areas."), HOME_OFFICE)]
+    whole_recs = [("1", (f"Greater Manchester Police to review {REVIEW_WORD} station's "
+                   "handling of repeat calls."), GMP),
                   ("2", f"The Home Office to fund a {REVIEW_WORD} advocacy service.",
                    HOME_OFFICE)]
     specs = {
-        "keep-overview": dict(review_key=KEEP, pseudonym="Robin", area="Bolton",
-                              doc_type="overview_report", recs=keep_recs,
-                              text="The review of the death of Robin in Bolton."),
-        "keep-summary": dict(review_key=KEEP, pseudonym="Robin", area="Bolton",
-                             doc_type="executive_summary", recs=keep_recs,
-                             text="Executive summary of the review of the death of Robin."),
-        "partial-overview": dict(review_key=PARTIAL, pseudonym="Sam", area="Oldham",
-                                 doc_type="overview_report", recs=partial_recs,
-                                 text="The review of the death of Sam in Oldham."),
-        "partial-summary": dict(review_key=PARTIAL, pseudonym="Sam", area="Oldham",
-                                doc_type="executive_summary",
-                                recs=[*partial_recs, ("2", UNIQUE_REC, GMP)],
-                                text=f"Executive summary. Sam's neighbour {NAME} called "
-                                     "the police twice."),
-        "whole-overview": dict(review_key=WHOLE, pseudonym=PSEUDONYM, area="Wigan",
-                               doc_type="overview_report", recs=whole_recs,
-                               text=f"The review of the death of {PSEUDONYM} near "
-                                    f"{REVIEW_WORD}."),
-        "whole-plan": dict(review_key=WHOLE, pseudonym=PSEUDONYM, area="Wigan",
-                           doc_type="action_plan", recs=whole_recs,
-                           text=f"Action plan for the review of {PSEUDONYM}, {REVIEW_WORD}."),
+        "keep-overview": {"review_key": KEEP, "pseudonym": "Robin", "area": "Bolton",
+                              "doc_type": "overview_report", "recs": keep_recs,
+                              "text": "The review of the death of Robin in Bolton."},
+        "keep-summary": {"review_key": KEEP, "pseudonym": "Robin", "area": "Bolton",
+                             "doc_type": "executive_summary", "recs": keep_recs,
+                             "text": "Executive summary of the review of the death of Robin."},
+        "partial-overview": {"review_key": PARTIAL, "pseudonym": "Sam", "area": "Oldham",
+                                 "doc_type": "overview_report", "recs": partial_recs,
+                                 "text": "The review of the death of Sam in Oldham."},
+        "partial-summary": {"review_key": PARTIAL, "pseudonym": "Sam", "area": "Oldham",
+                                "doc_type": "executive_summary",
+                                "recs": [*partial_recs, ("2", UNIQUE_REC, GMP)],
+                                "text": f"Executive summary. Sam's neighbour {NAME} called "
+                                     "the police twice."},
+        "whole-overview": {"review_key": WHOLE, "pseudonym": PSEUDONYM, "area": "Wigan",
+                               "doc_type": "overview_report", "recs": whole_recs,
+                               "text": f"The review of the death of {PSEUDONYM} near "
+                                    f"{REVIEW_WORD}."},
+        "whole-plan": {"review_key": WHOLE, "pseudonym": PSEUDONYM, "area": "Wigan",
+                           "doc_type": "action_plan", "recs": whole_recs,
+                           "text": f"Action plan for the review of {PSEUDONYM}, {REVIEW_WORD}."},
     }
     out = {}
     for label, spec in specs.items():
