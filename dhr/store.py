@@ -21,7 +21,7 @@ import json
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -407,8 +407,8 @@ class CorpusStore:
             db.execute("DELETE FROM index_state WHERE backend=?", (backend,))
 
     # -- takedown (dhr/takedown.py) ---------------------------------------------------------
-    def withhold(self, suppression: str, *, sha256s: list[str] = (),  # type: ignore[assignment]
-                 review_keys: list[str] = (), urls: list[str] = ()) -> None:  # type: ignore[assignment]
+    def withhold(self, suppression: str, *, sha256s: Sequence[str] = (),
+                 review_keys: Sequence[str] = (), urls: Sequence[str] = ()) -> None:
         """Withhold these files, reviews and URLs under ``suppression`` (idempotent). Their
         index bookkeeping is dropped, so the catalog no longer counts them as indexed."""
         now = utcnow()
@@ -480,8 +480,8 @@ class CorpusStore:
             " (kind='review_key' AND value=?) LIMIT 1", (sha256, review_key or "")).fetchone()
         return row is not None or self.is_tombstoned(sha256)
 
-    def tombstone(self, suppression: str, reason: str, *, sha256s: list[str],
-                  urls: list[str]) -> None:
+    def tombstone(self, suppression: str, reason: str, *, sha256s: Sequence[str],
+                  urls: Sequence[str]) -> None:
         """Record a hard deletion: these files and URLs are never fetched or stored again."""
         now = utcnow()
         with self._tx() as db:

@@ -27,12 +27,15 @@ def public_get_rules(app):
 
 
 def argument_values(world) -> dict[str, list[str]]:
-    docs = [world.id(label) for label in SUPPRESSED_DOCS]
-    recs = [*world.recs[WHOLE], world.partial_only_rec]
-    by_name = {"doc_id": docs, "id": docs + recs + [WHOLE], "rec_id": recs,
-               "review_key": [WHOLE], "org_id": ["greater-manchester-police", "home-office"]}
-    every = docs + recs + [WHOLE]
-    return {"__any__": every, **by_name}
+    """The suppressed documents, review and recommendations, and their public neighbours (the
+    other document of the partly suppressed review, its shared recommendation, the review
+    itself): a neighbour's page must not point to what was suppressed."""
+    docs = [world.id(label) for label in (*SUPPRESSED_DOCS, "partial-overview")]
+    recs = [*world.recs[WHOLE], *world.recs[PARTIAL]]
+    keys = [WHOLE, PARTIAL]
+    by_name = {"doc_id": docs, "id": docs + recs + keys, "rec_id": recs,
+               "review_key": keys, "org_id": ["greater-manchester-police", "home-office"]}
+    return {"__any__": docs + recs + keys, **by_name}
 
 
 def urls_for(rule, values: dict[str, list[str]]) -> list[str]:
