@@ -136,5 +136,26 @@ def detail(sup_id: str) -> Response:
                  errors=errors, can_write=who.has_role("admin"))
 
 
+def privileged_view(doc_id: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """For the document page: a suppressed document as a signed-in admin or oversight user
+    sees it (from the store, scrubbed like every public answer), with its suppression; (None,
+    None) for everyone else, who get the same 404 as for an unknown id."""
+    from .public import scrub
+
+    who = session_principal()
+    st = state()
+    if not takedown.visible_to(who) or not st.is_withheld(doc_id):
+        return None, None
+    stored = st.store.get_document(doc_id)
+    if stored is None:
+        return None, None
+    body = stored.to_json_dict()
+    body.pop("pages", None)
+    with read_session(tracker().engine) as s:
+        rows = [r for r in takedown.list_suppressions(s, "active")
+                if doc_id in r["documents"] or r["target_id"] in (doc_id, stored.review_key)]
+    return scrub(body), (rows[0] if rows else {"category_label": "Withheld", "id": None})
+
+
 def install(app: Flask) -> None:
     app.register_blueprint(takedown_web)

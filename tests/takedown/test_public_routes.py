@@ -169,6 +169,19 @@ def test_admins_and_oversight_still_see_it_marked_suppressed(world):
     editor = client.get(f"/api/v1/admin/documents/{doc}", headers=bearer(world.tokens["editor"]))
     assert editor.status_code == 403
     assert client.get(f"/api/v1/admin/documents/{doc}").status_code == 401
+    # The document page: signed-in admins and oversight see it with a "Suppressed" banner;
+    # an editor and the public get the plain 404.
+    from tests.tracker.helpers import sign_in
+
+    for email, status in (("admin@example.org", 200), ("oversight@example.org", 200),
+                          ("gmp-editor@example.org", 404)):
+        browser = world.app.test_client()
+        assert sign_in(browser, email).status_code == 303
+        page = browser.get(f"/documents/{doc}")
+        assert page.status_code == status, email
+        html = page.get_data(as_text=True)
+        assert ("Suppressed" in html and "Legal request" in html) == (status == 200)
+    assert client.get(f"/documents/{doc}").status_code == 404
 
 
 def test_restoring_is_one_action_and_both_steps_are_audited(world):
