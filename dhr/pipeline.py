@@ -28,7 +28,7 @@ from .document import Document
 from .resync import MergeState, relink_reviews, resync_sources, store_merged
 from .search.base import BackendUnavailable, SearchBackend
 from .store import SAFE_EXTENSIONS, CorpusStore, TombstonedError
-from .takedown import publishable
+from .takedown import publishable, withdraw_late
 
 INDEX_BATCH = 100
 
@@ -144,6 +144,7 @@ def index_pending(store: CorpusStore, backend: SearchBackend) -> dict[str, Any]:
         batch = publishable(store, (store.get_document(s) for s in pending[i:i + INDEX_BATCH]))
         report = backend.index_documents(batch)
         bad = {f["id"] for f in report.failed}
+        bad |= withdraw_late(store, backend, [d for d in batch if d.id not in bad])
         ok = [d for d in batch if d.id not in bad]
         for version in {d.extractor_version for d in ok}:
             store.mark_indexed([d.id for d in ok if d.extractor_version == version],
@@ -187,6 +188,7 @@ def rebuild_index(cfg: Config, backend: SearchBackend) -> dict[str, Any]:
     report = backend.rebuild(iter(docs))
     store.clear_index_state(backend.name)
     bad = {f["id"] for f in report.failed}
+    bad |= withdraw_late(store, backend, [d for d in docs if d.id not in bad])
     for d in docs:
         if d.id not in bad:
             store.mark_indexed([d.id], backend.name, d.extractor_version)

@@ -437,21 +437,22 @@ class CorpusStore:
         return [r[0] for r in self._db().execute(sql + " ORDER BY value", args).fetchall()]
 
     def withheld_among(self, items: list[tuple[str, str | None]]) -> set[str]:
-        """Of these (sha256, review_key) pairs, the sha256s withheld (one query)."""
-        if not items:
-            return set()
-        shas = [i for i, _ in items]
-        keys = [k for _, k in items if k]
-        marks = ",".join("?" * len(shas))
-        found = {r[0] for r in self._db().execute(
-            f"SELECT value FROM withheld WHERE kind='sha256' AND value IN ({marks})",
-            shas).fetchall()}
-        if keys:
-            kmarks = ",".join("?" * len(keys))
-            bad = {r[0] for r in self._db().execute(
-                f"SELECT value FROM withheld WHERE kind='review_key' AND value IN ({kmarks})",
-                keys).fetchall()}
-            found |= {i for i, k in items if k in bad}
+        """Of these (sha256, review_key) pairs, the sha256s withheld (a query per 500)."""
+        found: set[str] = set()
+        for start in range(0, len(items), 500):
+            chunk = items[start:start + 500]
+            shas = [i for i, _ in chunk]
+            keys = [k for _, k in chunk if k]
+            marks = ",".join("?" * len(shas))
+            found |= {r[0] for r in self._db().execute(
+                f"SELECT value FROM withheld WHERE kind='sha256' AND value IN ({marks})",
+                shas).fetchall()}
+            if keys:
+                kmarks = ",".join("?" * len(keys))
+                bad = {r[0] for r in self._db().execute(
+                    f"SELECT value FROM withheld WHERE kind='review_key' AND value IN ({kmarks})",
+                    keys).fetchall()}
+                found |= {i for i, k in chunk if k in bad}
         return found
 
     def suppressions_of_review(self, review_key: str) -> list[str]:

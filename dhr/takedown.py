@@ -55,6 +55,17 @@ def publishable(store: CorpusStore, docs: Iterable[Document | None]) -> list[Doc
     return out
 
 
+def withdraw_late(store: CorpusStore, backend: SearchBackend, docs: list[Document]) -> set[str]:
+    """After indexing ``docs``: remove again any that an admin suppressed meanwhile (between
+    :func:`publishable` and the write), and return their ids so they are not recorded as
+    indexed. Suppression withholds in the store before it deletes from the index, so one of the
+    two always sees the other."""
+    late = store.withheld_among([(d.id, d.review_key) for d in docs])
+    if late:
+        backend.delete_documents(sorted(late), refresh=True)
+    return late
+
+
 def _inherit_review(store: CorpusStore, doc: Document) -> None:
     for suppression in store.suppressions_of_review(doc.review_key or ""):
         store.withhold(suppression, sha256s=[doc.id])

@@ -158,3 +158,21 @@ def test_the_takedown_commands(sqlite_world, tmp_path):
         == ["takedown.suppress", "takedown.restore"]
     assert all(e.actor.startswith("cli") for e in audit_entries(world.engine)
                if e.action.startswith("takedown"))
+
+
+def test_a_document_suppressed_while_a_batch_is_being_indexed_is_withdrawn_again(sqlite_world):
+    """The nightly run read a batch before the admin suppressed one of its documents and writes
+    it after: the indexer looks again once it has written, removes it and does not record it
+    as indexed (so the suppression wins whichever comes first)."""
+    from dhr.takedown import withdraw_late
+
+    world = sqlite_world
+    store, backend = world.store, world.backend
+    doc = world.docs["partial-summary"]
+    store.withhold("sup-0000000000000001", sha256s=[doc.id])  # the store step of a suppression
+    backend.index_documents([doc])                              # ... the late write of the batch
+    assert api_total(world, NAME_QUERY) == 1
+    assert withdraw_late(store, backend, [doc, world.docs["keep-overview"]]) == {doc.id}
+    assert api_total(world, NAME_QUERY) == 0
+    assert world.app.test_client().get(
+        f"/api/v1/documents/{world.id('keep-overview')}").status_code == 200
