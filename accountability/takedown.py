@@ -323,6 +323,11 @@ def sync(engine: Engine, store: CorpusStore, backend: SearchBackend) -> dict[str
             more = core.resolve(store, review_key=row.target_id)
             what.sha256s += [d for d in more.sha256s if d not in what.sha256s]
         removed += core.withhold(store, backend, row.id, what)
+        if row.state == "deleted":  # a catalog restored from before the deletion
+            store.tombstone(row.id, row.end_reason or row.reason, sha256s=what.sha256s,
+                            urls=what.urls)
+            for sha in what.sha256s:
+                store.erase_file(sha)
         applied += 1
     return {"suppressions": applied, "removed_from_index": removed}
 
