@@ -370,7 +370,111 @@ def _export_command() -> click.Command:
     return export
 
 
-COMMANDS = (db, orgs, org_alias, users, tokens, audit_group, tracker, notify,
+# -- dhr takedown ---------------------------------------------------------------------------------
+@click.group("takedown")
+def takedown_group() -> None:
+    """Suppress, restore or (legal order) delete a document or a review (README: Operations)."""
+
+
+def _takedown_context(cfg: Config):
+    from dhr.cli import open_checked_backend
+    from dhr.store import CorpusStore
+
+    return open_engine(cfg), CorpusStore(cfg.data_dir), open_checked_backend(cfg)
+
+
+def _takedown_error(err: Exception) -> UserError:
+    return UserError(str(err))
+
+
+@takedown_group.command("suppress")
+@click.option("--document", "document", default=None, help="The document id (sha256).")
+@click.option("--review", "review_key", default=None, help="A review key: all its documents.")
+@click.option("--category", required=True,
+              type=click.Choice(["unredacted_personal_data", "legal_request", "family_request",
+                                 "published_in_error", "superseded"]))
+@click.option("--reason", required=True, help="Why (kept with the suppression and audited).")
+@_config_option
+def takedown_suppress(cfg: Config, document: str | None, review_key: str | None, category: str,
+                      reason: str) -> None:
+    """Withdraw a document or a whole review from public view at once (nothing is deleted)."""
+    from .takedown import TakedownError, parse_request, suppress
+
+    try:
+        req = parse_request({"document": document, "review_key": review_key,
+                             "category": category, "reason": reason})
+        engine, store, backend = _takedown_context(cfg)
+        out = suppress(engine, store, backend, cli_actor(), document=req.get("document"),
+                       review_key=req.get("review_key"), category=category,
+                       reason=req["reason"])
+    except TakedownError as err:
+        raise _takedown_error(err) from None
+    click.echo(json.dumps(out, ensure_ascii=False))
+
+
+@takedown_group.command("restore")
+@click.argument("suppression")
+@click.option("--reason", required=True, help="Why it may be shown again.")
+@_config_option
+def takedown_restore(cfg: Config, suppression: str, reason: str) -> None:
+    """End a suppression: the documents are indexed and shown again."""
+    from .takedown import TakedownError, restore
+
+    try:
+        engine, store, backend = _takedown_context(cfg)
+        out = restore(engine, store, backend, cli_actor(), suppression, reason=reason)
+    except TakedownError as err:
+        raise _takedown_error(err) from None
+    click.echo(json.dumps(out, ensure_ascii=False))
+
+
+@takedown_group.command("delete")
+@click.argument("suppression")
+@click.option("--reason", required=True, help="The legal order (reference) that requires it.")
+@click.option("--yes", "confirmed", is_flag=True, help="Confirm: this cannot be undone.")
+@_config_option
+def takedown_delete(cfg: Config, suppression: str, reason: str, confirmed: bool) -> None:
+    """Hard deletion (legal order) of a suppressed document or review: the files and every
+    version go, a tombstone (sha256, URLs, reason) keeps them from being fetched again."""
+    from .takedown import TakedownError, hard_delete
+
+    if not confirmed:
+        raise UserError("hard deletion cannot be undone: add --yes to confirm")
+    try:
+        engine, store, backend = _takedown_context(cfg)
+        out = hard_delete(engine, store, backend, cli_actor(), suppression, reason=reason)
+    except TakedownError as err:
+        raise _takedown_error(err) from None
+    click.echo(json.dumps(out, ensure_ascii=False))
+
+
+@takedown_group.command("list")
+@click.option("--state", type=click.Choice(["active", "restored", "deleted"]), default=None)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@_config_option
+def takedown_list(cfg: Config, state: str | None, as_json: bool) -> None:
+    """List suppressions (newest first)."""
+    from .db import read_session
+    from .takedown import list_suppressions
+
+    with read_session(open_engine(cfg)) as s:
+        for row in list_suppressions(s, state):
+            click.echo(json.dumps(row, ensure_ascii=False) if as_json else
+                       f"{row['id']}\t{row['state']}\t{row['category']}\t{row['target_type']}\t"
+                       f"{row['target_id']}\t{row['created_at']}")
+
+
+@takedown_group.command("sync")
+@_config_option
+def takedown_sync(cfg: Config) -> None:
+    """Re-apply every suppression to the store and the index (after restoring a backup)."""
+    from .takedown import sync
+
+    engine, store, backend = _takedown_context(cfg)
+    click.echo(json.dumps(sync(engine, store, backend)))
+
+
+COMMANDS = (db, orgs, org_alias, users, tokens, audit_group, tracker, notify, takedown_group,
             _export_command())
 
 

@@ -5,6 +5,11 @@ who they are: statuses and public notes for everyone when ``tracker.public_statu
 only for signed-in users); non-public notes, evidence and authors only for those
 :func:`accountability.permissions.can_read_private` allows. Lists page with an opaque cursor
 (keyset on the stable id), so pages stay consistent while updates arrive.
+
+Suppressed content (takedown, :mod:`accountability.takedown`) is left out for the public: a
+recommendation of a suppressed review, or printed only in suppressed documents, is not listed,
+counted or shown, and suppressed documents are dropped from ``documents``; admins and
+oversight see everything, with ``"suppressed": true`` where it applies.
 """
 
 from __future__ import annotations
@@ -14,12 +19,13 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, func, not_, select
+from sqlalchemy import and_, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from .accounts import Principal
 from .models import (
     ActionRow,
+    Appearance,
     OrganisationRow,
     RecommendationOwner,
     ReviewRecommendation,
@@ -29,6 +35,7 @@ from .models import (
 )
 from .permissions import can_read_private, can_read_status
 from .statuses import CLOSED, STATUSES, is_overdue, today
+from .takedown import Hidden, hidden, visible_to
 
 
 class CursorError(ValueError):
@@ -73,8 +80,32 @@ def _like(words: str) -> list:
     return out
 
 
-def _filtered(f: RecFilters):
+def visible_clauses(h: Hidden) -> list:
+    """WHERE clauses leaving out the recommendations the public may not see (``h`` from
+    :func:`accountability.takedown.hidden`): those of a suppressed review, and those printed
+    only in suppressed documents."""
+    conds: list = []
+    if h.review_keys:
+        conds.append(ReviewRecommendation.review_key.not_in(h.review_keys))
+    if h.documents:
+        in_hidden = select(Appearance.recommendation_id).where(
+            Appearance.document_id.in_(h.documents))
+        in_visible = select(Appearance.recommendation_id).where(
+            Appearance.document_id.not_in(h.documents))
+        conds.append(or_(ReviewRecommendation.id.not_in(in_hidden),
+                         ReviewRecommendation.id.in_(in_visible)))
+    return conds
+
+
+def public_filter(session: Session, viewer: Principal | None) -> Hidden | None:
+    """What to hide from this viewer: None for admins and oversight (they see everything)."""
+    return None if visible_to(viewer) else hidden(session)
+
+
+def _filtered(f: RecFilters, hide: Hidden | None = None):
     q = select(ReviewRecommendation)
+    if hide:
+        q = q.where(*visible_clauses(hide))
     if f.area or f.year_from is not None or f.year_to is not None:
         q = q.join(ReviewRow, ReviewRow.review_key == ReviewRecommendation.review_key)
     if f.q:
@@ -133,18 +164,31 @@ def _owners(rec: ReviewRecommendation, names: OrgNames) -> list[dict[str, Any]]:
             for o in rec.owners]
 
 
-def _documents(rec: ReviewRecommendation) -> list[dict[str, Any]]:
-    return [{"id": a.document_id, "page": a.page} for a in rec.appearances]
+def _documents(rec: ReviewRecommendation, hide: Hidden | None = None) -> list[dict[str, Any]]:
+    return [{"id": a.document_id, "page": a.page} for a in rec.appearances
+            if not (hide and a.document_id in hide.documents)]
 
 
-def summary(rec: ReviewRecommendation, names: OrgNames, show_status: bool) -> dict[str, Any]:
+def _marked(rec: ReviewRecommendation, out: dict[str, Any], h: Hidden) -> dict[str, Any]:
+    """For admins and oversight: say what is suppressed."""
+    if h.document(None, rec.review_key) or (
+            rec.appearances and all(a.document_id in h.documents for a in rec.appearances)):
+        out["suppressed"] = True
+    for d in out.get("documents") or []:
+        if d.get("id") in h.documents:
+            d["suppressed"] = True
+    return out
+
+
+def summary(rec: ReviewRecommendation, names: OrgNames, show_status: bool,
+            hide: Hidden | None = None) -> dict[str, Any]:
     return {
         "id": rec.id, "review_key": rec.review_key, "number": rec.number, "text": rec.text,
         "owners": _owners(rec, names), "scope": rec.scope,
         "status": rec.status if show_status else None,
         "target_date": rec.target_date,
         "overdue": is_overdue(rec.status, rec.target_due) if show_status else None,
-        "documents": _documents(rec), "recurring_group": rec.recurring_group,
+        "documents": _documents(rec, hide), "recurring_group": rec.recurring_group,
         "url": f"/api/v1/review-recommendations/{rec.id}",
     }
 
@@ -153,7 +197,8 @@ def list_recommendations(session: Session, f: RecFilters, *, viewer: Principal |
                          public_status: bool, page_size: int = 20,
                          cursor: str | None = None) -> dict[str, Any]:
     show = can_read_status(viewer, public_status)
-    base = _filtered(f)
+    hide = public_filter(session, viewer)
+    base = _filtered(f, hide)
     total = session.scalar(select(func.count()).select_from(base.subquery()))
     q = base.order_by(ReviewRecommendation.id).limit(page_size + 1)
     if cursor:
@@ -163,7 +208,11 @@ def list_recommendations(session: Session, f: RecFilters, *, viewer: Principal |
     rows = rows[:page_size]
     names = OrgNames(session)
     names.preload({o.organisation_id for r in rows for o in r.owners})
-    return {"total": total, "results": [summary(r, names, show) for r in rows],
+    marks = hidden(session) if hide is None else None
+    results = [summary(r, names, show, hide) for r in rows]
+    if marks:
+        results = [_marked(r, out, marks) for r, out in zip(rows, results, strict=True)]
+    return {"total": total, "results": results,
             "next_cursor": encode_cursor(rows[-1].id, f) if more and rows else None}
 
 
@@ -200,13 +249,17 @@ def recommendation_detail(session: Session, rec_id: str, *, viewer: Principal | 
     rec = session.get(ReviewRecommendation, rec_id)
     if rec is None:
         return None
+    hide = public_filter(session, viewer)
+    if hide and session.scalar(select(func.count()).select_from(ReviewRecommendation).where(
+            ReviewRecommendation.id == rec_id, *visible_clauses(hide))) == 0:
+        return None  # suppressed: the same answer as an unknown id
     names = OrgNames(session)
     review = session.get(ReviewRow, rec.review_key)
     owner_ids = [o.organisation_id for o in rec.owners]
     csp = review.csp_organisation_id if review else None
     show = can_read_status(viewer, public_status)
     private_ok = can_read_private(viewer, owner_ids, csp)
-    out = summary(rec, names, show)
+    out = summary(rec, names, show, hide)
     out.update({
         "review": {"review_key": rec.review_key, "area": review.area if review else None,
                    "region": review.region if review else None,
@@ -215,7 +268,8 @@ def recommendation_detail(session: Session, rec_id: str, *, viewer: Principal | 
         "owner_source": rec.owner_source, "smart_score": rec.smart_score, "themes": rec.themes,
         "state": rec.state,
         "documents": [{"id": a.document_id, "page": a.page, "doc_type": a.doc_type,
-                       "number": a.number} for a in rec.appearances],
+                       "number": a.number} for a in rec.appearances
+                      if not (hide and a.document_id in hide.documents)],
         "actions": [{"document": a.document_id, "page": a.page, "recommendation": a.number,
                      "action": a.action,
                      "lead": ({"id": a.lead_organisation_id,
@@ -227,8 +281,13 @@ def recommendation_detail(session: Session, rec_id: str, *, viewer: Principal | 
                     for a in session.scalars(select(ActionRow)
                                              .where(ActionRow.recommendation_id == rec.id)
                                              .order_by(ActionRow.document_id,
-                                                       ActionRow.position))],
+                                                       ActionRow.position))
+                    if not (hide and a.document_id in hide.documents)],
     })
+    if hide is None:
+        marks = hidden(session)
+        if marks:
+            _marked(rec, out, marks)
     history: list[dict[str, Any]] = []
     if show:
         ups = list(session.scalars(select(Update).where(Update.recommendation_id == rec.id)
@@ -255,6 +314,10 @@ def organisation_detail(session: Session, org_id: str, *, viewer: Principal | No
         return None
     owned = select(RecommendationOwner.recommendation_id).where(
         RecommendationOwner.organisation_id == org_id)
+    hide = public_filter(session, viewer)
+    if hide:
+        owned = owned.where(RecommendationOwner.recommendation_id.in_(
+            select(ReviewRecommendation.id).where(*visible_clauses(hide))))
     total = session.scalar(select(func.count()).select_from(ReviewRecommendation)
                            .where(ReviewRecommendation.id.in_(owned)))
     out = org_dict(org)
@@ -290,6 +353,8 @@ __all__ = [
     "list_organisations",
     "list_recommendations",
     "organisation_detail",
+    "public_filter",
     "recommendation_detail",
     "update_dict",
+    "visible_clauses",
 ]

@@ -160,11 +160,12 @@ def refresh_current(session: Session, rec: ReviewRecommendation) -> None:
 def check_can_update(engine: Engine, rec_id: str, who: Principal | None) -> None:
     """Raise :class:`NotFound` or :class:`Forbidden` before anything is parsed or written."""
     from .db import read_session
+    from .takedown import recommendation_hidden, visible_to
 
     with read_session(engine) as s:
         rec = s.get(ReviewRecommendation, rec_id)
-        if rec is None:
-            raise NotFound(rec_id)
+        if rec is None or (not visible_to(who) and recommendation_hidden(s, rec_id)):
+            raise NotFound(rec_id)  # suppressed (takedown): as if it did not exist
         owners, csp = responsible_orgs(s, rec)
         if not can_update(who, owners, csp):
             raise Forbidden(rec_id)
@@ -173,9 +174,11 @@ def check_can_update(engine: Engine, rec_id: str, who: Principal | None) -> None
 def add_update(engine: Engine, rec_id: str, who: Principal, data: UpdateInput, *,
                evidence: tuple[str, str] | None = None, ip: str | None = None) -> Update:
     """Append an update for ``who`` (checked here too: deny by default)."""
+    from .takedown import recommendation_hidden, visible_to
+
     with write_session(engine) as s:
         rec = s.get(ReviewRecommendation, rec_id)
-        if rec is None:
+        if rec is None or (not visible_to(who) and recommendation_hidden(s, rec_id)):
             raise NotFound(rec_id)
         owners, csp = responsible_orgs(s, rec)
         if not can_update(who, owners, csp):

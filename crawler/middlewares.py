@@ -5,6 +5,8 @@
   link-local IP literal unless ``crawler.allow_private_hosts`` (names are checked on resolution,
   ``crawler/resolver.py``). It also puts ``www.`` and bare hosts in one download slot: they are
   the same server, so they share its concurrency and delay.
+- ``TombstoneMiddleware`` never requests a URL whose file was deleted by a legal order
+  (``dhr/takedown.py``): the store's tombstones name it.
 - ``PoliteRobotsTxtMiddleware`` is Scrapy's robots.txt middleware plus the ``Crawl-delay`` it
   ignores: requests to a host that asks for one start at least that many seconds apart (capped
   at ``DHR_MAX_CRAWL_DELAY``, so one odd robots.txt cannot stall a nightly run).
@@ -54,6 +56,27 @@ class SafetyMiddleware:
         if ip is not None:
             check_address(host, ip, self.allow_private)  # raises RefusedAddress
         request.meta.setdefault("download_slot", server_key(host))
+
+
+class TombstoneMiddleware:
+    def __init__(self, crawler: Any):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> TombstoneMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        from .urls import canonical_url
+
+        spider = self.crawler.spider
+        store = getattr(spider, "store", None)
+        if store is None:
+            return
+        key = canonical_url(request.url, getattr(spider, "rules", None))
+        if store.is_tombstoned_url(key) or store.is_tombstoned_url(request.url):
+            spider.count("refused_deleted")
+            raise IgnoreRequest(f"deleted by a legal order: {key} is not fetched again")
 
 
 def server_key(host: str) -> str:

@@ -4,6 +4,8 @@
   sighting recorded; the store decides new / changed / unchanged by the hash alone, never by the
   server's ETag or Last-Modified.
 - ``NotModified`` (304): the URL is still online with the same bytes (``touch_url``).
+- a file deleted by a legal order (its sha256 or URL is tombstoned, ``dhr/takedown.py``) is
+  dropped, never stored; the middleware does not even request a tombstoned URL.
 - ``Gone`` (404/410): a report we hold is marked ``online: false`` with the date (never deleted);
   a link that never worked is a broken link in the run report.
 Counts go into the spider's run state for the run report.
@@ -18,7 +20,7 @@ from twisted.internet import reactor
 from twisted.internet.threads import deferToThreadPool
 from twisted.python.threadpool import ThreadPool
 
-from dhr.store import CorpusStore
+from dhr.store import CorpusStore, sha256_bytes
 
 from .items import FetchedReport, Gone, NotModified
 
@@ -46,7 +48,10 @@ class StorePipeline:
         # meanwhile; the run's bookkeeping stays in the reactor thread.
         outcome = await maybe_deferred_to_future(deferToThreadPool(
             reactor, self.pool, self._write, spider.store, item, item.url in spider.catalog))
-        if isinstance(item, FetchedReport):
+        if isinstance(item, FetchedReport) and outcome.get("change") == "deleted":
+            spider.count("refused_deleted")  # deleted by a legal order: not stored again
+            item.body = b""
+        elif isinstance(item, FetchedReport):
             spider.count(outcome["change"])
             spider.catalog[item.url] = outcome["info"]
             item.body = b""  # the bytes are stored; do not keep them in memory or logs
@@ -65,6 +70,8 @@ class StorePipeline:
     @staticmethod
     def _write(store: CorpusStore, item: Any, known: bool) -> dict[str, Any]:
         if isinstance(item, FetchedReport):
+            if store.is_tombstoned_url(item.url) or store.is_tombstoned(sha256_bytes(item.body)):
+                return {"change": "deleted"}
             put = store.put(item.body, ext=item.ext, filename=item.filename,
                             content_type=item.content_type)
             sighting = store.record_sighting(

@@ -28,7 +28,8 @@ from .document import Document
 from .enrichment.index import enrich
 from .resync import MergeState, relink_reviews, resync_sources, store_merged
 from .search.base import BackendUnavailable, SearchBackend
-from .store import SAFE_EXTENSIONS, CorpusStore
+from .store import SAFE_EXTENSIONS, CorpusStore, TombstonedError
+from .takedown import publishable, withdraw_late
 
 INDEX_BATCH = 100
 
@@ -71,8 +72,11 @@ def store_local_files(store: CorpusStore, paths: list[Path]) -> list[str]:
     shas = []
     for path in _iter_files(paths):
         ext = path.suffix.lower().lstrip(".")
-        res = store.put(path.read_bytes(), ext=ext if ext in SAFE_EXTENSIONS else "bin",
-                        filename=path.name)
+        try:
+            res = store.put(path.read_bytes(), ext=ext if ext in SAFE_EXTENSIONS else "bin",
+                            filename=path.name)
+        except TombstonedError:
+            continue  # deleted by a legal order: never stored again
         # The file's name only: a path on this server must never reach anything public.
         store.record_sighting(local_url(path.name), res.sha256, source="local")
         shas.append(res.sha256)
@@ -138,10 +142,11 @@ def index_pending(store: CorpusStore, backend: SearchBackend) -> dict[str, Any]:
     pending = store.pending_index(backend.name)
     indexed, failed = 0, []
     for i in range(0, len(pending), INDEX_BATCH):
-        batch = [d for d in (store.get_document(s) for s in pending[i:i + INDEX_BATCH]) if d]
+        batch = publishable(store, (store.get_document(s) for s in pending[i:i + INDEX_BATCH]))
         batch = list(enrich(batch, store.root))
         report = backend.index_documents(batch)
         bad = {f["id"] for f in report.failed}
+        bad |= withdraw_late(store, backend, [d for d in batch if d.id not in bad])
         ok = [d for d in batch if d.id not in bad]
         for version in {d.extractor_version for d in ok}:
             store.mark_indexed([d.id for d in ok if d.extractor_version == version],
@@ -181,10 +186,12 @@ def ingest_paths(cfg: Config, paths: list[Path], *, backend: SearchBackend,
 
 def rebuild_index(cfg: Config, backend: SearchBackend) -> dict[str, Any]:
     store = CorpusStore(cfg.data_dir)
-    docs = list(enrich(store.documents(), cfg.data_dir))
+    # suppressed documents stay out (takedown); DHRD tags added (enrichment)
+    docs = list(enrich(publishable(store, store.documents()), cfg.data_dir))
     report = backend.rebuild(iter(docs))
     store.clear_index_state(backend.name)
     bad = {f["id"] for f in report.failed}
+    bad |= withdraw_late(store, backend, [d for d in docs if d.id not in bad])
     for d in docs:
         if d.id not in bad:
             store.mark_indexed([d.id], backend.name, d.extractor_version)

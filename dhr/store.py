@@ -8,6 +8,10 @@
   and one per (URL, sha256) version, so every version of every file is kept.
 - Extracted Documents are kept per (sha256, extractor_version); a new extractor version
   re-extracts from the stored files.
+- Takedown (``dhr/takedown.py``): ``withheld`` names the files, reviews (``review_key``) and URLs
+  an admin suppressed; nothing withheld is ever indexed, served or re-published, and the file,
+  its versions and sightings stay. ``tombstones`` keep the sha256, URLs and reason of a file
+  deleted by a legal order, so it is never fetched or stored again.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import json
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,7 +40,7 @@ CREATE TABLE IF NOT EXISTS files (
     filename TEXT,
     content_type TEXT,
     stored_at TEXT NOT NULL,
-    status TEXT NOT NULL DEFAULT 'pending',      -- pending | extracted | quarantined
+    status TEXT NOT NULL DEFAULT 'pending',      -- pending | extracted | quarantined | deleted
     reason TEXT,
     extractor_version TEXT
 );
@@ -68,6 +72,21 @@ CREATE TABLE IF NOT EXISTS documents (
     body TEXT NOT NULL,
     PRIMARY KEY (sha256, extractor_version)
 );
+CREATE TABLE IF NOT EXISTS withheld (
+    kind TEXT NOT NULL,                           -- sha256 | review_key | url
+    value TEXT NOT NULL,
+    suppression TEXT NOT NULL,                    -- the tracker's suppression id
+    since TEXT NOT NULL,
+    PRIMARY KEY (kind, value, suppression)
+);
+CREATE TABLE IF NOT EXISTS tombstones (
+    kind TEXT NOT NULL,                           -- sha256 | url
+    value TEXT NOT NULL,
+    suppression TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    deleted_at TEXT NOT NULL,
+    PRIMARY KEY (kind, value)
+);
 CREATE TABLE IF NOT EXISTS index_state (
     sha256 TEXT NOT NULL,
     backend TEXT NOT NULL,
@@ -84,6 +103,10 @@ def utcnow() -> str:
 
 def sha256_bytes(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
+
+
+class TombstonedError(ValueError):
+    """These bytes were deleted by a legal order (``tombstones``): they are never stored again."""
 
 
 @dataclass(frozen=True)
@@ -162,6 +185,8 @@ class CorpusStore:
             content_type: str | None = None) -> PutResult:
         """Store bytes under their sha256; a no-op (``new=False``) if they are already stored."""
         sha = sha256_bytes(content)
+        if self.is_tombstoned(sha):
+            raise TombstonedError(f"file {sha} was deleted by a legal order and is not stored again")
         ext = ext.lower().lstrip(".")
         if ext not in SAFE_EXTENSIONS:
             ext = "bin"
@@ -251,6 +276,11 @@ class CorpusStore:
                 "INSERT INTO url_versions (url, sha256, first_seen, last_seen) VALUES (?,?,?,?)"
                 " ON CONFLICT (url, sha256) DO UPDATE SET last_seen=excluded.last_seen",
                 (url, sha256, now, now))
+            # A new version served at a suppressed URL is withheld with it: finding it again
+            # never re-publishes what an admin took down.
+            db.execute("INSERT OR IGNORE INTO withheld (kind, value, suppression, since)"
+                       " SELECT 'sha256', ?, suppression, ? FROM withheld"
+                       " WHERE kind='url' AND value=?", (sha256, now, url))
         return Sighting(url, sha256, change)
 
     def touch_url(self, url: str, *, http_status: int = 304, seen_at: str | None = None) -> None:
@@ -339,8 +369,9 @@ class CorpusStore:
     def pending_extraction(self, extractor_version: str) -> list[str]:
         """Files not yet extracted by this extractor version (quarantined ones are retried too)."""
         rows = self._db().execute(
-            "SELECT sha256 FROM files WHERE extractor_version IS NULL OR extractor_version != ?"
-            " OR status = 'pending' ORDER BY stored_at, sha256", (extractor_version,))
+            "SELECT sha256 FROM files WHERE (extractor_version IS NULL OR extractor_version != ?"
+            " OR status = 'pending') AND status != 'deleted' ORDER BY stored_at, sha256",
+            (extractor_version,))
         return [r[0] for r in rows.fetchall()]
 
     # -- index bookkeeping (so a run that could not index leaves a backlog) ------------------
@@ -354,7 +385,8 @@ class CorpusStore:
         rows = self._db().execute(
             "SELECT f.sha256 FROM files f LEFT JOIN index_state i ON i.sha256 = f.sha256"
             " AND i.backend = ? WHERE f.status = 'extracted' AND (i.sha256 IS NULL OR"
-            " i.extractor_version != f.extractor_version) ORDER BY f.sha256", (backend,))
+            " i.extractor_version != f.extractor_version) AND f.sha256 NOT IN"
+            " (SELECT value FROM withheld WHERE kind='sha256') ORDER BY f.sha256", (backend,))
         return [r[0] for r in rows.fetchall()]
 
     def invalidate_index(self, sha256s: list[str]) -> None:
@@ -373,6 +405,117 @@ class CorpusStore:
     def clear_index_state(self, backend: str) -> None:
         with self._tx() as db:
             db.execute("DELETE FROM index_state WHERE backend=?", (backend,))
+
+    # -- takedown (dhr/takedown.py) ---------------------------------------------------------
+    def withhold(self, suppression: str, *, sha256s: Sequence[str] = (),
+                 review_keys: Sequence[str] = (), urls: Sequence[str] = ()) -> None:
+        """Withhold these files, reviews and URLs under ``suppression`` (idempotent). Their
+        index bookkeeping is dropped, so the catalog no longer counts them as indexed."""
+        now = utcnow()
+        rows = ([("sha256", v) for v in sha256s] + [("review_key", v) for v in review_keys]
+                + [("url", v) for v in urls])
+        with self._tx() as db:
+            db.executemany("INSERT OR IGNORE INTO withheld (kind, value, suppression, since)"
+                           " VALUES (?,?,?,?)", [(k, v, suppression, now) for k, v in rows])
+            db.executemany("DELETE FROM index_state WHERE sha256=?", [(v,) for v in sha256s])
+
+    def release(self, suppression: str) -> list[str]:
+        """End one suppression; returns the files it withheld that nothing else withholds."""
+        with self._tx() as db:
+            shas = [r[0] for r in db.execute(
+                "SELECT value FROM withheld WHERE kind='sha256' AND suppression=?",
+                (suppression,)).fetchall()]
+            db.execute("DELETE FROM withheld WHERE suppression=?", (suppression,))
+            still = {r[0] for r in db.execute(
+                "SELECT value FROM withheld WHERE kind='sha256'").fetchall()}
+        return [s for s in shas if s not in still]
+
+    def withheld_files(self, suppression: str | None = None) -> list[str]:
+        sql, args = "SELECT DISTINCT value FROM withheld WHERE kind='sha256'", ()
+        if suppression is not None:
+            sql, args = sql + " AND suppression=?", (suppression,)
+        return [r[0] for r in self._db().execute(sql + " ORDER BY value", args).fetchall()]
+
+    def withheld_among(self, items: list[tuple[str, str | None]]) -> set[str]:
+        """Of these (sha256, review_key) pairs, the sha256s withheld (a query per 500)."""
+        found: set[str] = set()
+        for start in range(0, len(items), 500):
+            chunk = items[start:start + 500]
+            shas = [i for i, _ in chunk]
+            keys = [k for _, k in chunk if k]
+            marks = ",".join("?" * len(shas))
+            found |= {r[0] for r in self._db().execute(
+                f"SELECT value FROM withheld WHERE kind='sha256' AND value IN ({marks})",
+                shas).fetchall()}
+            if keys:
+                kmarks = ",".join("?" * len(keys))
+                bad = {r[0] for r in self._db().execute(
+                    f"SELECT value FROM withheld WHERE kind='review_key' AND value IN ({kmarks})",
+                    keys).fetchall()}
+                found |= {i for i, k in chunk if k in bad}
+        return found
+
+    def suppressions_of_review(self, review_key: str) -> list[str]:
+        return [r[0] for r in self._db().execute(
+            "SELECT suppression FROM withheld WHERE kind='review_key' AND value=?",
+            (review_key,)).fetchall()]
+
+    def versions_at(self, urls: list[str]) -> list[str]:
+        """Every file version these URLs served (oldest first)."""
+        out: list[str] = []
+        for url in urls:
+            for r in self._db().execute("SELECT sha256 FROM url_versions WHERE url=?"
+                                        " ORDER BY first_seen", (url,)).fetchall():
+                if r[0] not in out:
+                    out.append(r[0])
+        return out
+
+    def withheld_review_keys(self) -> set[str]:
+        return {r[0] for r in self._db().execute(
+            "SELECT value FROM withheld WHERE kind='review_key'").fetchall()}
+
+    def is_withheld(self, sha256: str, review_key: str | None = None) -> bool:
+        """True if this file (or, given its key, its review) must not be shown to the public."""
+        row = self._db().execute(
+            "SELECT 1 FROM withheld WHERE (kind='sha256' AND value=?) OR"
+            " (kind='review_key' AND value=?) LIMIT 1", (sha256, review_key or "")).fetchone()
+        return row is not None or self.is_tombstoned(sha256)
+
+    def tombstone(self, suppression: str, reason: str, *, sha256s: Sequence[str],
+                  urls: Sequence[str]) -> None:
+        """Record a hard deletion: these files and URLs are never fetched or stored again."""
+        now = utcnow()
+        with self._tx() as db:
+            db.executemany("INSERT OR IGNORE INTO tombstones (kind, value, suppression, reason,"
+                           " deleted_at) VALUES (?,?,?,?,?)",
+                           [("sha256", s, suppression, reason, now) for s in sha256s]
+                           + [("url", u, suppression, reason, now) for u in urls])
+
+    def is_tombstoned(self, sha256: str) -> bool:
+        return self._db().execute("SELECT 1 FROM tombstones WHERE kind='sha256' AND value=?",
+                                  (sha256,)).fetchone() is not None
+
+    def is_tombstoned_url(self, url: str) -> bool:
+        return self._db().execute("SELECT 1 FROM tombstones WHERE kind='url' AND value=?",
+                                  (url,)).fetchone() is not None
+
+    def tombstones(self) -> list[dict[str, Any]]:
+        rows = self._db().execute("SELECT * FROM tombstones ORDER BY deleted_at, kind, value")
+        return [dict(r) for r in rows.fetchall()]
+
+    def erase_file(self, sha256: str) -> bool:
+        """Remove a file's bytes and every extracted Document of it (a legal order). Its
+        sightings stay (the URLs are tombstoned) so the catalog still says where it was."""
+        info = self.file_info(sha256)
+        if info is None:
+            return False
+        self.file_path(sha256, info["ext"]).unlink(missing_ok=True)
+        with self._tx() as db:
+            db.execute("DELETE FROM documents WHERE sha256=?", (sha256,))
+            db.execute("DELETE FROM index_state WHERE sha256=?", (sha256,))
+            db.execute("UPDATE files SET status='deleted', reason='deleted by legal order',"
+                       " filename=NULL WHERE sha256=?", (sha256,))
+        return True
 
     # -- listing -------------------------------------------------------------------------
     def list_files(self) -> Iterator[FileRecord]:

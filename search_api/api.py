@@ -95,7 +95,8 @@ def document_file(doc_id: str) -> Response:
     inline = params.boolean(request.args, "inline", False)
     store = state().store
     info = store.file_info(_checked_id(doc_id))
-    if info is None or not store.file_path(doc_id, info["ext"]).is_file():
+    if info is None or state().is_withheld(doc_id) or \
+            not store.file_path(doc_id, info["ext"]).is_file():
         raise not_found("no stored file with this id")
     if not acceptable(mimetype(info["ext"])):
         raise ApiError(406, f"this file is {mimetype(info['ext'])}; the Accept header rules "

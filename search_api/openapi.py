@@ -328,6 +328,10 @@ def _with_tracker(doc: dict[str, Any]) -> dict[str, Any]:
     doc["paths"].update(tracker_paths())
     doc["components"]["schemas"].update(tracker_schemas())
     doc["components"]["securitySchemes"] = SECURITY_SCHEMES
+    from .openapi_takedown import takedown_paths, takedown_schemas
+
+    doc["paths"].update(takedown_paths())
+    doc["components"]["schemas"].update(takedown_schemas())
     return doc
 
 

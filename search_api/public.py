@@ -6,11 +6,17 @@ the file name (``dhr/pipeline.py``) and the merge keeps non-web URLs out of ``so
 (``dhr/merge.py``); this module covers what was stored before: every answer the web app gets from
 the search backend passes through :class:`PublicBackend`, which blanks any ``*url`` value that is
 not a web address (http, https) or a link within this site.
+
+It also keeps suppressed content out (takedown, ``dhr/takedown.py``): suppression removes a
+document from the index at once, and, in case an index still held it (a replica restored from
+an old snapshot), :class:`PublicBackend` asks the store's ``withheld`` table too and answers as
+if the document did not exist.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -54,8 +60,24 @@ class PublicBackend:
     """A search backend whose documents and results are scrubbed for the public (see above);
     everything else is the wrapped backend's own."""
 
-    def __init__(self, backend: SearchBackend):
+    def __init__(self, backend: SearchBackend,
+                 withheld: Callable[[list[tuple[str, str | None]]], set[str]] | None = None):
         self.backend = backend
+        self._withheld = withheld
+
+    def _hidden(self, results: list[dict[str, Any]]) -> set[str]:
+        if self._withheld is None or not results:
+            return set()
+        return self._withheld([(str(r.get("document_id") or r.get("id") or ""),
+                                r.get("review_key")) for r in results])
+
+    def _visible(self, results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        bad = self._hidden(results)
+        return [r for r in results
+                if str(r.get("document_id") or r.get("id") or "") not in bad] if bad else results
+
+    def _public(self, resp: SearchResponse) -> SearchResponse:
+        return dataclasses.replace(_scrubbed(resp), results=self._visible(scrub(resp.results)))
 
     def __getattr__(self, name: str) -> Any:
         # Deny by default: whatever else the backend answers (a method added later, such as
@@ -67,28 +89,31 @@ class PublicBackend:
         def scrubbed(*args: Any, **kwargs: Any) -> Any:
             out = attr(*args, **kwargs)
             if isinstance(out, SearchResponse):
-                return _scrubbed(out)
+                return self._public(out)
             return scrub(out) if isinstance(out, (dict, list)) else out
         return scrubbed
 
     def get_document(self, doc_id: str, *, pages: bool = False) -> dict[str, Any] | None:
-        return scrub(self.backend.get_document(doc_id, pages=pages))
+        doc = self.backend.get_document(doc_id, pages=pages)
+        if doc is None or self._hidden([doc]):
+            return None  # suppressed: the same answer as an unknown id
+        return scrub(doc)
 
     def search(self, request: DocumentRequest) -> SearchResponse:
-        return _scrubbed(self.backend.search(request))
+        return self._public(self.backend.search(request))
 
     def search_recommendations(self, request: RecommendationRequest) -> SearchResponse:
-        return _scrubbed(self.backend.search_recommendations(request))
+        return self._public(self.backend.search_recommendations(request))
 
     def search_with_fallback(self, request: DocumentRequest) -> SearchResponse:
-        return _scrubbed(self.backend.search_with_fallback(request))
+        return self._public(self.backend.search_with_fallback(request))
 
     def search_recommendations_with_fallback(self, request: RecommendationRequest
                                              ) -> SearchResponse:
-        return _scrubbed(self.backend.search_recommendations_with_fallback(request))
+        return self._public(self.backend.search_recommendations_with_fallback(request))
 
     def similar(self, doc_id: str, *, size: int = 10) -> list[dict[str, Any]]:
-        return scrub(self.backend.similar(doc_id, size=size))
+        return self._visible(scrub(self.backend.similar(doc_id, size=size)))
 
 
 def _scrubbed(resp: SearchResponse) -> SearchResponse:

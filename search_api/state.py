@@ -25,7 +25,8 @@ class ApiState:
     def __init__(self, config: Config, backend: SearchBackend, store: CorpusStore | None = None):
         self.config = config
         # Views see the backend through PublicBackend: no server path reaches a response.
-        self.backend = PublicBackend(backend)
+        # ... and nothing the store withholds (takedown) is shown.
+        self.backend = PublicBackend(backend, withheld=self._withheld)
         self._store = store
         self._lock = threading.Lock()
 
@@ -36,6 +37,14 @@ class ApiState:
                 if self._store is None:
                     self._store = CorpusStore(self.config.data_dir)
         return self._store
+
+
+    def _withheld(self, items: list[tuple[str, str | None]]) -> set[str]:
+        return self.store.withheld_among(items)
+
+    def is_withheld(self, sha256: str) -> bool:
+        """Suppressed or deleted (takedown): public views answer 404 as for an unknown id."""
+        return self.store.is_withheld(sha256) or self.store.is_tombstoned(sha256)
 
 
 def state() -> ApiState:

@@ -9,7 +9,8 @@ from sqlalchemy.engine import Engine
 
 from dhr.config import Config
 
-from . import oversight_web, tracker_auth, tracker_state, tracker_web
+from . import oversight_web, takedown_web, tracker_auth, tracker_state, tracker_web
+from .takedown_api import takedown_api
 from .tracker_api import tracker_api
 
 
@@ -18,5 +19,8 @@ def install_tracker(app: Flask, config: Config, engine: Engine | None = None) ->
     tracker_auth.install(app, config.tracker.refusal_audit_per_minute)
     app.register_blueprint(tracker_api)
     app.extensions["dhr_csrf"].exempt(tracker_api)
+    app.register_blueprint(takedown_api)
+    app.extensions["dhr_csrf"].exempt(takedown_api)
     tracker_web.install(app)
     oversight_web.install(app)
+    takedown_web.install(app)

@@ -149,6 +149,11 @@ def recommendations() -> Response:
 def document(doc_id: str) -> Response:
     st = state()
     doc = st.backend.get_document(doc_id) if _ID_RE.match(doc_id) else None
+    suppressed = None
+    if doc is None and _ID_RE.match(doc_id):
+        from .takedown_web import privileged_view  # admins and oversight see it, marked
+
+        doc, suppressed = privileged_view(doc_id)
     if doc is None:
         return _error_page(404, "Page not found",
                            "There is no document at this address. If you typed the address, "
@@ -156,7 +161,7 @@ def document(doc_id: str) -> Response:
                            "numbers.")
     store = st.store
     return _page(
-        "document.html", doc=doc, display_title=display_title_of(doc),
+        "document.html", doc=doc, display_title=display_title_of(doc), suppressed=suppressed,
         rows=ui_review.metadata_rows(doc),
         disagreements=ui_review.disagreements(doc),
         others=ui_review.other_documents(st.backend, doc),

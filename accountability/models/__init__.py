@@ -13,6 +13,7 @@ from .recommendations import (
     ReviewRecommendation,
     ReviewRow,
 )
+from .takedown import Suppression
 from .updates import Update
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "RelinkFlag",
     "ReviewRecommendation",
     "ReviewRow",
+    "Suppression",
     "Update",
     "User",
     "utcnow",

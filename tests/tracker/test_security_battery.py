@@ -29,7 +29,8 @@ def write_rules(app):
 
 def url_for_rule(rule, world) -> str:
     # rec_id: recommendation 2, owned by the Home Office, in a review whose CSP is Bolton's.
-    known = {"rec_id": world.recs["2"]}
+    # sup_id: a suppression id (takedown); the refusal comes before any lookup.
+    known = {"rec_id": world.recs["2"], "sup_id": "sup-0123456789abcdef"}
     missing = set(rule.arguments) - set(known)
     assert not missing, f"{rule.rule}: teach the battery the URL argument(s) {missing}"
     return rule.build({k: known[k] for k in rule.arguments}, append_unknown=False)[1]
@@ -76,6 +77,8 @@ def test_api_write_routes_refuse_every_bad_token(app, client, world, engine):
         url = url_for_rule(rule, world)
         for method in sorted(set(rule.methods) - READ_ONLY):
             for name, headers, status, reason in api_cases(world, engine):
+                if rule.endpoint.startswith("takedown") and reason == "not_an_editor":
+                    reason = "not_admin"  # takedown writes are for admins only
                 before_rows = snapshot(engine)
                 before_seq = len(audit_entries(engine))
                 resp = client.open(url, method=method, json=GOOD_UPDATE, headers=headers)
@@ -102,6 +105,11 @@ def test_form_routes_refuse_missing_csrf_and_strangers(app, world, engine):
         if "rec_id" in rule.arguments:
             cases.append(("editor of another organisation", "gmp-editor@example.org", True, 403,
                           "not_an_editor"))
+        if rule.endpoint.startswith("takedown"):
+            cases.append(("editor, not an admin", "gmp-editor@example.org", True, 403,
+                          "not_admin"))
+            cases.append(("oversight reads, never writes", "oversight@example.org", True, 403,
+                          "not_admin"))
         for name, who, with_csrf, status, reason in cases:
             client = app.test_client()
             if who:
