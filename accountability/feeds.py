@@ -19,6 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .models import OrganisationRow, RecommendationOwner, ReviewRecommendation, ReviewRow, Update
+from .queries import visible_clauses
+from .takedown import hidden
 
 MAX_ENTRIES = 50
 STATUS_LABELS = {"no_information": "No information", "not_started": "Not started",
@@ -57,8 +59,10 @@ def organisation_entries(session: Session, org_id: str, *, public_status: bool,
                          limit: int = MAX_ENTRIES) -> list[FeedEntry]:
     owned = (select(RecommendationOwner.recommendation_id)
              .where(RecommendationOwner.organisation_id == org_id))
+    hide = hidden(session)  # feeds are public: suppressed reviews and documents stay out
+    shown = visible_clauses(hide) if hide else []
     recs = list(session.scalars(select(ReviewRecommendation)
-                                .where(ReviewRecommendation.id.in_(owned))
+                                .where(ReviewRecommendation.id.in_(owned), *shown)
                                 .order_by(ReviewRecommendation.created_at.desc(),
                                           ReviewRecommendation.id).limit(limit)))
     updates: list[tuple[Update, ReviewRecommendation]] = []
@@ -67,7 +71,7 @@ def organisation_entries(session: Session, org_id: str, *, public_status: bool,
             select(Update, ReviewRecommendation)
             .join(ReviewRecommendation, ReviewRecommendation.id == Update.recommendation_id)
             .where(Update.recommendation_id.in_(owned), Update.public.is_(True),
-                   Update.status.is_not(None))
+                   Update.status.is_not(None), *shown)
             .order_by(Update.created_at.desc(), Update.id.desc()).limit(limit)).tuples()]
     reviews = {r.review_key: r for r in session.scalars(select(ReviewRow).where(
         ReviewRow.review_key.in_({r.review_key for r in recs}

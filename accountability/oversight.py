@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 
 from .accounts import Principal
 from .models import OrganisationRow, ReviewRecommendation, ReviewRow, Update
+from .queries import public_filter, visible_clauses
 from .registry import KINDS
 from .statuses import STATUSES, due_date, is_overdue, today
 
@@ -94,8 +95,10 @@ def oversight_figures(session: Session, *, viewer: Principal | None, public_stat
     years = dict(session.execute(select(ReviewRow.review_key, ReviewRow.year)).all())
     repeated = repeat_ids(session)
     has_repeat = repeated is not None
+    hide = public_filter(session, viewer)  # suppressed content counts for oversight only
     recs = list(session.scalars(select(ReviewRecommendation).where(
-        ReviewRecommendation.state == "current").order_by(ReviewRecommendation.id)))
+        ReviewRecommendation.state == "current", *(visible_clauses(hide) if hide else []))
+        .order_by(ReviewRecommendation.id)))
 
     total: Counter[tuple[str, str]] = Counter()
     status: Counter[tuple[str, str]] = Counter()

@@ -31,6 +31,7 @@ from dhr.document import Document
 from dhr.enrichment.dhrd import ATTRIBUTION, LICENCE, LICENCE_URL
 from dhr.enrichment.store import EnrichmentStore
 from dhr.store import CorpusStore
+from dhr.takedown import publishable
 from dhr.taxonomy import label
 
 from .models import (
@@ -40,7 +41,9 @@ from .models import (
     Update,
 )
 from .oversight import owner_level, repeat_ids
+from .queries import visible_clauses
 from .statuses import due_date, is_overdue
+from .takedown import hidden
 
 FORMATS = ("csv", "parquet")
 Row = dict[str, Any]
@@ -285,8 +288,12 @@ def _tracker_tables(session: Session, public_status: bool) -> TrackerTables:
     orgs = {o.id: o for o in session.scalars(select(OrganisationRow))}
     repeated = repeat_ids(session)
     recs, owners, appearances = [], [], []
-    for r in session.scalars(select(ReviewRecommendation).order_by(
+    hide = hidden(session)  # the dataset is public: suppressed reviews and documents stay out
+    shown = visible_clauses(hide) if hide else []
+    kept: set[str] = set()
+    for r in session.scalars(select(ReviewRecommendation).where(*shown).order_by(
             ReviewRecommendation.review_key, ReviewRecommendation.position)):
+        kept.add(r.id)
         owner_ids = [o.organisation_id for o in r.owners if o.organisation_id]
         levels = sorted({owner_level(orgs[i].kind) for i in owner_ids if i in orgs})
         recs.append({
@@ -304,6 +311,8 @@ def _tracker_tables(session: Session, public_status: bool) -> TrackerTables:
             owners.append({"review_recommendation_id": r.id, "position": o.position,
                            "organisation_id": o.organisation_id, "name": o.name})
         for a in r.appearances:
+            if hide and hide.document(a.document_id):
+                continue
             appearances.append({"review_recommendation_id": r.id, "document_id": a.document_id,
                                 "doc_type": a.doc_type, "page": a.page, "number": a.number})
     actions = [{"action_id": a.id, "review_key": a.review_key,
@@ -313,11 +322,15 @@ def _tracker_tables(session: Session, public_status: bool) -> TrackerTables:
                 "milestones": a.milestones, "target_date": a.target_date,
                 "completed_date": a.completed_date, "outcome": a.outcome, "status": a.status}
                for a in session.scalars(select(ActionRow).order_by(ActionRow.review_key,
-                                                                   ActionRow.position))]
+                                                                   ActionRow.position))
+               if not (hide and (hide.document(a.document_id, a.review_key)
+                                 or (a.recommendation_id and a.recommendation_id not in kept)))]
     updates: list[Row] = []
     if public_status:  # public updates only; never a non-public note, author or evidence file
         for u in session.scalars(select(Update).where(Update.public.is_(True)).order_by(
                 Update.recommendation_id, Update.seq)):
+            if u.recommendation_id not in kept:
+                continue
             updates.append({"review_recommendation_id": u.recommendation_id, "seq": u.seq,
                             "created_at": u.created_at.isoformat() if u.created_at else None,
                             "source": u.source, "status": u.status, "note": u.note,
@@ -403,7 +416,7 @@ def export_dataset(data_dir: Path, engine: Engine, out_dir: Path, *, fmt: str = 
     enrichment = EnrichmentStore(data_dir)
     try:
         say("reading documents")
-        docs = list(store.documents())
+        docs = publishable(store, store.documents())  # suppressed documents stay out
         dhrd = enrichment.matched_records()
         tags = enrichment.tags_by_review()
     finally:
@@ -421,8 +434,10 @@ def export_dataset(data_dir: Path, engine: Engine, out_dir: Path, *, fmt: str = 
     incidents: dict[str, list[str]] = {}
     for key, iid, _ in dhrd:
         incidents.setdefault(key, []).append(iid)
+    published_keys = {d.review_key for d in docs}
     dhrd_rows = [{"review_key": key, "incident_id": iid, "tag": tag, "value": v}
-                 for key, t in sorted(tags.items()) for iid in t.incident_ids
+                 for key, t in sorted(tags.items()) if key in published_keys
+                 for iid in t.incident_ids
                  for tag, values in t.tags.items() for v in values]
     rows: dict[str, Iterable[Row]] = {
         "reviews": _review_rows(docs, rec_counts, incidents),
