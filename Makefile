@@ -63,7 +63,7 @@ apt:
 	  fi; \
 	fi
 
-test: sysdeps venv
+test: sysdeps venv lint
 	sh search_api/frontend/build.sh --test-tools
 	scripts/esnode.sh build
 	scripts/esnode.sh with -- $(PY) -m pytest $(PYTEST_ARGS)
@@ -89,8 +89,10 @@ robustness: venv
 eval: venv
 	$(PY) scripts/evaluate.py --split both
 
+# ruff, then mypy (its packages and settings: [tool.mypy] in pyproject.toml); `make test` runs it first.
 lint: venv
 	$(VENV)/bin/ruff check dhr accountability ingest crawler search_api samples tests bench scripts
+	$(VENV)/bin/mypy
 
 schema: venv
 	$(PY) -m dhr.document

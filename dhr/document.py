@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-SCHEMA_ID = "dhr.document/1"
+SCHEMA_ID: Final = "dhr.document/1"
 SCHEMA_PATH = Path(__file__).parent / "schema" / "document.schema.json"
 
 DocType = Literal["overview_report", "executive_summary", "action_plan", "learning_brief",

@@ -344,7 +344,7 @@ def expand_synonyms(node: Node, groups=None) -> Node:
     for lst in by_first.values():
         lst.sort(key=lambda x: -len(x[0]))  # longest match first
 
-    def alternatives(group: tuple[tuple[str, ...], ...]) -> Node:
+    def alternatives(group: tuple[tuple[str, ...], ...]) -> Or:
         kids = tuple(Term(a[0]) if len(a) == 1 else Phrase(a, exact=False) for a in group)
         return Or(kids)
 

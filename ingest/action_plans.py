@@ -194,6 +194,7 @@ def table_rows(tables: Sequence[Any]) -> list[_Row]:
         else:
             body = rows  # the same action plan going on over the page
         last_page = page
+        assert cols is not None  # a header was found here or on the page before
         order = sorted(cols, key=lambda k: cols[k])  # type: ignore[index]
         for raw in body:
             if header_columns(raw) is not None:
@@ -218,14 +219,14 @@ def table_rows(tables: Sequence[Any]) -> list[_Row]:
                 continue  # a recommendation without any action detail is not an action row
             row = _Row(cells, page)
             rec = cells.get("recommendation", "")
-            prev = out[-1] if out else None
-            merged = (not cells.get("number") and prev is not None and
-                      (not rec or _norm(rec) == _norm(prev.cells.get("recommendation", ""))))
-            if merged and prev is not None:
-                row.number, row.rec_text = prev.number, prev.rec_text
+            above = out[-1] if out else None
+            merged = (not cells.get("number") and above is not None and
+                      (not rec or _norm(rec) == _norm(above.cells.get("recommendation", ""))))
+            if merged and above is not None:
+                row.number, row.rec_text = above.number, above.rec_text
                 for k in ("lead", "scope", "recommendation"):
                     if not cells.get(k):
-                        cells[k] = prev.cells.get(k, "")
+                        cells[k] = above.cells.get(k, "")
             else:
                 num = _number_cell(cells.get("number", ""))
                 lead_num, text = _leading_number(rec) if rec else (None, "")

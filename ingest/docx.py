@@ -18,6 +18,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from typing import Any
 
 from ingest.docx_numbering import Numbering, W
 from ingest.errors import ExtractionError
@@ -290,7 +291,8 @@ def _styles(document) -> dict[str, _Style]:
             if st.type != 1:  # WD_STYLE_TYPE.PARAGRAPH
                 continue
             resolved = _Style()
-            chain, cur = [], st
+            chain: list[Any] = []
+            cur = st
             while cur is not None and len(chain) < 20:
                 chain.append(cur)
                 cur = cur.base_style

@@ -55,7 +55,7 @@ def extract_html(content: bytes) -> RawDocument:
         raise ExtractionError("corrupt", f"the HTML cannot be parsed ({exc})") from exc
     page_title = _text(root.find(".//title")) if root.find(".//title") is not None else ""
     _drop_boilerplate(root)
-    main = next((found[0] for xp in MAIN_XPATHS if (found := root.xpath(xp))), None)
+    main = next((found[0] for xp in MAIN_XPATHS if (found := root.xpath(xp))), None)  # type: ignore[index]
     if main is None:
         main = root.find("body") if root.find("body") is not None else root
     walker = _Walker()

@@ -74,7 +74,7 @@ class OwnerResolver:
         self.registry = registry or default_registry()
         # The document's abbreviations: given, or looked up in ``text`` one at a time when a
         # name holds one (most names never do).
-        self._abbreviations = dict(abbreviations or {})
+        self._abbreviations: dict[str, str | None] = dict(abbreviations or {})
         self._text = text
         self.area = area
         self._cache: dict[str, Owner | None] = {}
@@ -227,7 +227,7 @@ def assign_owners(recs: list[dict[str, Any]], *, abbreviations: dict[str, str] |
         heading = rec.pop("_heading", None)
         lead = rec.pop("_lead", None)
         owners = text_owners(rec["text"], resolver)
-        source = "text"
+        source: str | None = "text"
         if not owners:
             h = resolver.owner(heading)
             owners, source = ([h], "heading") if h is not None else ([], None)

@@ -46,7 +46,7 @@ class RecFound:
 @dataclass
 class _Rules:
     scope_headings: list[tuple[str, re.Pattern[str]]]
-    markers: list[re.Pattern[str]]
+    markers: list[tuple[str, re.Pattern[str]]]   # (marker kind, pattern), tried in order
     sentence_start: re.Pattern[str]
     not_rec: re.Pattern[str]
     columns: list[tuple[str, re.Pattern[str]]]
@@ -55,6 +55,12 @@ class _Rules:
     regional: re.Pattern[str]
     national_agencies: frozenset[str]
     labelled: re.Pattern[str]
+    addressee_strong: re.Pattern[str]
+    addressee_modal: re.Pattern[str]
+    passive_by: re.Pattern[str]
+    recommends: re.Pattern[str]
+    must: re.Pattern[str]
+    table_cell: re.Pattern[str]
 
 
 def _any(patterns: Sequence[str]) -> re.Pattern[str]:
@@ -67,7 +73,7 @@ def _rules() -> _Rules:
     return _Rules(
         scope_headings=[(scope, re.compile(_any(p).pattern + r"\s*:?", re.IGNORECASE))
                         for scope, p in d["scope_headings"].items()],
-        markers=[re.compile(p, re.IGNORECASE) for p in d["item_markers"]],
+        markers=[(m["kind"], re.compile(m["pattern"], re.IGNORECASE)) for m in d["item_markers"]],
         sentence_start=_any(d["sentence_starts"]),
         not_rec=_any(d["not_a_recommendation"]),
         columns=[(col, re.compile(_any(p).pattern + r"\s*:?", re.IGNORECASE))
@@ -77,23 +83,21 @@ def _rules() -> _Rules:
         regional=re.compile(r"\b(?:" + _any(d["regional_signals"]).pattern + r")", re.IGNORECASE),
         national_agencies=frozenset(d["national_agencies"]),
         labelled=re.compile(d["labelled_line"], re.IGNORECASE),
+        addressee_strong=re.compile(d["modal_verbs"]["addressee_strong"], re.IGNORECASE),
+        addressee_modal=re.compile(d["modal_verbs"]["addressee_modal"], re.IGNORECASE),
+        passive_by=re.compile(d["modal_verbs"]["passive_by"], re.IGNORECASE),
+        recommends=re.compile(d["modal_verbs"]["recommends"], re.IGNORECASE),
+        must=re.compile(d["modal_verbs"]["must"], re.IGNORECASE),
+        table_cell=re.compile(d["modal_verbs"]["table_cell"], re.IGNORECASE),
     )
 
 
-_MODAL = re.compile(r"\b(?:should|must|to|will|shall|ought|needs?|is|are|reviews?|ensures?|"
-                    r"develops?|considers?|provides?|undertakes?|works?)\b", re.IGNORECASE)
-_RECOMMENDS = re.compile(r"\b(?:should|must|to|will|shall|ought|need|recommend(?:s|ed)?|"
-                         r"ensure[sd]?|seeks?\s+(?:re)?assurance)\b", re.IGNORECASE)
-_MUST = re.compile(r"\b(?:should|must|is\s+recommended|are\s+recommended)\b", re.IGNORECASE)
 # "It is recommended that", "The DHR panel recommends that", "That ..." before the addressee.
 _LEAD_IN = re.compile(r"^(?:[^.;:]{0,80}?\brecommend(?:s|ed)?\s+)?that\s+", re.IGNORECASE)
 # "That the CCG adopt...", "It is recommended that Kent Police review..." (a recommending lead-in
 # and a named subject, without "should").
 _LEAD_SUBJECT = re.compile(r"(?:[^.;:]{0,80}?\brecommend(?:s|ed)?\s+)?that\s+"
                            r"(?:the\s+|all\s+|each\s+|every\s+)?(?-i:[A-Z])", re.IGNORECASE)
-_STRONG_MODAL = re.compile(r"\b(?:should|must|will|shall|(?:is|are|needs?|ought)\s+to|to\s+(?=[a-z]))",
-                           re.IGNORECASE)
-_PASSIVE_BY = re.compile(r"\b(?:should|must|will)\s+be\s+\w+(?:ed|en)\s+by\s+(?:the\s+)?", re.IGNORECASE)
 _NAME_WORD = re.compile(r"(?:[A-Z][\w'’&\-]*|for|of|upon|on|and|the|in|&)$")
 _TERMINAL = (".", "!", "?", ";")
 _NORM = re.compile(r"[^a-z0-9]+")
@@ -110,9 +114,9 @@ def addressee(text: str) -> tuple[str | None, str | None]:
     head = _LEAD_IN.sub("", text.strip(), count=1)[:200]
     if rules.no_single.match(head) or re.match(r"(?:all\s+|each\s+)", head, re.IGNORECASE):
         return None, None
-    strong = next((m for m in _STRONG_MODAL.finditer(head) if not m.group().lower().startswith("to")),
+    strong = next((m for m in _rules().addressee_strong.finditer(head) if not m.group().lower().startswith("to")),
                   None)
-    modal = strong or _MODAL.search(head)
+    modal = strong or _rules().addressee_modal.search(head)
     limit = modal.start() if modal else min(len(head), 100)
     # A name may hold a word that looks like the verb ("We Are With You ensure that..."): look
     # a little past it and keep the names that start before it.
@@ -127,7 +131,7 @@ def addressee(text: str) -> tuple[str | None, str | None]:
         if m.id == "local_authority" and dept is not None:
             return dept.id, _full_name(head, dept)
         return m.id, _full_name(head, m)
-    passive = _PASSIVE_BY.search(head)  # "Training should be commissioned by the CCG"
+    passive = _rules().passive_by.search(head)  # "Training should be commissioned by the CCG"
     if passive:
         for m in find_agency_mentions(head, passive.end(), min(len(head), passive.end() + 80)):
             if m.start == passive.end():
@@ -171,7 +175,7 @@ class _Item:
     parts: list[str]
     start: int
     scope: str | None
-    sub_addressee: tuple[str, str] | None
+    sub_addressee: tuple[str | None, str] | None
     lead: str | None = None          # a "Lead agency: ..." line under the item
     closed: bool = False             # labelled lines followed: no more text
     sub_kind: str | None = None      # marker kind of its sub-points ("so that: • ...; • ...")
@@ -191,13 +195,12 @@ _WORD_NUMBERS = {w: str(i) for i, w in enumerate(
 
 def _is_item_title(part: str) -> bool:
     p = part.strip(" -–—:")
-    return 0 < len(p) <= 60 and not p.endswith(_TERMINAL) and not _RECOMMENDS.search(p)
+    return 0 < len(p) <= 60 and not p.endswith(_TERMINAL) and not _rules().recommends.search(p)
 
 
 def _marker(line: str) -> tuple[str | None, str, str] | None:
     """(number, marker kind, rest of line) if a line opens a list item."""
-    for i, pat in enumerate(_rules().markers):
-        kind = ("rec", "r", "num", "letter", "letter", "roman", "bullet")[min(i, 6)]
+    for kind, pat in _rules().markers:
         # A marker may stand alone on its line ("Recommendation 3", "3.") with the text below.
         m = pat.match(line.rstrip() + " ")
         if m and (m.end() < len(line) or kind in ("rec", "r") or
@@ -302,7 +305,7 @@ def extract_list_recommendations(doc: DocText, whole: bool = False) -> list[RecF
         regions = [(0, len(doc.text), None)]
     for start, end, region_scope in regions:
         scope = region_scope
-        sub: tuple[str, str] | None = None
+        sub: tuple[str | None, str] | None = None
         current: _Item | None = None
 
         def close() -> None:
@@ -383,7 +386,7 @@ def extract_list_recommendations(doc: DocText, whole: bool = False) -> list[RecF
                 current.parts.append(line)  # the sentence goes on (next line or next page)
                 continue
             if rules.sentence_start.match(line) or _starts_with_agency(line) or \
-                    (_MUST.search(line[:200]) and not rules.not_rec.search(line[:120])):
+                    (_rules().must.search(line[:200]) and not rules.not_rec.search(line[:120])):
                 close()
                 current = _Item(None, "sentence", [line], off, scope, sub)
                 continue
@@ -397,7 +400,7 @@ def extract_list_recommendations(doc: DocText, whole: bool = False) -> list[RecF
         if it.in_stem:
             text = _CLAUSE_END.sub("", text)
         if len(text) < 20 or rules.not_rec.search(text[:120]) or not (
-                it.in_stem or _RECOMMENDS.search(text) or starts_with_action(text) or
+                it.in_stem or _rules().recommends.search(text) or starts_with_action(text) or
                 _LEAD_SUBJECT.match(text)):   # "That the CCG adopt a policy..."
             continue
         agency, name = _agency_cell(it.lead) if it.lead else (None, None)
@@ -427,7 +430,7 @@ def _is_title(text: str) -> bool:
     """A short heading-like title ("Kent Police", "Multi-agency recommendations")."""
     t = text.strip().rstrip(":")
     return (0 < len(t) <= 80 and t[:1].isupper() and not t.endswith(_TERMINAL + (",",)) and
-            len(t.split()) <= 10 and not _RECOMMENDS.search(t) and not starts_with_action(t))
+            len(t.split()) <= 10 and not _rules().recommends.search(t) and not starts_with_action(t))
 
 
 def _is_stem(text: str) -> bool:
@@ -499,8 +502,8 @@ def _pieces(lines: Any) -> Any:
             joined = _AGENCY_HEAD_THEN_ITEM.match(line) if _ITEM_INSIDE.search(line) else None
             if joined is None and line.rstrip().endswith(":"):
                 joined = _HEAD_THEN_STEM.match(line)
-                if joined and heading_kind(parse_heading_line(joined["head"])[1]
-                                           if parse_heading_line(joined["head"]) else "") is None:
+                parsed = parse_heading_line(joined["head"]) if joined else None
+                if joined and heading_kind(parsed[1] if parsed else "") is None:
                     joined = None
             elif joined is not None and _agency_heading(joined["head"]) is None:
                 joined = None
@@ -613,7 +616,7 @@ def extract_table_recommendations(tables: Sequence[Any]) -> list[RecFound]:
             continuing = out and out[-1].source == "table" and not out[-1].text.endswith(_TERMINAL)
             if len(text) < 20 and not continuing:
                 continue  # "Note", "See above", a status word
-            if not (_RECOMMENDS.search(text) or starts_with_action(m[2] if m else text) or
+            if not (_rules().recommends.search(text) or starts_with_action(m[2] if m else text) or
                     _LEAD_SUBJECT.match(m[2] if m else text) or
                     # "(a) the Oakfield Surgery establish ...": a numbered clause of a stem
                     (m is not None and m[1] in ("num", "letter", "r") and m[0] and
@@ -641,7 +644,6 @@ def extract_table_recommendations(tables: Sequence[Any]) -> list[RecFound]:
     return out
 
 
-_MUST_OR_ENSURE = re.compile(r"\b(?:should|must|shall|recommend(?:s|ed)?|ensure[sd]?)\b", re.IGNORECASE)
 _SHORT_NUMBER = re.compile(r"^\(?(?:r(?:ec)?\.?\s*)?\d{1,3}(?:\.\d{1,2})?[a-z]?[.)]?$|^\(?[a-z][.)]?$", re.IGNORECASE)
 
 
@@ -670,7 +672,7 @@ def _infer_columns(rows: list[list[str]]) -> tuple[dict[str, int], bool] | None:
         rest = m[2] if m else c
         # A numbered clause ("(a) the surgery establish ...", "19.1.1.1 Adopt a policy ...").
         numbered = m is not None and m[1] in ("num", "letter", "r") and bool(m[0]) and len(rest) > 40
-        return bool(_MUST_OR_ENSURE.search(c) or _LEAD_SUBJECT.match(rest) or numbered or
+        return bool(_rules().table_cell.search(c) or _LEAD_SUBJECT.match(rest) or numbered or
                     starts_with_action(rest))
 
     text_scores = [share(j, lambda c: len(c) > 40 and recommends(c)) for j in range(width)]
@@ -693,7 +695,7 @@ def _infer_columns(rows: list[list[str]]) -> tuple[dict[str, int], bool] | None:
     if len(cols) < 2:
         return None  # a recommendation column alone could be any table of prose
     first = rows[0][text_col].strip() if len(rows[0]) == width else ""
-    is_header = len(first) < 40 and not _RECOMMENDS.search(first)
+    is_header = len(first) < 40 and not _rules().recommends.search(first)
     return cols, is_header
 
 

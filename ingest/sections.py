@@ -117,7 +117,7 @@ def build_outline(pages: list[list[Block]], *, title: str | None = None) -> list
     skip, skip_blocks = toc_blocks(pages)
     body = _body_size(pages)
     styled_numbered = False
-    candidates: list[tuple[int, Block, str | None, str, int | None]] = []
+    candidates: list[tuple[int, int, Block, str | None, str, int | None]] = []
     title_key = _simple(title or "")
     for page_no, blocks in enumerate(pages, 1):
         if page_no in skip:
@@ -286,10 +286,10 @@ def find_title(pages: list[list[Block]], meta_title: str | None) -> str | None:
     first = next((blocks for blocks in pages[:3] if blocks), [])
     if not first:
         return None
-    sized = [b for b in first if b.size]
+    sized = [b.size for b in first if b.size]
     if sized:
-        top = max(b.size for b in sized)  # type: ignore[type-var]
-        body = _body_size(pages[:10]) or statistics.median(b.size for b in sized)  # type: ignore[misc]
+        top = max(sized)
+        body = _body_size(pages[:10]) or statistics.median(sized)
         if top > body * 1.15:
             parts = []
             for b in first:

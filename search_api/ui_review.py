@@ -19,7 +19,7 @@ from typing import Any
 from dhr.search.base import DocumentRequest, SearchBackend
 from dhr.store import CorpusStore
 
-from .public import local_file_name
+from .public import PublicBackend, local_file_name
 from .ui_text import date_of_death, facet_label, yes_no
 
 log = logging.getLogger(__name__)
@@ -115,7 +115,7 @@ def same_review(a: dict[str, Any], b: dict[str, Any]) -> bool:
     return not ya or not yb or ya == yb
 
 
-def other_documents(backend: SearchBackend, doc: dict[str, Any]) -> list[dict[str, Any]]:
+def other_documents(backend: SearchBackend | PublicBackend, doc: dict[str, Any]) -> list[dict[str, Any]]:
     review = doc.get("review") or {}
     if not review.get("area") or not review.get("pseudonym"):
         return []

@@ -296,6 +296,7 @@ class _Paginator:
             self.y += 4
         while i < len(t.rows):
             placed = Placed(t, x, rows=(i, i), header_row=True)
+            assert placed.rows is not None
             if self.y + head_h + 30 > self.bottom and not self._frame_empty():
                 self._next_frame()
                 if s.columns > 1:
@@ -317,6 +318,7 @@ class _Paginator:
                 if s.columns > 1:
                     self.full = True
                 placed = Placed(t, x, rows=(i, i), header_row=True)
+            assert placed.rows is not None
         self.y += s.para_space + 4
         if s.columns > 1:
             self._new_page()
@@ -387,7 +389,7 @@ def _fill_toc(blocks: list[Block], pages: list[Page]) -> None:
     toc = next((b for b in blocks if isinstance(b, Toc)), None)
     if toc is None:
         return
-    first_page = {}
+    first_page: dict[int, int] = {}
     for n, pg in enumerate(pages, start=1):
         for p in pg.placed:
             if isinstance(p.block, Heading):
