@@ -114,68 +114,127 @@ def _simple(text: str) -> str:
 
 def build_outline(pages: list[list[Block]], *, title: str | None = None) -> list[Section]:
     """Sections in reading order with the 1-based page where each starts."""
-    skip, skip_blocks = toc_blocks(pages)
     body = _body_size(pages)
-    styled_numbered = False
-    candidates: list[tuple[int, int, Block, str | None, str, int | None]] = []
+    return _OutlineReader(pages, _candidates(pages, title, body), body).sections()
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A block that reads as a heading; whether it is a section depends on the document."""
+
+    page: int
+    index: int                    # of the block in its page
+    block: Block
+    number: str | None
+    heading: str
+    explicit_level: int | None    # implied by a division word ("Section 4", "Appendix A")
+    styled: bool                  # a heading style, bold or larger type
+
+
+def _candidates(pages: list[list[Block]], title: str | None,
+                body: float | None) -> list[_Candidate]:
+    """Blocks that can be headings: not on a contents page, not a table, list or the title."""
+    skip, skip_blocks = toc_blocks(pages)
     title_key = _simple(title or "")
+    out: list[_Candidate] = []
     for page_no, blocks in enumerate(pages, 1):
         if page_no in skip:
             continue
         for index, block in enumerate(blocks):
             if (page_no, index) in skip_blocks or _not_heading(block.text):
                 continue
-            if block.kind in ("table", "toc", "list", "title") or page_no == 1 and _is_title_part(block, title_key):
+            if block.kind in ("table", "toc", "list", "title") or \
+                    page_no == 1 and _is_title_part(block, title_key):
                 continue
             parsed = _parse_heading(block.text)
-            if parsed is None:
+            if parsed is not None:
+                out.append(_Candidate(page_no, index, block, *parsed,
+                                      styled=_styled(block, body)))
+    return out
+
+
+class _OutlineReader:
+    """Keeps the candidates that are sections, in order; one method per kind of candidate (a
+    heading block, a division, a numbered heading, an unnumbered title in a document that
+    styles its headings, one in plain text)."""
+
+    def __init__(self, pages: list[list[Block]], candidates: list[_Candidate],
+                 body: float | None) -> None:
+        self.pages = pages
+        self.candidates = candidates
+        self.has_style = any(c.styled for c in candidates)
+        # The document styles its numbered headings: an unstyled numbered line is a paragraph.
+        self.styled_numbered = any(c.number and c.styled and not c.explicit_level
+                                   for c in candidates)
+        # Where the text of the first page starts (cover, letterhead and address lines before).
+        self.first_body = next((i for i, b in enumerate(pages[0] if pages else [])
+                                if b.kind == "body" and not _styled(b, body)
+                                and len(b.text.split()) >= 8
+                                and (not b.size or not body or b.size >= body * 0.95)), 0)
+        # Type sizes of unnumbered styled headings, largest first: the level of each.
+        self.sizes = sorted({round(c.block.size, 1) for c in candidates
+                             if c.block.size and not c.number and c.styled}, reverse=True)
+        self.last: tuple[int, ...] | None = None   # number of the last numbered section
+
+    def sections(self) -> list[Section]:
+        out: list[Section] = []
+        for c in self.candidates:
+            dotted = _dotted(c.number)
+            if not self._is_section(c, dotted):
                 continue
-            number, heading, explicit_level = parsed
-            styled = _styled(block, body)
-            if number and styled and not explicit_level:
-                styled_numbered = True
-            candidates.append((page_no, index, block, number, heading, explicit_level))
-    has_style = any(_styled(b, body) for _, _, b, *_ in candidates)
-    first_body = next((i for i, b in enumerate(pages[0] if pages else [])
-                       if b.kind == "body" and not _styled(b, body) and len(b.text.split()) >= 8
-                       and (not b.size or not body or b.size >= body * 0.95)), 0)
-    sizes = sorted({round(b.size, 1) for _, _, b, n, _, _ in candidates
-                    if b.size and not n and _styled(b, body)}, reverse=True)
-    sections: list[Section] = []
-    last: tuple[int, ...] | None = None
-    for page_no, index_in_page, block, number, heading, explicit_level in candidates:
-        styled = _styled(block, body)
-        known = _simple(heading) in outline_rules().known
-        dotted = _dotted(number)
-        if block.kind == "heading":
-            pass
-        elif explicit_level:  # "Section 4", "Appendix A"
-            if has_style and not styled:
-                continue
-        elif dotted is not None:
-            if has_style and styled_numbered and not styled:
-                continue  # the document styles its numbered headings; this is a paragraph
-            if not styled and not (known or _title_like(heading)):
-                continue
-            if not _follows(last, dotted) and not (dotted[-1] == 1 and (styled or known)):
-                continue  # out of sequence: a numbered table row or list item
-            if not styled and page_no == 1 and index_in_page < first_body and not known:
-                continue  # an address line ("2 Marsham Street") on a cover or letterhead
-        elif has_style:
-            if not styled or not (known or _title_like(heading) or _short_line(block)):
-                continue
-            if page_no == 1 and index_in_page < first_body and not known:
-                continue  # cover, letterhead and address lines before the text starts
-        elif not (_title_like(heading, strict=True) or known
-                  or _short_line(block) and _before_numbered_paragraph(pages, page_no, index_in_page)):
-            continue
+            if dotted is not None:
+                self.last = dotted
+            out.append(Section(title=c.heading, number=c.number, page=c.page,
+                               level=min(self._level(c, dotted), 6)))
+        return out
+
+    def _is_section(self, c: _Candidate, dotted: tuple[int, ...] | None) -> bool:
+        known = _simple(c.heading) in outline_rules().known
+        if c.block.kind == "heading":
+            return True
+        if c.explicit_level:
+            return self.division(c)
         if dotted is not None:
-            last = dotted
-        level = len(dotted) if dotted else (explicit_level or block.level)
+            return self.numbered(c, dotted, known)
+        if self.has_style:
+            return self.styled_title(c, known)
+        return self.plain_title(c, known)
+
+    def division(self, c: _Candidate) -> bool:
+        """"Section 4", "Appendix A": a section unless the document styles its headings and
+        this one is not."""
+        return not (self.has_style and not c.styled)
+
+    def numbered(self, c: _Candidate, dotted: tuple[int, ...], known: bool) -> bool:
+        """"2.3 Background": a section when styled (or titled like one) and in sequence."""
+        if self.has_style and self.styled_numbered and not c.styled:
+            return False  # the document styles its numbered headings; this is a paragraph
+        if not c.styled and not (known or _title_like(c.heading)):
+            return False
+        if not _follows(self.last, dotted) and not (dotted[-1] == 1 and (c.styled or known)):
+            return False  # out of sequence: a numbered table row or list item
+        # An address line ("2 Marsham Street") on a cover or letterhead is none.
+        return c.styled or c.page != 1 or c.index >= self.first_body or known
+
+    def styled_title(self, c: _Candidate, known: bool) -> bool:
+        """An unnumbered heading in a document that styles its headings."""
+        if not c.styled or not (known or _title_like(c.heading) or _short_line(c.block)):
+            return False
+        # Cover, letterhead and address lines before the text starts are none.
+        return c.page != 1 or c.index >= self.first_body or known
+
+    def plain_title(self, c: _Candidate, known: bool) -> bool:
+        """An unnumbered heading in plain text: titled like one, known, or a short line above a
+        numbered paragraph."""
+        return bool(_title_like(c.heading, strict=True) or known or
+                    _short_line(c.block) and _before_numbered_paragraph(self.pages, c.page, c.index))
+
+    def _level(self, c: _Candidate, dotted: tuple[int, ...] | None) -> int:
+        level = len(dotted) if dotted else (c.explicit_level or c.block.level)
         if level is None:
-            level = (sizes.index(round(block.size, 1)) + 1) if block.size and round(block.size, 1) in sizes else 1
-        sections.append(Section(title=heading, number=number, page=page_no, level=min(level, 6)))
-    return sections
+            size = round(c.block.size, 1) if c.block.size else None
+            level = self.sizes.index(size) + 1 if size is not None and size in self.sizes else 1
+        return level
 
 
 def _not_heading(text: str) -> bool:
