@@ -34,13 +34,13 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from dhr.text import alnum_key
 from ingest.dates import year_month
 from ingest.owners import OwnerResolver
 from ingest.progress import read_progress
-from ingest.rules import load
+from ingest.rules import compile_any, load
 
 _WS = re.compile(r"\s+")
-_NORM = re.compile(r"[^a-z0-9]+")
 _TERMINAL = (".", "!", "?", ";")
 # The number printed at the start of a recommendation cell: "R3", "Recommendation 3:", "3.",
 # "3)", "(c)", "Rec 3 -", "15.2.1", "Recommendation No. 3".
@@ -64,10 +64,9 @@ class _Rules:
 @cache
 def _rules() -> _Rules:
     d = load("action_plans")
-    cols = [(kind, re.compile("|".join(f"(?:{p})" for p in pats), re.IGNORECASE))
-            for kind, pats in d["columns"].items()]
+    cols = [(kind, compile_any(pats)) for kind, pats in d["columns"].items()]
     return _Rules(cols, frozenset(d["anchor_columns"]), frozenset(d["detail_columns"]),
-                  re.compile("|".join(f"(?:{p})" for p in d["no_single_lead"]), re.IGNORECASE))
+                  compile_any(d["no_single_lead"]))
 
 
 def _clean(cell: str | None) -> str:
@@ -155,7 +154,7 @@ def _continues(row: dict[str, str], prev: _Row, order: list[str]) -> bool:
     if row.get("number") or row.get("lead") or row.get("target_date"):
         return False
     rec = row.get("recommendation", "")
-    if rec and _norm(rec) == _norm(prev.cells.get("recommendation", "")):
+    if rec and alnum_key(rec) == alnum_key(prev.cells.get("recommendation", "")):
         rec = ""
     first = next(((k, row[k]) for k in order if row.get(k) and not (k == "recommendation" and not rec)),
                  None)
@@ -164,10 +163,6 @@ def _continues(row: dict[str, str], prev: _Row, order: list[str]) -> bool:
     kind, text = first
     before = prev.cells.get(kind, "")
     return bool(before) and (text[:1].islower() or not before.endswith(_TERMINAL))
-
-
-def _norm(text: str) -> str:
-    return _NORM.sub(" ", text.lower()).strip()
 
 
 def table_rows(tables: Sequence[Any]) -> list[_Row]:
@@ -211,7 +206,7 @@ def table_rows(tables: Sequence[Any]) -> list[_Row]:
             if continues:
                 prev = out[-1]
                 for k, v in cells.items():
-                    if v and not (k == "recommendation" and _norm(v) == _norm(prev.cells.get(k, ""))):
+                    if v and not (k == "recommendation" and alnum_key(v) == alnum_key(prev.cells.get(k, ""))):
                         prev.cells[k] = f"{prev.cells.get(k, '')} {v}".strip()
                 continue
             if not any(cells.get(k) for k in ("action", "lead", "target_date", "progress", "completion",
@@ -221,7 +216,7 @@ def table_rows(tables: Sequence[Any]) -> list[_Row]:
             rec = cells.get("recommendation", "")
             above = out[-1] if out else None
             merged = (not cells.get("number") and above is not None and
-                      (not rec or _norm(rec) == _norm(above.cells.get("recommendation", ""))))
+                      (not rec or alnum_key(rec) == alnum_key(above.cells.get("recommendation", ""))))
             if merged and above is not None:
                 row.number, row.rec_text = above.number, above.rec_text
                 for k in ("lead", "scope", "recommendation"):
@@ -256,8 +251,8 @@ def link_recommendation(number: str | None, text: str | None,
     if number and number in numbers:
         return number
     if text:
-        tn = _norm(text)
-        norms = [(_norm(r.get("text") or ""), r) for r in recommendations]
+        tn = alnum_key(text)
+        norms = [(alnum_key(r.get("text") or ""), r) for r in recommendations]
         for rn, r in norms:
             if rn and (rn == tn or rn.startswith(tn[:80]) or tn.startswith(rn[:80])):
                 return r.get("number") or number

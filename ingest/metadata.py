@@ -26,7 +26,7 @@ from dhr.taxonomy import age_band
 from ingest.areas import find_area
 from ingest.cues import TriggeredCues
 from ingest.doctext import DocText, PhraseMatcher
-from ingest.rules import load
+from ingest.rules import compile_any, load
 from ingest.themes import Scored, pick_evidence, score_signals, signal_matcher
 
 _QUOTES = "‘’'\"“”"
@@ -76,11 +76,11 @@ class _MetaRules:
     family_no: re.Pattern[str]
 
 
-def _any(patterns: list[str], flags: int = 0) -> re.Pattern[str]:
+def _any(patterns: list[str]) -> re.Pattern[str]:
     """Lower-case rules, run on DocText.lower (no re.I: several times faster). No leading
     look-behind either: it would disable the engine's fast literal-prefix search; callers check
     the word boundary with :func:`_at_word`."""
-    return re.compile("|".join(f"(?:{p})" for p in patterns), flags)
+    return compile_any(patterns, 0)
 
 
 def _at_word(text: str, start: int) -> bool:

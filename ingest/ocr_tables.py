@@ -270,10 +270,10 @@ def _cell_text(words: list[Word]) -> str:
 # ----- tables without rules, from their header -------------------------------------------------
 @cache
 def _column_names() -> re.Pattern[str]:
-    from ingest.rules import load
+    from ingest.rules import compile_any, load
 
-    pats = [p for names in load("recommendations")["table_columns"].values() for p in names]
-    return re.compile("|".join(f"(?:{p})" for p in pats), re.IGNORECASE)
+    return compile_any(p for names in load("recommendations")["table_columns"].values()
+                       for p in names)
 
 
 def _lines(words: list[Word]) -> list[list[Word]]:

@@ -16,17 +16,15 @@ import re
 from functools import cache
 
 from dhr.document import Smart
-from ingest.rules import load
-
-def _any(patterns: list[str]) -> re.Pattern[str]:
-    return re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in patterns) + r")\b", re.IGNORECASE)
+from ingest.rules import compile_any, load
 
 
 @cache
 def _rules() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     d = load("smart")
-    vague = re.compile(r"(?:" + "|".join(f"(?:{p})" for p in d["vague_only"]) + r")\b", re.IGNORECASE)
-    return _any(d["concrete_actions"]), vague, _any(d["measurable"]), _any(d["time_bound"])
+    vague = re.compile(rf"(?:{compile_any(d['vague_only']).pattern})\b", re.IGNORECASE)
+    return (compile_any(d["concrete_actions"], words=True), vague,
+            compile_any(d["measurable"], words=True), compile_any(d["time_bound"], words=True))
 
 
 @cache

@@ -4,11 +4,10 @@ the found recommendation, list markers and the phrases that open or end a recomm
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from ingest.rules import load
+from ingest.rules import compile_any, load
 
 
 @dataclass
@@ -44,8 +43,7 @@ class _Rules:
     table_cell: re.Pattern[str]
 
 
-def _any(patterns: Sequence[str]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+_any = compile_any   # case-insensitive, any of the patterns
 
 
 @cache
@@ -86,11 +84,6 @@ _LEAD_SUBJECT = re.compile(r"(?:[^.;:]{0,80}?\brecommend(?:s|ed)?\s+)?that\s+"
 _TERMINAL = (".", "!", "?", ";")
 
 
-_NORM = re.compile(r"[^a-z0-9]+")
-
-
-def _norm(text: str) -> str:
-    return _NORM.sub(" ", text.lower()).strip()
 
 
 _WORD_NUMBERS = {w: str(i) for i, w in enumerate(

@@ -6,7 +6,8 @@ from __future__ import annotations
 import difflib
 from dataclasses import replace
 
-from ingest.recommendations.common import RecFound, _norm
+from dhr.text import alnum_key
+from ingest.recommendations.common import RecFound
 
 
 def _same(a: str, b: str) -> bool:
@@ -19,10 +20,10 @@ def _same(a: str, b: str) -> bool:
 def merge(listed: list[RecFound], tabled: list[RecFound]) -> list[RecFound]:
     """List recommendations, each completed from its table row, plus table-only ones."""
     out = list(listed)
-    norms = [_norm(r.text) for r in listed]
+    norms = [alnum_key(r.text) for r in listed]
     by_norm = {n: i for i, n in enumerate(norms)}
     for t in tabled:
-        tn = _norm(t.text)
+        tn = alnum_key(t.text)
         i = by_norm.get(tn)
         if i is None:
             # Near matches complete a listed recommendation, or repeat a table row of the same

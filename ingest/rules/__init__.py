@@ -11,6 +11,8 @@ against it on first use and raises :class:`RuleFileError` naming the file and th
 from __future__ import annotations
 
 import csv
+import re
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -67,6 +69,15 @@ def check_all() -> list[str]:
     for name in SCHEMAS:
         _parsed(name)
     return list(SCHEMAS)
+
+
+def compile_any(patterns: Iterable[str], flags: int = re.IGNORECASE, *,
+                words: bool = False) -> re.Pattern[str]:
+    """One regular expression matching any of ``patterns`` (each in a group of its own);
+    ``words``: only as whole words (``\\b`` on both sides). Case-insensitive unless ``flags``
+    says otherwise."""
+    body = "|".join(f"(?:{p})" for p in patterns)
+    return re.compile(rf"\b(?:{body})\b" if words else body, flags)
 
 
 @cache
