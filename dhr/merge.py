@@ -159,7 +159,7 @@ def _valid(field: str, value: Any) -> Any:
 
 
 # -- the merge --------------------------------------------------------------------------------
-def merge_document(doc: Document, sightings: list[dict[str, Any]]) -> Document:
+def merge_document(doc: Document, sightings: list[dict[str, Any]]) -> Document:  # noqa: C901
     """The Document with its sources merged in (idempotent: re-merging starts from the text)."""
     data = unmerge(doc.to_json_dict())
     review = data["review"]

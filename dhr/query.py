@@ -326,7 +326,7 @@ def synonym_groups(path: Path = SYNONYMS_PATH) -> tuple[tuple[tuple[str, ...], .
     return tuple(groups)
 
 
-def expand_synonyms(node: Node, groups=None) -> Node:
+def expand_synonyms(node: Node, groups=None) -> Node:  # noqa: C901
     """Let plain-word runs that spell a synonym also match its alternatives; never fewer matches.
 
     A run of plain words spelling a multi-word synonym becomes (all those words, anywhere) OR

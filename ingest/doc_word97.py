@@ -429,7 +429,7 @@ def _styles(table: bytes, fc: int, lcb: int) -> tuple[dict[int, str], dict[int, 
     return names, props
 
 
-def _paragraphs(word: bytes, pieces: list[_Piece], ccp_text: int, papx: _PapxIndex,
+def _paragraphs(word: bytes, pieces: list[_Piece], ccp_text: int, papx: _PapxIndex,  # noqa: C901
                 styles: dict[int, str], hidden: list[tuple[int, int]], same_page: set[int]) -> list[Paragraph]:
     out: list[Paragraph] = []
     buf: list[str] = []

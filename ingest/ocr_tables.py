@@ -188,7 +188,7 @@ def _skew(words: list[Word], vs: list[Word]) -> float:
         mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
         var = sum((x - mx) ** 2 for x in xs)
         if var > 0:
-            slopes.append(sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / var)
+            slopes.append(sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=False)) / var)
     s = statistics.median(slopes) if slopes else 0.0
     return s if abs(s) < MAX_SKEW else 0.0
 

@@ -81,10 +81,7 @@ def _merge(edges: list[tuple[float, float, float]]) -> list[tuple[float, float, 
 
 
 def _covered(edges: list[tuple[float, float, float]], pos: float, a: float, b: float) -> bool:
-    for p, s, e in edges:
-        if abs(p - pos) <= TOL and s <= a + TOL and e >= b - TOL:
-            return True
-    return False
+    return any(abs(p - pos) <= TOL and s <= a + TOL and e >= b - TOL for p, s, e in edges)
 
 
 def find_grids(page, textpage, height: float) -> list[GridTable]:
@@ -133,7 +130,7 @@ def _group_cells(cells: list[tuple[float, float, float, float]]) -> list[list[tu
     boxes: list[list[float]] = []
     for cell in cells:
         x0, y0, x1, y1 = cell
-        for g, box in zip(groups, boxes):
+        for g, box in zip(groups, boxes, strict=False):
             if x0 <= box[2] + TOL and x1 >= box[0] - TOL and y0 <= box[3] + TOL and y1 >= box[1] - TOL:
                 g.append(cell)
                 box[0], box[1] = min(box[0], x0), min(box[1], y0)

@@ -227,7 +227,8 @@ class _OutlineReader:
         """An unnumbered heading in plain text: titled like one, known, or a short line above a
         numbered paragraph."""
         return bool(_title_like(c.heading, strict=True) or known or
-                    _short_line(c.block) and _before_numbered_paragraph(self.pages, c.page, c.index))
+                    (_short_line(c.block) and
+                     _before_numbered_paragraph(self.pages, c.page, c.index)))
 
     def _level(self, c: _Candidate, dotted: tuple[int, ...] | None) -> int:
         level = len(dotted) if dotted else (c.explicit_level or c.block.level)

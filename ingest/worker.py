@@ -21,6 +21,7 @@ a large caller) the pool falls back to the fork server.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import resource
@@ -142,10 +143,8 @@ class _Worker:
         self.conn.close()
 
     def stop(self) -> None:
-        try:
+        with contextlib.suppress(OSError, BrokenPipeError):
             self.conn.send(None)
-        except (OSError, BrokenPipeError):
-            pass
         self.process.join(2)
         if self.process.is_alive():
             self.kill()

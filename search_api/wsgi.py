@@ -7,6 +7,7 @@ Never the Flask development server.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from typing import Any, Protocol, Self, cast
@@ -124,11 +125,10 @@ class BackgroundServer:
         # callable there), so no other thread closes a descriptor the loop is polling; the loop
         # ends when its map is empty. Then stop the worker threads.
         if self.thread.is_alive():
-            try:
+            # OSError: the trigger is closed already: the loop is ending on its own.
+            with contextlib.suppress(OSError):
                 self.server.trigger.pull_trigger(
                     lambda: wasyncore.close_all(self.server._map, ignore_all=True))
-            except OSError:
-                pass  # the trigger is closed already: the loop is ending on its own
             self.thread.join(timeout=10)
         if not self.thread.is_alive():
             wasyncore.close_all(self.server._map, ignore_all=True)  # whatever is left; idempotent

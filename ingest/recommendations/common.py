@@ -87,7 +87,9 @@ _TERMINAL = (".", "!", "?", ";")
 
 
 _WORD_NUMBERS = {w: str(i) for i, w in enumerate(
-    ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"], start=1)}
+    ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+     "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+     "twenty"], start=1)}
 
 
 _Marker = tuple[str | None, str, str] | None   # (number, marker kind, rest of line)

@@ -100,8 +100,9 @@ def _regions(doc: DocText) -> list[tuple[int, int, str | None]]:
         if seg.heading and _is_contents_entry(doc, seg.heading.start, seg.heading.end):
             continue
         scope = _scope_heading(doc.text[seg.heading.start:seg.heading.end]) if seg.heading else None
-        if scope == "local" and seg.heading and re.fullmatch(r"(?:the\s+)?recommendations?",
-                                                              seg.heading.title.strip(" :").lower()):
+        plain = seg.heading and re.fullmatch(r"(?:the\s+)?recommendations?",
+                                             seg.heading.title.strip(" :").lower())
+        if scope == "local" and plain:
             scope = None  # a plain "Recommendations" heading says nothing about scope
         out.append((seg.start, seg.end, scope))
     return out
@@ -314,7 +315,8 @@ def _item_addressee(it: _Item, text: str) -> tuple[str | None, str | None]:
 
 # A sentence that only introduces clauses: "The review panel recommends that:", "Having
 # considered the findings, the DHR panel makes the following recommendations:".
-_STEM = re.compile(r"^[^.;]{0,160}?\b(?:recommend(?:s|ed)?(?:\s+(?:that|the\s+following|as\s+follows|"
+_STEM = re.compile(r"^[^.;]{0,160}?\b(?:recommend(?:s|ed)?"
+                   r"(?:\s+(?:that|the\s+following|as\s+follows|"
                    r"namely|to\s+[^.;:]{1,60}?\s+that))?|(?:following\s+)?recommendations?"
                    r"(?:\s+(?:are|is)\s+made)?(?:\s+(?:to|for)\s+[^.;:]{1,60})?)\s*[:\-–—]$",
                    re.IGNORECASE)
@@ -324,7 +326,8 @@ def _is_title(text: str) -> bool:
     """A short heading-like title ("Kent Police", "Multi-agency recommendations")."""
     t = text.strip().rstrip(":")
     return (0 < len(t) <= 80 and t[:1].isupper() and not t.endswith(_TERMINAL + (",",)) and
-            len(t.split()) <= 10 and not _rules().recommends.search(t) and not starts_with_action(t))
+            len(t.split()) <= 10 and not _rules().recommends.search(t) and
+            not starts_with_action(t))
 
 
 def _is_stem(text: str) -> bool:
@@ -345,7 +348,8 @@ def _continues(current: _Item, marker: tuple[str | None, str, str]) -> bool:
     return rest[:1].islower()
 
 
-_RUN_ON = re.compile(r"(?<=[.;])\s+(?:recommendation\s+)?\(?(\d{1,3}|[a-z])[.):]?\s+(?=[A-Z])", re.IGNORECASE)
+_RUN_ON = re.compile(r"(?<=[.;])\s+(?:recommendation\s+)?\(?(\d{1,3}|[a-z])[.):]?\s+(?=[A-Z])",
+                     re.IGNORECASE)
 
 
 def _split_run_on(items: list[_Item]) -> list[_Item]:
@@ -377,7 +381,8 @@ _HEAD_THEN_CODE = re.compile(r"^(?P<head>[A-Z][\w\-'’ ()]{2,70}?)\s+(?=(?:R\s?
 
 
 # An agency heading run into its first item ("Recommendations for Kent Police 1) Review ...").
-_AGENCY_HEAD_THEN_ITEM = re.compile(r"^(?P<head>[A-Z][\w\-'’&, ]{2,90}?)\s+(?=\(?\d{1,3}[.)]\s+[A-Z])")
+_AGENCY_HEAD_THEN_ITEM = re.compile(
+    r"^(?P<head>[A-Z][\w\-'’&, ]{2,90}?)\s+(?=\(?\d{1,3}[.)]\s+[A-Z])")
 
 
 _ITEM_INSIDE = re.compile(r"\s\(?\d{1,3}[.)]\s+[A-Z]")

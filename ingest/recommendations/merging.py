@@ -31,7 +31,8 @@ def merge(listed: list[RecFound], tabled: list[RecFound]) -> list[RecFound]:
             # adds a deadline to the other ("... central library." / "... library by May 2021.").
             i = next((j for j, n in enumerate(norms)
                       if (j < len(listed) or t.number is None or out[j].number in (None, t.number))
-                      and (_same(n, tn) or (len(tn) > 40 and (n.startswith(tn) or tn.startswith(n))))),
+                      and (_same(n, tn) or
+                           (len(tn) > 40 and (n.startswith(tn) or tn.startswith(n))))),
                      None)
         if i is None:
             out.append(t)

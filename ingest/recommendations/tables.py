@@ -191,7 +191,8 @@ def _table_recommendation(row: list[str], cols: dict[str, int], number: str | No
                     page, "table", None, agency_cell or None)
 
 
-_SHORT_NUMBER = re.compile(r"^\(?(?:r(?:ec)?\.?\s*)?\d{1,3}(?:\.\d{1,2})?[a-z]?[.)]?$|^\(?[a-z][.)]?$", re.IGNORECASE)
+_SHORT_NUMBER = re.compile(r"^\(?(?:r(?:ec)?\.?\s*)?\d{1,3}(?:\.\d{1,2})?[a-z]?[.)]?$"
+                           r"|^\(?[a-z][.)]?$", re.IGNORECASE)
 
 
 def _clean_number(cell: str) -> str | None:

@@ -1,4 +1,5 @@
-"""Editable rule files for report understanding (doc type, metadata, agencies, themes, recommendations).
+"""Editable rule files for report understanding (doc type, metadata, agencies, themes,
+recommendations).
 
 The YAML/CSV files in this folder are data a domain expert can edit without touching code; the
 small modules in ``ingest/`` (``doctype.py``, ``metadata.py``, ``agencies.py``, ``themes.py``,
@@ -41,8 +42,9 @@ def parse(name: str, text: str) -> tuple[Any, Rules]:
     try:
         model = SCHEMAS[name].model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in err['loc']) or '(top level)'}: {err['msg']}"
-                             for err in exc.errors())
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or '(top level)'}: {err['msg']}"
+            for err in exc.errors())
         raise RuleFileError(f"{file}: {problems}") from None
     return data, model
 

@@ -287,7 +287,7 @@ class _Paginator:
         lead = s.table_size + 2.5
 
         def row_cells(row: list[str], font: str) -> tuple[list[list[str]], float]:
-            wrapped = [self.m.wrap(c, font, s.table_size, w - 6) for c, w in zip(row, widths)]
+            wrapped = [self.m.wrap(c, font, s.table_size, w - 6) for c, w in zip(row, widths, strict=False)]
             return wrapped, max(len(c) for c in wrapped) * lead + 6
 
         head_wrapped, head_h = row_cells(t.columns, s.bold)
@@ -327,7 +327,7 @@ class _Paginator:
                font: str, lead: float, header: bool) -> list[Cell]:
         cells = []
         cx = x
-        for lines, w in zip(wrapped, widths):
+        for lines, w in zip(wrapped, widths, strict=False):
             ls = [Line(t, font, self.s.table_size, cx - x + 3, y + 3 + (k + 1) * lead - 2)
                   for k, t in enumerate(lines)]
             cells.append(Cell(cx, y, w, h, ls, header))
@@ -395,5 +395,5 @@ def _fill_toc(blocks: list[Block], pages: list[Page]) -> None:
             if isinstance(p.block, Heading):
                 first_page.setdefault(id(p.block), n)
     heads = [b for b in blocks if isinstance(b, Heading) and b.level == 1 and b.in_toc]
-    for entry, head in zip(toc.entries, heads):
+    for entry, head in zip(toc.entries, heads, strict=False):
         entry.page = first_page.get(id(head), 0)
