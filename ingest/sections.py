@@ -67,28 +67,39 @@ def toc_blocks(pages: list[list[Block]]) -> tuple[set[int], set[tuple[int, int]]
             continue
         title_at = next((i for i, b in enumerate(blocks)
                          if len(b.text) <= 30 and _simple(b.text) in rules.toc_titles), None)
-        entries = sum(1 for b in blocks if b.kind == "toc" or _is_toc_entry(b.text))
         if title_at is not None:
-            rest = blocks[title_at + 1:]
-            short = sum(1 for b in rest if len(b.text) <= 100 and b.kind != "heading")
-            numbered = sum(1 for b in rest if b.kind == "toc" or _is_toc_entry(b.text))
-            if rest and title_at <= 5 and (short >= 0.7 * len(rest) or numbered >= max(2, 0.5 * len(rest))):
+            listed = _contents_under_title(blocks, title_at)
+            if listed is None:
                 whole.add(number)
                 continue
-            parts.add((number, title_at))
-            for i in range(title_at + 1, len(blocks)):  # the entries that follow the heading
-                if blocks[i].kind == "toc" or (blocks[i].kind != "heading" and _is_toc_entry(blocks[i].text)):
-                    parts.add((number, i))
-                else:
-                    break
-        elif entries >= 5 and entries >= 0.5 * len(blocks):
-            whole.add(number)
-        elif number - 1 in whole and entries >= 3 and entries >= 0.4 * len(blocks):
-            whole.add(number)  # the contents continue overleaf
-        for i, b in enumerate(blocks):
-            if b.kind == "toc":
-                parts.add((number, i))
+            parts.update((number, i) for i in listed)
+        else:
+            entries = sum(1 for b in blocks if b.kind == "toc" or _is_toc_entry(b.text))
+            if entries >= 5 and entries >= 0.5 * len(blocks):
+                whole.add(number)
+            elif number - 1 in whole and entries >= 3 and entries >= 0.4 * len(blocks):
+                whole.add(number)  # the contents continue overleaf
+        parts.update((number, i) for i, b in enumerate(blocks) if b.kind == "toc")
     return whole, parts
+
+
+def _contents_under_title(blocks: list[Block], title_at: int) -> list[int] | None:
+    """A page with a "Contents" heading: None when the page is all contents, else the indexes
+    of the heading and of the entries right after it."""
+    rest = blocks[title_at + 1:]
+    short = sum(1 for b in rest if len(b.text) <= 100 and b.kind != "heading")
+    numbered = sum(1 for b in rest if b.kind == "toc" or _is_toc_entry(b.text))
+    if rest and title_at <= 5 and (short >= 0.7 * len(rest) or
+                                   numbered >= max(2, 0.5 * len(rest))):
+        return None
+    listed = [title_at]
+    for i in range(title_at + 1, len(blocks)):  # the entries that follow the heading
+        if blocks[i].kind == "toc" or (blocks[i].kind != "heading" and
+                                       _is_toc_entry(blocks[i].text)):
+            listed.append(i)
+        else:
+            break
+    return listed
 
 
 def toc_pages(pages: list[list[Block]]) -> set[int]:
@@ -268,25 +279,35 @@ def _parse_heading(text: str) -> tuple[str | None, str, int | None] | None:
         return None
     if text.endswith(_TERMINAL) or _TOC_ENTRY.match(text) and re.search(r"\.{3,}|…", text):
         return None
-    rules = outline_rules()
-    m = rules.division.match(text)
-    if m and (m.group("title") == "" or m.group("title")[:1].isupper() or m.group("title")[:1].isdigit()):
-        if m.group("word").lower() in ("appendix", "annex", "annexe"):
-            return None, text, 1  # appendices are named, not numbered, in the outline
-        number = m.group("num").upper() if not m.group("num").isdigit() else m.group("num")
-        title = m.group("title").strip() or f"{m.group('word').title()} {number}"
-        return number, title, 1
+    m = outline_rules().division.match(text)
+    if m and (m.group("title") == "" or m.group("title")[:1].isupper() or
+              m.group("title")[:1].isdigit()):
+        return _division_heading(text, m)
     m = _NUMBERED.match(text)
     if m:
-        number, title = m.group("num"), m.group("title").strip()
-        if int(number.split(".")[0]) > 60 or not (title[:1].isupper() or title[:1] in "'\"("):
-            return None
-        return number, title, None
+        return _numbered_heading(m)
     if re.fullmatch(r"(19|20)\d\d", text):
         return None, text, None  # a year as a chronology sub-heading
     if not (text[:1].isupper() or text[:1].isdigit() or text[:1] in "'\""):
         return None
     return None, text, None
+
+
+def _division_heading(text: str, m: re.Match[str]) -> tuple[str | None, str, int]:
+    """"Section 4: Background", "Part B", "Appendix A"."""
+    if m.group("word").lower() in ("appendix", "annex", "annexe"):
+        return None, text, 1  # appendices are named, not numbered, in the outline
+    number = m.group("num").upper() if not m.group("num").isdigit() else m.group("num")
+    title = m.group("title").strip() or f"{m.group('word').title()} {number}"
+    return number, title, 1
+
+
+def _numbered_heading(m: re.Match[str]) -> tuple[str, str, None] | None:
+    """"2.3 Background"; None for a number too high for a section or a lower-case title."""
+    number, title = m.group("num"), m.group("title").strip()
+    if int(number.split(".")[0]) > 60 or not (title[:1].isupper() or title[:1] in "'\"("):
+        return None
+    return number, title, None
 
 
 def _styled(block: Block, body: float | None) -> bool:
@@ -346,22 +367,27 @@ def find_title(pages: list[list[Block]], meta_title: str | None) -> str | None:
     first = next((blocks for blocks in pages[:3] if blocks), [])
     if not first:
         return None
+    return _largest_type(pages, first) or next(
+        (b.text for kind in ("title", "heading") for b in first
+         if b.kind == kind and (b.level or 1) <= 1 and len(b.text) <= 250),
+        None)  # unknown rather than guessed from an arbitrary first line
+
+
+def _largest_type(pages: list[list[Block]], first: list[Block]) -> str | None:
+    """The first run of blocks in the largest type on the first page, when that type stands
+    out from the body text (and is no numbered heading)."""
     sized = [b.size for b in first if b.size]
-    if sized:
-        top = max(sized)
-        body = _body_size(pages[:10]) or statistics.median(sized)
-        if top > body * 1.15:
-            parts = []
-            for b in first:
-                if b.size and b.size >= top * 0.95 and not _NUMBERED.match(b.text):
-                    parts.append(b.text)
-                elif parts:
-                    break
-            text = " ".join(parts)
-            if 3 <= len(text) <= 250:
-                return text
-    for kind in ("title", "heading"):
-        for b in first:
-            if b.kind == kind and (b.level or 1) <= 1 and len(b.text) <= 250:
-                return b.text
-    return None  # unknown rather than guessed from an arbitrary first line
+    if not sized:
+        return None
+    top = max(sized)
+    body = _body_size(pages[:10]) or statistics.median(sized)
+    if top <= body * 1.15:
+        return None
+    parts = []
+    for b in first:
+        if b.size and b.size >= top * 0.95 and not _NUMBERED.match(b.text):
+            parts.append(b.text)
+        elif parts:
+            break
+    text = " ".join(parts)
+    return text if 3 <= len(text) <= 250 else None
