@@ -12,7 +12,7 @@ APT_PACKAGES := $(APT_RUNTIME) chromium libreoffice-writer-nogui postgresql
 PYTEST_ARGS ?=
 CORPUS ?= ../shared/data/robustness
 
-.PHONY: help venv sysdeps sysdeps-runtime apt test test-fast demo bench elasticsearch robustness eval lint schema clean
+.PHONY: help venv sysdeps sysdeps-runtime apt test test-fast demo bench elasticsearch robustness eval lint complexity schema clean
 
 help:
 	@echo "make demo   - build sample sites and reports, crawl, ingest and serve the UI (embedded backend)"
@@ -63,7 +63,7 @@ apt:
 	  fi; \
 	fi
 
-test: sysdeps venv
+test: sysdeps venv lint
 	sh search_api/frontend/build.sh --test-tools
 	scripts/esnode.sh build
 	scripts/esnode.sh with -- $(PY) -m pytest $(PYTEST_ARGS)
@@ -89,8 +89,14 @@ robustness: venv
 eval: venv
 	$(PY) scripts/evaluate.py --split both
 
+# ruff, then mypy (its packages and settings: [tool.mypy] in pyproject.toml); `make test` runs it first.
 lint: venv
 	$(VENV)/bin/ruff check dhr accountability ingest crawler search_api samples tests bench scripts
+	$(VENV)/bin/mypy
+
+# Blocks of grade D or worse (cyclomatic complexity above 20) in ingest/: the list to split.
+complexity: venv
+	$(VENV)/bin/radon cc -s -n D ingest
 
 schema: venv
 	$(PY) -m dhr.document

@@ -112,6 +112,7 @@ def add_user(engine: Engine, email: str, password: str, org_id: str, role: str, 
             s.flush()
             audit.append(s, actor, "user.create", target_type="user", target_id=email,
                          detail={"name": name})
+        assert user is not None
         exists = s.scalar(select(Membership).where(Membership.user_id == user.id,
                                                    Membership.organisation_id == org_id,
                                                    Membership.role == role))
@@ -158,7 +159,7 @@ def authenticate_password(engine: Engine, email: str, password: str, *,
             audit.append(s, f"user:{email}", "signin.refused", target_type="user",
                          target_id=email, detail={"reason": "locked"}, ip=ip)
             return None, "locked"
-        if not matches or user.password_hash != seen[2]:
+        if not matches or seen is None or user.password_hash != seen[2]:
             user.failed_signins += 1
             detail: dict = {"reason": "bad_password", "failed_in_a_row": user.failed_signins}
             if user.failed_signins >= MAX_FAILED_SIGNINS:

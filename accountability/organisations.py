@@ -44,6 +44,7 @@ def seed_registry(engine: Engine, *, actor: str = "system:registry") -> dict[str
                 s.add(_row_of(org, "registry"))
         for org in changed:
             row = s.get(OrganisationRow, org.id)
+            assert row is not None  # a changed organisation is stored
             row.name, row.kind, row.agency = org.name, org.kind, org.agency
             row.region, row.aliases = org.region, list(org.aliases)
         audit.append(s, actor, "organisations.seed", target_type="registry",

@@ -147,8 +147,8 @@ class OrgNames:
     def preload(self, ids: set[str | None]) -> None:
         wanted = {i for i in ids if i and i not in self._names}
         if wanted:
-            found = dict(self.session.execute(select(OrganisationRow.id, OrganisationRow.name)
-                                              .where(OrganisationRow.id.in_(wanted))).all())
+            found: dict[str, str] = dict(self.session.execute(select(OrganisationRow.id, OrganisationRow.name)
+                                              .where(OrganisationRow.id.in_(wanted))).tuples().all())
             self._names.update({i: found.get(i) for i in wanted})
 
     def get(self, org_id: str | None) -> str | None:
@@ -216,7 +216,7 @@ def list_recommendations(session: Session, f: RecFilters, *, viewer: Principal |
             "next_cursor": encode_cursor(rows[-1].id, f) if more and rows else None}
 
 
-def _update_dict(u: Update, names: OrgNames, private_ok: bool, users: dict[int, str | None],
+def _update_dict(u: Update, names: OrgNames, private_ok: bool, users: dict[int | None, str | None],
                  ) -> dict[str, Any]:
     visible = u.public or private_ok
     out: dict[str, Any] = {
@@ -292,7 +292,7 @@ def recommendation_detail(session: Session, rec_id: str, *, viewer: Principal | 
     if show:
         ups = list(session.scalars(select(Update).where(Update.recommendation_id == rec.id)
                                    .order_by(Update.seq)))
-        users: dict[int, str | None] = {}
+        users: dict[int | None, str | None] = {}
         if private_ok:
             ids = {u.user_id for u in ups if u.user_id}
             users = {u.id: u.name or u.email
@@ -324,9 +324,10 @@ def organisation_detail(session: Session, org_id: str, *, viewer: Principal | No
     recs: dict[str, Any] = {"total": total,
                             "url": f"/api/v1/review-recommendations?owner={org_id}"}
     if can_read_status(viewer, public_status):
-        counts = dict(session.execute(select(ReviewRecommendation.status, func.count())
-                                      .where(ReviewRecommendation.id.in_(owned))
-                                      .group_by(ReviewRecommendation.status)).all())
+        counts: dict[str, int] = dict(
+            session.execute(select(ReviewRecommendation.status, func.count())
+                            .where(ReviewRecommendation.id.in_(owned))
+                            .group_by(ReviewRecommendation.status)).tuples().all())
         recs["status_counts"] = {s: counts.get(s, 0) for s in STATUSES}
         recs["overdue"] = session.scalar(
             select(func.count()).select_from(ReviewRecommendation)

@@ -222,7 +222,8 @@ def _shipped() -> tuple[tuple[Organisation, ...], tuple[str, ...], tuple[tuple[s
                 raise RegistryError(f"{file.name}: entry {i + 1} needs at least an id and a name")
             try:
                 org = Organisation(id=str(entry["id"]), name=str(entry["name"]),
-                                   kind=entry.get("kind", kind), agency=entry.get("agency", agency),
+                                   kind=entry.get("kind", kind),  # type: ignore[arg-type]  # _validate checks it
+                                   agency=entry.get("agency", agency),
                                    region=entry.get("region"),
                                    aliases=tuple(str(a) for a in entry.get("aliases") or ()))
                 _validate(org)

@@ -148,7 +148,8 @@ def sync_documents(engine: Engine, documents: Iterable[Document], *, force: bool
     with read_session(engine) as s:
         registry = registry_for(s)
         known_orgs = set(s.scalars(select(OrganisationRow.id)))
-        hashes = dict(s.execute(select(ReviewRow.review_key, ReviewRow.source_hash)).all())
+        hashes: dict[str, str | None] = dict(
+            s.execute(select(ReviewRow.review_key, ReviewRow.source_hash)).tuples().all())
     totals: dict[str, Any] = defaultdict(int)
     totals["reviews_changed"] = []
     digests = {key: review.fingerprint() for key, review in reviews.items()}
@@ -195,11 +196,11 @@ def claimed_across_keys(s: Session, reviews: Mapping[str, ReviewInput]) -> dict[
                 .where(Appearance.recommendation_id.in_(part))):
             docs_of[rid].add(doc)
             key_of[rid] = key
-    claims = {}
+    claims: dict[str, str] = {}
     for rid, docs in docs_of.items():
         keys = {doc_key.get(d) for d in docs}
         if len(keys) == 1 and None not in keys and keys != {key_of[rid]}:
-            claims[rid] = keys.pop()
+            claims[rid] = str(keys.pop())
     return claims
 
 

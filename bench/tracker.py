@@ -112,7 +112,7 @@ def generate(engine, seed: int = 13) -> dict:
             [{"rid": r, "st": st} for r, st in status_of.items()])
     t_updates = time.perf_counter() - t0
     counts: dict[str, int] = {}
-    for rid, owner in owner_of.items():
+    for owner in owner_of.values():
         counts[owner] = counts.get(owner, 0) + 1
     busiest = max(counts, key=counts.get)
     return {"busiest": busiest, "owned": counts[busiest], "generate_recs_s": t_recs,

@@ -32,7 +32,7 @@ def measure(files: list, rounds: int) -> tuple[list[float], list[float], int]:
     best_x = [float("inf")] * len(files)
     best_u = [float("inf")] * len(files)
     pages = 0
-    for r in range(rounds):
+    for _r in range(rounds):
         pages = 0
         for i, content in enumerate(contents):
             t0 = time.process_time()
@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
                  ["extraction + understanding", pages, x + u, pages / (x + u), f"{ratio:.2f}x"]])
     print(f"target: extraction + understanding within {TARGET_RATIO}x of extraction alone -> "
           f"{ratio:.2f}x, {'met' if ratio <= TARGET_RATIO else 'NOT met'}")
-    worst = sorted(zip(us, files), key=lambda p: -p[0] / max(p[1][1], 1))[:3]
+    worst = sorted(zip(us, files, strict=False), key=lambda p: -p[0] / max(p[1][1], 1))[:3]
     print("slowest to understand per page: " + ", ".join(
         f"{f.name} ({n} pages, {1000 * t / n:.1f} ms/page)" for t, (f, n) in worst))
     print(f"(measured in {time.perf_counter() - wall:.0f} s wall)")

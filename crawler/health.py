@@ -9,12 +9,11 @@ as months of quiet "successful" runs. The baseline lives in ``<data_dir>/crawler
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from dhr.config import SourceConfig
+from dhr.files import write_json_atomic
 
 from .rules import Rules
 
@@ -32,13 +31,9 @@ def load_baselines(data_dir: Path) -> dict[str, Any]:
 
 def save_baseline(data_dir: Path, source: str, report_links: int, when: str) -> None:
     path = baseline_path(data_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
     data = load_baselines(data_dir)
     data[source] = {"last_ok_report_links": report_links, "last_ok_at": when}
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".health-", suffix=".json")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, indent=2, sort_keys=True)
-    os.replace(tmp, path)
+    write_json_atomic(path, data, sort_keys=True, ensure_ascii=True)
 
 
 def assess(source: SourceConfig, *, report_links: int, finish_reason: str,

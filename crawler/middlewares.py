@@ -131,7 +131,7 @@ class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
         agent = self._robotstxt_useragent or request.headers.get(b"User-Agent",
                                                                  self._default_useragent)
         try:
-            delay = parser.crawl_delay(agent)
+            delay = parser.crawl_delay(agent)  # type: ignore[arg-type]  # None when no agent is set
         except Exception:  # noqa: BLE001 - a parser quirk must not stop the crawl
             return 0.0
         if not delay or delay <= 0:

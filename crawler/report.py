@@ -7,11 +7,10 @@ fetched, else 0 (contract.md section 1).
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from dhr.files import write_json_atomic
 
 # Per-source results of the spiders that ran in this process (filled by crawler/extensions.py).
 RESULTS: dict[str, dict[str, Any]] = {}
@@ -34,13 +33,6 @@ def build_report(results: dict[str, dict[str, Any]], *, started: str, finished: 
     }
 
 
-def _write_json(path: Path, data: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".part")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, indent=2, ensure_ascii=False)
-        fh.write("\n")
-    os.replace(tmp, path)
 
 
 def report_file_name(started: str) -> str:
@@ -53,7 +45,7 @@ def write_report(report: dict[str, Any], data_dir: Path, report_path: Path | Non
     while path.exists():
         n += 1
         path = path.with_name(report_file_name(report["started"])[:-5] + f"-{n}.json")
-    _write_json(path, report)
+    write_json_atomic(path, report)
     if report_path is not None:
-        _write_json(Path(report_path), report)
+        write_json_atomic(Path(report_path), report)
     return path

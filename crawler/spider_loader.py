@@ -7,6 +7,7 @@ read like every ``dhr`` command reads it: ``$DHR_CONFIG`` or ``./config.yaml``.
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 from dhr.config import Config, load_config
@@ -34,5 +35,5 @@ class SourceSpiderLoader:
                            f"{', '.join(self._spiders) or 'none'})") from None
         return spider_for_source(source, self.config)
 
-    def find_by_request(self, request: Any) -> list[str]:
+    def find_by_request(self, request: Any) -> builtins.list[str]:
         return []

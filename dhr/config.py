@@ -247,8 +247,9 @@ def _apply_env(raw: dict, env: dict[str, str]) -> dict:
         value = env.get(var)
         if value:
             if var == "DHR_ELASTICSEARCH_URL" and "," in value:
-                value = [u.strip() for u in value.split(",") if u.strip()]
-            put(keys, value)
+                put(keys, [u.strip() for u in value.split(",") if u.strip()])
+            else:
+                put(keys, value)
     return raw
 
 

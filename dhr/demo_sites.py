@@ -115,7 +115,7 @@ def build_corpus_sites(root: str | Path, files: list[Any], *, corrupt: bool = Fa
         on_library = library_every and n % library_every == 0
         if on_library:
             downloads = []
-            for j, f in enumerate(review.files):
+            for _j, f in enumerate(review.files):
                 dl_id = hashlib.sha1(f"{review.review_id}:{f.doc_type}".encode()).hexdigest()[:24]
                 ext = f.path.suffix.lstrip(".")
                 label = (f"{review.pseudonym} - {review.area} - {(review.date_of_death or '')[:4]}/a"

@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-SCHEMA_ID = "dhr.document/1"
+SCHEMA_ID: Final = "dhr.document/1"
+# A document id: the sha256 of the file, in lower-case hex (the API and UI check ids with it).
+DOCUMENT_ID_PATTERN: Final = r"^[0-9a-f]{64}$"
 SCHEMA_PATH = Path(__file__).parent / "schema" / "document.schema.json"
 
 DocType = Literal["overview_report", "executive_summary", "action_plan", "learning_brief",
@@ -150,7 +152,7 @@ class Source(_Model):
 
 class Document(_Model):
     schema_: Literal["dhr.document/1"] = Field(default=SCHEMA_ID, alias="schema")
-    id: str = Field(pattern=r"^[0-9a-f]{64}$")
+    id: str = Field(pattern=DOCUMENT_ID_PATTERN)
     filename: str | None = None
     format: Format
     extractor_version: str

@@ -32,6 +32,7 @@ import yaml
 
 from .document import DATE_OF_DEATH_PATTERN, Document, Source
 from .taxonomy import ids
+from .text import fold
 
 # Review fields a source can state, in the order they are merged.
 REVIEW_KEYS = ("pseudonym", "area", "region", "date_of_death", "review_type", "death_type")
@@ -114,7 +115,7 @@ def source_values(sightings: list[dict[str, Any]]) -> dict[str, Any]:
             return
         if field not in values:
             values[field] = (ok, url)
-        elif _norm(values[field][0]) != _norm(ok) and not _compatible_dates(field, values[field][0], ok):
+        elif fold(values[field][0]) != fold(ok) and not _compatible_dates(field, values[field][0], ok):
             conflicts[field].append({"value": ok, "url": url})
 
     for s in sorted(sightings, key=_rank):
@@ -158,7 +159,7 @@ def _valid(field: str, value: Any) -> Any:
 
 
 # -- the merge --------------------------------------------------------------------------------
-def merge_document(doc: Document, sightings: list[dict[str, Any]]) -> Document:
+def merge_document(doc: Document, sightings: list[dict[str, Any]]) -> Document:  # noqa: C901
     """The Document with its sources merged in (idempotent: re-merging starts from the text)."""
     data = unmerge(doc.to_json_dict())
     review = data["review"]
@@ -180,7 +181,7 @@ def merge_document(doc: Document, sightings: list[dict[str, Any]]) -> Document:
         text_area = review.get("area")
         if region:
             values["region"] = (region, values["area"][1])
-        elif text_area and _norm(text_area) != _norm(values["area"][0]) and review.get("region"):
+        elif text_area and fold(text_area) != fold(values["area"][0]) and review.get("region"):
             replaced["review.region"] = review["region"]
             review["region"] = None
     for field in REVIEW_KEYS:
@@ -188,7 +189,7 @@ def merge_document(doc: Document, sightings: list[dict[str, Any]]) -> Document:
             continue
         value, url = values[field]
         current = review.get(field)
-        if current not in (None, "") and _norm(current) == _norm(value):
+        if current not in (None, "") and fold(current) == fold(value):
             continue
         if field == "date_of_death" and current and _compatible_dates(field, current, value):
             if len(value) <= len(current):
@@ -265,16 +266,12 @@ def unmerge(data: dict[str, Any]) -> dict[str, Any]:
 
 
 # -- linking a review's documents -------------------------------------------------------------
-def _norm(value: Any) -> str:
-    return " ".join(str(value).lower().split()) if value is not None else ""
-
-
 def review_key(review: dict[str, Any], year: str | None = None) -> str | None:
     """``area|pseudonym|year`` (normalised; year ``unknown`` if not stated), or None."""
     if not review.get("area") or not review.get("pseudonym"):
         return None
     year = year or (review.get("date_of_death") or "")[:4] or "unknown"
-    return f"{_norm(review['area'])}|{_norm(review['pseudonym'])}|{year}"
+    return f"{fold(review['area'])}|{fold(review['pseudonym'])}|{year}"
 
 
 def link_review_keys(members: list[dict[str, Any]]) -> dict[str, str | None]:
@@ -288,13 +285,13 @@ def link_review_keys(members: list[dict[str, Any]]) -> dict[str, str | None]:
     for m in members:
         r = m["review"]
         if r.get("area") and r.get("pseudonym") and r.get("date_of_death"):
-            years[(_norm(r["area"]), _norm(r["pseudonym"]))].add(r["date_of_death"][:4])
+            years[(fold(r["area"]), fold(r["pseudonym"]))].add(r["date_of_death"][:4])
     out: dict[str, str | None] = {}
     for m in members:
         r = m["review"]
         year = None
         if not r.get("date_of_death") and r.get("area") and r.get("pseudonym"):
-            known = years.get((_norm(r["area"]), _norm(r["pseudonym"]))) or set()
+            known = years.get((fold(r["area"]), fold(r["pseudonym"]))) or set()
             year = next(iter(known)) if len(known) == 1 else None
         out[m["id"]] = review_key(r, year)
     return out

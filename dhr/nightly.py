@@ -18,17 +18,17 @@ left unindexed, the run was interrupted, or another run holds the lock); 2 confi
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
 from .config import Config, ConfigError
+from .files import write_json_atomic
 from .lock import LockHeld, RunLock
 from .store import CorpusStore, utcnow
 
@@ -334,17 +334,12 @@ def write_report(report: dict[str, Any], data_dir: Path, report_path: Path | Non
         n += 1
         path = path.with_name(f"{name[:-5]}-{n}.json")
     report["report_file"] = str(path)
-    _write_json(path, report)
+    write_json_atomic(path, report)
     if report_path is not None:
-        _write_json(Path(report_path), report)
+        write_json_atomic(Path(report_path), report)
     return path
 
 
-def _write_json(path: Path, data: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
-    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
 
 
 # -- signals and what a killed run leaves behind ----------------------------------------------
@@ -431,7 +426,5 @@ def _alive(pid: int) -> bool:
 
 
 def _signal(pid: int, sig: int) -> None:
-    try:
+    with suppress(ProcessLookupError):
         os.kill(pid, sig)
-    except ProcessLookupError:
-        pass

@@ -88,7 +88,8 @@ def extract_pending(cfg: Config, store: CorpusStore, shas: list[str], *,
     """Extract these stored files; returns (extracted ids, quarantined [{sha256, file, reason}])."""
     from ingest.extract import EXTRACTOR_VERSION, extract_many
 
-    done, quarantined = [], []
+    done: list[str] = []
+    quarantined: list[dict[str, str]] = []
     if not shas:
         return done, quarantined  # (starting the worker processes takes seconds)
     by_path = {store.file_path(s): s for s in shas}

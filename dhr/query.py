@@ -326,7 +326,7 @@ def synonym_groups(path: Path = SYNONYMS_PATH) -> tuple[tuple[tuple[str, ...], .
     return tuple(groups)
 
 
-def expand_synonyms(node: Node, groups=None) -> Node:
+def expand_synonyms(node: Node, groups=None) -> Node:  # noqa: C901
     """Let plain-word runs that spell a synonym also match its alternatives; never fewer matches.
 
     A run of plain words spelling a multi-word synonym becomes (all those words, anywhere) OR
@@ -344,7 +344,7 @@ def expand_synonyms(node: Node, groups=None) -> Node:
     for lst in by_first.values():
         lst.sort(key=lambda x: -len(x[0]))  # longest match first
 
-    def alternatives(group: tuple[tuple[str, ...], ...]) -> Node:
+    def alternatives(group: tuple[tuple[str, ...], ...]) -> Or:
         kids = tuple(Term(a[0]) if len(a) == 1 else Phrase(a, exact=False) for a in group)
         return Or(kids)
 

@@ -23,6 +23,7 @@ from typing import Any
 from .document import Document
 from .merge import REVIEW_KEYS, link_review_keys, merge_document
 from .store import CorpusStore
+from .text import fold
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS merge_state (
@@ -48,10 +49,6 @@ def fingerprint(sightings: list[dict[str, Any]]) -> str:
     return hashlib.sha256(json.dumps(facts).encode()).hexdigest()
 
 
-def _norm(value: Any) -> str | None:
-    return " ".join(str(value).lower().split()) if value else None
-
-
 class MergeState:
     """The ``merge_state`` table beside the store's catalog."""
 
@@ -69,7 +66,8 @@ class MergeState:
         review = {"area": r.area, "pseudonym": r.pseudonym, "date_of_death": r.date_of_death}
         self.db.execute(
             "INSERT OR REPLACE INTO merge_state VALUES (?,?,?,?,?,?)",
-            (doc.id, fp, _norm(r.area), _norm(r.pseudonym), json.dumps(review), doc.review_key))
+            (doc.id, fp, fold(r.area) if r.area else None,
+             fold(r.pseudonym) if r.pseudonym else None, json.dumps(review), doc.review_key))
 
     def fingerprints(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT sha256, fingerprint FROM merge_state").fetchall())

@@ -313,7 +313,8 @@ class CorpusStore:
 
     def urls_for_source(self, source: str) -> list[dict[str, Any]]:
         rows = self._db().execute("SELECT url FROM urls WHERE source=? ORDER BY url", (source,))
-        return [self.url_info(r["url"]) for r in rows.fetchall()]
+        infos = (self.url_info(r["url"]) for r in rows.fetchall())
+        return [info for info in infos if info is not None]  # (all are: the rows are there)
 
     def sightings_of(self, sha256: str) -> list[dict[str, Any]]:
         """Every URL that served this file, with the URL's state (oldest first)."""

@@ -34,13 +34,13 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from dhr.text import alnum_key
 from ingest.dates import year_month
 from ingest.owners import OwnerResolver
 from ingest.progress import read_progress
-from ingest.rules import load
+from ingest.rules import compile_any, load
 
 _WS = re.compile(r"\s+")
-_NORM = re.compile(r"[^a-z0-9]+")
 _TERMINAL = (".", "!", "?", ";")
 # The number printed at the start of a recommendation cell: "R3", "Recommendation 3:", "3.",
 # "3)", "(c)", "Rec 3 -", "15.2.1", "Recommendation No. 3".
@@ -64,10 +64,9 @@ class _Rules:
 @cache
 def _rules() -> _Rules:
     d = load("action_plans")
-    cols = [(kind, re.compile("|".join(f"(?:{p})" for p in pats), re.IGNORECASE))
-            for kind, pats in d["columns"].items()]
+    cols = [(kind, compile_any(pats)) for kind, pats in d["columns"].items()]
     return _Rules(cols, frozenset(d["anchor_columns"]), frozenset(d["detail_columns"]),
-                  re.compile("|".join(f"(?:{p})" for p in d["no_single_lead"]), re.IGNORECASE))
+                  compile_any(d["no_single_lead"]))
 
 
 def _clean(cell: str | None) -> str:
@@ -155,7 +154,7 @@ def _continues(row: dict[str, str], prev: _Row, order: list[str]) -> bool:
     if row.get("number") or row.get("lead") or row.get("target_date"):
         return False
     rec = row.get("recommendation", "")
-    if rec and _norm(rec) == _norm(prev.cells.get("recommendation", "")):
+    if rec and alnum_key(rec) == alnum_key(prev.cells.get("recommendation", "")):
         rec = ""
     first = next(((k, row[k]) for k in order if row.get(k) and not (k == "recommendation" and not rec)),
                  None)
@@ -166,73 +165,108 @@ def _continues(row: dict[str, str], prev: _Row, order: list[str]) -> bool:
     return bool(before) and (text[:1].islower() or not before.endswith(_TERMINAL))
 
 
-def _norm(text: str) -> str:
-    return _NORM.sub(" ", text.lower()).strip()
-
-
 def table_rows(tables: Sequence[Any]) -> list[_Row]:
     """Logical action-plan rows of a document's tables (continuations joined, merges filled)."""
     out: list[_Row] = []
-    cols: dict[str, int] | None = None
-    width = 0
-    last_page = 0
+    plan = _PlanTables()
     for table in tables:
+        body = plan.body(table)
+        if body is None:
+            continue  # no action plan: its cells are not read
+        assert plan.cols is not None  # a header was found here or on the page before
+        cols = plan.cols
+        order = sorted(cols, key=lambda k: cols[k])
+        for raw in body:
+            _add_row(out, raw, plan.last_page, cols, order)
+    return out
+
+
+class _PlanTables:
+    """Follows an action plan over its tables: the columns come from a header row (in the first
+    two rows), or from the table before when this one goes on from it over the page."""
+
+    def __init__(self) -> None:
+        self.cols: dict[str, int] | None = None
+        self.width = 0
+        self.last_page = 0
+
+    def body(self, table: Any) -> list[list[str]] | None:
+        """The table's rows below its header (cleaned), or None when it is no action plan."""
         rows = list(getattr(table, "rows", None) or [])
         page = int(getattr(table, "page", 1) or 1)
         if not rows:
-            continue
+            return None
         head_at = next((k for k, r in enumerate(rows[:2]) if header_columns(r) is not None), None)
-        if head_at is None and (cols is None or len(rows[0]) != width or not 0 <= page - last_page <= 1):
-            cols = None
-            continue  # no action plan: its cells are not read
+        if head_at is None and (self.cols is None or len(rows[0]) != self.width or
+                                not 0 <= page - self.last_page <= 1):
+            self.cols = None
+            return None
         rows = [[_clean(c) for c in r] for r in rows]
         if head_at is not None:
             cols = header_columns(rows[head_at])
-            width = len(rows[head_at])
+            self.width = len(rows[head_at])
             body = rows[head_at + 1:]
-            cols = _fix_columns(cols or {}, body)
+            self.cols = _fix_columns(cols or {}, body)
         else:
             body = rows  # the same action plan going on over the page
-        last_page = page
-        order = sorted(cols, key=lambda k: cols[k])  # type: ignore[index]
-        for raw in body:
-            if header_columns(raw) is not None:
-                continue  # the header repeated on a new page
-            cells = {k: raw[i] if i < len(raw) else "" for k, i in cols.items()}
-            for k in ("progress2", "outcome2"):
-                if cells.get(k):
-                    base = k[:-1]
-                    cells[base] = f"{cells.get(base, '')} {cells.pop(k)}".strip()
-            continues = bool(out) and _continues(cells, out[-1], order)
-            if sum(1 for c in raw if c) <= 1 and not continues and \
-                    not any(cells.get(k) for k in ("action", "target_date")):
-                continue  # a group heading spanning the table ("Single agency actions")
-            if continues:
-                prev = out[-1]
-                for k, v in cells.items():
-                    if v and not (k == "recommendation" and _norm(v) == _norm(prev.cells.get(k, ""))):
-                        prev.cells[k] = f"{prev.cells.get(k, '')} {v}".strip()
-                continue
-            if not any(cells.get(k) for k in ("action", "lead", "target_date", "progress", "completion",
-                                               "milestones")):
-                continue  # a recommendation without any action detail is not an action row
-            row = _Row(cells, page)
-            rec = cells.get("recommendation", "")
-            prev = out[-1] if out else None
-            merged = (not cells.get("number") and prev is not None and
-                      (not rec or _norm(rec) == _norm(prev.cells.get("recommendation", ""))))
-            if merged and prev is not None:
-                row.number, row.rec_text = prev.number, prev.rec_text
-                for k in ("lead", "scope", "recommendation"):
-                    if not cells.get(k):
-                        cells[k] = prev.cells.get(k, "")
-            else:
-                num = _number_cell(cells.get("number", ""))
-                lead_num, text = _leading_number(rec) if rec else (None, "")
-                row.number = num or lead_num
-                row.rec_text = text or None
-            out.append(row)
-    return out
+        self.last_page = page
+        return body
+
+
+_DETAIL_CELLS = ("action", "lead", "target_date", "progress", "completion", "milestones")
+
+
+def _add_row(out: list[_Row], raw: list[str], page: int, cols: dict[str, int],
+             order: list[str]) -> None:
+    """Add one table row to ``out``: a new action row, the rest of the one above, or nothing
+    (a repeated header, a group heading, a recommendation without any action detail)."""
+    if header_columns(raw) is not None:
+        return  # the header repeated on a new page
+    cells = _row_cells(raw, cols)
+    continues = bool(out) and _continues(cells, out[-1], order)
+    if sum(1 for c in raw if c) <= 1 and not continues and \
+            not any(cells.get(k) for k in ("action", "target_date")):
+        return  # a group heading spanning the table ("Single agency actions")
+    if continues:
+        prev = out[-1]
+        for k, v in cells.items():
+            if v and not (k == "recommendation" and
+                          alnum_key(v) == alnum_key(prev.cells.get(k, ""))):
+                prev.cells[k] = f"{prev.cells.get(k, '')} {v}".strip()
+        return
+    if not any(cells.get(k) for k in _DETAIL_CELLS):
+        return  # a recommendation without any action detail is not an action row
+    out.append(_new_row(cells, page, out[-1] if out else None))
+
+
+def _row_cells(raw: list[str], cols: dict[str, int]) -> dict[str, str]:
+    """The row's cells by column name; a second progress or outcome column joins the first."""
+    cells = {k: raw[i] if i < len(raw) else "" for k, i in cols.items()}
+    for k in ("progress2", "outcome2"):
+        if cells.get(k):
+            base = k[:-1]
+            cells[base] = f"{cells.get(base, '')} {cells.pop(k)}".strip()
+    return cells
+
+
+def _new_row(cells: dict[str, str], page: int, above: _Row | None) -> _Row:
+    """An action row; without a number of its own and under the same recommendation (a merged
+    cell), it takes the recommendation, lead and scope of the row above."""
+    row = _Row(cells, page)
+    rec = cells.get("recommendation", "")
+    merged = (not cells.get("number") and above is not None and
+              (not rec or alnum_key(rec) == alnum_key(above.cells.get("recommendation", ""))))
+    if merged and above is not None:
+        row.number, row.rec_text = above.number, above.rec_text
+        for k in ("lead", "scope", "recommendation"):
+            if not cells.get(k):
+                cells[k] = above.cells.get(k, "")
+    else:
+        num = _number_cell(cells.get("number", ""))
+        lead_num, text = _leading_number(rec) if rec else (None, "")
+        row.number = num or lead_num
+        row.rec_text = text or None
+    return row
 
 
 def resolve_lead(name: str | None, resolver: OwnerResolver | None = None) -> dict[str, str] | None:
@@ -254,24 +288,29 @@ def link_recommendation(number: str | None, text: str | None,
     numbers = {r.get("number") for r in recommendations if r.get("number")}
     if number and number in numbers:
         return number
-    if text:
-        tn = _norm(text)
-        norms = [(_norm(r.get("text") or ""), r) for r in recommendations]
-        for rn, r in norms:
-            if rn and (rn == tn or rn.startswith(tn[:80]) or tn.startswith(rn[:80])):
-                return r.get("number") or number
-        words = set(tn.split())
-        best, best_share = None, 0.0
-        for rn, r in norms:
-            other = set(rn.split())
-            if not other or not words:
-                continue
-            share = len(words & other) / len(words | other)
-            if share > best_share:
-                best, best_share = r, share
-        if best is not None and best_share >= 0.5:
-            return best.get("number") or number
-    return number
+    found = _recommendation_by_text(text, recommendations) if text else None
+    return (found.get("number") or number) if found is not None else number
+
+
+def _recommendation_by_text(text: str, recommendations: Sequence[dict[str, Any]],
+                            ) -> dict[str, Any] | None:
+    """The recommendation with the same text (or one the start of the other), else the one with
+    the most words in common, at least half; None otherwise."""
+    tn = alnum_key(text)
+    norms = [(alnum_key(r.get("text") or ""), r) for r in recommendations]
+    for rn, r in norms:
+        if rn and (rn == tn or rn.startswith(tn[:80]) or tn.startswith(rn[:80])):
+            return r
+    words = set(tn.split())
+    best, best_share = None, 0.0
+    for rn, r in norms:
+        other = set(rn.split())
+        if not other or not words:
+            continue
+        share = len(words & other) / len(words | other)
+        if share > best_share:
+            best, best_share = r, share
+    return best if best is not None and best_share >= 0.5 else None
 
 
 def extract_actions(tables: Sequence[Any], recommendations: Sequence[dict[str, Any]] = (),

@@ -49,12 +49,6 @@ class _AreaRules:
     fallback_mentions: int
 
 
-def _variant_regex(name: str) -> str:
-    out = re.escape(name.lower())
-    out = out.replace(r"\ ", r"\s+").replace(r"\-", r"[\-\s]")
-    return out.replace(r"\s+and\s+", r"\s+(?:and|&)\s+")
-
-
 @cache
 def _rules() -> _AreaRules:
     data = load("areas")

@@ -20,7 +20,7 @@ import subprocess
 import tempfile
 
 from ingest.doc_word97 import CELL_END, PAGE_BREAK, Encrypted, NotWord97, Paragraph, read_word97
-from ingest.errors import ExtractionError
+from ingest.errors import ExtractionError, Reason
 from ingest.extracted import Block, RawDocument, Table
 from ingest.txt import text_blocks
 
@@ -173,7 +173,7 @@ def extract_doc_antiword(content: bytes) -> RawDocument:
         if "encrypt" in lowered or "password" in lowered:
             raise ExtractionError("encrypted", "the Word document is password-protected")
         first = err.splitlines()[0] if err else f"exit status {proc.returncode}"
-        reason = "empty" if proc.returncode == 0 else "corrupt"
+        reason: Reason = "empty" if proc.returncode == 0 else "corrupt"
         raise ExtractionError(reason, f"antiword: {first.replace(path, 'input.doc')}")
     text = proc.stdout.decode("utf-8", "replace").replace("\r\n", "\n")
     pages = [text_blocks(page) for page in text.split("\f")]

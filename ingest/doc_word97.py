@@ -429,7 +429,7 @@ def _styles(table: bytes, fc: int, lcb: int) -> tuple[dict[int, str], dict[int, 
     return names, props
 
 
-def _paragraphs(word: bytes, pieces: list[_Piece], ccp_text: int, papx: _PapxIndex,
+def _paragraphs(word: bytes, pieces: list[_Piece], ccp_text: int, papx: _PapxIndex,  # noqa: C901
                 styles: dict[int, str], hidden: list[tuple[int, int]], same_page: set[int]) -> list[Paragraph]:
     out: list[Paragraph] = []
     buf: list[str] = []
@@ -474,9 +474,9 @@ def _paragraphs(word: bytes, pieces: list[_Piece], ccp_text: int, papx: _PapxInd
                     props = papx.at(fc)
                     para = "".join(buf)
                     buf = []
-                    for k, v in _REPLACE.items():
-                        if k in para:
-                            para = para.replace(k, v)
+                    for old, new in _REPLACE.items():
+                        if old in para:
+                            para = para.replace(old, new)
                     out.append(Paragraph(para, ch, props, styles.get(props.istd, "")))
         if not fields or all(fields):
             buf.append(text[start:])

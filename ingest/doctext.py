@@ -183,8 +183,8 @@ class DocText:
         start = lo
         for m in _SENT_END.finditer(text, lo, offset):
             start = m.end()
-        m = _SENT_END.search(text, offset, min(len(text), offset + limit))
-        end = m.end() if m else min(len(text), offset + limit)
+        after = _SENT_END.search(text, offset, min(len(text), offset + limit))
+        end = after.end() if after else min(len(text), offset + limit)
         while start < end and text[start].isspace():
             start += 1
         return start, end

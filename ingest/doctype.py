@@ -41,6 +41,18 @@ def classify_doc_type(doc: DocText, title: str | None, has_action_table: bool,
                       ) -> tuple[str | None, dict[str, float]]:
     """(doc_type or None, score per type) for a document."""
     types, structure, n_title_lines, min_score = _rules()
+    scores = _signal_scores(doc, title, types, n_title_lines)
+    _add_structure(scores, doc, structure, has_action_table)
+    order = [t for t, _ in types]
+    best = max(scores, key=lambda t: (scores[t], -order.index(t)), default=None)
+    if best is None or scores[best] < min_score:
+        return None, scores
+    return best, scores
+
+
+def _signal_scores(doc: DocText, title: str | None, types: list[tuple[str, list[_Signal]]],
+                   n_title_lines: int) -> dict[str, float]:
+    """Score per type from the rules' phrases in the title, the start and the whole text."""
     first = doc.pages[0] if doc.pages else ""
     title_block = "\n".join(([title] if title else []) + first.splitlines()[:n_title_lines])
     # The first two pages, but no more than a few thousand characters: an HTML or text file is
@@ -50,11 +62,19 @@ def classify_doc_type(doc: DocText, title: str | None, has_action_table: bool,
     scores: dict[str, float] = {}
     for doc_type, signals in types:
         # The strongest title signal counts (titles repeat themselves), plus the others.
-        title_hits = [s.weight for s in signals if s.where == "title" and s.pattern.search(title_block)]
+        title_hits = [s.weight for s in signals
+                      if s.where == "title" and s.pattern.search(title_block)]
         total = max(title_hits, default=0) + sum(
             s.weight for s in signals if s.where != "title" and s.pattern.search(where[s.where]))
         if total:
             scores[doc_type] = total
+    return scores
+
+
+def _add_structure(scores: dict[str, float], doc: DocText, structure: dict[str, Any],
+                   has_action_table: bool) -> None:
+    """Add the weights the document's shape earns: an action table in a short document, many
+    known sections in a long one, findings and recommendations in a short one."""
     # Page-less formats (HTML, text) count in page-sized runs of characters.
     n_pages = max(len(doc.pages), len(doc.text) // PAGE_CHARS)
     if has_action_table and n_pages <= int(structure["action_plan_table_max_pages"]):
@@ -66,8 +86,3 @@ def classify_doc_type(doc: DocText, title: str | None, has_action_table: bool,
     if n_pages <= int(structure["summary_max_pages"]) and n_known >= 3 and \
             {"analysis", "recommendations"} & kinds and not has_action_table:
         scores["executive_summary"] = scores.get("executive_summary", 0) + float(structure["summary_weight"])
-    order = [t for t, _ in types]
-    best = max(scores, key=lambda t: (scores[t], -order.index(t)), default=None)
-    if best is None or scores[best] < min_score:
-        return None, scores
-    return best, scores

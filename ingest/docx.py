@@ -18,6 +18,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from typing import Any
 
 from ingest.docx_numbering import Numbering, W
 from ingest.errors import ExtractionError
@@ -187,20 +188,24 @@ class _Reader:
                 if id(cell._tc) in seen:
                     continue
                 seen.add(id(cell._tc))
-                tc = cell._tc
-                if next(tc.iterancestors(W + "tr"), None) is not row._tr:
-                    cells.append("")  # under a vertically merged cell: its text is printed once, above
-                    continue
-                paragraphs = list(tc.iter(W + "p"))
-                if next(tc.iter(MC_FALLBACK), None) is not None:
-                    paragraphs = [p for p in paragraphs if not _in_fallback(p, tc)]
-                cells.append("\n".join(t for t in ("".join(x for x in self._pieces(p) if isinstance(x, str)).strip()
-                                                   for p in paragraphs) if t))
+                cells.append(self._cell_text(cell._tc, row._tr))
             if any(cells):
                 rows.append(cells)
                 self.pages[-1].append(Block(text=" ".join(c.replace("\n", " ") for c in cells if c), kind="table"))
         if rows:
             self.tables.append(Table(page=start_page, rows=rows))
+
+    def _cell_text(self, tc: Any, tr: Any) -> str:
+        """A cell's paragraphs, one per line; "" under a vertically merged cell (its text is
+        printed once, above)."""
+        if next(tc.iterancestors(W + "tr"), None) is not tr:
+            return ""
+        paragraphs = list(tc.iter(W + "p"))
+        if next(tc.iter(MC_FALLBACK), None) is not None:
+            paragraphs = [p for p in paragraphs if not _in_fallback(p, tc)]
+        texts = ("".join(x for x in self._pieces(p) if isinstance(x, str)).strip()
+                 for p in paragraphs)
+        return "\n".join(t for t in texts if t)
 
     # -- styles -------------------------------------------------------------------------------
     def _paragraph_style(self, p) -> _Style:
@@ -290,37 +295,48 @@ def _styles(document) -> dict[str, _Style]:
             if st.type != 1:  # WD_STYLE_TYPE.PARAGRAPH
                 continue
             resolved = _Style()
-            chain, cur = [], st
+            chain: list[Any] = []
+            cur = st
             while cur is not None and len(chain) < 20:
                 chain.append(cur)
                 cur = cur.base_style
             for s in reversed(chain):  # base first, so derived styles override
-                name = (s.name or "").strip()
-                m = _HEADING_NAME.match(name)
-                ppr = s.element.find(W + "pPr")
-                if m:
-                    resolved.level, resolved.kind = int(m.group(1)), "heading"
-                elif name.lower() == "title":
-                    resolved.level, resolved.kind = None, "title"
-                elif name.lower().startswith("toc"):
-                    resolved.kind = "toc"
-                elif name.lower().startswith("list"):
-                    resolved.kind = "list"
-                if ppr is not None:
-                    outline = ppr.find(W + "outlineLvl")
-                    if outline is not None and (outline.get(W + "val") or "").isdigit() and int(outline.get(W + "val")) < 6:
-                        resolved.level, resolved.kind = int(outline.get(W + "val")) + 1, "heading"
-                    if ppr.find(W + "pageBreakBefore") is not None:
-                        resolved.page_break_before = ppr.find(W + "pageBreakBefore").get(W + "val", "true") not in ("0", "false")
-                    numpr = ppr.find(W + "numPr")
-                    if numpr is not None and numpr.find(W + "numId") is not None:
-                        ilvl = numpr.find(W + "ilvl")
-                        lvl = ilvl.get(W + "val", "0") if ilvl is not None else "0"
-                        resolved.num = (numpr.find(W + "numId").get(W + "val", "0"), int(lvl) if lvl.isdigit() else 0)
+                _apply_style(resolved, s)
             out[st.style_id] = resolved
         except Exception:  # noqa: BLE001, S112 - a broken style must not lose the document
             continue
     return out
+
+
+def _apply_style(resolved: _Style, s: Any) -> None:
+    """What one style in a ``basedOn`` chain sets: its name's kind and level, then its
+    paragraph properties (outline level, page break before, numbering)."""
+    name = (s.name or "").strip()
+    m = _HEADING_NAME.match(name)
+    if m:
+        resolved.level, resolved.kind = int(m.group(1)), "heading"
+    elif name.lower() == "title":
+        resolved.level, resolved.kind = None, "title"
+    elif name.lower().startswith("toc"):
+        resolved.kind = "toc"
+    elif name.lower().startswith("list"):
+        resolved.kind = "list"
+    ppr = s.element.find(W + "pPr")
+    if ppr is None:
+        return
+    outline = ppr.find(W + "outlineLvl")
+    if outline is not None and (outline.get(W + "val") or "").isdigit() and \
+            int(outline.get(W + "val")) < 6:
+        resolved.level, resolved.kind = int(outline.get(W + "val")) + 1, "heading"
+    if ppr.find(W + "pageBreakBefore") is not None:
+        resolved.page_break_before = ppr.find(W + "pageBreakBefore").get(W + "val", "true") \
+            not in ("0", "false")
+    numpr = ppr.find(W + "numPr")
+    if numpr is not None and numpr.find(W + "numId") is not None:
+        ilvl = numpr.find(W + "ilvl")
+        lvl = ilvl.get(W + "val", "0") if ilvl is not None else "0"
+        resolved.num = (numpr.find(W + "numId").get(W + "val", "0"),
+                        int(lvl) if lvl.isdigit() else 0)
 
 
 def _meta_title(document) -> str | None:

@@ -55,9 +55,9 @@ class Numbering:
                 continue
             overrides: dict[int, int] = {}
             for ov in num.iter(W + "lvlOverride"):
-                start = _val(ov, "startOverride")
-                if start is not None and start.isdigit():
-                    overrides[int(ov.get(W + "ilvl", "0"))] = int(start)
+                start_at = _val(ov, "startOverride")
+                if start_at is not None and start_at.isdigit():
+                    overrides[int(ov.get(W + "ilvl", "0"))] = int(start_at)
             self.lists[num.get(W + "numId", "")] = _List(abstract, overrides)
 
     def label(self, num_id: str, ilvl: int) -> str:

@@ -55,23 +55,29 @@ def extract_html(content: bytes) -> RawDocument:
         raise ExtractionError("corrupt", f"the HTML cannot be parsed ({exc})") from exc
     page_title = _text(root.find(".//title")) if root.find(".//title") is not None else ""
     _drop_boilerplate(root)
-    main = next((found[0] for xp in MAIN_XPATHS if (found := root.xpath(xp))), None)
+    main = next((found[0] for xp in MAIN_XPATHS if (found := root.xpath(xp))), None)  # type: ignore[index]
     if main is None:
         main = root.find("body") if root.find("body") is not None else root
     walker = _Walker()
     walker.walk(main)
     walker.flush()
     blocks = walker.blocks
+    h1 = _title_from_h1(blocks)
+    title = h1 or re.split(r"\s+[|–—-]\s+", page_title)[0].strip() or None
+    return RawDocument(format="html", pages=[blocks], tables=walker.tables, title=title,
+                       meta={"html_title": page_title} if page_title else {})
+
+
+def _title_from_h1(blocks: list[Block]) -> str | None:
+    """The text of the first h1; a page's one h1 heading the page names the report (it becomes
+    its title block and the h2 its top sections)."""
     h1s = [b for b in blocks if b.kind == "heading" and b.level == 1]
-    h1 = h1s[0].text if h1s else None
     if len(h1s) == 1 and next(b for b in blocks if b.kind == "heading") is h1s[0]:
         h1s[0].kind = "title"  # the page's one h1 names the report; h2 are its top sections
         for b in blocks:
             if b.kind == "heading" and b.level:
                 b.level = max(1, b.level - 1)
-    title = h1 or re.split(r"\s+[|–—-]\s+", page_title)[0].strip() or None
-    return RawDocument(format="html", pages=[blocks], tables=walker.tables, title=title,
-                       meta={"html_title": page_title} if page_title else {})
+    return h1s[0].text if h1s else None
 
 
 def html_encoding(content: bytes) -> str:
@@ -105,33 +111,38 @@ def _is_utf8(content: bytes) -> bool:
 
 
 def _drop_boilerplate(root) -> None:
-    doomed = []
-    for el in root.iter():
-        if not isinstance(el.tag, str):
-            if isinstance(el, (etree._Comment, etree._ProcessingInstruction)):
-                doomed.append(el)
-            continue
-        tag = el.tag.lower()
-        if tag in ("html", "body", "main"):
-            continue
-        role = (el.get("role") or "").lower()
-        ident = f"{el.get('id') or ''} {el.get('class') or ''}"
-        if tag == "header" and not role and _inside_content(el):
-            continue  # an article's own header: its title and date, not site chrome
-        if (tag in DROP_TAGS or role in DROP_ROLES or el.get("aria-hidden") == "true"
-                or "hidden" in el.attrib or (ident.strip() and BOILERPLATE.search(ident))):
-            doomed.append(el)
+    doomed = [el for el in root.iter() if _is_boilerplate(el)]
     for el in doomed:
-        parent = el.getparent()
-        if parent is not None:
-            tail = el.tail
-            parent.remove(el)
-            if tail and tail.strip():  # keep text that followed the removed element
-                prev = parent[-1] if len(parent) else None
-                if prev is not None:
-                    prev.tail = (prev.tail or "") + tail
-                else:
-                    parent.text = (parent.text or "") + tail
+        _remove_keeping_tail(el)
+
+
+def _is_boilerplate(el) -> bool:
+    """Comments, processing instructions and site chrome (navigation, banners, hidden parts)."""
+    if not isinstance(el.tag, str):
+        return isinstance(el, (etree._Comment, etree._ProcessingInstruction))
+    tag = el.tag.lower()
+    if tag in ("html", "body", "main"):
+        return False
+    role = (el.get("role") or "").lower()
+    ident = f"{el.get('id') or ''} {el.get('class') or ''}"
+    if tag == "header" and not role and _inside_content(el):
+        return False  # an article's own header: its title and date, not site chrome
+    return bool(tag in DROP_TAGS or role in DROP_ROLES or el.get("aria-hidden") == "true"
+                or "hidden" in el.attrib or (ident.strip() and BOILERPLATE.search(ident)))
+
+
+def _remove_keeping_tail(el) -> None:
+    """Remove an element, keeping the text that followed it."""
+    parent = el.getparent()
+    if parent is not None:
+        tail = el.tail
+        parent.remove(el)
+        if tail and tail.strip():  # keep text that followed the removed element
+            prev = parent[-1] if len(parent) else None
+            if prev is not None:
+                prev.tail = (prev.tail or "") + tail
+            else:
+                parent.text = (parent.text or "") + tail
 
 
 def _inside_content(el) -> bool:

@@ -106,6 +106,12 @@ def _starts_new_block(group: list[Line], cur: Line, page: _PageStats) -> bool:
         return True
     if prev.group is not None and cur.group is not None:
         return prev.group != cur.group
+    return _spacing_breaks(prev, cur, page) or _text_breaks(group, prev, cur, page)
+
+
+def _spacing_breaks(prev: Line, cur: Line, page: _PageStats) -> bool:
+    """A new block by position, type size or weight: moved up, another size or weight, or a
+    gap wider than the page's line pitch."""
     gap = cur.top - prev.bottom
     if gap < -0.5 * prev.height:  # moved up: next column or out-of-order text
         return True
@@ -114,16 +120,20 @@ def _starts_new_block(group: list[Line], cur: Line, page: _PageStats) -> bool:
         return True
     if page.pitch and prev.baseline is not None and cur.baseline is not None and prev.size:
         # Baseline-to-baseline distance relative to the type size: immune to ascenders/descenders.
-        if (cur.baseline - prev.baseline) / ps > page.pitch * 1.25 + 0.1:
-            return True
-    elif gap > page.usual_gap + 0.45 * min(prev.height, cur.height) + 1.0:
-        return True
+        return (cur.baseline - prev.baseline) / ps > page.pitch * 1.25 + 0.1
+    return gap > page.usual_gap + 0.45 * min(prev.height, cur.height) + 1.0
+
+
+def _text_breaks(group: list[Line], prev: Line, cur: Line, page: _PageStats) -> bool:
+    """A new block by what the lines say: a list item starts, a contents entry ends, or a short
+    last line ends a paragraph."""
     text = cur.text.lstrip()
     if _STARTS_ITEM.match(text):
         return True
     ptext = prev.text.rstrip()
     if _ENDS_WITH_PAGE_REF.search(ptext) and len(group) == 1 and len(ptext) < 120:
         return True  # table-of-contents entries, one per line
+    ps = prev.size or page.body_size
     heading_like = prev.bold or ps > page.body_size * 1.1
     if ptext.endswith(_TERMINAL) and not heading_like:
         right = page.column_right(prev)

@@ -19,14 +19,14 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
-from dhr.document import Chair, Review, Victim
+from dhr.document import AbuseType, AgeBand, Chair, Region, Review, Victim
 from dhr.taxonomy import age_band
 from ingest.areas import find_area
 from ingest.cues import TriggeredCues
 from ingest.doctext import DocText, PhraseMatcher
-from ingest.rules import load
+from ingest.rules import compile_any, load
 from ingest.themes import Scored, pick_evidence, score_signals, signal_matcher
 
 _QUOTES = "‘’'\"“”"
@@ -55,7 +55,8 @@ class ReviewFound:
 
 @dataclass
 class _MetaRules:
-    pseudonym: list[re.Pattern[str]]
+    pseudonym: list[re.Pattern[str]]          # every form, in order of trust
+    pseudonym_trusted: list[re.Pattern[str]]  # the forms also read beyond the front pages
     not_pseudonym: frozenset[str]
     raw: dict[str, Any]
     relation_terms: list[tuple[str, re.Pattern[str]]]
@@ -75,11 +76,11 @@ class _MetaRules:
     family_no: re.Pattern[str]
 
 
-def _any(patterns: list[str], flags: int = 0) -> re.Pattern[str]:
+def _any(patterns: list[str]) -> re.Pattern[str]:
     """Lower-case rules, run on DocText.lower (no re.I: several times faster). No leading
     look-behind either: it would disable the engine's fast literal-prefix search; callers check
     the word boundary with :func:`_at_word`."""
-    return re.compile("|".join(f"(?:{p})" for p in patterns), flags)
+    return compile_any(patterns, 0)
 
 
 def _at_word(text: str, start: int) -> bool:
@@ -122,7 +123,10 @@ def _rules() -> _MetaRules:
     d = load("metadata")
     abuse = load("abuse_types")
     return _MetaRules(
-        pseudonym=[re.compile(p, re.IGNORECASE | re.MULTILINE) for p in d["pseudonym"]],
+        pseudonym=[re.compile(p, re.IGNORECASE | re.MULTILINE)
+                   for p in d["pseudonym"]["anywhere"] + d["pseudonym"]["front_pages"]],
+        pseudonym_trusted=[re.compile(p, re.IGNORECASE | re.MULTILINE)
+                           for p in d["pseudonym"]["anywhere"]],
         not_pseudonym=frozenset(w.lower() for w in d["not_pseudonym"]),
         raw=d,
         relation_terms=[(k, re.compile(r"(?:" + "|".join(v) + r")\b"))
@@ -200,7 +204,7 @@ def find_pseudonym(doc: DocText, title: str | None) -> tuple[str | None, int | N
     rules = _rules()
     front = _front_texts(doc, title)
     later = [(j + 1, p) for j, p in enumerate(doc.pages[3:8], start=3)]
-    for texts, patterns in ((front, rules.pseudonym), (later, rules.pseudonym[:4])):
+    for texts, patterns in ((front, rules.pseudonym), (later, rules.pseudonym_trusted)):
         for pat in patterns:
             for page, text in texts:
                 for m in pat.finditer(text):
@@ -309,7 +313,7 @@ def find_review_type(doc: DocText, name: str | None) -> tuple[str | None, int | 
         if hits[key] == 2 or not _at_word(doc.lower, start) or doc.in_boilerplate(start):
             continue
         hits[key] += 1   # at most two matches per cue count
-        kind, i = key.split(":")
+        kind = key.split(":")[0]
         votes[kind] += _cue_votes(bool(name))[key]
         pages.setdefault(kind, doc.page_at(start))
     if not votes:
@@ -497,14 +501,14 @@ def abuse_types_with_evidence(doc: DocText) -> list[tuple[str, list[tuple[int, s
     about_practice: dict[int, bool] = {}
     out = []
     for key in order:
-        s = scored.get(key)
-        if s is None or s.score < rules.abuse_min:
+        found = scored.get(key)
+        if found is None or found.score < rules.abuse_min:
             continue
         # Best-weighted mentions first; stop once the threshold and the evidence are reached
         # (finding a sentence's bounds is the costly step).
         kept: list[tuple[float, int]] = []
         total = 0.0
-        for weight, offset in sorted(s.evidence, key=lambda c: (-c[0], c[1])):
+        for weight, offset in sorted(found.evidence, key=lambda c: (-c[0], c[1])):
             start, end = doc.sentence_at(offset, limit=300)
             if start not in about_practice:
                 about_practice[start] = rules.abuse_not_the_case.search(doc.lower, start, end) is not None
@@ -599,12 +603,12 @@ def extract_review(doc: DocText, title: str | None = None, doc_type: str | None 
     review = Review(
         pseudonym=name,
         area=area.area if area else None,
-        region=area.region if area else None,
+        region=cast(Region | None, area.region if area else None),  # pydantic checks the values
         date_of_death=keep("date_of_death", *find_date_of_death(doc, name, labelled_only=not account)),
         review_type=keep("review_type", *find_review_type(doc, name)),
         death_type=keep("death_type", *find_death_type(doc, name)),
-        victim=Victim(age=age, age_band=age_band(age), sex=sex),
-        abuse_types=[k for k, _ in abuse],
+        victim=Victim(age=age, age_band=cast(AgeBand | None, age_band(age)), sex=sex),
+        abuse_types=[cast(AbuseType, k) for k, _ in abuse],
         chair=chair,
         family_involved=keep("family_involved", *find_family_involved(doc)),
     )

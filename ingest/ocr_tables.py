@@ -188,7 +188,7 @@ def _skew(words: list[Word], vs: list[Word]) -> float:
         mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
         var = sum((x - mx) ** 2 for x in xs)
         if var > 0:
-            slopes.append(sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / var)
+            slopes.append(sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=False)) / var)
     s = statistics.median(slopes) if slopes else 0.0
     return s if abs(s) < MAX_SKEW else 0.0
 
@@ -224,34 +224,47 @@ def _ruled_tables(words: list[Word], hs: list[Rule], vs: list[Rule], page: int) 
             groups.append([v])
     tables = []
     for g in groups:
-        xs = _cluster([r.pos for r in g], 4.0)
-        if len(xs) < MIN_COLUMNS + 1 - 1:  # two rules make one column
-            continue
-        left, right = min(xs), max(xs)
-        top, bottom = min(r.start for r in g), max(r.end for r in g)
-        width = right - left
-        ys = [h.pos for h in hs if top - 6 <= h.pos <= bottom + 6 and
-              min(h.end, right) - max(h.start, left) >= 0.6 * width]
-        ys = _cluster(ys + [top, bottom], 4.0)
-        if len(ys) < 2:
-            continue
-        rows: list[list[str]] = []
-        for y0, y1 in itertools.pairwise(ys):
-            if y1 - y0 < 4:
-                continue
-            mid = (y0 + y1) / 2
-            cuts = _cluster([r.pos for r in g if r.start <= mid <= r.end], 4.0)
-            if len(cuts) < 2:
-                cuts = [left, right]
-            inside = [w for w in words if y0 <= w.cy < y1 and cuts[0] - 2 <= w.cx <= cuts[-1] + 2
-                      and not (len(w.text) == 1 and not w.text.isalnum() and
-                               min(abs(w.cx - c) for c in cuts) < 6)]  # a rule read as "—"
-            cells = [_cell_text([w for w in inside if a <= w.cx < b]) for a, b in itertools.pairwise(cuts)]
-            if any(cells):
-                rows.append(cells)
-        if len(rows) >= 2 or (rows and len(rows[0]) >= 3):
-            tables.append(Table(page=page, rows=rows, bbox=(left, top, right, bottom)))
+        table = _ruled_table(words, hs, g, page)
+        if table is not None:
+            tables.append(table)
     return tables
+
+
+def _ruled_table(words: list[Word], hs: list[Rule], g: list[Rule], page: int) -> Table | None:
+    """The table one group of vertical rules draws, with the horizontal rules across it."""
+    xs = _cluster([r.pos for r in g], 4.0)
+    if len(xs) < MIN_COLUMNS + 1 - 1:  # two rules make one column
+        return None
+    left, right = min(xs), max(xs)
+    top, bottom = min(r.start for r in g), max(r.end for r in g)
+    width = right - left
+    ys = [h.pos for h in hs if top - 6 <= h.pos <= bottom + 6 and
+          min(h.end, right) - max(h.start, left) >= 0.6 * width]
+    ys = _cluster(ys + [top, bottom], 4.0)
+    if len(ys) < 2:
+        return None
+    rows: list[list[str]] = []
+    for y0, y1 in itertools.pairwise(ys):
+        if y1 - y0 < 4:
+            continue
+        mid = (y0 + y1) / 2
+        cuts = _cluster([r.pos for r in g if r.start <= mid <= r.end], 4.0)
+        if len(cuts) < 2:
+            cuts = [left, right]
+        cells = _row_cells(words, y0, y1, cuts)
+        if any(cells):
+            rows.append(cells)
+    if len(rows) >= 2 or (rows and len(rows[0]) >= 3):
+        return Table(page=page, rows=rows, bbox=(left, top, right, bottom))
+    return None
+
+
+def _row_cells(words: list[Word], y0: float, y1: float, cuts: list[float]) -> list[str]:
+    """The cells' texts of the row between y0 and y1, split at the column rules ``cuts``."""
+    inside = [w for w in words if y0 <= w.cy < y1 and cuts[0] - 2 <= w.cx <= cuts[-1] + 2
+              and not (len(w.text) == 1 and not w.text.isalnum() and
+                       min(abs(w.cx - c) for c in cuts) < 6)]  # a rule read as "—"
+    return [_cell_text([w for w in inside if a <= w.cx < b]) for a, b in itertools.pairwise(cuts)]
 
 
 def _cell_text(words: list[Word]) -> str:
@@ -270,10 +283,10 @@ def _cell_text(words: list[Word]) -> str:
 # ----- tables without rules, from their header -------------------------------------------------
 @cache
 def _column_names() -> re.Pattern[str]:
-    from ingest.rules import load
+    from ingest.rules import compile_any, load
 
-    pats = [p for names in load("recommendations")["table_columns"].values() for p in names]
-    return re.compile("|".join(f"(?:{p})" for p in pats), re.IGNORECASE)
+    return compile_any(p for names in load("recommendations")["table_columns"].values()
+                       for p in names)
 
 
 def _lines(words: list[Word]) -> list[list[Word]]:
@@ -314,6 +327,22 @@ def _header_table(words: list[Word], page: int) -> Table | None:
     return None
 
 
+def _table_ended(line: list[Word], prev_bottom: float | None, starts: list[float],
+                 h: float) -> bool:
+    """A wide gap above the line, or text back at the margin left of the table."""
+    if prev_bottom is not None and line[0].top - prev_bottom > 3 * h:
+        return True  # the table has ended
+    first = min(line, key=lambda w: w.x0)
+    return first.x0 < starts[0] - 2 * h  # text back at the margin, left of the table
+
+
+def _starts_row(k: int, n_rows: int, gap: float, h: float) -> bool:
+    """Whether line ``k`` (``gap`` below the line above) starts a new row."""
+    if k <= 1 and n_rows == 1 and gap < 0.6 * h:
+        return False  # a wrapped header cell
+    return n_rows == 0 or gap >= 0.6 * h
+
+
 def _unruled(lines: list[list[Word]], starts: list[float], page: int) -> Table | None:
     h = statistics.median(w.height for ln in lines for w in ln)
     cuts = [s - 0.5 * h for s in starts[1:]]
@@ -325,17 +354,10 @@ def _unruled(lines: list[list[Word]], starts: list[float], page: int) -> Table |
     prev_bottom = None
     used: list[Word] = []
     for k, line in enumerate(lines):
-        if prev_bottom is not None and line[0].top - prev_bottom > 3 * h:
-            break  # the table has ended
-        first = min(line, key=lambda w: w.x0)
-        if first.x0 < starts[0] - 2 * h:
-            break  # text back at the margin, left of the table
+        if _table_ended(line, prev_bottom, starts, h):
+            break
         gap = line[0].top - prev_bottom if prev_bottom is not None else 0.0
-        if k <= 1 and rows and len(rows) == 1 and gap < 0.6 * h:
-            new_row = False  # a wrapped header cell
-        else:
-            new_row = not rows or gap >= 0.6 * h
-        if new_row:
+        if _starts_row(k, len(rows), gap, h):
             rows.append([[] for _ in starts])
         for w in line:
             rows[-1][column(w)].append(w)

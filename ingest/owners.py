@@ -74,7 +74,7 @@ class OwnerResolver:
         self.registry = registry or default_registry()
         # The document's abbreviations: given, or looked up in ``text`` one at a time when a
         # name holds one (most names never do).
-        self._abbreviations = dict(abbreviations or {})
+        self._abbreviations: dict[str, str | None] = dict(abbreviations or {})
         self._text = text
         self.area = area
         self._cache: dict[str, Owner | None] = {}
@@ -122,33 +122,40 @@ class OwnerResolver:
         org = reg.resolve(bare)
         if org is not None:
             return Owner(org, bare, org.agency, bool(_ACRONYM.fullmatch(bare)))
-        # An abbreviation inside a longer name ("GMP's Public Protection Unit" is GMP's).
-        for m in _ACRONYM.finditer(bare) if has_acronym else ():
+        inner = self._inner_abbreviation(bare) if has_acronym else None
+        return inner if inner is not None else self._named_inside(bare)
+
+    def _inner_abbreviation(self, bare: str) -> Owner | None:
+        """An abbreviation inside a longer name ("GMP's Public Protection Unit" is GMP's)."""
+        for m in _ACRONYM.finditer(bare):
             token = m.group()
             full = self.expand(token)
             if full and len(token) >= 2:
-                o = reg.resolve(full)
+                o = self.registry.resolve(full)
                 return Owner(o, full, (o.agency if o else None) or _agency(full), True)
-        # The agency named inside ("Kent Police's Public Protection Unit", "the Norfolk ICB").
-        mentions = _mentions(bare)
-        if mentions:
-            m = mentions[0]
-            # Only a name the mention starts: "Newcastle Women's Aid" is a local group, not the
-            # national federation "Women's Aid".
-            prefixed = re.search(r"[A-Z][\w'’&\-]*\s*$", bare[: m.start]) is not None
-            for candidate in ((bare[m.start:], bare[: m.end], m.name) if not prefixed
-                              else (bare[: m.end],)):
-                o = reg.resolve(candidate)
-                if o is not None:
-                    return Owner(o, candidate, o.agency)
-            if m.id == "health_commissioner" and self.area and \
-                    re.search(re.escape(self.area), bare, re.IGNORECASE):
-                return _make(self.area_icb(), bare, "health_commissioner")
-            if m.id == "community_safety_partnership" and self.area and \
-                    re.search(re.escape(self.area), bare, re.IGNORECASE):
-                return _make(self.area_csp(), bare, "community_safety_partnership")
-            return Owner(None, bare, m.id)
         return None
+
+    def _named_inside(self, bare: str) -> Owner | None:
+        """The agency named inside ("Kent Police's Public Protection Unit", "the Norfolk ICB")."""
+        mentions = _mentions(bare)
+        if not mentions:
+            return None
+        m = mentions[0]
+        # Only a name the mention starts: "Newcastle Women's Aid" is a local group, not the
+        # national federation "Women's Aid".
+        prefixed = re.search(r"[A-Z][\w'’&\-]*\s*$", bare[: m.start]) is not None
+        for candidate in ((bare[m.start:], bare[: m.end], m.name) if not prefixed
+                          else (bare[: m.end],)):
+            o = self.registry.resolve(candidate)
+            if o is not None:
+                return Owner(o, candidate, o.agency)
+        in_area = bool(self.area) and re.search(re.escape(self.area or ""), bare,
+                                                re.IGNORECASE) is not None
+        if m.id == "health_commissioner" and in_area:
+            return _make(self.area_icb(), bare, "health_commissioner")
+        if m.id == "community_safety_partnership" and in_area:
+            return _make(self.area_csp(), bare, "community_safety_partnership")
+        return Owner(None, bare, m.id)
 
 
 @lru_cache(maxsize=4096)
@@ -227,7 +234,7 @@ def assign_owners(recs: list[dict[str, Any]], *, abbreviations: dict[str, str] |
         heading = rec.pop("_heading", None)
         lead = rec.pop("_lead", None)
         owners = text_owners(rec["text"], resolver)
-        source = "text"
+        source: str | None = "text"
         if not owners:
             h = resolver.owner(heading)
             owners, source = ([h], "heading") if h is not None else ([], None)

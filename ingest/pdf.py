@@ -38,6 +38,7 @@ _METADATA_TITLE_NOISE = re.compile(
 
 def extract_pdf(content: bytes, *, ocr: bool = True, tables: bool = True) -> RawDocument:
     pdf = _open(content)
+    reader = _PdfPages(pdf, ocr=ocr, tables=tables)
     try:
         n_pages = len(pdf)
         if n_pages == 0:
@@ -45,74 +46,104 @@ def extract_pdf(content: bytes, *, ocr: bool = True, tables: bool = True) -> Raw
         if n_pages > MAX_PAGES:
             raise ExtractionError("too_large", f"{n_pages} pages (limit {MAX_PAGES})")
         meta = _metadata(pdf)
-        probe = _FontProbe()
-        pages: list[list[Block]] = []
-        found: list[Table] = []
-        plumber_pages: list[int] = []
-        ocr_pages: list[int] = []
-        warnings: list[str] = []
         for index in range(n_pages):
-            # Raw PDFium handles: the helper objects cost more than the parsing on small pages.
-            page = pdfium_c.FPDF_LoadPage(pdf.raw, index)
-            if not page:
-                warnings.append(f"page {index + 1}: cannot be loaded")
-                pages.append([])
-                continue
-            try:
-                width, height = pdfium_c.FPDF_GetPageWidthF(page), pdfium_c.FPDF_GetPageHeightF(page)
-                textpage = pdfium_c.FPDFText_LoadPage(page)
-                lines, chars, garbage, image_share = [], 0, False, 0.0
-                if textpage:
-                    try:
-                        lines = page_lines(textpage, height, probe)
-                        text = "".join(ln.text for ln in lines)
-                        chars = len(text) - text.count(" ")
-                        garbage = chars > 0 and text_quality(text) < MIN_QUALITY
-                        usable = chars >= MIN_TEXT_CHARS and not garbage
-                        # One line of several cells may be the header of a ruled table whose
-                        # cells all wrap (each cell is then its own line): look for its grid.
-                        wants_tables = tables and usable and any(ln.cells > 1 for ln in lines)
-                        paths, image_share = (page_objects(page, width, height)
-                                              if wants_tables or chars < SCANNED_MAX_CHARS else (0, 0.0))
-                        if wants_tables and paths >= MIN_PATHS:
-                            grids = find_grids(page, textpage, height)
-                            if grids:
-                                found += [Table(page=index + 1, rows=g.rows, bbox=g.bbox) for g in grids]
-                            elif looks_like_table(lines, paths):
-                                plumber_pages.append(index + 1)  # ruled some other way: pdfplumber
-                    finally:
-                        pdfium_c.FPDFText_ClosePage(textpage)
-                else:
-                    _, image_share = page_objects(page, width, height)
-                usable = chars >= MIN_TEXT_CHARS and not garbage
-                scanned = image_share >= SCANNED_IMAGE_SHARE and chars < SCANNED_MAX_CHARS
-                if ocr and (scanned or (not usable and (image_share > 0.05 or garbage))):
-                    try:
-                        recognised, ocr_tables = _ocr(pdf, index)
-                        if recognised or garbage or not lines:
-                            lines = recognised
-                            ocr_pages.append(index + 1)
-                            found += ocr_tables
-                    except OCRUnavailable as exc:
-                        warnings.append(f"page {index + 1}: {exc}")
-                        if garbage:
-                            lines = []
-                elif garbage:
-                    lines = []  # garbage glyph codes are worse than nothing in a search index
-                pages.append(lines_to_blocks(lines, height))
-            finally:
-                pdfium_c.FPDF_ClosePage(page)
+            reader.read_page(index)
     finally:
         pdf.close()
-    if plumber_pages:
-        more, table_warnings = extract_tables(content, plumber_pages)
+    pages, found, warnings = reader.pages, reader.found, reader.warnings
+    if reader.plumber_pages:
+        more, table_warnings = extract_tables(content, reader.plumber_pages)
         found = sorted(found + more, key=lambda t: (t.page, t.bbox[1] if t.bbox else 0))
         warnings += table_warnings
     _mark_table_blocks(pages, found)
     if warnings:
         meta["warnings"] = warnings[:50]
     return RawDocument(format="pdf", pages=pages, tables=found, title=meta.get("title"),
-                       meta=meta, ocr_pages=ocr_pages, has_layout=True)
+                       meta=meta, ocr_pages=reader.ocr_pages, has_layout=True)
+
+
+class _PdfPages:
+    """Reads a PDF page by page: the lines of its text layer (or of OCR, for a scanned page or
+    one whose text is garbage) and the tables ruled on it."""
+
+    def __init__(self, pdf: pdfium.PdfDocument, *, ocr: bool, tables: bool) -> None:
+        self.pdf = pdf
+        self.ocr = ocr
+        self.tables = tables
+        self.probe = _FontProbe()
+        self.pages: list[list[Block]] = []
+        self.found: list[Table] = []
+        self.plumber_pages: list[int] = []   # ruled some other way: read with pdfplumber
+        self.ocr_pages: list[int] = []
+        self.warnings: list[str] = []
+
+    def read_page(self, index: int) -> None:
+        # Raw PDFium handles: the helper objects cost more than the parsing on small pages.
+        page = pdfium_c.FPDF_LoadPage(self.pdf.raw, index)
+        if not page:
+            self.warnings.append(f"page {index + 1}: cannot be loaded")
+            self.pages.append([])
+            return
+        try:
+            width, height = pdfium_c.FPDF_GetPageWidthF(page), pdfium_c.FPDF_GetPageHeightF(page)
+            textpage = pdfium_c.FPDFText_LoadPage(page)
+            lines: list = []
+            chars, garbage, image_share = 0, False, 0.0
+            if textpage:
+                try:
+                    lines, chars, garbage, image_share = self._text_layer(
+                        index, page, textpage, width, height)
+                finally:
+                    pdfium_c.FPDFText_ClosePage(textpage)
+            else:
+                _, image_share = page_objects(page, width, height)
+            lines = self._ocr_if_needed(index, lines, chars, garbage, image_share)
+            self.pages.append(lines_to_blocks(lines, height))
+        finally:
+            pdfium_c.FPDF_ClosePage(page)
+
+    def _text_layer(self, index: int, page, textpage, width: float,
+                    height: float) -> tuple[list, int, bool, float]:
+        """(lines, characters, whether the text is garbage, share of the page in images); the
+        page's ruled tables are collected on the way."""
+        lines = page_lines(textpage, height, self.probe)
+        text = "".join(ln.text for ln in lines)
+        chars = len(text) - text.count(" ")
+        garbage = chars > 0 and text_quality(text) < MIN_QUALITY
+        usable = chars >= MIN_TEXT_CHARS and not garbage
+        # One line of several cells may be the header of a ruled table whose
+        # cells all wrap (each cell is then its own line): look for its grid.
+        wants_tables = self.tables and usable and any(ln.cells > 1 for ln in lines)
+        paths, image_share = (page_objects(page, width, height)
+                              if wants_tables or chars < SCANNED_MAX_CHARS else (0, 0.0))
+        if wants_tables and paths >= MIN_PATHS:
+            grids = find_grids(page, textpage, height)
+            if grids:
+                self.found += [Table(page=index + 1, rows=g.rows, bbox=g.bbox) for g in grids]
+            elif looks_like_table(lines, paths):
+                self.plumber_pages.append(index + 1)  # ruled some other way: pdfplumber
+        return lines, chars, garbage, image_share
+
+    def _ocr_if_needed(self, index: int, lines: list, chars: int, garbage: bool,
+                       image_share: float) -> list:
+        """The page's lines: OCR'd when it is scanned, or has no usable text but images or
+        garbage glyphs; garbage alone is dropped."""
+        usable = chars >= MIN_TEXT_CHARS and not garbage
+        scanned = image_share >= SCANNED_IMAGE_SHARE and chars < SCANNED_MAX_CHARS
+        if self.ocr and (scanned or (not usable and (image_share > 0.05 or garbage))):
+            try:
+                recognised, ocr_tables = _ocr(self.pdf, index)
+                if recognised or garbage or not lines:
+                    lines = recognised
+                    self.ocr_pages.append(index + 1)
+                    self.found += ocr_tables
+            except OCRUnavailable as exc:
+                self.warnings.append(f"page {index + 1}: {exc}")
+                if garbage:
+                    lines = []
+        elif garbage:
+            lines = []  # garbage glyph codes are worse than nothing in a search index
+        return lines
 
 
 def _ocr(pdf: pdfium.PdfDocument, index: int) -> tuple[list, list[Table]]:

@@ -81,10 +81,7 @@ def _merge(edges: list[tuple[float, float, float]]) -> list[tuple[float, float, 
 
 
 def _covered(edges: list[tuple[float, float, float]], pos: float, a: float, b: float) -> bool:
-    for p, s, e in edges:
-        if abs(p - pos) <= TOL and s <= a + TOL and e >= b - TOL:
-            return True
-    return False
+    return any(abs(p - pos) <= TOL and s <= a + TOL and e >= b - TOL for p, s, e in edges)
 
 
 def find_grids(page, textpage, height: float) -> list[GridTable]:
@@ -111,20 +108,26 @@ def find_grids(page, textpage, height: float) -> list[GridTable]:
     for x, y in sorted(points, key=lambda p: (p[1], p[0])):
         xs_right = by_y[y][bisect_left(by_y[y], x) + 1:]
         ys_below = by_x[x][bisect_left(by_x[x], y) + 1:]
-        found = False
-        for y2 in ys_below:
-            if not _covered(vs, x, y, y2):
-                break
-            for x2 in xs_right:
-                if not _covered(hs, y, x, x2):
-                    break
-                if (x2, y2) in points and _covered(vs, x2, y, y2) and _covered(hs, y2, x, x2):
-                    cells.append((x, y, x2, y2))
-                    found = True
-                    break
-            if found:
-                break
+        cell = _cell_at(x, y, xs_right, ys_below, points, hs, vs)
+        if cell is not None:
+            cells.append(cell)
     return [_table(group, textpage, height) for group in _group_cells(cells) if len(group) >= 4]
+
+
+def _cell_at(x: float, y: float, xs_right: list[float], ys_below: list[float],
+             points: set[tuple[float, float]], hs: list[tuple[float, float, float]],
+             vs: list[tuple[float, float, float]]) -> tuple[float, float, float, float] | None:
+    """The smallest ruled cell whose top-left corner is (x, y), following its rules right and
+    down; None when the rules stop first."""
+    for y2 in ys_below:
+        if not _covered(vs, x, y, y2):
+            return None
+        for x2 in xs_right:
+            if not _covered(hs, y, x, x2):
+                break
+            if (x2, y2) in points and _covered(vs, x2, y, y2) and _covered(hs, y2, x, x2):
+                return (x, y, x2, y2)
+    return None
 
 
 def _group_cells(cells: list[tuple[float, float, float, float]]) -> list[list[tuple[float, float, float, float]]]:
@@ -133,7 +136,7 @@ def _group_cells(cells: list[tuple[float, float, float, float]]) -> list[list[tu
     boxes: list[list[float]] = []
     for cell in cells:
         x0, y0, x1, y1 = cell
-        for g, box in zip(groups, boxes):
+        for g, box in zip(groups, boxes, strict=False):
             if x0 <= box[2] + TOL and x1 >= box[0] - TOL and y0 <= box[3] + TOL and y1 >= box[1] - TOL:
                 g.append(cell)
                 box[0], box[1] = min(box[0], x0), min(box[1], y0)

@@ -71,7 +71,7 @@ def extract_tables(content: bytes, pages: list[int], password: str | None = None
                         rows = [[_cell(c) for c in row] for row in found.extract() if row]
                         rows = [r for r in rows if any(r)]
                         if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
-                            tables.append(Table(page=page.page_number, rows=rows, bbox=tuple(found.bbox)))
+                            tables.append(Table(page=page.page_number, rows=rows, bbox=_bbox(found.bbox)))
                 except Exception as exc:  # noqa: BLE001 - a bad page must not lose the document
                     warnings.append(f"tables on page {page.page_number}: {type(exc).__name__}")
                 finally:
@@ -80,6 +80,11 @@ def extract_tables(content: bytes, pages: list[int], password: str | None = None
         log.debug("pdfplumber failed", exc_info=True)
         warnings.append(f"tables: pdfplumber could not open the file ({type(exc).__name__})")
     return tables, warnings
+
+
+def _bbox(box: tuple[float, ...]) -> tuple[float, float, float, float]:
+    x0, top, x1, bottom = box
+    return (x0, top, x1, bottom)
 
 
 def _cell(value: str | None) -> str:

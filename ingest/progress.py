@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from ingest.dates import find_date
-from ingest.rules import load
+from ingest.rules import compile_any, load
 
 _LABEL = re.compile(r"^\s*(?:rag(?:\s+status|\s+rating)?|status|progress(?:\s+update)?|update|"
                     r"position|outcome)\s*[:\-–—]\s*", re.IGNORECASE)
@@ -36,8 +36,7 @@ class Progress:
 @cache
 def _rules() -> tuple[list[tuple[str, re.Pattern[str]]], list[re.Pattern[str]]]:
     d = load("action_plans")
-    phrases = [(kind, re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in pats) + r")\b", re.IGNORECASE))
-               for kind, pats in d["status_phrases"].items()]
+    phrases = [(kind, compile_any(pats, words=True)) for kind, pats in d["status_phrases"].items()]
     trims = [re.compile(p, re.IGNORECASE) for p in d["outcome_lead_in"]]
     return phrases, trims
 

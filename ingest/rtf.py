@@ -176,7 +176,7 @@ class _Reader:
             else:
                 self._emit(out)
 
-    def _word(self, word: str, arg: int | None) -> None:
+    def _word(self, word: str, arg: int | None) -> None:  # noqa: C901 - one branch per RTF word
         group = self.stack[-1]
         if group.dest == "*":
             # {\*\keyword ...}: read the few starred destinations we understand, skip the rest.

@@ -67,28 +67,39 @@ def toc_blocks(pages: list[list[Block]]) -> tuple[set[int], set[tuple[int, int]]
             continue
         title_at = next((i for i, b in enumerate(blocks)
                          if len(b.text) <= 30 and _simple(b.text) in rules.toc_titles), None)
-        entries = sum(1 for b in blocks if b.kind == "toc" or _is_toc_entry(b.text))
         if title_at is not None:
-            rest = blocks[title_at + 1:]
-            short = sum(1 for b in rest if len(b.text) <= 100 and b.kind != "heading")
-            numbered = sum(1 for b in rest if b.kind == "toc" or _is_toc_entry(b.text))
-            if rest and title_at <= 5 and (short >= 0.7 * len(rest) or numbered >= max(2, 0.5 * len(rest))):
+            listed = _contents_under_title(blocks, title_at)
+            if listed is None:
                 whole.add(number)
                 continue
-            parts.add((number, title_at))
-            for i in range(title_at + 1, len(blocks)):  # the entries that follow the heading
-                if blocks[i].kind == "toc" or (blocks[i].kind != "heading" and _is_toc_entry(blocks[i].text)):
-                    parts.add((number, i))
-                else:
-                    break
-        elif entries >= 5 and entries >= 0.5 * len(blocks):
-            whole.add(number)
-        elif number - 1 in whole and entries >= 3 and entries >= 0.4 * len(blocks):
-            whole.add(number)  # the contents continue overleaf
-        for i, b in enumerate(blocks):
-            if b.kind == "toc":
-                parts.add((number, i))
+            parts.update((number, i) for i in listed)
+        else:
+            entries = sum(1 for b in blocks if b.kind == "toc" or _is_toc_entry(b.text))
+            if entries >= 5 and entries >= 0.5 * len(blocks):
+                whole.add(number)
+            elif number - 1 in whole and entries >= 3 and entries >= 0.4 * len(blocks):
+                whole.add(number)  # the contents continue overleaf
+        parts.update((number, i) for i, b in enumerate(blocks) if b.kind == "toc")
     return whole, parts
+
+
+def _contents_under_title(blocks: list[Block], title_at: int) -> list[int] | None:
+    """A page with a "Contents" heading: None when the page is all contents, else the indexes
+    of the heading and of the entries right after it."""
+    rest = blocks[title_at + 1:]
+    short = sum(1 for b in rest if len(b.text) <= 100 and b.kind != "heading")
+    numbered = sum(1 for b in rest if b.kind == "toc" or _is_toc_entry(b.text))
+    if rest and title_at <= 5 and (short >= 0.7 * len(rest) or
+                                   numbered >= max(2, 0.5 * len(rest))):
+        return None
+    listed = [title_at]
+    for i in range(title_at + 1, len(blocks)):  # the entries that follow the heading
+        if blocks[i].kind == "toc" or (blocks[i].kind != "heading" and
+                                       _is_toc_entry(blocks[i].text)):
+            listed.append(i)
+        else:
+            break
+    return listed
 
 
 def toc_pages(pages: list[list[Block]]) -> set[int]:
@@ -114,68 +125,128 @@ def _simple(text: str) -> str:
 
 def build_outline(pages: list[list[Block]], *, title: str | None = None) -> list[Section]:
     """Sections in reading order with the 1-based page where each starts."""
-    skip, skip_blocks = toc_blocks(pages)
     body = _body_size(pages)
-    styled_numbered = False
-    candidates: list[tuple[int, Block, str | None, str, int | None]] = []
+    return _OutlineReader(pages, _candidates(pages, title, body), body).sections()
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A block that reads as a heading; whether it is a section depends on the document."""
+
+    page: int
+    index: int                    # of the block in its page
+    block: Block
+    number: str | None
+    heading: str
+    explicit_level: int | None    # implied by a division word ("Section 4", "Appendix A")
+    styled: bool                  # a heading style, bold or larger type
+
+
+def _candidates(pages: list[list[Block]], title: str | None,
+                body: float | None) -> list[_Candidate]:
+    """Blocks that can be headings: not on a contents page, not a table, list or the title."""
+    skip, skip_blocks = toc_blocks(pages)
     title_key = _simple(title or "")
+    out: list[_Candidate] = []
     for page_no, blocks in enumerate(pages, 1):
         if page_no in skip:
             continue
         for index, block in enumerate(blocks):
             if (page_no, index) in skip_blocks or _not_heading(block.text):
                 continue
-            if block.kind in ("table", "toc", "list", "title") or page_no == 1 and _is_title_part(block, title_key):
+            if block.kind in ("table", "toc", "list", "title") or \
+                    page_no == 1 and _is_title_part(block, title_key):
                 continue
             parsed = _parse_heading(block.text)
-            if parsed is None:
+            if parsed is not None:
+                out.append(_Candidate(page_no, index, block, *parsed,
+                                      styled=_styled(block, body)))
+    return out
+
+
+class _OutlineReader:
+    """Keeps the candidates that are sections, in order; one method per kind of candidate (a
+    heading block, a division, a numbered heading, an unnumbered title in a document that
+    styles its headings, one in plain text)."""
+
+    def __init__(self, pages: list[list[Block]], candidates: list[_Candidate],
+                 body: float | None) -> None:
+        self.pages = pages
+        self.candidates = candidates
+        self.has_style = any(c.styled for c in candidates)
+        # The document styles its numbered headings: an unstyled numbered line is a paragraph.
+        self.styled_numbered = any(c.number and c.styled and not c.explicit_level
+                                   for c in candidates)
+        # Where the text of the first page starts (cover, letterhead and address lines before).
+        self.first_body = next((i for i, b in enumerate(pages[0] if pages else [])
+                                if b.kind == "body" and not _styled(b, body)
+                                and len(b.text.split()) >= 8
+                                and (not b.size or not body or b.size >= body * 0.95)), 0)
+        # Type sizes of unnumbered styled headings, largest first: the level of each.
+        self.sizes = sorted({round(c.block.size, 1) for c in candidates
+                             if c.block.size and not c.number and c.styled}, reverse=True)
+        self.last: tuple[int, ...] | None = None   # number of the last numbered section
+
+    def sections(self) -> list[Section]:
+        out: list[Section] = []
+        for c in self.candidates:
+            dotted = _dotted(c.number)
+            if not self._is_section(c, dotted):
                 continue
-            number, heading, explicit_level = parsed
-            styled = _styled(block, body)
-            if number and styled and not explicit_level:
-                styled_numbered = True
-            candidates.append((page_no, index, block, number, heading, explicit_level))
-    has_style = any(_styled(b, body) for _, _, b, *_ in candidates)
-    first_body = next((i for i, b in enumerate(pages[0] if pages else [])
-                       if b.kind == "body" and not _styled(b, body) and len(b.text.split()) >= 8
-                       and (not b.size or not body or b.size >= body * 0.95)), 0)
-    sizes = sorted({round(b.size, 1) for _, _, b, n, _, _ in candidates
-                    if b.size and not n and _styled(b, body)}, reverse=True)
-    sections: list[Section] = []
-    last: tuple[int, ...] | None = None
-    for page_no, index_in_page, block, number, heading, explicit_level in candidates:
-        styled = _styled(block, body)
-        known = _simple(heading) in outline_rules().known
-        dotted = _dotted(number)
-        if block.kind == "heading":
-            pass
-        elif explicit_level:  # "Section 4", "Appendix A"
-            if has_style and not styled:
-                continue
-        elif dotted is not None:
-            if has_style and styled_numbered and not styled:
-                continue  # the document styles its numbered headings; this is a paragraph
-            if not styled and not (known or _title_like(heading)):
-                continue
-            if not _follows(last, dotted) and not (dotted[-1] == 1 and (styled or known)):
-                continue  # out of sequence: a numbered table row or list item
-            if not styled and page_no == 1 and index_in_page < first_body and not known:
-                continue  # an address line ("2 Marsham Street") on a cover or letterhead
-        elif has_style:
-            if not styled or not (known or _title_like(heading) or _short_line(block)):
-                continue
-            if page_no == 1 and index_in_page < first_body and not known:
-                continue  # cover, letterhead and address lines before the text starts
-        elif not (_title_like(heading, strict=True) or known
-                  or _short_line(block) and _before_numbered_paragraph(pages, page_no, index_in_page)):
-            continue
+            if dotted is not None:
+                self.last = dotted
+            out.append(Section(title=c.heading, number=c.number, page=c.page,
+                               level=min(self._level(c, dotted), 6)))
+        return out
+
+    def _is_section(self, c: _Candidate, dotted: tuple[int, ...] | None) -> bool:
+        known = _simple(c.heading) in outline_rules().known
+        if c.block.kind == "heading":
+            return True
+        if c.explicit_level:
+            return self.division(c)
         if dotted is not None:
-            last = dotted
-        level = len(dotted) if dotted else (explicit_level or block.level)
+            return self.numbered(c, dotted, known)
+        if self.has_style:
+            return self.styled_title(c, known)
+        return self.plain_title(c, known)
+
+    def division(self, c: _Candidate) -> bool:
+        """"Section 4", "Appendix A": a section unless the document styles its headings and
+        this one is not."""
+        return not (self.has_style and not c.styled)
+
+    def numbered(self, c: _Candidate, dotted: tuple[int, ...], known: bool) -> bool:
+        """"2.3 Background": a section when styled (or titled like one) and in sequence."""
+        if self.has_style and self.styled_numbered and not c.styled:
+            return False  # the document styles its numbered headings; this is a paragraph
+        if not c.styled and not (known or _title_like(c.heading)):
+            return False
+        if not _follows(self.last, dotted) and not (dotted[-1] == 1 and (c.styled or known)):
+            return False  # out of sequence: a numbered table row or list item
+        # An address line ("2 Marsham Street") on a cover or letterhead is none.
+        return c.styled or c.page != 1 or c.index >= self.first_body or known
+
+    def styled_title(self, c: _Candidate, known: bool) -> bool:
+        """An unnumbered heading in a document that styles its headings."""
+        if not c.styled or not (known or _title_like(c.heading) or _short_line(c.block)):
+            return False
+        # Cover, letterhead and address lines before the text starts are none.
+        return c.page != 1 or c.index >= self.first_body or known
+
+    def plain_title(self, c: _Candidate, known: bool) -> bool:
+        """An unnumbered heading in plain text: titled like one, known, or a short line above a
+        numbered paragraph."""
+        return bool(_title_like(c.heading, strict=True) or known or
+                    (_short_line(c.block) and
+                     _before_numbered_paragraph(self.pages, c.page, c.index)))
+
+    def _level(self, c: _Candidate, dotted: tuple[int, ...] | None) -> int:
+        level = len(dotted) if dotted else (c.explicit_level or c.block.level)
         if level is None:
-            level = (sizes.index(round(block.size, 1)) + 1) if block.size and round(block.size, 1) in sizes else 1
-        sections.append(Section(title=heading, number=number, page=page_no, level=min(level, 6)))
-    return sections
+            size = round(c.block.size, 1) if c.block.size else None
+            level = self.sizes.index(size) + 1 if size is not None and size in self.sizes else 1
+        return level
 
 
 def _not_heading(text: str) -> bool:
@@ -208,25 +279,35 @@ def _parse_heading(text: str) -> tuple[str | None, str, int | None] | None:
         return None
     if text.endswith(_TERMINAL) or _TOC_ENTRY.match(text) and re.search(r"\.{3,}|…", text):
         return None
-    rules = outline_rules()
-    m = rules.division.match(text)
-    if m and (m.group("title") == "" or m.group("title")[:1].isupper() or m.group("title")[:1].isdigit()):
-        if m.group("word").lower() in ("appendix", "annex", "annexe"):
-            return None, text, 1  # appendices are named, not numbered, in the outline
-        number = m.group("num").upper() if not m.group("num").isdigit() else m.group("num")
-        title = m.group("title").strip() or f"{m.group('word').title()} {number}"
-        return number, title, 1
+    m = outline_rules().division.match(text)
+    if m and (m.group("title") == "" or m.group("title")[:1].isupper() or
+              m.group("title")[:1].isdigit()):
+        return _division_heading(text, m)
     m = _NUMBERED.match(text)
     if m:
-        number, title = m.group("num"), m.group("title").strip()
-        if int(number.split(".")[0]) > 60 or not (title[:1].isupper() or title[:1] in "'\"("):
-            return None
-        return number, title, None
+        return _numbered_heading(m)
     if re.fullmatch(r"(19|20)\d\d", text):
         return None, text, None  # a year as a chronology sub-heading
     if not (text[:1].isupper() or text[:1].isdigit() or text[:1] in "'\""):
         return None
     return None, text, None
+
+
+def _division_heading(text: str, m: re.Match[str]) -> tuple[str | None, str, int]:
+    """"Section 4: Background", "Part B", "Appendix A"."""
+    if m.group("word").lower() in ("appendix", "annex", "annexe"):
+        return None, text, 1  # appendices are named, not numbered, in the outline
+    number = m.group("num").upper() if not m.group("num").isdigit() else m.group("num")
+    title = m.group("title").strip() or f"{m.group('word').title()} {number}"
+    return number, title, 1
+
+
+def _numbered_heading(m: re.Match[str]) -> tuple[str, str, None] | None:
+    """"2.3 Background"; None for a number too high for a section or a lower-case title."""
+    number, title = m.group("num"), m.group("title").strip()
+    if int(number.split(".")[0]) > 60 or not (title[:1].isupper() or title[:1] in "'\"("):
+        return None
+    return number, title, None
 
 
 def _styled(block: Block, body: float | None) -> bool:
@@ -286,22 +367,27 @@ def find_title(pages: list[list[Block]], meta_title: str | None) -> str | None:
     first = next((blocks for blocks in pages[:3] if blocks), [])
     if not first:
         return None
-    sized = [b for b in first if b.size]
-    if sized:
-        top = max(b.size for b in sized)  # type: ignore[type-var]
-        body = _body_size(pages[:10]) or statistics.median(b.size for b in sized)  # type: ignore[misc]
-        if top > body * 1.15:
-            parts = []
-            for b in first:
-                if b.size and b.size >= top * 0.95 and not _NUMBERED.match(b.text):
-                    parts.append(b.text)
-                elif parts:
-                    break
-            text = " ".join(parts)
-            if 3 <= len(text) <= 250:
-                return text
-    for kind in ("title", "heading"):
-        for b in first:
-            if b.kind == kind and (b.level or 1) <= 1 and len(b.text) <= 250:
-                return b.text
-    return None  # unknown rather than guessed from an arbitrary first line
+    return _largest_type(pages, first) or next(
+        (b.text for kind in ("title", "heading") for b in first
+         if b.kind == kind and (b.level or 1) <= 1 and len(b.text) <= 250),
+        None)  # unknown rather than guessed from an arbitrary first line
+
+
+def _largest_type(pages: list[list[Block]], first: list[Block]) -> str | None:
+    """The first run of blocks in the largest type on the first page, when that type stands
+    out from the body text (and is no numbered heading)."""
+    sized = [b.size for b in first if b.size]
+    if not sized:
+        return None
+    top = max(sized)
+    body = _body_size(pages[:10]) or statistics.median(sized)
+    if top <= body * 1.15:
+        return None
+    parts = []
+    for b in first:
+        if b.size and b.size >= top * 0.95 and not _NUMBERED.match(b.text):
+            parts.append(b.text)
+        elif parts:
+            break
+    text = " ".join(parts)
+    return text if 3 <= len(text) <= 250 else None

@@ -16,21 +16,20 @@ import re
 from functools import cache
 
 from dhr.document import Smart
-from ingest.rules import load
-
-_STRONG_MODAL = re.compile(r"\b(?:should|must|shall|will|(?:is|are|needs?|ought)\s+to)\s+"
-                           r"(?:also\s+|now\s+|urgently\s+|jointly\s+)?", re.IGNORECASE)
-
-
-def _any(patterns: list[str]) -> re.Pattern[str]:
-    return re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in patterns) + r")\b", re.IGNORECASE)
+from ingest.rules import compile_any, load
 
 
 @cache
 def _rules() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     d = load("smart")
-    vague = re.compile(r"(?:" + "|".join(f"(?:{p})" for p in d["vague_only"]) + r")\b", re.IGNORECASE)
-    return _any(d["concrete_actions"]), vague, _any(d["measurable"]), _any(d["time_bound"])
+    vague = re.compile(rf"(?:{compile_any(d['vague_only']).pattern})\b", re.IGNORECASE)
+    return (compile_any(d["concrete_actions"], words=True), vague,
+            compile_any(d["measurable"], words=True), compile_any(d["time_bound"], words=True))
+
+
+@cache
+def _strong_modal() -> re.Pattern[str]:
+    return re.compile(load("smart")["strong_modal"], re.IGNORECASE)
 
 
 def starts_with_action(text: str) -> bool:
@@ -43,7 +42,7 @@ def starts_with_action(text: str) -> bool:
 def concrete_action(text: str) -> bool:
     """Whether the recommendation asks for a concrete action rather than a vague one."""
     concrete, vague, _, _ = _rules()
-    m = _STRONG_MODAL.search(text)
+    m = _strong_modal().search(text)
     if m:
         return not vague.match(text, m.end())
     # No "should": the first action verb decides, whether after a bare "to" ("Kent Police to

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -112,7 +112,7 @@ class _ThemeRules:
 def _theme_rules() -> _ThemeRules:
     data = load("themes")
     signals: dict[str, list[str]] = {}
-    weak = set()
+    weak: set[str] = set()
     for theme, pats in data["themes"].items():
         signals.setdefault(theme, []).extend(pats)
     for theme, pats in (data.get("weak") or {}).items():
@@ -188,8 +188,8 @@ def _process_sentences(doc: DocText, pattern: re.Pattern[str],
                    for a, b in spans for m in pattern.finditer(doc.lower, a, b)})
 
 
-def extract_themes(doc: DocText, agency_spans: list[tuple[int, int]] = (),
-                   recommendations: list[dict] = ()) -> list[ThemeFound]:
+def extract_themes(doc: DocText, agency_spans: Sequence[tuple[int, int]] = (),
+                   recommendations: Sequence[dict] = ()) -> list[ThemeFound]:
     """Themes whose weighted score reaches the threshold, strongest first.
 
     ``agency_spans``: (start, end) of multi-word agency names in ``doc.text`` (not evidence of a

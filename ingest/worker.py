@@ -21,6 +21,7 @@ a large caller) the pool falls back to the fork server.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import resource
@@ -30,9 +31,9 @@ import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from multiprocessing.connection import Connection, wait
-from multiprocessing.context import BaseContext
+from multiprocessing.context import ForkContext, ForkServerContext
 from pathlib import Path
-from typing import Self
+from typing import Self, cast
 
 from dhr.document import Document
 from ingest.errors import ExtractionError, Quarantined
@@ -113,7 +114,7 @@ def lean_fork_possible(memory_mb: int) -> bool:
 
 
 class _Worker:
-    def __init__(self, memory_mb: int, ctx: BaseContext = _CTX) -> None:
+    def __init__(self, memory_mb: int, ctx: ForkContext | ForkServerContext = _CTX) -> None:
         self.conn, child = ctx.Pipe()
         args: tuple = (child, memory_mb)
         if ctx is _FORK:
@@ -142,10 +143,8 @@ class _Worker:
         self.conn.close()
 
     def stop(self) -> None:
-        try:
+        with contextlib.suppress(OSError, BrokenPipeError):
             self.conn.send(None)
-        except (OSError, BrokenPipeError):
-            pass
         self.process.join(2)
         if self.process.is_alive():
             self.kill()
@@ -160,7 +159,7 @@ class WorkerPool:
     def __init__(self, processes: int = 1, *, timeout: float = 120, memory_mb: int = 2048,
                  lean: bool = False) -> None:
         self.lean = lean
-        self.ctx: BaseContext = _CTX
+        self.ctx: ForkContext | ForkServerContext = _CTX
         _CTX.set_forkserver_preload(_PRELOAD)
         self.processes = max(1, processes)
         self.timeout = timeout
@@ -207,12 +206,13 @@ class WorkerPool:
             now = time.monotonic()
             wait_for = max(0.0, min(w.deadline for w in busy.values()) - now)
             ready = wait(list(busy), timeout=wait_for)
-            for conn in ready:
-                w = busy.pop(conn)  # type: ignore[arg-type]
+            for ready_conn in ready:
+                conn = cast(Connection, ready_conn)  # wait() returns what it was given
+                w = busy.pop(conn)
                 assert w.task is not None
                 path = w.task[1]
                 try:
-                    message = conn.recv()  # type: ignore[union-attr]
+                    message = conn.recv()
                     if message[0] == "progress":  # an OCR'd page: more time, up to a ceiling
                         w.deadline = min(max(w.deadline, time.monotonic() + self.timeout),
                                          w.started + self.timeout * MAX_EXTENSIONS)

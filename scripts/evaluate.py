@@ -44,6 +44,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from dhr.text import alnum_key  # (after the path set-up above)
+
 FIELDS = ["doc_type", "pseudonym", "area", "region", "year_of_death", "review_type",
           "death_type", "victim_sex", "victim_age_band"]
 SETS = ["agencies", "themes", "abuse_types"]
@@ -63,11 +65,7 @@ TARGETS = {
 }
 MAX_TIME_RATIO = 1.5  # extraction with understanding / extraction alone
 
-_NORM = re.compile(r"[^a-z0-9]+")
-
-
-def norm(text: str | None) -> str:
-    return _NORM.sub(" ", (text or "").lower()).strip()
+norm = alnum_key  # lower-case letters and digits (dhr.text)
 
 
 def field_values(doc: dict[str, Any]) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from dhr.document import DOCUMENT_ID_PATTERN
 from dhr.search.base import DocumentRequest, RecommendationRequest, SearchResponse
 
 from . import params
@@ -26,7 +27,7 @@ from .state import state
 api = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 ops = Blueprint("ops", __name__)
 
-_ID_RE = re.compile(r"^[0-9a-f]{64}$")
+_ID_RE = re.compile(DOCUMENT_ID_PATTERN)
 
 
 def _raw_query() -> bytes:

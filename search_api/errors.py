@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from dhr.search.base import BackendUnavailable, SearchError
 
@@ -86,7 +87,7 @@ def register_error_handlers(app: Flask) -> None:
                               headers={"Retry-After": "30"})
 
     @app.errorhandler(HTTPException)
-    def _http_error(err: HTTPException) -> Response:
+    def _http_error(err: HTTPException) -> WerkzeugResponse:
         if not wants_json_errors():
             return err.get_response()
         status = err.code or 500

@@ -12,7 +12,7 @@ import copy
 from functools import cache
 from typing import Any
 
-from dhr.document import Document
+from dhr.document import DOCUMENT_ID_PATTERN, Document
 from dhr.enrichment.dhrd import DHRD_FACETS
 from dhr.query import MAX_QUERY_CHARS
 from dhr.search.base import MAX_FILTER_VALUES, MAX_PAGE_SIZE, MAX_VALUE_CHARS, SORTS
@@ -136,7 +136,7 @@ def _op(op_id: str, summary: str, parameters: list[dict[str, Any]], ok: dict[str
 
 _ID_PARAM = {"name": "doc_id", "in": "path", "required": True,
              "description": "Document id: sha256 of the original file (64 lower-case hex).",
-             "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"}}
+             "schema": {"type": "string", "pattern": DOCUMENT_ID_PATTERN}}
 
 _NULLABLE_STR = {"type": ["string", "null"]}
 _FALLBACK = {"type": ["string", "null"], "enum": ["some_words", None],
@@ -174,7 +174,7 @@ def _schemas() -> dict[str, Any]:
         "DocumentHit": {
             "type": "object", "required": ["id", "title", "doc_type", "review", "url"],
             "properties": {
-                "id": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                "id": {"type": "string", "pattern": DOCUMENT_ID_PATTERN},
                 "title": {"type": "string", "description": "The file's own title."},
                 "display_title": {"type": "string", "description": (
                     "The review and the kind of document, the same way for every document: "
@@ -195,7 +195,7 @@ def _schemas() -> dict[str, Any]:
             "required": ["id", "document_id", "document_url", "number", "text", "agency", "review"],
             "properties": {
                 "id": {"type": "string"},
-                "document_id": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                "document_id": {"type": "string", "pattern": DOCUMENT_ID_PATTERN},
                 "document_url": {"type": "string"},
                 "number": _NULLABLE_STR,
                 "text": {"type": "string"},

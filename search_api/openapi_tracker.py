@@ -23,7 +23,7 @@ _B = {"type": ["boolean", "null"]}
 _YM = r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$"
 _STATUS_LIST = "^(" + "|".join(STATUSES) + ")(,(" + "|".join(STATUSES) + "))*$"
 _KIND_LIST = "^(" + "|".join(KINDS) + ")(,(" + "|".join(KINDS) + "))*$"
-PUBLIC_OR_TOKEN = [{}, {"bearerAuth": []}]
+PUBLIC_OR_TOKEN: list[dict[str, list[str]]] = [{}, {"bearerAuth": []}]
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -146,7 +146,7 @@ def tracker_paths() -> dict[str, Any]:
 def tracker_schemas() -> dict[str, Any]:
     org_ref = {"type": ["object", "null"], "required": ["id", "name"],
                "properties": {"id": _S, "name": _S}}
-    organisation = {"type": "object", "required": ["id", "name", "kind", "agency", "region",
+    organisation: dict[str, Any] = {"type": "object", "required": ["id", "name", "kind", "agency", "region",
                                                    "aliases", "url"],
                     "properties": {"id": {"type": "string"}, "name": {"type": "string"},
                                    "kind": {"type": "string", "enum": list(KINDS)},

@@ -225,6 +225,7 @@ def add_recommendation_update(rec_id: str) -> tuple[Response, int]:
         from accountability.models import Update
 
         stored = s.get(Update, upd.id)
+        assert stored is not None  # just written
         out = update_dict(s, stored)
     out["recommendation"] = rec_id
     resp = jsonify(out)

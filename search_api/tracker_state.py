@@ -10,6 +10,7 @@ production), else from ``<data_dir>/secret_key``, created with mode 0600 on firs
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import threading
@@ -77,10 +78,8 @@ def secret_key(config: Config) -> str:
         try:
             with os.fdopen(fd, "w") as fh:
                 fh.write(secrets.token_urlsafe(48))
-            try:
+            with contextlib.suppress(FileExistsError):
                 os.link(tmp, path)
-            except FileExistsError:
-                pass
         finally:
             tmp.unlink()
     if path.stat().st_mode & 0o077:

@@ -23,6 +23,7 @@ from flask import (
     url_for,
 )
 from flask_login import login_required, login_user, logout_user
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from accountability.accounts import authenticate_password, end_sessions
 from accountability.db import read_session
@@ -82,7 +83,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @tracker_web.route("/sign-in", methods=["GET", "POST"])
-def sign_in() -> Response:
+def sign_in() -> WerkzeugResponse:
     errors: dict[str, str] = {}
     email = ""
     if request.method == "POST":
@@ -111,7 +112,7 @@ def sign_in() -> Response:
 
 
 @tracker_web.route("/sign-out", methods=["GET", "POST"])
-def sign_out() -> Response:
+def sign_out() -> WerkzeugResponse:
     if request.method == "POST":
         who = session_principal()
         if who is None:

@@ -20,6 +20,7 @@ from typing import Any
 from flask import Blueprint, Response, render_template, request, stream_with_context
 from werkzeug.exceptions import HTTPException
 
+from dhr.document import DOCUMENT_ID_PATTERN
 from dhr.enrichment.dhrd import DHRD_FACETS
 from dhr.enrichment.store import dhrd_tags_for
 from dhr.search.base import (
@@ -41,7 +42,7 @@ log = logging.getLogger(__name__)
 
 ui = Blueprint("ui", __name__, template_folder="templates")
 
-_ID_RE = re.compile(r"^[0-9a-f]{64}$")
+_ID_RE = re.compile(DOCUMENT_ID_PATTERN)
 RECENT_REVIEWS = 8
 SIMILAR_REVIEWS = 5
 NAVIGATION = (("ui.home", "Home"), ("ui.search", "Search reviews"),

@@ -31,6 +31,8 @@ from dhr.search.base import (
     SearchResponse,
 )
 
+from .public import PublicBackend
+
 log = logging.getLogger(__name__)
 
 MAX_ROWS = 5000
@@ -84,7 +86,7 @@ class ExportStopped(Exception):
     ends the file instead of the rows that were not sent."""
 
 
-def iter_results(backend: SearchBackend, request: DocumentRequest | RecommendationRequest,
+def iter_results(backend: SearchBackend | PublicBackend, request: DocumentRequest | RecommendationRequest,
                  limit: int = MAX_ROWS, *, before_next_page: Callable[[], None] | None = None,
                  ) -> Iterator[tuple[dict[str, Any], bool]]:
     """Every result of the request up to ``limit``; the flag is True on a result that had to be
@@ -93,7 +95,7 @@ def iter_results(backend: SearchBackend, request: DocumentRequest | Recommendati
     search: Callable[[Any], SearchResponse] = (
         backend.search_recommendations_with_fallback if isinstance(request, RecommendationRequest)
         else backend.search_with_fallback)
-    no_snippets = {"snippets": False} if isinstance(request, DocumentRequest) else {}
+    no_snippets: dict[str, Any] = {"snippets": False} if isinstance(request, DocumentRequest) else {}
     req = dataclasses.replace(request, page_size=EXPORT_PAGE_SIZE, cursor=None, facets=False,
                               **no_snippets)
     sent = 0

@@ -18,8 +18,9 @@ from typing import Any
 
 from dhr.search.base import DocumentRequest, SearchBackend
 from dhr.store import CorpusStore
+from dhr.text import fold
 
-from .public import local_file_name
+from .public import PublicBackend, local_file_name
 from .ui_text import date_of_death, facet_label, yes_no
 
 log = logging.getLogger(__name__)
@@ -96,10 +97,6 @@ def disagreements(doc: dict[str, Any]) -> list[dict[str, str]]:
     return out
 
 
-def _norm(value: Any) -> str:
-    return " ".join(str(value or "").lower().split())
-
-
 def same_review(a: dict[str, Any], b: dict[str, Any]) -> bool:
     """Same area and pseudonym, and the same year of death unless one does not state it."""
     if a.get("review_key") and a.get("review_key") == b.get("review_key"):
@@ -107,15 +104,15 @@ def same_review(a: dict[str, Any], b: dict[str, Any]) -> bool:
     ra, rb = a.get("review") or {}, b.get("review") or {}
     if not ra.get("pseudonym") or not ra.get("area"):
         return False
-    if _norm(ra.get("area")) != _norm(rb.get("area")):
+    if fold(ra.get("area") or "") != fold(rb.get("area") or ""):
         return False
-    if _norm(ra.get("pseudonym")) != _norm(rb.get("pseudonym")):
+    if fold(ra.get("pseudonym") or "") != fold(rb.get("pseudonym") or ""):
         return False
     ya, yb = (ra.get("date_of_death") or "")[:4], (rb.get("date_of_death") or "")[:4]
     return not ya or not yb or ya == yb
 
 
-def other_documents(backend: SearchBackend, doc: dict[str, Any]) -> list[dict[str, Any]]:
+def other_documents(backend: SearchBackend | PublicBackend, doc: dict[str, Any]) -> list[dict[str, Any]]:
     review = doc.get("review") or {}
     if not review.get("area") or not review.get("pseudonym"):
         return []

@@ -7,11 +7,12 @@ Never the Flask development server.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
-from typing import Any, Self
+from typing import Any, Protocol, Self, cast
 
-import waitress
+import waitress.server
 from flask import Flask
 from waitress import wasyncore
 from waitress.channel import HTTPChannel
@@ -41,7 +42,7 @@ class HardenedErrorTask(ErrorTask):
     after-request hook cannot add the security headers: they are added here."""
 
     def execute(self) -> None:
-        self.response_headers.extend(ERROR_HEADERS)
+        self.response_headers.extend(ERROR_HEADERS)  # type: ignore[attr-defined]  # a list
         super().execute()
 
 
@@ -53,16 +54,34 @@ ERROR_HEADERS = [("Content-Security-Policy", CSP), *HEADERS.items(),
                  ("Cache-Control", "no-store")]
 
 
+class _Trigger(Protocol):
+    def pull_trigger(self, thunk: Any = None) -> None: ...
+
+
+class Server(Protocol):
+    """What this module uses of a waitress server (its published stubs miss these attributes)."""
+
+    effective_host: str
+    effective_port: int
+    trigger: _Trigger
+    _map: dict[int, Any]
+    task_dispatcher: Any
+
+    def run(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
 def create_server(app: Flask, host: str = "127.0.0.1", port: int = 0, *, threads: int = 8,
-                  **options: Any) -> BaseWSGIServer:
+                  **options: Any) -> Server:
     """A bound (not yet running) waitress server; ``port=0`` picks a free port."""
     opts = {**SERVER_OPTIONS, **options}
-    server = waitress.create_server(app, host=host, port=port, threads=threads, **opts)
+    server = waitress.server.create_server(app, host=host, port=port, threads=threads, **opts)
     # One listener (BaseWSGIServer) or several (MultiSocketServer, whose map holds them).
     for listener in [server, *getattr(server, "map", {}).values()]:
         if isinstance(listener, BaseWSGIServer):
             listener.channel_class = HardenedChannel
-    return server
+    return cast(Server, server)
 
 
 def serve(config: Config, host: str | None = None, port: int | None = None) -> None:
@@ -106,11 +125,10 @@ class BackgroundServer:
         # callable there), so no other thread closes a descriptor the loop is polling; the loop
         # ends when its map is empty. Then stop the worker threads.
         if self.thread.is_alive():
-            try:
+            # OSError: the trigger is closed already: the loop is ending on its own.
+            with contextlib.suppress(OSError):
                 self.server.trigger.pull_trigger(
                     lambda: wasyncore.close_all(self.server._map, ignore_all=True))
-            except OSError:
-                pass  # the trigger is closed already: the loop is ending on its own
             self.thread.join(timeout=10)
         if not self.thread.is_alive():
             wasyncore.close_all(self.server._map, ignore_all=True)  # whatever is left; idempotent

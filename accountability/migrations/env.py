@@ -23,6 +23,6 @@ if connection is not None:
 else:
     from accountability.db import normalise_url
 
-    engine = create_engine(normalise_url(config.get_main_option("sqlalchemy.url")))
+    engine = create_engine(normalise_url(config.get_main_option("sqlalchemy.url") or ""))
     with engine.begin() as conn:
         _run(conn)

@@ -7,6 +7,8 @@ configuration; ``scrapy list`` / ``scrapy crawl <source>`` get the same classes 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from dhr.config import Config, ConfigError, SourceConfig
 
 from .base import SourceSpider
@@ -18,7 +20,7 @@ SPIDERS_BY_KIND: dict[str, type[SourceSpider]] = {
     "site": SiteSpider,
     "homeoffice_library": HomeOfficeLibrarySpider,
 }
-PER_SITE_SPIDERS: dict[str, type[SourceSpider]] = {
+PER_SITE_SPIDERS: Mapping[str, type[SourceSpider]] = {
     cls.__name__: cls for cls in (SelectMenuSiteSpider,)
 } | {cls.name: cls for cls in (SelectMenuSiteSpider,)}
 

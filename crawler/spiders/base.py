@@ -14,7 +14,6 @@ Concrete spiders: ``site.py`` (council / CSP websites) and ``homeoffice_library.
 
 from __future__ import annotations
 
-import time
 from typing import Any, ClassVar
 
 import scrapy
@@ -232,7 +231,3 @@ def original_url(r: Response | Request) -> str:
 def _header(response: Response, name: str) -> str | None:
     value = response.headers.get(name)
     return value.decode("latin-1").strip() if value else None
-
-
-def elapsed_since(t0: float) -> float:
-    return round(time.monotonic() - t0, 3)

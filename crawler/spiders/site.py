@@ -16,9 +16,9 @@ Where that is not enough, a small subclass in ``crawler/spiders/sites/`` overrid
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from typing import Any, cast
 
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 
 from ..filetypes import looks_like_html
 from ..parsing.links import PAGE, REPORT, SKIP, LinkCandidate, extract_links, page_is_about_reviews
@@ -52,9 +52,9 @@ class SiteSpider(SourceSpider):
             if role == "report":
                 self.fail(response.url, f"not a document ({_header(response, 'Content-Type')})")
             return
-        yield from self.parse_page(response)
+        yield from self.parse_page(cast(TextResponse, response))  # scrapy's class for HTML
 
-    def parse_page(self, response: Response) -> Iterator[Any]:
+    def parse_page(self, response: TextResponse) -> Iterator[Any]:
         depth = int(response.meta.get("dhr_depth", 0))
         if depth > self.source.max_depth:
             return
@@ -82,7 +82,7 @@ class SiteSpider(SourceSpider):
                 # the file itself (an extensionless download); only pages within max_depth are read.
                 yield self.request_for(cand.url, role="page", depth=depth + 1, link=link, priority=5)
 
-    def link_candidates(self, response: Response, is_review: bool) -> list[LinkCandidate]:
+    def link_candidates(self, response: TextResponse, is_review: bool) -> list[LinkCandidate]:
         """The page's classified links; per-site subclasses add or replace candidates here."""
         selectors = self.source.selectors or {}
         return extract_links(response.selector, response.url, page_is_review=is_review,

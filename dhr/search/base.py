@@ -196,10 +196,10 @@ class SearchBackend(abc.ABC):
     def facets(self) -> dict[str, list[dict[str, Any]]]:
         return self.search(DocumentRequest(page_size=1)).facets
 
-    def refresh(self) -> None:
+    def refresh(self) -> None:  # noqa: B027 - an optional hook: nothing to do by default
         pass
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - an optional hook: nothing to do by default
         pass
 
 

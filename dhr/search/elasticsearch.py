@@ -277,13 +277,11 @@ class ElasticsearchBackend(SearchBackend):
         """Indices made before the ranking fields existed get them (adding fields is allowed on
         a live index; documents indexed earlier rank without them until `dhr index --rebuild`)."""
         props = load_index_body("documents", 1, 0)["mappings"]["properties"]
-        try:
+        # A refusal (e.g. a read-only API key) is fine: searching still works (ranking without
+        # the fields); indexing new documents needs `dhr index --rebuild` with a key that may manage.
+        with contextlib.suppress(ApiError):
             self._call(self.es.indices.put_mapping, index=alias, properties={
                 k: props[k] for k in ("key_text", "subjects", "prior", *DHRD_FACETS)})
-        except ApiError:
-            # e.g. a read-only API key: searching still works (ranking without the fields);
-            # indexing new documents needs `dhr index --rebuild` with a key that may manage.
-            pass
         self._ranking_fields = True
 
     def refresh(self) -> None:

@@ -176,7 +176,7 @@ def store(db: sqlite3.Connection, tbl: str, postings: Postings) -> None:
     rows = [(tbl, ALL, "", postings.all)] + [
         (tbl, facet, value, bits) for facet, by_value in postings.values.items()
         for value, bits in by_value.items()]
-    for *key, bits in rows:
+    for *_key, bits in rows:
         bits.run_optimize()
     db.executemany("INSERT INTO postings VALUES (?,?,?,?)",
                    [(*key, bits.serialize()) for *key, bits in rows])

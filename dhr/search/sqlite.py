@@ -185,7 +185,7 @@ def _single_match(node: Any, t: _Tables) -> tuple[str, list[str]] | None:
     leaves = node.children if isinstance(node, And) else [node]
     if not leaves or not all(isinstance(c, (Term, Phrase, Prefix)) for c in leaves):
         return None
-    found = [_leaf(c, t) for c in leaves]
+    found = [_leaf(c, t) for c in leaves if isinstance(c, (Term, Phrase, Prefix))]  # all are
     if len({table for table, _ in found}) != 1:
         return None
     return found[0][0], [expr for _, expr in found]
@@ -321,6 +321,7 @@ class SqliteBackend(SearchBackend):
             (doc.id, json.dumps(rec["summary"]), json.dumps(body), rec["year"], rec["date_key"],
              ntext))
         rowid = cur.lastrowid
+        assert rowid is not None  # set by the INSERT
         db.execute("INSERT INTO doc_stem(rowid, ntext) VALUES (?, ?)", (rowid, ntext))
         db.execute("INSERT INTO doc_exact(rowid, ntext) VALUES (?, ?)", (rowid, ntext))
         rank = ranking_record(doc, ntext)
@@ -342,6 +343,7 @@ class SqliteBackend(SearchBackend):
                 " VALUES (?,?,?,?,?,?,?)",
                 (r["id"], rowid, json.dumps(r), r["year"], r["date_key"], r["smart_score"], rntext))
             rrow = rcur.lastrowid
+            assert rrow is not None
             db.execute("INSERT INTO rec_stem(rowid, ntext) VALUES (?, ?)", (rrow, rntext))
             db.execute("INSERT INTO rec_exact(rowid, ntext) VALUES (?, ?)", (rrow, rntext))
             rvalues = _facet_values(r, REC_FACETS)
@@ -416,7 +418,8 @@ class SqliteBackend(SearchBackend):
 
     def _filter_sql(self, t: _Tables, request: _Request, skip: str | None) -> tuple[str, list]:
         """Conditions on ``t.main`` rowid (aliased x) for every filter except ``skip``."""
-        conds, args = [], []
+        conds: list[str] = []
+        args: list[Any] = []
         for name, values in request.filters.items():
             if name == skip:
                 continue
@@ -512,7 +515,7 @@ class SqliteBackend(SearchBackend):
         indexed = f"INDEXED BY {t.main}_keys" if total > 500 else ""
 
         # Sort keys: (k1, k2, id). Relevance: bm25 rank (lower is better), unranked last.
-        rank_sql, rank_args = "0", []
+        rank_sql = "0"
         if ranked:
             rank_sql = "COALESCE((SELECT s FROM temp.rk WHERE r = x.rowid), 0.0)"
         elif request.sort == "relevance" and use_match and total:  # nothing to rank if no rows
@@ -558,7 +561,7 @@ class SqliteBackend(SearchBackend):
         rows = db.execute(
             f"SELECT * FROM (SELECT x.rowid AS rowid, x.id AS id, {k1} AS k1, {k2} AS k2"
             f" FROM {t.main} x {indexed} WHERE {where}) x WHERE {after} ORDER BY {order} LIMIT ?",
-            [*rank_args, *fargs, *after_args, request.page_size + 1]).fetchall()
+            [*fargs, *after_args, request.page_size + 1]).fetchall()
         more = len(rows) > request.page_size
         rows = rows[:request.page_size]
         next_cursor = None

@@ -65,7 +65,7 @@ def _derive(base: dict[str, Any], old_v: str, old_area: str, new_v: tuple[str, s
     def sub(s: str | None) -> str | None:
         return s.replace(old_v, text_v).replace(old_area, new_area.name) if s else s
 
-    pages = [sub(p) for p in base["pages"]]
+    pages = [p.replace(old_v, text_v).replace(old_area, new_area.name) for p in base["pages"]]
     pages[0] = f"{pages[0]}\nLibrary reference: {ref}"
     doc = dict(base)
     doc["pages"] = pages

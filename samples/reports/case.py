@@ -12,6 +12,7 @@ import datetime as dt
 import random
 import string
 from dataclasses import dataclass, field
+from typing import Any
 
 from dhr.taxonomy import AGE_BANDS, age_band, ids
 
@@ -65,7 +66,7 @@ class Case:
     chair_independent: bool
     family_involved: bool
     doc_types: list[str]
-    variant: dict[str, object] = field(default_factory=dict)
+    variant: dict[str, Any] = field(default_factory=dict)  # YAML data of several shapes
     relationship_stated: bool = True   # False: the report never says how they were related
 
     @property
@@ -238,7 +239,7 @@ def _silent_relationship(case: Case) -> None:
                             if a not in ("separation", "forced_marriage", "faith_based_marriage")]
 
 
-def _pick_variants(rng: random.Random, var: dict) -> dict[str, object]:
+def _pick_variants(rng: random.Random, var: dict) -> dict[str, Any]:
     """One wording per heading key and one page design for the whole review."""
     return {
         "headings": {k: rng.choice(v) for k, v in var["headings"].items()},

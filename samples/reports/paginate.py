@@ -287,7 +287,7 @@ class _Paginator:
         lead = s.table_size + 2.5
 
         def row_cells(row: list[str], font: str) -> tuple[list[list[str]], float]:
-            wrapped = [self.m.wrap(c, font, s.table_size, w - 6) for c, w in zip(row, widths)]
+            wrapped = [self.m.wrap(c, font, s.table_size, w - 6) for c, w in zip(row, widths, strict=False)]
             return wrapped, max(len(c) for c in wrapped) * lead + 6
 
         head_wrapped, head_h = row_cells(t.columns, s.bold)
@@ -296,6 +296,7 @@ class _Paginator:
             self.y += 4
         while i < len(t.rows):
             placed = Placed(t, x, rows=(i, i), header_row=True)
+            assert placed.rows is not None
             if self.y + head_h + 30 > self.bottom and not self._frame_empty():
                 self._next_frame()
                 if s.columns > 1:
@@ -317,6 +318,7 @@ class _Paginator:
                 if s.columns > 1:
                     self.full = True
                 placed = Placed(t, x, rows=(i, i), header_row=True)
+            assert placed.rows is not None
         self.y += s.para_space + 4
         if s.columns > 1:
             self._new_page()
@@ -325,7 +327,7 @@ class _Paginator:
                font: str, lead: float, header: bool) -> list[Cell]:
         cells = []
         cx = x
-        for lines, w in zip(wrapped, widths):
+        for lines, w in zip(wrapped, widths, strict=False):
             ls = [Line(t, font, self.s.table_size, cx - x + 3, y + 3 + (k + 1) * lead - 2)
                   for k, t in enumerate(lines)]
             cells.append(Cell(cx, y, w, h, ls, header))
@@ -387,11 +389,11 @@ def _fill_toc(blocks: list[Block], pages: list[Page]) -> None:
     toc = next((b for b in blocks if isinstance(b, Toc)), None)
     if toc is None:
         return
-    first_page = {}
+    first_page: dict[int, int] = {}
     for n, pg in enumerate(pages, start=1):
         for p in pg.placed:
             if isinstance(p.block, Heading):
                 first_page.setdefault(id(p.block), n)
     heads = [b for b in blocks if isinstance(b, Heading) and b.level == 1 and b.in_toc]
-    for entry, head in zip(toc.entries, heads):
+    for entry, head in zip(toc.entries, heads, strict=False):
         entry.page = first_page.get(id(head), 0)

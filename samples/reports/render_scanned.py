@@ -43,6 +43,7 @@ def _degrade(img: Image.Image, rng: random.Random) -> Image.Image:
     # Sparse dark speckles, as on a photocopy, from the seeded stream.
     w, h = img.size
     px = img.load()
+    assert px is not None
     for _ in range(w * h // 4000):
         x, y = rng.randrange(w), rng.randrange(h)
         px[x, y] = rng.randint(60, 160)

@@ -92,7 +92,7 @@ def build_document(case: Case, content: DocContent, pages: list[Page], *, doc_id
 
 def count_agencies(case: Case, texts: list[str]) -> list[dict[str, Any]]:
     """Agencies named in the text: surface name, whole-word mentions and first page."""
-    out = []
+    out: list[dict[str, Any]] = []
     joined = "\f".join(texts)
     for aid, display in case.agency_names.items():
         name = bare_name(display)

@@ -190,7 +190,7 @@ older reports can be requested. Our protocol and policy documents explain how re
                          '<a href="/downloads/file/1500/dhr-protocol">Download protocol [pdf]</a>'))
 
     area = "Northbridge"
-    docs = [
+    docs: list[tuple[str, str, str, str, dict[str, Any]]] = [
         ("/media/2101/dhr-eleena-overview-report.pdf", "pdf", "Overview Report", "Eleena", {}),
         ("/media/2102/dhr-eleena-executive-summary.pdf", "pdf", "Executive Summary", "Eleena",
          {"flaky": {"status": 500, "every": 2}}),
@@ -252,7 +252,7 @@ older reports can be requested. Our protocol and policy documents explain how re
 
 def _eastmoor(b: _Builder) -> None:
     src, host = "eastmoor", EASTMOOR
-    route = {"etag": "random", "conditional": False}  # an unreliable server: sha256 must decide
+    route: dict[str, Any] = {"etag": "random", "conditional": False}  # an unreliable server: sha256 must decide
     site = "Safer Eastmoor Partnership"
     b.text(host, "/robots.txt", "User-agent: *\nDisallow:\n")
     rows1 = """<table class="register"><thead><tr><th>Title</th><th>Published</th><th>Download</th></tr></thead><tbody>

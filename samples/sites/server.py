@@ -85,7 +85,7 @@ class _Handler(BaseHTTPRequestHandler):
             if lib and host == lib.get("host") and parts.path == "/":
                 q = parse_qs(parts.query)
                 n = int((q.get("pagination[pageNumber]") or ["0"])[0] or 0)
-                size = (q.get("pagination[pageSize]") or [None])[0]
+                size = (q.get("pagination[pageSize]") or [""])[0]
                 html = render_search_page(lib["cards"], n, int(size) if size else None)
                 self._send(entry, 200, html.encode(), "text/html; charset=utf-8", head=head)
                 return

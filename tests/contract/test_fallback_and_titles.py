@@ -50,7 +50,7 @@ def _doc(key: str) -> Document:
 
 
 CORPUS = [_doc(k) for k in DOCS]
-ID = {k: d.id for k, d in zip(DOCS, CORPUS)}
+ID = {k: d.id for k, d in zip(DOCS, CORPUS, strict=False)}
 KEY = {v: k for k, v in ID.items()}
 
 

@@ -50,7 +50,7 @@ def _contains(got, want) -> bool:
                                              for k, v in want.items())
     if isinstance(want, list):
         return isinstance(got, list) and len(got) == len(want) and all(
-            _contains(g, w) for g, w in zip(got, want))
+            _contains(g, w) for g, w in zip(got, want, strict=False))
     return got == want
 
 

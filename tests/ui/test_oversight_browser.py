@@ -53,7 +53,7 @@ def oversight_site(ui_corpus, tmp_path_factory) -> Iterator[tuple[str, str]]:
     backend = open_backend(config)
     backend.ensure_indices()
     import_dhrd(config, data / "dhrd", backend)
-    key = sorted(EnrichmentStore(data).matched_review_keys())[0]
+    key = min(EnrichmentStore(data).matched_review_keys())
     enriched = next(d.id for d in ui_corpus.docs if (d.review_key or d.id) == key)
     app = create_app(config, backend=backend, store=store, tracker_engine=engine)
     with BackgroundServer(app, threads=4) as server:

@@ -401,7 +401,7 @@ def test_a_regional_action_under_a_local_heading_is_regional() -> None:
 ])
 def test_sub_points_stay_inside_their_recommendation(body: str, expected: list) -> None:
     recs = extract_list_recommendations(doc(f"Recommendations\n{body}"))
-    assert [(r.number, r.text[-len(end):]) for r, (_, end) in zip(recs, expected)] == expected
+    assert [(r.number, r.text[-len(end):]) for r, (_, end) in zip(recs, expected, strict=False)] == expected
     assert len(recs) == len(expected)
 
 

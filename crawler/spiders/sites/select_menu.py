@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import urljoin
 
-from scrapy.http import Response
+from scrapy.http import TextResponse
 
 from ...parsing.links import LinkCandidate, classify_link, clean_text
 from ..site import SiteSpider
@@ -18,7 +18,7 @@ from ..site import SiteSpider
 class SelectMenuSiteSpider(SiteSpider):
     name = "select_menu_site"
 
-    def link_candidates(self, response: Response, is_review: bool) -> list[LinkCandidate]:
+    def link_candidates(self, response: TextResponse, is_review: bool) -> list[LinkCandidate]:
         found = super().link_candidates(response, is_review)
         for option in response.css("select option[value]"):
             value = option.attrib["value"].strip()
