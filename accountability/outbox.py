@@ -80,7 +80,7 @@ def mark_sent(s: Session, ids: list[int], token: str, send: NotificationSend) ->
                        .values(sent_at=send.sent_at, send_id=send.id,
                                attempts=OutboxItem.attempts + 1, last_error=None)
                        .execution_options(synchronize_session=False))
-    return result.rowcount or 0
+    return getattr(result, "rowcount", 0) or 0  # a CursorResult for an UPDATE
 
 
 def backoff(attempts: int, first: float, most: float) -> timedelta:

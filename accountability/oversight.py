@@ -92,7 +92,8 @@ def oversight_figures(session: Session, *, viewer: Principal | None, public_stat
     on = on or today()
     statuses_visible = public_status or viewer is not None
     orgs = {o.id: o for o in session.scalars(select(OrganisationRow))}
-    years = dict(session.execute(select(ReviewRow.review_key, ReviewRow.year)).all())
+    years: dict[str, int | None] = {
+        k: y for k, y in session.execute(select(ReviewRow.review_key, ReviewRow.year)).tuples()}
     repeated = repeat_ids(session)
     has_repeat = repeated is not None
     hide = public_filter(session, viewer)  # suppressed content counts for oversight only
@@ -162,14 +163,14 @@ def oversight_figures(session: Session, *, viewer: Principal | None, public_stat
     org_rows = []
     for oid, n in sorted(org_count.items(), key=lambda kv: (-kv[1], kv[0])):
         org = orgs.get(oid)
-        row: dict[str, Any] = {"id": oid, "name": org.name if org else oid,
-                               "kind": org.kind if org else None,
-                               "level": owner_level(org.kind) if org else "other", "count": n,
-                               "by_year": dict(sorted(org_year[oid].items()))}
+        org_row: dict[str, Any] = {"id": oid, "name": org.name if org else oid,
+                                   "kind": org.kind if org else None,
+                                   "level": owner_level(org.kind) if org else "other",
+                                   "count": n, "by_year": dict(sorted(org_year[oid].items()))}
         if statuses_visible:
-            row["statuses"] = {s: org_status[oid][s] for s in STATUSES}
-            row["overdue"] = org_overdue[oid]
-        org_rows.append(row)
+            org_row["statuses"] = {s: org_status[oid][s] for s in STATUSES}
+            org_row["overdue"] = org_overdue[oid]
+        org_rows.append(org_row)
     body: dict[str, Any] = {
         "as_of": on.isoformat(),
         "years": year_list,

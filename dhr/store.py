@@ -432,7 +432,8 @@ class CorpusStore:
         return [s for s in shas if s not in still]
 
     def withheld_files(self, suppression: str | None = None) -> list[str]:
-        sql, args = "SELECT DISTINCT value FROM withheld WHERE kind='sha256'", ()
+        sql = "SELECT DISTINCT value FROM withheld WHERE kind='sha256'"
+        args: tuple[str, ...] = ()
         if suppression is not None:
             sql, args = sql + " AND suppression=?", (suppression,)
         return [r[0] for r in self._db().execute(sql + " ORDER BY value", args).fetchall()]

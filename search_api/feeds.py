@@ -28,6 +28,7 @@ from werkzeug.datastructures import MultiDict
 
 from accountability.db import read_session
 from accountability.feeds import entry_id, organisation, organisation_entries
+from dhr.search.base import DocumentRequest
 from dhr.search.fields import display_title_of
 
 from . import ui_forms
@@ -133,6 +134,7 @@ def search_feed() -> Response:
         first = form.errors[0]
         raise ApiError(400, first.message, field=first.field)
     req = form.request
+    assert isinstance(req, DocumentRequest)  # parsed as "documents" above
     req = dataclasses.replace(req, sort=req.sort if "sort" in request.args else "newest",
                               facets=False, snippets=False,
                               page_size=req.page_size if "page_size" in request.args

@@ -11,7 +11,7 @@ from accountability.takedown import MAX_REASON
 
 from .openapi_tracker import _errors, _json, _ref
 
-TOKEN = [{"bearerAuth": []}]
+TOKEN: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 _S = {"type": ["string", "null"]}
 _SUP_ID = {"name": "sup_id", "in": "path", "required": True,
            "description": "A suppression's id.",

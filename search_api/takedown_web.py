@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Flask, Response, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from accountability import takedown
@@ -56,7 +57,7 @@ def _categories() -> list[tuple[str, str]]:
 
 @takedown_web.route("", methods=["GET", "POST"])
 @login_required
-def index() -> Response:
+def index() -> ResponseReturnValue:
     who = session_principal()
     assert who is not None
     if not takedown.visible_to(who):
@@ -88,7 +89,7 @@ def index() -> Response:
 
 @takedown_web.route("/<sup_id>", methods=["GET", "POST"])
 @login_required
-def detail(sup_id: str) -> Response:
+def detail(sup_id: str) -> ResponseReturnValue:
     who = session_principal()
     assert who is not None
     if not takedown.visible_to(who):

@@ -65,7 +65,7 @@ def dhrd_import(cfg: Config, path: Path | None, as_json: bool, no_index: bool) -
         click.echo(f"matched    {m['incident_id']}  {m['csp']}  {m['death_month']}  "
                    f"-> {m['review_key']}")
     for m in report.ambiguous:
-        cands = ", ".join(str(c) for c in m["candidates"])  # type: ignore[union-attr]
+        cands = ", ".join(str(c) for c in m["candidates"])  # type: ignore[union-attr, attr-defined]
         click.echo(f"ambiguous  {m['incident_id']}  {m['csp']}  {m['death_month'] or '-'}  "
                    f"({m['reason']}): {cands}")
     for m in report.unmatched:

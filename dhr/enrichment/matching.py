@@ -90,7 +90,8 @@ def match_incidents(incidents: list[Incident], reviews: list[ReviewFacts]) -> Ma
         pool = by_area.get(normalise_area(inc.csp), [])
         if not inc.death_month:
             year = inc.death_year
-            same = sorted(r.review_key for r in pool if year and r.date_of_death[:4] == year)
+            same = sorted(r.review_key for r in pool
+                          if year and r.date_of_death and r.date_of_death[:4] == year)
             first[inc.incident_id] = (
                 ("ambiguous", same, "the dataset gives only the year of death") if same else
                 ("unmatched", [], "the dataset gives no month of death and no review of this "
@@ -112,7 +113,8 @@ def match_incidents(incidents: list[Incident], reviews: list[ReviewFacts]) -> Ma
     claims = Counter(c[1][0] for c in first.values() if c[0] == "matched")
     report = MatchReport()
     for inc in incidents:
-        status, cands, reason = first[inc.incident_id]
+        status, cands, found_reason = first[inc.incident_id]
+        reason: str | None = found_reason
         if status == "matched" and claims[cands[0]] > 1:
             status, reason = "ambiguous", "several incidents fit this review"
         row: dict[str, object] = {"incident_id": inc.incident_id, "csp": inc.csp,

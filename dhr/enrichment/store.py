@@ -82,7 +82,8 @@ class EnrichmentStore:
             db.executemany("INSERT INTO dhrd_incidents VALUES (?,?,?,?,?)", [
                 (i.incident_id, i.csp, i.region, i.death_month,
                  json.dumps(i.record(), ensure_ascii=False, sort_keys=True)) for i in incidents])
-            rows = [(m["incident_id"], "matched", m["review_key"], None, None)
+            rows: list[tuple[object, ...]] = [
+                (m["incident_id"], "matched", m["review_key"], None, None)
                     for m in report.matched]
             rows += [(m["incident_id"], "ambiguous", None, json.dumps(m["candidates"]),
                       m["reason"]) for m in report.ambiguous]
