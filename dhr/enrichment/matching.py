@@ -113,16 +113,15 @@ def match_incidents(incidents: list[Incident], reviews: list[ReviewFacts]) -> Ma
     claims = Counter(c[1][0] for c in first.values() if c[0] == "matched")
     report = MatchReport()
     for inc in incidents:
-        status, cands, found_reason = first[inc.incident_id]
-        reason: str | None = found_reason
+        status, cands, why = first[inc.incident_id]
         if status == "matched" and claims[cands[0]] > 1:
-            status, reason = "ambiguous", "several incidents fit this review"
+            status, why = "ambiguous", "several incidents fit this review"
         row: dict[str, object] = {"incident_id": inc.incident_id, "csp": inc.csp,
                                   "death_month": inc.death_month}
         if status == "matched":
             report.matched.append({**row, "review_key": cands[0]})
         elif status == "ambiguous":
-            report.ambiguous.append({**row, "candidates": cands, "reason": reason})
+            report.ambiguous.append({**row, "candidates": cands, "reason": why})
         else:
-            report.unmatched.append({**row, "reason": reason})
+            report.unmatched.append({**row, "reason": why})
     return report
