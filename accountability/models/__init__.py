@@ -3,6 +3,7 @@
 from .accounts import ROLES, SCOPES, ApiToken, Membership, User
 from .audit import GENESIS, AuditEntry, AuditHead
 from .base import Base, utcnow
+from .contacts import OrganisationContact
 from .organisations import KINDS, OrganisationRow
 from .recommendations import (
     ActionRow,
@@ -26,6 +27,7 @@ __all__ = [
     "AuditHead",
     "Base",
     "Membership",
+    "OrganisationContact",
     "OrganisationRow",
     "RecommendationOwner",
     "RelinkFlag",
