@@ -75,7 +75,7 @@ CSV_COLUMNS = ("id", "review_key", "number", "text", "owners", "status", "target
 def _install(setup_state: Any) -> None:
     env = setup_state.app.jinja_env
     env.globals["status_label"] = lambda s: STATUS_LABELS.get(s or "", "Not shown")
-    env.globals["status_tag"] = lambda s: STATUS_TAGS.get(s or "", "govuk-tag--grey")
+    env.globals["status_tag_class"] = lambda s: STATUS_TAGS.get(s or "", "govuk-tag--grey")
 
 
 def _page(template: str, status: int = 200, **context: Any) -> Response:
@@ -287,7 +287,7 @@ def revoke(token_id: str) -> Response:
     if not revoke_own_token(tracker().engine, who.user_id, token_id, actor=who.actor):
         refuse(403, "not_your_token", "not a token of this user", actor=who.actor,
                target_type="token", target_id=token_id[:40])
-        return _page("tracker_message.html", 404, title="Token not found",
+        return _page("tracker_message.html", 403, title="Token not found",
                      message="You have no token with this id.")
     return _account_page(who, {}, {"scope": "read", "days": "90"}, None,
                          message=f"Token {token_id} was revoked.")

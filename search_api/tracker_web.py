@@ -74,7 +74,6 @@ FORM_MESSAGES = {
 UPDATE_FORM_MAX_BODY = MAX_EVIDENCE_BYTES + 256 * 1024
 
 
-@tracker_web.before_request
 def _body_cap() -> None:
     if request.endpoint == "tracker_web.update_form":
         request.max_content_length = UPDATE_FORM_MAX_BODY
@@ -209,6 +208,8 @@ def update_form(rec_id: str) -> Response:
 def install(app: Flask) -> None:
     """Register the pages; sign-in attempts are rate-limited per client address."""
     app.register_blueprint(tracker_web)
+    # First of the app's request hooks: CSRFProtect's hook reads the form, under this cap.
+    app.before_request_funcs.setdefault(None, []).insert(0, _body_cap)
     limiter = app.extensions[EXTENSION_LIMITER]
     name = "tracker_web.sign_in"
     app.view_functions[name] = limiter.limit(signin_limit, methods=["POST"])(
