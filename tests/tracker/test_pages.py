@@ -368,7 +368,7 @@ def test_evidence_upload_is_stored_and_served_with_a_safe_name_and_type(app, wor
     assert "sandbox" in got.headers["Content-Security-Policy"]
     # a DOCX and a plain text file are accepted too
     assert upload(editor, rec, _docx(), "plan.docx").status_code == 200
-    assert upload(editor, rec, "Minutes of the meeting\n".encode(), "minutes.txt"
+    assert upload(editor, rec, b"Minutes of the meeting\n", "minutes.txt"
                   ).status_code == 200
 
 
