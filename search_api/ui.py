@@ -29,7 +29,7 @@ from dhr.search.base import (
 )
 from dhr.search.fields import display_title_of
 
-from . import charts, ratelimit, ui_export, ui_forms, ui_review, ui_text
+from . import charts, ratelimit, ui_export, ui_forms, ui_review, ui_text, ui_tracking
 from .admission import admit_streaming, admitted
 from .errors import ApiError
 from .ratelimit import rate_limited
@@ -99,6 +99,8 @@ def _list_page(kind: str) -> Response:
         resp = (backend.search_recommendations(RecommendationRequest(page_size=1)) if is_recs
                 else backend.search(DocumentRequest(page_size=1)))
         resp = SearchResponse(0, [], resp.facets, None)
+    tracking = ui_tracking.tracking_for(resp.results) if is_recs else {}
+    shown, copies = ui_tracking.collapse(resp.results, tracking)
     page_size = form.request.page_size if form.request else ui_forms.params.DEFAULT_PAGE_SIZE
     first = (form.page - 1) * page_size + 1
     context = {
@@ -115,7 +117,8 @@ def _list_page(kind: str) -> Response:
         "csv_url": ui_forms.export_url(path + ".csv", form),
         "json_url": ui_forms.export_url(path + ".json", form),
         "sorts": ui_forms.SORT_LABELS, "years": _year_bounds(resp.facets),
-        "max_rows": ui_export.MAX_ROWS,
+        "max_rows": ui_export.MAX_ROWS, "tracking": tracking, "shown": shown,
+        "copies": copies,
     }
     return _page("recommendations.html" if is_recs else "search.html",
                  status=400 if form.errors else 200, **context)

@@ -123,6 +123,7 @@ SIGNED_OUT = {
     "organisation-error": (lambda s: f"/organisations/{s.org_id}?status=done&overdue=x", 400),
     "review-not-found": (lambda s: "/reviews/no-such-review", 404),
     "sign-in": (lambda s: "/sign-in", 200),
+    "explorer-with-statuses": (lambda s: "/recommendations?q=training", 200),
 }
 SIGNED_IN = {
     "account": (lambda s: "/account", 200),
@@ -148,6 +149,8 @@ def test_axe_signed_out(tracker_site, page, axe_source, screenshots, name):
     assert response.status == status
     if name == "recommendation":
         assert PRIVATE_NOTE not in page.content()
+    if name == "explorer-with-statuses":
+        assert page.locator(".dhr-tracked").count() > 0
     _check(page, axe_source, screenshots, name)
 
 
@@ -309,3 +312,23 @@ def test_another_organisations_editor_sees_no_private_note_and_no_update_link(tr
     assert page.locator("a", has_text="Add an update").count() == 0
     response = page.goto(tracker_site.url + f"/recommendations/{tracker_site.rec_id}/update")
     assert response.status == 403
+
+
+def test_the_explorer_links_each_result_to_its_tracked_review_recommendation(tracker_site):
+    import requests
+
+    listed = requests.get(tracker_site.url + "/api/v1/review-recommendations",
+                          params={"page_size": "100"}, timeout=30).json()["results"]
+    # one printed in two documents of its review (an overview report and its summary)
+    rec = next(r for r in listed if len({d["id"] for d in r["documents"]}) >= 2)
+    words = " ".join(rec["text"].split()[:6])
+    html = requests.get(tracker_site.url + "/recommendations", params={"q": f'"{words}"', "page_size": "100"},
+                        timeout=30).text
+    assert "What was done" in html
+    # listed once (review level); the other documents that print it are named under it
+    assert html.count(f'href="/recommendations/{rec["id"]}"') == 1
+    entry = html.split(f'href="/recommendations/{rec["id"]}"')[1].split("</li>")[0]
+    others = {d["id"] for d in rec["documents"]} - {entry.split('href="/documents/')[1][:64]}
+    assert others
+    for doc_id in others:
+        assert f'href="/documents/{doc_id}#recommendation-' in entry.split("Also printed in")[1]
