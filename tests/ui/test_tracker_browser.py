@@ -54,14 +54,34 @@ def _principal(engine, email: str) -> Principal:
         return principal_of(s.scalar(select(User).where(User.email == email)))
 
 
+@pytest.fixture(scope="module")
+def pg_server() -> Iterator[Any]:
+    from tests.conftest import IN_CI
+    from tests.tracker.pgserver import PostgresServer, PostgresUnavailable
+
+    try:
+        server = PostgresServer().start()
+    except PostgresUnavailable as err:
+        if IN_CI:
+            pytest.fail(f"CI=true but the PostgreSQL test server cannot start: {err}")
+        pytest.skip(f"no PostgreSQL server: {err}")
+    yield server
+    server.stop()
+
+
+# sqlite: SQLite search backend and SQLite tracker; elasticsearch: Elasticsearch and SQLite;
+# postgresql: SQLite search backend and a PostgreSQL tracker (a real server the test starts).
 @pytest.fixture(scope="module", params=[
-    "sqlite", pytest.param("elasticsearch", marks=pytest.mark.elasticsearch)])
+    "sqlite", pytest.param("elasticsearch", marks=pytest.mark.elasticsearch), "postgresql"])
 def tracker_site(request: pytest.FixtureRequest, ui_corpus: Any,
                  tmp_path_factory: pytest.TempPathFactory) -> Iterator[TrackerSite]:
     data = tmp_path_factory.mktemp("tracker-site")
+    backend_name = "elasticsearch" if request.param == "elasticsearch" else "sqlite"
+    tracker_url = (request.getfixturevalue("pg_server").create_database()
+                   if request.param == "postgresql" else f"sqlite:///{data / 'tracker.db'}")
     raw: dict[str, Any] = {"storage": {"data_dir": str(data)},
-                           "search": {"backend": request.param},
-                           "tracker": {"database_url": f"sqlite:///{data / 'tracker.db'}"}}
+                           "search": {"backend": backend_name},
+                           "tracker": {"database_url": tracker_url}}
     if request.param == "elasticsearch":
         raw["search"]["elasticsearch"] = {"url": request.getfixturevalue("es_url"),
                                           "index_prefix": f"dhrtr-{uuid.uuid4().hex[:10]}",
@@ -272,7 +292,7 @@ def test_keyboard_only_an_editor_adds_an_update_from_the_organisation_page(track
         public.close()
 
 
-@pytest.mark.parametrize("tracker_site", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("tracker_site", ["sqlite", "postgresql"], indirect=True)
 def test_without_javascript_an_editor_uploads_evidence_and_the_public_downloads_it(
         tracker_site, browser, tmp_path):
     context = browser.new_context(java_script_enabled=False, accept_downloads=True)
