@@ -432,3 +432,49 @@ def test_only_the_update_form_accepts_large_bodies(app, world):
     big = _pdf() + b"0" * (200 * 1024)
     assert upload(client, rec, big, "big.pdf").status_code == 200
 
+
+
+def test_a_deployment_that_keeps_statuses_private_shows_none_to_the_public(
+        tmp_path, db_url, engine, world):
+    from search_api.app import create_app
+    from tests.conftest import make_config
+
+    cfg = make_config(tmp_path, "sqlite", tracker={"database_url": db_url,
+                                                   "public_status": False})
+    app = create_app(cfg, tracker_engine=engine)
+    editor = app.test_client()
+    sign_in(editor, "gmp-editor@example.org")
+    rec = world.recs["1"]
+    assert upload(editor, rec, _pdf(), "public.pdf").status_code == 200
+    anonymous = app.test_client()
+    page = anonymous.get(f"/recommendations/{rec}").get_data(as_text=True)
+    assert "Evidence attached" not in page and "/evidence/" not in page
+    assert "Statuses and updates are shown to signed-in users only" in page
+    assert "In progress" not in page
+    org = anonymous.get("/organisations/greater-manchester-police").get_data(as_text=True)
+    assert "Statuses are shown to signed-in users only" in org and "Overdue" not in org
+    with read_session(engine) as s:
+        seq = s.scalar(select(Update.seq).where(Update.recommendation_id == rec)
+                       .order_by(Update.seq.desc()))
+    assert anonymous.get(f"/recommendations/{rec}/evidence/{seq}").status_code == 404
+    assert editor.get(f"/recommendations/{rec}/evidence/{seq}").status_code == 200
+
+
+def test_the_explorer_of_a_search_only_server_creates_no_tracker_database(tmp_path):
+    from search_api.app import create_app
+    from tests.conftest import make_config
+
+    from dhr.search import open_backend
+
+    from .conftest import standard_review
+
+    cfg = make_config(tmp_path, "sqlite")
+    backend = open_backend(cfg)
+    backend.ensure_indices()
+    backend.index_documents(standard_review(), refresh=True)
+    app = create_app(cfg, backend=backend)
+    resp = app.test_client().get("/recommendations?q=coercive")
+    assert resp.status_code == 200 and "record coercive control" in resp.get_data(as_text=True)
+    assert "What was done" not in resp.get_data(as_text=True)
+    assert not (tmp_path / "data" / "tracker.db").exists()
+    backend.close()
