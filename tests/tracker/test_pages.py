@@ -461,10 +461,9 @@ def test_a_deployment_that_keeps_statuses_private_shows_none_to_the_public(
 
 
 def test_the_explorer_of_a_search_only_server_creates_no_tracker_database(tmp_path):
+    from dhr.search import open_backend
     from search_api.app import create_app
     from tests.conftest import make_config
-
-    from dhr.search import open_backend
 
     from .conftest import standard_review
 
