@@ -29,7 +29,16 @@ from dhr.search.base import (
 )
 from dhr.search.fields import display_title_of
 
-from . import charts, ratelimit, ui_export, ui_forms, ui_review, ui_text, ui_tracking
+from . import (
+    charts,
+    explorer_tracked,
+    ratelimit,
+    ui_export,
+    ui_forms,
+    ui_review,
+    ui_text,
+    ui_tracking,
+)
 from .admission import admit_streaming, admitted
 from .errors import ApiError
 from .ratelimit import rate_limited
@@ -118,6 +127,7 @@ def _list_page(kind: str) -> Response:
         "json_url": ui_forms.export_url(path + ".json", form),
         "sorts": ui_forms.SORT_LABELS, "years": _year_bounds(resp.facets),
         "max_rows": ui_export.MAX_ROWS, "tracking": tracking, "shown": shown,
+        "progress": ui_tracking.progress_options() if is_recs else None,
         "copies": copies,
     }
     return _page("recommendations.html" if is_recs else "search.html",
@@ -138,6 +148,8 @@ def search() -> Response:
 @ui.get("/recommendations")
 @rate_limited
 def recommendations() -> Response:
+    if explorer_tracked.wanted(request.args):  # status, owner, overdue: review level
+        return explorer_tracked.page()
     return _list_page("recommendations")
 
 
@@ -229,12 +241,16 @@ def search_json() -> Response:
 @ui.get("/recommendations.csv")
 @rate_limited
 def recommendations_csv() -> Response:
+    if explorer_tracked.wanted(request.args):
+        return explorer_tracked.export("csv")
     return _export("recommendations", "csv")
 
 
 @ui.get("/recommendations.json")
 @rate_limited
 def recommendations_json() -> Response:
+    if explorer_tracked.wanted(request.args):
+        return explorer_tracked.export("json")
     return _export("recommendations", "json")
 
 

@@ -85,3 +85,19 @@ def collapse(results: list[dict[str, Any]], tracking: dict[str, dict[str, Any]]
             copies[r["id"]] = []
         shown.append(r)
     return shown, copies
+
+
+def progress_options() -> dict[str, Any] | None:
+    """What the explorer's "Filter by progress" form offers (statuses, owners), or None on a
+    server without a tracker database (the form is then not shown)."""
+    if not _tracker_exists():
+        return None
+    from .explorer_tracked import LABELS, _owners
+
+    try:
+        with read_session(tracker().engine) as s:
+            owners = _owners(s)
+    except SQLAlchemyError as err:
+        log.warning("explorer: the tracker is not available: %s", type(err).__name__)
+        return None
+    return {"statuses": list(LABELS.items()), "owners": owners}

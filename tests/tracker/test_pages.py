@@ -477,3 +477,38 @@ def test_the_explorer_of_a_search_only_server_creates_no_tracker_database(tmp_pa
     assert "What was done" not in resp.get_data(as_text=True)
     assert not (tmp_path / "data" / "tracker.db").exists()
     backend.close()
+
+
+# -- the explorer filtered by progress: review level -------------------------------------------
+def test_explorer_filters_by_status_owner_and_overdue_at_review_level(client, world):
+    html = client.get("/recommendations?status=in_progress").get_data(as_text=True)
+    assert "1 review recommendation" in html
+    # printed in the overview report and the executive summary, listed once
+    assert html.count(f'href="/recommendations/{world.recs["1"]}"') == 1
+    html = client.get("/recommendations?owner=home-office").get_data(as_text=True)
+    assert world.recs["2"] in html and world.recs["1"] not in html
+    html = client.get("/recommendations?overdue=true&owner=greater-manchester-police"
+                      ).get_data(as_text=True)
+    assert world.recs["1"] in html and world.recs["3"] not in html
+    html = client.get("/recommendations?status=no_information&q=repeat+call"
+                      ).get_data(as_text=True)
+    assert world.recs["3"] in html and world.recs["1"] not in html
+    resp = client.get("/recommendations?status=done&overdue=maybe")
+    assert resp.status_code == 400 and "govuk-error-summary" in resp.get_data(as_text=True)
+
+
+def test_explorer_progress_exports_are_review_level(client, world):
+    resp = client.get("/recommendations.csv?owner=greater-manchester-police")
+    rows = list(csv.DictReader(io.StringIO(resp.get_data(as_text=True).lstrip("\ufeff"))))
+    assert sorted(r["id"] for r in rows) == sorted([world.recs["1"], world.recs["3"]])
+    first = next(r for r in rows if r["id"] == world.recs["1"])
+    assert first["status"] == "in_progress" and first["overdue"] == "true"
+    assert len(first["documents"].split(";")) == 2  # overview report and executive summary
+    body = client.get("/recommendations.json?status=in_progress").get_json()
+    assert [r["id"] for r in body["results"]] == [world.recs["1"]]
+    assert body["query"] == {"status": "in_progress"} and body["truncated"] is False
+
+
+def test_the_explorer_offers_the_progress_filters_when_there_is_a_tracker(client, world):
+    html = client.get("/recommendations").get_data(as_text=True)
+    assert 'id="progress"' in html and 'value="greater-manchester-police"' in html

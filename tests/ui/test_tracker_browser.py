@@ -144,6 +144,10 @@ SIGNED_OUT = {
     "review-not-found": (lambda s: "/reviews/no-such-review", 404),
     "sign-in": (lambda s: "/sign-in", 200),
     "explorer-with-statuses": (lambda s: "/recommendations?q=training", 200),
+    "explorer-by-progress": (lambda s: f"/recommendations?status=in_progress&owner={s.org_id}",
+                             200),
+    "explorer-by-progress-error": (lambda s: "/recommendations?status=bogus&year_from=20x9",
+                                   400),
 }
 SIGNED_IN = {
     "account": (lambda s: "/account", 200),
