@@ -47,6 +47,7 @@ class TrackerSite:
     editor: str  # editor of org_id
     org_admin: str  # org_admin of org_id
     stranger: str  # editor of another organisation
+    engine: Any  # the tracker database
 
 
 def _principal(engine, email: str) -> Principal:
@@ -115,7 +116,8 @@ def tracker_site(request: pytest.FixtureRequest, ui_corpus: Any,
     app = create_app(config, backend=backend, store=ui_corpus.store, tracker_engine=engine)
     with BackgroundServer(app, threads=4) as server:
         yield TrackerSite(request.param, server.url, rec_id, org_id, review_key,
-                          people["editor"][0], people["org_admin"][0], people["stranger"][0])
+                          people["editor"][0], people["org_admin"][0], people["stranger"][0],
+                          engine)
     if hasattr(backend, "drop"):
         backend.drop()
     backend.close()
@@ -323,6 +325,14 @@ def test_without_javascript_an_editor_uploads_evidence_and_the_public_downloads_
         assert download.value.suggested_filename == "minutes.txt"
         assert Path(download.value.path()).read_text(encoding="utf-8") == \
             evidence.read_text(encoding="utf-8")
+        # the audit log has the update, by the editor, with its evidence
+        from accountability.models import AuditEntry
+
+        with read_session(tracker_site.engine) as s:
+            last = s.scalars(select(AuditEntry).where(AuditEntry.action == "update.create")
+                             .order_by(AuditEntry.seq.desc())).first()
+        assert last.actor == f"user:{tracker_site.editor}"
+        assert last.target_id == tracker_site.rec_id and '"evidence":true' in last.detail
     finally:
         anonymous.close()
 
