@@ -114,6 +114,8 @@ def tracker_site(request: pytest.FixtureRequest, ui_corpus: Any,
                                                    note="Training plan agreed"))
     add_update(engine, rec_id, editor, UpdateInput(note=PRIVATE_NOTE, public=False))
     app = create_app(config, backend=backend, store=ui_corpus.store, tracker_engine=engine)
+    # Every test signs in from 127.0.0.1: more than the per-address limit (tested elsewhere).
+    app.config["DHR_SIGNIN_LIMIT"] = "1000 per minute"
     with BackgroundServer(app, threads=4) as server:
         yield TrackerSite(request.param, server.url, rec_id, org_id, review_key,
                           people["editor"][0], people["org_admin"][0], people["stranger"][0],
