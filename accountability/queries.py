@@ -332,6 +332,22 @@ def organisation_recommendations(session: Session, org_id: str, *, viewer: Princ
     return [summary(r, names, show) for r in rows]
 
 
+def csp_recommendations(session: Session, org_id: str, *, viewer: Principal | None,
+                        public_status: bool, limit: int = 5000) -> list[dict[str, Any]]:
+    """The recommendations of the reviews whose Community Safety Partnership ``org_id`` is
+    (its editors may update them too), by review and printed position."""
+    show = can_read_status(viewer, public_status)
+    rows = list(session.scalars(
+        select(ReviewRecommendation)
+        .join(ReviewRow, ReviewRow.review_key == ReviewRecommendation.review_key)
+        .where(ReviewRow.csp_organisation_id == org_id)
+        .order_by(ReviewRecommendation.review_key, ReviewRecommendation.position,
+                  ReviewRecommendation.id).limit(limit)))
+    names = OrgNames(session)
+    names.preload({o.organisation_id for r in rows for o in r.owners})
+    return [summary(r, names, show) for r in rows]
+
+
 def evidence_file_for(session: Session, rec_id: str, seq: int, *, viewer: Principal | None,
                       public_status: bool) -> tuple[str, str] | None:
     """(sha256, file name) of an update's evidence file, only when the viewer may see that
@@ -354,6 +370,7 @@ def evidence_file_for(session: Session, rec_id: str, seq: int, *, viewer: Princi
 __all__ = [
     "CursorError",
     "RecFilters",
+    "csp_recommendations",
     "evidence_file_for",
     "list_organisations",
     "list_recommendations",

@@ -41,6 +41,7 @@ from accountability.evidence import open_file
 from accountability.models import OrganisationRow, ReviewRecommendation, User
 from accountability.permissions import can_update
 from accountability.queries import (
+    csp_recommendations,
     evidence_file_for,
     organisation_detail,
     organisation_recommendations,
@@ -200,6 +201,8 @@ def organisation(org_id: str) -> Response:
         filtered = bool(status or overdue is not None)
         every = listed if not filtered else organisation_recommendations(
             s, org_id, viewer=who, public_status=public)
+        commissioned = (csp_recommendations(s, org_id, viewer=who, public_status=public)
+                        if org["csp_reviews"] else [])
     is_editor = who is not None and (who.has_role("admin")
                                      or org_id in who.orgs_with("editor"))
     query = request.query_string.decode("utf-8", "replace")
@@ -208,6 +211,7 @@ def organisation(org_id: str) -> Response:
                  no_info=[r for r in every if r["status"] == "no_information"],
                  status_filter=status, overdue_filter=request.args.get("overdue", ""),
                  filtered=filtered, errors=errors, is_editor=is_editor,
+                 commissioned=commissioned,
                  can_admin=members.can_administer(who, org_id),
                  statuses=[(s, STATUS_LABELS[s]) for s in STATUSES],
                  csv_url=f"/organisations/{org_id}.csv" + (f"?{query}" if query else ""))

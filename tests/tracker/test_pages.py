@@ -512,3 +512,14 @@ def test_explorer_progress_exports_are_review_level(client, world):
 def test_the_explorer_offers_the_progress_filters_when_there_is_a_tracker(client, world):
     html = client.get("/recommendations").get_data(as_text=True)
     assert 'id="progress"' in html and 'value="greater-manchester-police"' in html
+
+
+def test_a_csp_page_lists_its_reviews_recommendations_for_its_editors(app, world):
+    csp_editor = app.test_client()
+    sign_in(csp_editor, "csp-editor@example.org")
+    html = csp_editor.get("/organisations/bolton-csp").get_data(as_text=True)
+    commissioned = html.split('id="commissioned"')[1]
+    for rec in world.recs.values():  # every recommendation of the Bolton review
+        assert f'href="/recommendations/{rec}/update"' in commissioned
+    public = app.test_client().get("/organisations/bolton-csp").get_data(as_text=True)
+    assert 'id="commissioned"' in public and "/update" not in public
