@@ -275,3 +275,22 @@ def check_token(session: Session, token: str) -> TokenCheck:
     if user is None or not user.active:
         return TokenCheck(None, "disabled", token_id)
     return TokenCheck(principal_of(user, row), "ok", token_id)
+
+
+def tokens_of(session: Session, user_id: int) -> list[ApiToken]:
+    """A user's API tokens, newest first (their hashes stay in the database)."""
+    return list(session.scalars(select(ApiToken).where(ApiToken.user_id == user_id)
+                                .order_by(ApiToken.created_at.desc(), ApiToken.id)))
+
+
+def revoke_own_token(engine: Engine, user_id: int, token_id: str, *, actor: str) -> bool:
+    """Revoke one of the user's own tokens; False (nothing written) for anyone else's or an
+    unknown id, so a user can never revoke another's token."""
+    if not re.fullmatch(r"[0-9a-f]{16}", token_id or ""):
+        return False
+    with read_session(engine) as s:
+        row = s.get(ApiToken, token_id)
+        if row is None or row.user_id != user_id:
+            return False
+    revoke_token(engine, token_id, actor=actor)
+    return True

@@ -17,6 +17,8 @@ from .accounts import AccountError, normalise_email
 from .db import write_session
 from .models import NotificationContact, OrganisationRow, utcnow
 
+MAX_CONTACTS = 50
+
 
 class ContactError(ValueError):
     """A contact that cannot be added or removed (unknown organisation, bad or duplicate address)."""
@@ -51,8 +53,11 @@ def add_contact(engine: Engine, org_id: str, email: str, *, actor: str,
     with write_session(engine) as s:
         if s.get(OrganisationRow, org_id) is None:
             raise ContactError(f"no organisation {org_id!r} (see `dhr orgs list`)")
-        if email in contacts_for(s, org_id):
+        current = contacts_for(s, org_id)
+        if email in current:
             raise ContactError(f"{email} is already a contact of {org_id}")
+        if len(current) >= MAX_CONTACTS:
+            raise ContactError(f"an organisation can have at most {MAX_CONTACTS} contacts")
         row = NotificationContact(organisation_id=org_id, email=email, added_at=utcnow(),
                                   added_by=actor)
         s.add(row)

@@ -348,14 +348,101 @@ def list_organisations(session: Session, kind: list[str] | None = None) -> dict[
     return {"total": len(rows), "results": rows}
 
 
+def review_detail(session: Session, review_key: str, *, viewer: Principal | None,
+                  public_status: bool) -> dict[str, Any] | None:
+    """One review: its metadata, the documents that print its recommendations or action plan,
+    and its recommendations once each (not once per document), in printed order."""
+    review = session.get(ReviewRow, review_key)
+    if review is None:
+        return None
+    names = OrgNames(session)
+    recs = list(session.scalars(select(ReviewRecommendation)
+                                .where(ReviewRecommendation.review_key == review_key)
+                                .order_by(ReviewRecommendation.position,
+                                          ReviewRecommendation.id)))
+    names.preload({o.organisation_id for r in recs for o in r.owners}
+                  | {review.csp_organisation_id})
+    show = can_read_status(viewer, public_status)
+    documents: dict[str, dict[str, Any]] = {}
+    for r in recs:
+        for a in r.appearances:
+            documents.setdefault(a.document_id, {"id": a.document_id, "doc_type": a.doc_type})
+    for doc_id in session.scalars(select(ActionRow.document_id).distinct()
+                                  .where(ActionRow.review_key == review_key)):
+        documents.setdefault(doc_id, {"id": doc_id, "doc_type": "action_plan"})
+    csp = review.csp_organisation_id
+    return {"review_key": review.review_key, "area": review.area, "region": review.region,
+            "year": review.year, "pseudonym": review.pseudonym,
+            "csp": {"id": csp, "name": names.get(csp)} if csp else None,
+            "documents": list(documents.values()),
+            "recommendations": [summary(r, names, show) for r in recs],
+            "status_shown": show}
+
+
+def organisation_recommendations(session: Session, org_id: str, *, viewer: Principal | None,
+                                 public_status: bool, status: list[str] | None = None,
+                                 overdue: bool | None = None,
+                                 limit: int = 5000) -> list[dict[str, Any]]:
+    """The review recommendations an organisation owns (filtered by status and overdue when
+    statuses are visible to the viewer), ordered by review and printed position."""
+    show = can_read_status(viewer, public_status)
+    f = RecFilters(owner=[org_id], status=list(status or []) if show else [],
+                   overdue=overdue if show else None)
+    rows = list(session.scalars(_filtered(f).order_by(ReviewRecommendation.review_key,
+                                                      ReviewRecommendation.position,
+                                                      ReviewRecommendation.id).limit(limit)))
+    names = OrgNames(session)
+    names.preload({o.organisation_id for r in rows for o in r.owners})
+    return [summary(r, names, show) for r in rows]
+
+
+def csp_recommendations(session: Session, org_id: str, *, viewer: Principal | None,
+                        public_status: bool, limit: int = 5000) -> list[dict[str, Any]]:
+    """The recommendations of the reviews whose Community Safety Partnership ``org_id`` is
+    (its editors may update them too), by review and printed position."""
+    show = can_read_status(viewer, public_status)
+    rows = list(session.scalars(
+        select(ReviewRecommendation)
+        .join(ReviewRow, ReviewRow.review_key == ReviewRecommendation.review_key)
+        .where(ReviewRow.csp_organisation_id == org_id)
+        .order_by(ReviewRecommendation.review_key, ReviewRecommendation.position,
+                  ReviewRecommendation.id).limit(limit)))
+    names = OrgNames(session)
+    names.preload({o.organisation_id for r in rows for o in r.owners})
+    return [summary(r, names, show) for r in rows]
+
+
+def evidence_file_for(session: Session, rec_id: str, seq: int, *, viewer: Principal | None,
+                      public_status: bool) -> tuple[str, str] | None:
+    """(sha256, file name) of an update's evidence file, only when the viewer may see that
+    update (the same rule as the timeline): None otherwise, as for a missing one."""
+    rec = session.get(ReviewRecommendation, rec_id)
+    if rec is None or not can_read_status(viewer, public_status):
+        return None
+    upd = session.scalar(select(Update).where(Update.recommendation_id == rec_id,
+                                              Update.seq == seq))
+    if upd is None or not upd.evidence_sha256:
+        return None
+    if not upd.public:
+        review = session.get(ReviewRow, rec.review_key)
+        if not can_read_private(viewer, [o.organisation_id for o in rec.owners],
+                                review.csp_organisation_id if review else None):
+            return None
+    return upd.evidence_sha256, upd.evidence_filename or "evidence"
+
+
 __all__ = [
     "CursorError",
     "RecFilters",
+    "csp_recommendations",
+    "evidence_file_for",
     "list_organisations",
     "list_recommendations",
     "organisation_detail",
+    "organisation_recommendations",
     "public_filter",
     "recommendation_detail",
+    "review_detail",
     "update_dict",
     "visible_clauses",
 ]

@@ -62,8 +62,9 @@ class UpdateInput:
     target_date: str | None = None
 
 
-def parse_update(body: Any) -> UpdateInput:
-    """Validate a JSON body (or form fields); raises :class:`UpdateError` naming the field."""
+def parse_update(body: Any, *, with_file: bool = False) -> UpdateInput:
+    """Validate a JSON body (or form fields); raises :class:`UpdateError` naming the field.
+    ``with_file``: an evidence file comes with it (the web form), which alone is an update."""
     if not isinstance(body, dict):
         raise UpdateError("the body must be a JSON object")
     for key in body:
@@ -93,7 +94,7 @@ def parse_update(body: Any) -> UpdateInput:
     target = body.get("target_date")
     if target is not None and (not isinstance(target, str) or not valid_target(target)):
         raise UpdateError("target_date must be YYYY-MM or YYYY-MM-DD", "target_date")
-    if status is None and note is None and url is None and target is None:
+    if status is None and note is None and url is None and target is None and not with_file:
         raise UpdateError("an update needs a status, a note, evidence or a target date")
     return UpdateInput(status, note, public, url, target)
 

@@ -69,13 +69,15 @@ def run_demo(port: int = 8000, *, serve: bool | None = None, data_dir: Path | No
             return result
         examples = example_searches(cfg)
         result["examples"] = examples
+        result["tracker"] = tracker_demo(cfg, root)
         if not serve:
             _say(f"dhr demo: ready in {result['setup_s']}s (not serving: DHR_DEMO_NO_SERVE);"
                  f" `dhr --config {cfg.path} serve` serves it")
             for ex in examples:
                 _say(f"  {ex['what']} ({ex['count']}): {ex['path']}?{urlencode(ex['params'])}")
+            _say_tracker(result["tracker"], "")
             return result
-        _serve(cfg, port, examples, result["setup_s"])
+        _serve(cfg, port, examples, result["setup_s"], result["tracker"])
         return result
     finally:
         sites.stop()
@@ -175,7 +177,36 @@ def example_searches(cfg: Config) -> list[dict[str, Any]]:
     return out
 
 
-def _serve(cfg: Config, port: int, examples: list[dict[str, Any]], setup_s: float) -> None:
+def tracker_demo(cfg: Config, root: Path) -> dict[str, Any]:
+    """Demo accounts, a contact and a few updates in the tracker (accountability/demo.py: the
+    orchestration hook, imported here only, as nightly imports the tracker sync)."""
+    from accountability.cli import open_engine
+    from accountability.demo import seed_demo
+
+    engine = open_engine(cfg, migrate=True)
+    try:
+        return seed_demo(engine, root)
+    finally:
+        engine.dispose()
+
+
+def _say_tracker(tracker: dict[str, Any], base: str) -> None:
+    """The tracker's pages and the demo accounts (their passwords: demo only)."""
+    if not tracker.get("accounts"):
+        return
+    _say("The accountability tracker:")
+    for org in tracker["organisations"]:
+        _say(f"  what {org['name']} owns: {base}/organisations/{org['id']}")
+    if tracker.get("recommendation"):
+        _say(f"  a recommendation with updates: {base}/recommendations/"
+             f"{tracker['recommendation']}")
+    _say(f"  sign in at {base}/sign-in with a demo account (DEMO ONLY credentials):")
+    for a in tracker["accounts"]:
+        _say(f"    {a['role']:<10} {a['email']:<52} password: {a['password']}")
+
+
+def _serve(cfg: Config, port: int, examples: list[dict[str, Any]], setup_s: float,
+           tracker: dict[str, Any] | None = None) -> None:
     from search_api import create_app
     from search_api.wsgi import create_server
 
@@ -195,6 +226,7 @@ def _serve(cfg: Config, port: int, examples: list[dict[str, Any]], setup_s: floa
         path = ex["path"] if has_ui else "/api/v1" + ex["path"]
         _say(f"  {ex['what']} ({ex['count']}): {base}{path}?{urlencode(ex['params'])}")
     _say(f"The JSON API: {base}/api/v1/search?q=training ; its description: {base}/api/v1/openapi.json")
+    _say_tracker(tracker or {}, base)
     _say("Press Ctrl-C to stop the demo (web server and fixture sites).")
     # Ctrl-C and SIGTERM stop the demo, even when started with SIGINT ignored (a background job).
     previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 
 from dhr.config import Config
 
-from . import oversight_web, takedown_web, tracker_auth, tracker_state, tracker_web
+from . import oversight_web, takedown_web, tracker_auth, tracker_pages, tracker_state, tracker_web
 from .takedown_api import takedown_api
 from .tracker_api import tracker_api
 
@@ -24,3 +24,4 @@ def install_tracker(app: Flask, config: Config, engine: Engine | None = None) ->
     tracker_web.install(app)
     oversight_web.install(app)
     takedown_web.install(app)
+    tracker_pages.install(app)

@@ -27,6 +27,13 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from accountability.accounts import authenticate_password, end_sessions
 from accountability.db import read_session
+from accountability.evidence import (
+    ACCEPT,
+    MAX_EVIDENCE_BYTES,
+    EvidenceError,
+    check_file,
+    store_file,
+)
 from accountability.models import ReviewRecommendation
 from accountability.statuses import STATUSES
 from accountability.updates import (
@@ -64,6 +71,13 @@ FORM_MESSAGES = {
                    "like 2025-03-31",
     "": "Choose a status, or enter a note, a link to evidence or a target date",
 }
+# The form may carry an evidence file: its route alone accepts bodies above the app's 64 KB cap.
+UPDATE_FORM_MAX_BODY = MAX_EVIDENCE_BYTES + 256 * 1024
+
+
+def _body_cap() -> None:
+    if request.endpoint == "tracker_web.update_form":
+        request.max_content_length = UPDATE_FORM_MAX_BODY
 
 
 def _page(template: str, status: int = 200, **context) -> Response:
@@ -160,25 +174,42 @@ def update_form(rec_id: str) -> Response:
                 "target_date": request.form.get("target_date") or ""}
         body = {k: v for k, v in form.items() if v not in ("", None)}
         body["public"] = form["public"]
+        upload = request.files.get("evidence_file")
+        checked = None
+        if upload is not None and upload.filename:
+            try:
+                checked = check_file(upload.stream.read(MAX_EVIDENCE_BYTES + 1), upload.filename)
+            except EvidenceError as err:
+                errors["evidence_file"] = str(err)
         try:
-            add_update(tracker().engine, rec_id, who, parse_update(body), ip=client_ip())
+            data = parse_update(body, with_file=checked is not None)
+            if errors:
+                raise UpdateError("evidence file refused", "evidence_file")
+            evidence = (store_file(tracker().config.data_dir, checked) if checked is not None
+                        else None)
+            add_update(tracker().engine, rec_id, who, data, evidence=evidence, ip=client_ip())
             saved = True
             form = {"status": "", "note": "", "public": False, "evidence_url": "",
                     "target_date": ""}
         except UpdateError as err:
-            errors[err.field or "status"] = FORM_MESSAGES.get(err.field or "", FORM_MESSAGES[""])
+            if err.field != "evidence_file":
+                errors[err.field or "status"] = FORM_MESSAGES.get(err.field or "",
+                                                                  FORM_MESSAGES[""])
         except Forbidden:
             refuse(403, "not_an_editor", "not an editor of this recommendation", actor=who.actor,
                    target_type="recommendation", target_id=rec_id)
             return _page("tracker_message.html", 403, title="You cannot update this "
                          "recommendation", message="Your roles changed; you cannot add updates.")
     return _page("update_form.html", 400 if errors else 200, rec=rec, errors=errors, form=form,
-                 saved=saved, statuses=[(s, STATUS_LABELS[s]) for s in STATUSES])
+                 saved=saved, statuses=[(s, STATUS_LABELS[s]) for s in STATUSES],
+                 accept=ACCEPT, max_mb=MAX_EVIDENCE_BYTES // (1024 * 1024))
 
 
 def install(app: Flask) -> None:
     """Register the pages; sign-in attempts are rate-limited per client address."""
     app.register_blueprint(tracker_web)
+    # First of the app's request hooks: CSRFProtect's hook reads the form, under this cap.
+    app.before_request_funcs.setdefault(None, []).insert(0, _body_cap)
     limiter = app.extensions[EXTENSION_LIMITER]
     name = "tracker_web.sign_in"
     app.view_functions[name] = limiter.limit(signin_limit, methods=["POST"])(

@@ -32,7 +32,16 @@ from dhr.search.base import (
 )
 from dhr.search.fields import display_title_of
 
-from . import charts, ratelimit, ui_export, ui_forms, ui_review, ui_text
+from . import (
+    charts,
+    explorer_tracked,
+    ratelimit,
+    ui_export,
+    ui_forms,
+    ui_review,
+    ui_text,
+    ui_tracking,
+)
 from .admission import admit_streaming, admitted
 from .errors import ApiError
 from .ratelimit import rate_limited
@@ -103,6 +112,8 @@ def _list_page(kind: str) -> Response:
         resp = (backend.search_recommendations(RecommendationRequest(page_size=1)) if is_recs
                 else backend.search(DocumentRequest(page_size=1)))
         resp = SearchResponse(0, [], resp.facets, None)
+    tracking = ui_tracking.tracking_for(resp.results) if is_recs else {}
+    shown, copies = ui_tracking.collapse(resp.results, tracking)
     page_size = form.request.page_size if form.request else ui_forms.params.DEFAULT_PAGE_SIZE
     first = (form.page - 1) * page_size + 1
     context = {
@@ -119,7 +130,9 @@ def _list_page(kind: str) -> Response:
         "csv_url": ui_forms.export_url(path + ".csv", form),
         "json_url": ui_forms.export_url(path + ".json", form),
         "sorts": ui_forms.SORT_LABELS, "years": _year_bounds(resp.facets),
-        "max_rows": ui_export.MAX_ROWS,
+        "max_rows": ui_export.MAX_ROWS, "tracking": tracking, "shown": shown,
+        "progress": ui_tracking.progress_options() if is_recs else None,
+        "copies": copies,
         # The search's Atom feed (search_api/feeds.py), linked from the page's head.
         "feed_url": ui_forms.url_with("/feeds/search.atom", form.args, drop=("cursor", "page"))
         if form.request is not None and not is_recs else None,
@@ -142,6 +155,8 @@ def search() -> Response:
 @ui.get("/recommendations")
 @rate_limited
 def recommendations() -> Response:
+    if explorer_tracked.wanted(request.args):  # status, owner, overdue: review level
+        return explorer_tracked.page()
     return _list_page("recommendations")
 
 
@@ -240,12 +255,16 @@ def search_json() -> Response:
 @ui.get("/recommendations.csv")
 @rate_limited
 def recommendations_csv() -> Response:
+    if explorer_tracked.wanted(request.args):
+        return explorer_tracked.export("csv")
     return _export("recommendations", "csv")
 
 
 @ui.get("/recommendations.json")
 @rate_limited
 def recommendations_json() -> Response:
+    if explorer_tracked.wanted(request.args):
+        return explorer_tracked.export("json")
     return _export("recommendations", "json")
 
 

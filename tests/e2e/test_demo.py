@@ -41,6 +41,9 @@ def test_demo_builds_crawls_ingests_and_serves_until_ctrl_c(tmp_path: Path) -> N
     assert re.search(r"extract: [1-9]\d* extracted", first.stdout), first.stdout
     assert (tmp_path / "demo" / "config.yaml").exists()
     assert "/search?q=" in first.stdout
+    # the tracker: demo accounts (printed, demo only) and what an organisation owns
+    assert re.search(r"editor\s+editor@\S+\.example\.org\s+password: \S+", first.stdout), \
+        first.stdout
 
     port = _free_port()
     proc = subprocess.Popen([*DHR, "demo", "--port", str(port)], cwd=tmp_path, env=_env(tmp_path),
@@ -65,6 +68,11 @@ def test_demo_builds_crawls_ingests_and_serves_until_ctrl_c(tmp_path: Path) -> N
         for url in examples:
             resp = requests.get(url, timeout=30)
             assert resp.status_code == 200, url
+        tracker_pages = re.findall(rf"(?:owns|updates): ({re.escape(base)}/\S+)", out)
+        assert len(tracker_pages) >= 2, out
+        for url in tracker_pages:
+            resp = requests.get(url, timeout=30)
+            assert resp.status_code == 200 and "govuk-table" in resp.text, url
         api = requests.get(f"{base}/api/v1/search", timeout=30).json()
         assert api["total"] > 0
         sites_port = int((tmp_path / "demo" / "sites-port").read_text())

@@ -30,7 +30,11 @@ def write_rules(app):
 def url_for_rule(rule, world) -> str:
     # rec_id: recommendation 2, owned by the Home Office, in a review whose CSP is Bolton's.
     # sup_id: a suppression id (takedown); the refusal comes before any lookup.
-    known = {"rec_id": world.recs["2"], "sup_id": "sup-0123456789abcdef"}
+    # org_id: the Home Office (the GMP org_admin administers another one); token_id: a token of
+    # the Home Office editor (no one else may revoke it); user_id: the first account.
+    known = {"rec_id": world.recs["2"], "sup_id": "sup-0123456789abcdef",
+             "org_id": "home-office", "user_id": 1,
+             "token_id": world.tokens["home_office"].split("_")[1]}
     missing = set(rule.arguments) - set(known)
     assert not missing, f"{rule.rule}: teach the battery the URL argument(s) {missing}"
     return rule.build({k: known[k] for k in rule.arguments}, append_unknown=False)[1]
@@ -110,6 +114,14 @@ def test_form_routes_refuse_missing_csrf_and_strangers(app, world, engine):
                           "not_admin"))
             cases.append(("oversight reads, never writes", "oversight@example.org", True, 403,
                           "not_admin"))
+        if "org_id" in rule.arguments:
+            cases.append(("administrator of another organisation", "gmp-admin@example.org",
+                          True, 403, "not_org_admin"))
+            cases.append(("editor of the organisation", "ho-editor@example.org", True, 403,
+                          "not_org_admin"))
+        if "token_id" in rule.arguments:
+            cases.append(("another user's token", "gmp-editor@example.org", True, 403,
+                          "not_your_token"))
         for name, who, with_csrf, status, reason in cases:
             client = app.test_client()
             if who:
