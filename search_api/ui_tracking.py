@@ -34,7 +34,7 @@ def _tracker_exists() -> bool:
     url = make_url(tracker().config.tracker_database_url)
     if url.get_backend_name() != "sqlite":
         return True
-    return bool(url.database) and Path(url.database).exists()
+    return url.database is not None and url.database != "" and Path(url.database).exists()
 
 
 def tracking_for(results: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
