@@ -353,11 +353,13 @@ def review_detail(session: Session, review_key: str, *, viewer: Principal | None
     """One review: its metadata, the documents that print its recommendations or action plan,
     and its recommendations once each (not once per document), in printed order."""
     review = session.get(ReviewRow, review_key)
-    if review is None:
-        return None
+    hide = public_filter(session, viewer)
+    if review is None or (hide and review_key in hide.review_keys):
+        return None  # a suppressed review is not found, for the public
     names = OrgNames(session)
     recs = list(session.scalars(select(ReviewRecommendation)
-                                .where(ReviewRecommendation.review_key == review_key)
+                                .where(ReviewRecommendation.review_key == review_key,
+                                       *(visible_clauses(hide) if hide else []))
                                 .order_by(ReviewRecommendation.position,
                                           ReviewRecommendation.id)))
     names.preload({o.organisation_id for r in recs for o in r.owners}
@@ -370,12 +372,14 @@ def review_detail(session: Session, review_key: str, *, viewer: Principal | None
     for doc_id in session.scalars(select(ActionRow.document_id).distinct()
                                   .where(ActionRow.review_key == review_key)):
         documents.setdefault(doc_id, {"id": doc_id, "doc_type": "action_plan"})
+    if hide:
+        documents = {k: v for k, v in documents.items() if k not in hide.documents}
     csp = review.csp_organisation_id
     return {"review_key": review.review_key, "area": review.area, "region": review.region,
             "year": review.year, "pseudonym": review.pseudonym,
             "csp": {"id": csp, "name": names.get(csp)} if csp else None,
             "documents": list(documents.values()),
-            "recommendations": [summary(r, names, show) for r in recs],
+            "recommendations": [summary(r, names, show, hide) for r in recs],
             "status_shown": show}
 
 
@@ -388,12 +392,13 @@ def organisation_recommendations(session: Session, org_id: str, *, viewer: Princ
     show = can_read_status(viewer, public_status)
     f = RecFilters(owner=[org_id], status=list(status or []) if show else [],
                    overdue=overdue if show else None)
-    rows = list(session.scalars(_filtered(f).order_by(ReviewRecommendation.review_key,
+    hide = public_filter(session, viewer)
+    rows = list(session.scalars(_filtered(f, hide).order_by(ReviewRecommendation.review_key,
                                                       ReviewRecommendation.position,
                                                       ReviewRecommendation.id).limit(limit)))
     names = OrgNames(session)
     names.preload({o.organisation_id for r in rows for o in r.owners})
-    return [summary(r, names, show) for r in rows]
+    return [summary(r, names, show, hide) for r in rows]
 
 
 def csp_recommendations(session: Session, org_id: str, *, viewer: Principal | None,
@@ -401,10 +406,12 @@ def csp_recommendations(session: Session, org_id: str, *, viewer: Principal | No
     """The recommendations of the reviews whose Community Safety Partnership ``org_id`` is
     (its editors may update them too), by review and printed position."""
     show = can_read_status(viewer, public_status)
+    hide = public_filter(session, viewer)
     rows = list(session.scalars(
         select(ReviewRecommendation)
         .join(ReviewRow, ReviewRow.review_key == ReviewRecommendation.review_key)
-        .where(ReviewRow.csp_organisation_id == org_id)
+        .where(ReviewRow.csp_organisation_id == org_id,
+               *(visible_clauses(hide) if hide else []))
         .order_by(ReviewRecommendation.review_key, ReviewRecommendation.position,
                   ReviewRecommendation.id).limit(limit)))
     names = OrgNames(session)
