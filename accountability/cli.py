@@ -265,6 +265,20 @@ def tracker_flags(cfg: Config, as_json: bool) -> None:
                        f"{f.review_key}")
 
 
+@tracker.command("recurring")
+@click.option("--rebuild", is_flag=True,
+              help="Forget every group and group all recommendations again from scratch.")
+@_config_option
+def tracker_recurring(cfg: Config, rebuild: bool) -> None:
+    """Group recurring recommendations: those not grouped yet (default), or all (--rebuild)."""
+    from .recurring import assign_pending, counts
+    from .recurring import rebuild as rebuild_all
+
+    engine = open_engine(cfg)
+    result = rebuild_all(engine) if rebuild else assign_pending(engine)
+    click.echo(json.dumps({**result, **{f"total_{k}": v for k, v in counts(engine).items()}}))
+
+
 COMMANDS = (db, orgs, users, tokens, audit_group, tracker)
 
 

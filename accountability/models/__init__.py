@@ -12,6 +12,7 @@ from .recommendations import (
     ReviewRecommendation,
     ReviewRow,
 )
+from .recurring import RecurringGroup, RecurringMember
 from .updates import Update
 
 __all__ = [
@@ -28,6 +29,8 @@ __all__ = [
     "Membership",
     "OrganisationRow",
     "RecommendationOwner",
+    "RecurringGroup",
+    "RecurringMember",
     "RelinkFlag",
     "ReviewRecommendation",
     "ReviewRow",
