@@ -24,14 +24,15 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from accountability.recurring_method import (  # noqa: E402
+from accountability.recurring_method import (
     THRESHOLD,
     Grouper,
     features,
+    group_items,
     normalise,
     pairwise_scores,
 )
-from samples.reports.families import FamilyReview, family_reviews  # noqa: E402
+from samples.reports.families import FamilyReview, family_reviews
 
 SEEDS = {"train": 1, "heldout": 2, "dev": 3}
 TARGET = 0.90
@@ -51,9 +52,9 @@ def featurised(reviews: list[FamilyReview]) -> tuple[list[tuple[str, str, list[i
 
 def score(reviews: list[FamilyReview], threshold: float) -> dict[str, float]:
     items, truth = featurised(reviews)
-    assigned = Grouper(threshold=threshold).add(items)
-    out = pairwise_scores(truth, [a.group for a in assigned])
-    out["groups"] = float(len({a.group for a in assigned}))
+    groups = group_items(Grouper(threshold=threshold), items)
+    out = pairwise_scores(truth, groups)
+    out["groups"] = float(len(set(groups)))
     out["families"] = float(len({t for t in truth if t}))
     out["recommendations"] = float(len(items))
     return out

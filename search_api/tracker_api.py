@@ -26,6 +26,7 @@ from werkzeug.datastructures import MultiDict
 
 from accountability.db import read_session
 from accountability.models import KINDS
+from accountability.permissions import can_read_status
 from accountability.queries import (
     CursorError,
     RecFilters,
@@ -35,7 +36,6 @@ from accountability.queries import (
     recommendation_detail,
     update_dict,
 )
-from accountability.permissions import can_read_status
 from accountability.recurring import CursorError as GroupCursorError
 from accountability.recurring import group_detail, list_groups
 from accountability.statuses import STATUSES
