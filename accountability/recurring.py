@@ -10,8 +10,8 @@ runs it against the tracker database:
   touched where members now bridge them, and records each new member's ``repeat`` flag (its
   group already held a recommendation of another review: oversight's "repeat");
 - :func:`rebuild` (``dhr tracker recurring --rebuild``) forgets every group and assigns all
-  recommendations again from scratch (the same result as the incremental runs when reviews
-  arrived in year order);
+  recommendations again from scratch (deterministic; it may differ a little from what nightly
+  runs built, as term weights then cover everything at once and merging looks at every group);
 - :func:`made_before`, :func:`group_refs`, :func:`list_groups`, :func:`group_detail` and
   :func:`export_groups` are the read side (the API, the pages and the research export).
 
@@ -135,6 +135,16 @@ def _assign(s: Session) -> dict[str, int]:
                   .values(merged_into=into))
         s.execute(update(RecurringGroup).where(RecurringGroup.id == absorbed)
                   .values(merged_into=into, size=0, reviews=0, updated_at=now))
+    # "repeat": once merged, the group held a recommendation of another review grouped earlier.
+    first_new = len(grouper.ids) - len(items)
+    for i in range(first_new, len(grouper.ids)):
+        g = grouper.groups[i]
+        repeat = any(grouper.reviews[m] != grouper.reviews[i] for m in grouper.members[g] if m < i)
+        if repeat != assigned[i - first_new].repeat:
+            assigned[i - first_new].repeat = repeat
+            s.execute(update(RecurringMember)
+                      .where(RecurringMember.recommendation_id == grouper.ids[i])
+                      .values(repeat=repeat))
     touched = {a.group for a in assigned} | {into for _, into in merged}
     touched = {g for g in touched if g not in {ab for ab, _ in merged}}
     _refresh(s, touched, now)

@@ -26,8 +26,10 @@ stores what it decides; ``scripts/evaluate_recurring.py`` measures it on generat
    two unlike wordings becomes one group once later wordings bridge them.
 
 Earlier assignments are never revisited except by merging, so a nightly run only adds (the
-incremental path); a full rebuild runs the same steps over everything from scratch. Everything
-is deterministic: the same recommendations in the same order give the same groups.
+incremental path: a group never splits). A full rebuild runs the same steps over everything
+from scratch; as its term weights are computed over everything at once, it may differ a little
+from the groups nightly runs built. Everything is deterministic: the same recommendations in
+the same order give the same groups.
 
 Why these libraries: ``scipy.sparse`` (with ``numpy``) does the one heavy step, similarity of
 sparse vectors, in compiled code, and is as well kept as Python libraries get; the clustering
