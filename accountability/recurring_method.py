@@ -91,6 +91,7 @@ timescales immediately appropriate appropriately
 """
 _STOP = frozenset(_STOP_WORDS.split())
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+_TOKEN = re.compile(r"[A-Za-z0-9&]+")
 _CAPITAL = re.compile(r"\b[A-Z][a-zA-Z'\-]*\b")
 _stemmer = snowballstemmer.stemmer("english")
 
@@ -101,11 +102,48 @@ def _stem(word: str) -> str:
 
 
 @cache
-def _names(registry: Registry) -> re.Pattern[str]:
-    """Every organisation name and alias the registry knows, as one alternation (longest first)."""
+def _names(registry: Registry) -> tuple[frozenset[tuple[str, ...]], int]:
+    """Every organisation name and alias the registry knows, as lower-case word tuples, and
+    the longest one's length in words."""
     names = {o.name for o in registry} | {a for o in registry for a in o.aliases}
-    words = sorted({n.strip() for n in names if len(n.strip()) > 1}, key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+    tuples = {tuple(_TOKEN.findall(n.lower())) for n in names}
+    tuples = {t for t in tuples if t and (len(t) > 1 or len(t[0]) > 1)}
+    return frozenset(tuples), max(len(t) for t in tuples)
+
+
+@cache
+def _name_starts(registry: Registry) -> frozenset[str]:
+    return frozenset(t[0] for t in _names(registry)[0])
+
+
+def _cut_names(text: str, registry: Registry) -> str:
+    """The text with every registry name or alias (whole words, any case) blanked out."""
+    names, longest = _names(registry)
+    starts = _name_starts(registry)
+    spans = [(m.start(), m.end(), m.group(0).lower()) for m in _TOKEN.finditer(text)]
+    words = [w for _, _, w in spans]
+    cut: list[tuple[int, int]] = []
+    i = 0
+    while i < len(words):
+        if words[i] not in starts:
+            i += 1
+            continue
+        for n in range(min(longest, len(words) - i), 0, -1):
+            if tuple(words[i:i + n]) in names:
+                cut.append((spans[i][0], spans[i + n - 1][1]))
+                i += n
+                break
+        else:
+            i += 1
+    if not cut:
+        return text
+    out, last = [], 0
+    for a, b in cut:
+        out.append(text[last:a])
+        out.append(" ")
+        last = b
+    out.append(text[last:])
+    return "".join(out)
 
 
 @cache
@@ -131,7 +169,7 @@ def normalise(text: str, owners: Iterable[str] = (), area: str | None = None,
         s = s.replace(name, " ")
     if area:
         s = re.sub(r"\b" + re.escape(area) + r"\b", " ", s)
-    s = _names(registry).sub(" ", s)
+    s = _cut_names(s, registry)
     places = _places(registry)
     s = _CAPITAL.sub(lambda m: " " if m.group(0).lower() in places else m.group(0), s)
     s = re.sub(r"[0-9]+", " ", s.lower())
@@ -219,7 +257,14 @@ class Grouper:
         return sparse.csr_matrix((np.asarray(data, dtype=np.float32),
                                   np.asarray(cols, dtype=np.int32),
                                   np.asarray(indptr, dtype=np.int64)),
-                                 shape=(len(rows), 1 << 24))
+                                 shape=(len(rows), max(len(self._vocab), 1)))
+
+    def _widen(self, m: sparse.csr_matrix) -> sparse.csr_matrix:
+        """The matrix with as many columns as the vocabulary has now."""
+        width = max(len(self._vocab), 1)
+        if m.shape[1] == width:
+            return m
+        return sparse.csr_matrix((m.data, m.indices, m.indptr), shape=(m.shape[0], width))
 
     def _set_idf(self, pending: Sequence[list[int]]) -> None:
         """Inverse document frequency of each feature over the stored members and the ones
@@ -249,42 +294,50 @@ class Grouper:
         n_old = len(self.ids)
         old = self._old_matrix()
         new = self._vectors([f for _, _, f in items])
-        cross = (new @ old.T).tocsr() if n_old else None
+        old = self._widen(old)
+        n_groups = len(self.group_ids)
+        # Sums of each new item's cosines to the members of each existing group, in one sparse
+        # product with the membership matrix; items of this chunk are added as they are placed.
+        if n_old:
+            member_of = sparse.csr_matrix(
+                (np.ones(n_old, dtype=np.float32), (np.arange(n_old), np.asarray(self.groups))),
+                shape=(n_old, max(n_groups, 1)))
+            group_sums = ((new @ old.T) @ member_of).tocsr()
+        else:
+            group_sums = None
         within = (new @ new.T).tocsr()
-        group_arr = np.asarray(self.groups, dtype=np.int64)
+        sizes = np.zeros(n_groups + len(items), dtype=np.float64)
+        sizes[:n_groups] = [len(m) for m in self.members]
+        chunk_groups = np.zeros(len(items), dtype=np.int64)
         out = []
         for i, (item, review, feats) in enumerate(items):
-            if cross is not None:
-                lo, hi = cross.indptr[i], cross.indptr[i + 1]
-                idx, sims = cross.indices[lo:hi], cross.data[lo:hi]
-            else:
-                idx, sims = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
+            total = len(self.group_ids)
+            dense = np.zeros(total, dtype=np.float64)
+            if group_sums is not None:
+                lo, hi = group_sums.indptr[i], group_sums.indptr[i + 1]
+                dense[group_sums.indices[lo:hi]] += group_sums.data[lo:hi]
             lo, hi = within.indptr[i], within.indptr[i + 1]
             widx, wsims = within.indices[lo:hi], within.data[lo:hi]
             keep = widx < i
-            idx = np.concatenate([idx, widx[keep] + n_old])
-            sims = np.concatenate([sims, wsims[keep]])
-            if len(group_arr) < len(self.groups):
-                group_arr = np.asarray(self.groups, dtype=np.int64)
+            if keep.any():
+                np.add.at(dense, chunk_groups[widx[keep]], wsims[keep])
+            means = np.divide(dense, sizes[:total], out=np.zeros(total), where=sizes[:total] > 0)
             best, score = -1, 0.0
-            if len(idx):
-                gs = group_arr[idx]
-                uniq, inv = np.unique(gs, return_inverse=True)
-                sums = np.bincount(inv, weights=sims)
-                sizes = np.asarray([len(self.members[g]) for g in uniq])
-                means = sums / sizes
-                k = int(np.argmax(means))   # ties: the lowest group index (the oldest group)
-                best, score = int(uniq[k]), float(means[k])
+            if total:
+                best = int(np.argmax(means))   # ties: the lowest index (the oldest group)
+                score = float(means[best])
             if best >= 0 and score >= self.threshold and feats:
                 repeat = any(self.reviews[m] != review for m in self.members[best])
-                self._append(item, review, best, feats)
+                g = best
                 out.append(Assignment(item, self.group_ids[best], False, repeat, score))
             else:
                 gid = group_id(item)
                 g = self._new_group(gid)
-                self._append(item, review, g, feats)
                 out.append(Assignment(item, gid, True, False, score))
-        self._matrix = None
+            self._append(item, review, g, feats)
+            sizes[g] += 1
+            chunk_groups[i] = g
+        self._matrix = sparse.vstack([old, self._widen(new)], format="csr") if n_old else new
         return out
 
     def merge(self, touched: Iterable[str] | None = None) -> list[tuple[str, str]]:
@@ -339,7 +392,7 @@ class Grouper:
     def _old_matrix(self) -> sparse.csr_matrix:
         if self._matrix is None or self._matrix.shape[0] != len(self.ids):
             self._matrix = self._vectors(self._feats)
-        return self._matrix
+        return self._widen(self._matrix)
 
 
 def group_items(grouper: Grouper, items: Sequence[tuple[str, str, list[int]]]) -> list[str]:
