@@ -79,15 +79,14 @@ reviews panel partner partners agency agencies ensure ensures ensuring consider 
 area areas police constabulary force forces council councils borough county city district
 metropolitan nhs trust trusts foundation hospitals partnership partnerships csp icb icbs
 integrated board boards commissioning group service services department office authority
-authorities provider providers safer community safety home homes association probation region
-regional national england wales progress report reporting target date months month weeks week
-years year days six three twelve end one two four nine eighteen january february march april
-june july august september october november december time domestic abuse abusive victim victims
-staff practitioner practitioners officers professionals frontline people person including make
-sure raise improve improving provide deliver develop establish introduce promote put place set
-use increase support strengthen extend create adopt take give carry undertake remind awareness
-aware recognise recognising understand understanding know knows better greater timescale
-timescales immediately appropriate appropriately
+authorities provider providers safer homes association probation region regional national
+england wales progress target date months month weeks week years year days six three twelve end
+one two four nine eighteen january february march april june july august september october
+november december time domestic abuse abusive victim victims staff practitioner practitioners
+officers professionals frontline including make sure raise improve improving provide deliver
+develop establish introduce promote put place set use increase support strengthen extend create
+adopt take give carry undertake remind recognise recognising understand understanding know knows
+better greater timescale timescales immediately appropriate appropriately
 """
 _STOP = frozenset(_STOP_WORDS.split())
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
