@@ -26,9 +26,10 @@ import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -78,15 +79,42 @@ def _load(s: Session) -> Grouper:
     return g
 
 
-def _pending(s: Session) -> list[tuple[ReviewRecommendation, int | None, str | None]]:
+@dataclass
+class _Pending:
+    id: str
+    review_key: str
+    position: int
+    text: str
+    year: int | None
+    area: str | None
+    owners: list[str]
+
+
+def _pending(s: Session) -> list[_Pending]:
+    """Current recommendations in no group yet, in assignment order (plain rows, no ORM
+    objects: a rebuild reads every recommendation)."""
     grouped = select(RecurringMember.recommendation_id)
-    q = (select(ReviewRecommendation, ReviewRow.year, ReviewRow.area)
+    todo = (select(ReviewRecommendation.id)
+            .where(ReviewRecommendation.state == "current",
+                   ReviewRecommendation.id.not_in(grouped)))
+    q = (select(ReviewRecommendation.id, ReviewRecommendation.review_key,
+                ReviewRecommendation.position, ReviewRecommendation.text, ReviewRow.year,
+                ReviewRow.area)
          .join(ReviewRow, ReviewRow.review_key == ReviewRecommendation.review_key)
-         .where(ReviewRecommendation.state == "current",
-                ReviewRecommendation.id.not_in(grouped)))
-    rows = [(r, y, a) for r, y, a in s.execute(q).all()]
-    rows.sort(key=lambda t: (t[1] if t[1] is not None else 9999, t[0].review_key,
-                             t[0].position, t[0].id))
+         .where(ReviewRecommendation.id.in_(todo)))
+    rows = [_Pending(i, k, p, t, y, a, []) for i, k, p, t, y, a in s.execute(q).all()]
+    if not rows:
+        return []
+    by_id = {r.id: r for r in rows}
+    for rid, name in s.execute(select(RecommendationOwner.recommendation_id,
+                                      RecommendationOwner.name)
+                               .where(RecommendationOwner.recommendation_id.in_(todo))
+                               .order_by(RecommendationOwner.recommendation_id,
+                                         RecommendationOwner.position)).all():
+        if rid in by_id:
+            by_id[rid].owners.append(name)
+    rows.sort(key=lambda r: (r.year if r.year is not None else 9999, r.review_key, r.position,
+                             r.id))
     return rows
 
 
@@ -102,54 +130,59 @@ def _assign(s: Session) -> dict[str, int]:
         return {"grouped": 0, "new_groups": 0, "repeats": 0, "merged": 0}
     grouper = _load(s)
     seq = (s.scalar(select(func.max(RecurringMember.seq))) or 0) + 1
-    items = []
-    meta: dict[str, tuple[ReviewRecommendation, int | None]] = {}
-    for rec, year, area in pending:
-        names = [o.name for o in rec.owners]
-        items.append((rec.id, rec.review_key, features(normalise(rec.text, names, area))))
-        meta[rec.id] = (rec, year)
+    items = [(p.id, p.review_key, features(normalise(p.text, p.owners, p.area)))
+             for p in pending]
+    meta = {p.id: p for p in pending}
     assigned = grouper.add(items)
     now = utcnow()
     new_groups = [a for a in assigned if a.new_group]
-    for a in new_groups:
-        rec, _ = meta[a.item]
-        s.add(RecurringGroup(id=a.group, label=label_for(rec.text, [o.name for o in rec.owners]),
-                             created_at=now, updated_at=now))
-    s.flush()
-    for a, (rid, key, feats) in zip(assigned, items, strict=True):
-        rec, year = meta[rid]
-        s.add(RecurringMember(recommendation_id=rid, group_id=a.group, seq=seq,
-                              review_key=key, year=year, features=feats, repeat=a.repeat,
-                              assigned_at=now))
-        seq += 1
-        rec.recurring_group = a.group
-    s.flush()
-    merged = grouper.merge({a.group for a in assigned})
-    for absorbed, into in merged:
-        s.execute(update(RecurringMember).where(RecurringMember.group_id == absorbed)
-                  .values(group_id=into))
-        s.execute(update(ReviewRecommendation)
-                  .where(ReviewRecommendation.recurring_group == absorbed)
-                  .values(recurring_group=into))
-        s.execute(update(RecurringGroup).where(RecurringGroup.merged_into == absorbed)
-                  .values(merged_into=into))
-        s.execute(update(RecurringGroup).where(RecurringGroup.id == absorbed)
-                  .values(merged_into=into, size=0, reviews=0, updated_at=now))
+    if new_groups:
+        s.execute(insert(RecurringGroup), [
+            {"id": a.group, "label": label_for(meta[a.item].text, meta[a.item].owners),
+             "size": 0, "reviews": 0, "created_at": now, "updated_at": now}
+            for a in new_groups])
     # "repeat": once merged, the group held a recommendation of another review grouped earlier.
+    merged = grouper.merge({a.group for a in assigned})
     first_new = len(grouper.ids) - len(items)
+    repeats = []
     for i in range(first_new, len(grouper.ids)):
         g = grouper.groups[i]
-        repeat = any(grouper.reviews[m] != grouper.reviews[i] for m in grouper.members[g] if m < i)
-        if repeat != assigned[i - first_new].repeat:
-            assigned[i - first_new].repeat = repeat
-            s.execute(update(RecurringMember)
-                      .where(RecurringMember.recommendation_id == grouper.ids[i])
-                      .values(repeat=repeat))
-    touched = {a.group for a in assigned} | {into for _, into in merged}
-    touched = {g for g in touched if g not in {ab for ab, _ in merged}}
+        repeats.append(any(grouper.reviews[m] != grouper.reviews[i]
+                           for m in grouper.members[g] if m < i))
+    absorbed = {ab: into for ab, into in merged}
+
+    def final(gid: str) -> str:
+        while gid in absorbed:
+            gid = absorbed[gid]
+        return gid
+
+    s.execute(insert(RecurringMember), [
+        {"recommendation_id": rid, "group_id": final(a.group), "seq": seq + n,
+         "review_key": key, "year": meta[rid].year, "features": feats, "repeat": rep,
+         "assigned_at": now}
+        for n, (a, (rid, key, feats), rep) in enumerate(zip(assigned, items, repeats,
+                                                             strict=True))])
+    s.connection().execute(
+        update(ReviewRecommendation.__table__)
+        .where(ReviewRecommendation.__table__.c.id == bindparam("rid"))
+        .values(recurring_group=bindparam("gid")),
+        [{"rid": rid, "gid": final(a.group)} for a, (rid, _, _) in zip(assigned, items,
+                                                                         strict=True)])
+    for ab, into in merged:
+        into = final(into)
+        s.execute(update(RecurringMember).where(RecurringMember.group_id == ab)
+                  .values(group_id=into))
+        s.execute(update(ReviewRecommendation)
+                  .where(ReviewRecommendation.recurring_group == ab)
+                  .values(recurring_group=into))
+        s.execute(update(RecurringGroup).where(RecurringGroup.merged_into == ab)
+                  .values(merged_into=into))
+        s.execute(update(RecurringGroup).where(RecurringGroup.id == ab)
+                  .values(merged_into=into, size=0, reviews=0, updated_at=now))
+    touched = {final(a.group) for a in assigned} | {final(into) for _, into in merged}
     _refresh(s, touched, now)
     return {"grouped": len(assigned), "new_groups": len(new_groups),
-            "repeats": sum(a.repeat for a in assigned), "merged": len(merged)}
+            "repeats": sum(repeats), "merged": len(merged)}
 
 
 def _refresh(s: Session, group_ids: set[str], now) -> None:
