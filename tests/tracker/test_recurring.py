@@ -163,3 +163,30 @@ def test_merged_group_id_still_resolves(engine):
     with read_session(engine) as s:
         assert resolve_group(s, merged[0].id).merged_into is None
         assert resolve_group(s, live.id).id == live.id
+
+
+def test_cli_rebuild_and_export_hook(tmp_path, db_url, engine):
+    import json
+
+    from click.testing import CliRunner
+
+    from accountability.recurring import export_groups
+    from dhr.cli import cli
+
+    _sync(engine, REVIEWS[:10])
+    path = tmp_path / "config.yaml"
+    path.write_text(f"storage: {{data_dir: {tmp_path / 'data'}}}\n"
+                    f"tracker: {{database_url: '{db_url}'}}\n")
+    result = CliRunner().invoke(cli, ["tracker", "recurring", "--rebuild", "--config", str(path)],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    assert out["grouped"] == out["total_grouped"] >= sum(len(r.recommendations)
+                                                         for r in REVIEWS[:10])
+    again = CliRunner().invoke(cli, ["tracker", "recurring", "--config", str(path)],
+                               catch_exceptions=False)
+    assert json.loads(again.output)["grouped"] == 0, "nothing left to group"
+    with read_session(engine) as s:
+        groups = list(export_groups(s))
+    assert sum(len(g["members"]) for g in groups) == out["total_grouped"]
+    assert all(m["group_id"] == g["group_id"] for g in groups for m in g["members"])
