@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from dhr.config import Config
 
 from . import tracker_auth, tracker_state, tracker_web
+from .recurring_web import recurring_web
 from .tracker_api import tracker_api
 
 
@@ -19,3 +20,4 @@ def install_tracker(app: Flask, config: Config, engine: Engine | None = None) ->
     app.register_blueprint(tracker_api)
     app.extensions["dhr_csrf"].exempt(tracker_api)
     tracker_web.install(app)
+    app.register_blueprint(recurring_web)

@@ -190,3 +190,20 @@ def test_cli_rebuild_and_export_hook(tmp_path, db_url, engine):
         groups = list(export_groups(s))
     assert sum(len(g["members"]) for g in groups) == out["total_grouped"]
     assert all(m["group_id"] == g["group_id"] for g in groups for m in g["members"])
+
+
+def test_recurring_pages_list_groups_and_show_one(engine, client):
+    _sync(engine, REVIEWS)
+    page = client.get("/recurring")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    top = client.get("/api/v1/recurring?page_size=1").get_json()["results"][0]
+    assert f'href="/recurring/{top["id"]}"' in html
+    one = client.get(f"/recurring/{top['id']}")
+    assert one.status_code == 200
+    detail = client.get(f"/api/v1/recurring/{top['id']}").get_json()
+    body = one.get_data(as_text=True)
+    assert all(m["review_key"] in body for m in detail["members"])
+    assert client.get("/recurring/rg-0000000000000000").status_code == 404
+    assert client.get("/recurring/nonsense").status_code == 404
+    assert client.get("/recurring?cursor=garbage").status_code == 400
