@@ -55,7 +55,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from hashlib import sha256
-from itertools import pairwise
+from itertools import chain, pairwise
 
 import numpy as np
 import snowballstemmer
@@ -65,6 +65,12 @@ from .registry import Registry, default_registry
 
 THRESHOLD = 0.20        # mean cosine to a group's members to join it (tuned on dev)
 MERGE_THRESHOLD = 0.09  # mean cosine between two groups' members to merge them (tuned on dev)
+
+# Kinds of body named without a place ("the Community Safety Partnership"): cut like names.
+GENERIC_BODIES = ("Community Safety Partnership", "Safeguarding Adults Board",
+                  "Safeguarding Children Partnership", "Integrated Care Board",
+                  "Clinical Commissioning Group", "Health and Wellbeing Board",
+                  "Probation Service", "Adult Social Care", "Police and Crime Commissioner")
 
 _STOP_WORDS = """
 a about above after again all also am an and any are as at be been before being below between
@@ -104,7 +110,8 @@ def _stem(word: str) -> str:
 def _names(registry: Registry) -> tuple[frozenset[tuple[str, ...]], int]:
     """Every organisation name and alias the registry knows, as lower-case word tuples, and
     the longest one's length in words."""
-    names = {o.name for o in registry} | {a for o in registry for a in o.aliases}
+    names = ({o.name for o in registry} | {a for o in registry for a in o.aliases}
+             | set(GENERIC_BODIES))
     tuples = {tuple(_TOKEN.findall(n.lower())) for n in names}
     tuples = {t for t in tuples if t and (len(t) > 1 or len(t[0]) > 1)}
     return frozenset(tuples), max(len(t) for t in tuples)
@@ -166,9 +173,9 @@ def normalise(text: str, owners: Iterable[str] = (), area: str | None = None,
     s = unicodedata.normalize("NFKC", text).replace("\u2019", "'")
     for name in sorted((n for n in owners if n), key=len, reverse=True):
         s = s.replace(name, " ")
+    s = _cut_names(s, registry)
     if area:
         s = re.sub(r"\b" + re.escape(area) + r"\b", " ", s)
-    s = _cut_names(s, registry)
     places = _places(registry)
     s = _CAPITAL.sub(lambda m: " " if m.group(0).lower() in places else m.group(0), s)
     s = re.sub(r"[0-9]+", " ", s.lower())
@@ -213,11 +220,9 @@ class Grouper:
     members: list[list[int]] = field(default_factory=list)
     _feats: list[list[int]] = field(default_factory=list)
     _matrix: sparse.csr_matrix | None = None
-    _vocab: dict[int, int] = field(default_factory=dict)
+    _vocab: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     _gindex: dict[str, int] = field(default_factory=dict)
-    idf: bool = True
-    _idf: dict[int, float] = field(default_factory=dict)
-    _idf_default: float = 1.0
+    _idf: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     def load(self, item: str, review: str, group: str, feats: list[int]) -> None:
         """An existing member (from storage), in assignment order."""
@@ -241,50 +246,37 @@ class Grouper:
         self._feats.append(feats)
 
     def _vectors(self, rows: Sequence[list[int]]) -> sparse.csr_matrix:
-        """Rows of IDF-weighted, L2-normalised binary feature vectors."""
-        indptr = [0]
-        cols: list[int] = []
-        data: list[float] = []
-        idf, default = self._idf, self._idf_default
-        for feats in rows:
-            weights = [idf.get(f, default) for f in feats]
-            norm = float(np.sqrt(sum(w * w for w in weights))) or 1.0
-            for f, w in zip(feats, weights, strict=True):
-                cols.append(self._vocab.setdefault(f, len(self._vocab)))
-                data.append(w / norm)
-            indptr.append(len(cols))
-        return sparse.csr_matrix((np.asarray(data, dtype=np.float32),
-                                  np.asarray(cols, dtype=np.int32),
-                                  np.asarray(indptr, dtype=np.int64)),
+        """Rows of IDF-weighted, L2-normalised binary feature vectors (columns: the sorted
+        vocabulary of :meth:`_prepare`)."""
+        lengths = np.fromiter((len(f) for f in rows), dtype=np.int64, count=len(rows))
+        total = int(lengths.sum())
+        flat = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=total)
+        cols = np.searchsorted(self._vocab, flat)
+        weights = self._idf[cols] if total else np.zeros(0)
+        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=indptr[1:])
+        squares = np.add.reduceat(weights * weights, indptr[:-1]) if total else np.zeros(0)
+        squares = np.where(lengths > 0, squares, 1.0) if total else np.ones(len(rows))
+        data = weights / np.repeat(np.sqrt(squares), lengths)
+        return sparse.csr_matrix((data.astype(np.float32), cols.astype(np.int32), indptr),
                                  shape=(len(rows), max(len(self._vocab), 1)))
 
-    def _widen(self, m: sparse.csr_matrix) -> sparse.csr_matrix:
-        """The matrix with as many columns as the vocabulary has now."""
-        width = max(len(self._vocab), 1)
-        if m.shape[1] == width:
-            return m
-        return sparse.csr_matrix((m.data, m.indices, m.indptr), shape=(m.shape[0], width))
-
-    def _set_idf(self, pending: Sequence[list[int]]) -> None:
-        """Inverse document frequency of each feature over the stored members and the ones
-        about to be assigned (smoothed as scikit-learn does: ln((1+n)/(1+df)) + 1)."""
-        every = [f for feats in self._feats for f in feats] + [f for feats in pending
-                                                               for f in feats]
+    def _prepare(self, pending: Sequence[list[int]]) -> None:
+        """The vocabulary (sorted features) and inverse document frequency of each feature
+        over the stored members and the ones about to be assigned (smoothed as scikit-learn
+        does: ln((1+n)/(1+df)) + 1)."""
+        flat = np.fromiter(chain(chain.from_iterable(self._feats), chain.from_iterable(pending)),
+                           dtype=np.int64)
         n = len(self._feats) + len(pending)
-        if not every:
-            return
-        feats, df = np.unique(np.asarray(every, dtype=np.int64), return_counts=True)
-        idf = np.log((1 + n) / (1 + df)) + 1.0
-        self._idf = dict(zip(feats.tolist(), idf.tolist(), strict=True))
-        self._idf_default = float(np.log(1 + n) + 1.0)
+        self._vocab, df = np.unique(flat, return_counts=True)
+        self._idf = np.log((1 + n) / (1 + df)) + 1.0
         self._matrix = None
 
     def add(self, items: Sequence[tuple[str, str, list[int]]], chunk: int = 1000
             ) -> list[Assignment]:
         """Assign (id, review key, features) in the order given; returns each one's group."""
         out: list[Assignment] = []
-        if self.idf:
-            self._set_idf([f for _, _, f in items])
+        self._prepare([f for _, _, f in items])
         for start in range(0, len(items), chunk):
             out += self._add_chunk(items[start:start + chunk])
         return out
@@ -293,7 +285,6 @@ class Grouper:
         n_old = len(self.ids)
         old = self._old_matrix()
         new = self._vectors([f for _, _, f in items])
-        old = self._widen(old)
         n_groups = len(self.group_ids)
         # Sums of each new item's cosines to the members of each existing group, in one sparse
         # product with the membership matrix; items of this chunk are added as they are placed.
@@ -336,7 +327,7 @@ class Grouper:
             self._append(item, review, g, feats)
             sizes[g] += 1
             chunk_groups[i] = g
-        self._matrix = sparse.vstack([old, self._widen(new)], format="csr") if n_old else new
+        self._matrix = sparse.vstack([old, new], format="csr") if n_old else new
         return out
 
     def merge(self, touched: Iterable[str] | None = None) -> list[tuple[str, str]]:
@@ -350,15 +341,10 @@ class Grouper:
                   else set(range(len(self.group_ids))))
         while active:
             mat = self._old_matrix()
-            live = [g for g in range(len(self.group_ids)) if self.members[g]]
-            rows, cols, vals = [], [], []
-            for g in live:
-                for m in self.members[g]:
-                    rows.append(g)
-                    cols.append(m)
-                    vals.append(1.0)
-            assign = sparse.csr_matrix((vals, (rows, cols)),
-                                       shape=(len(self.group_ids), len(self.ids)))
+            n = len(self.ids)
+            assign = sparse.csr_matrix(
+                (np.ones(n, dtype=np.float32), (np.asarray(self.groups), np.arange(n))),
+                shape=(len(self.group_ids), n))
             cent = (assign @ mat).tocsr()                     # sum of member vectors
             sizes = np.asarray([max(len(m), 1) for m in self.members], dtype=np.float64)
             act = sorted(g for g in active if self.members[g])
@@ -391,7 +377,7 @@ class Grouper:
     def _old_matrix(self) -> sparse.csr_matrix:
         if self._matrix is None or self._matrix.shape[0] != len(self.ids):
             self._matrix = self._vectors(self._feats)
-        return self._widen(self._matrix)
+        return self._matrix
 
 
 def group_items(grouper: Grouper, items: Sequence[tuple[str, str, list[int]]]) -> list[str]:
