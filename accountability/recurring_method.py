@@ -231,6 +231,22 @@ class Grouper:
             g = self._new_group(group)
         self._append(item, review, g, feats)
 
+    def load_many(self, items: list[str], reviews: list[str], groups: list[str],
+                  feats: list[list[int]]) -> None:
+        """Existing members (from storage) in assignment order, all at once."""
+        gidx = self._gindex
+        for gid in groups:
+            if gid not in gidx:
+                self._new_group(gid)
+        base = len(self.ids)
+        for k, gid in enumerate(groups):
+            g = gidx[gid]
+            self.members[g].append(base + k)
+            self.groups.append(g)
+        self.ids.extend(items)
+        self.reviews.extend(reviews)
+        self._feats.extend(feats)
+
     def _new_group(self, gid: str) -> int:
         g = len(self.group_ids)
         self.group_ids.append(gid)
