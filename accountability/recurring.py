@@ -27,6 +27,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Text, bindparam, cast, delete, func, insert, select, update
@@ -190,7 +191,7 @@ def _assign(s: Session) -> dict[str, int]:
             "repeats": sum(repeats), "merged": len(merged)}
 
 
-def _refresh(s: Session, group_ids: set[str], now) -> None:
+def _refresh(s: Session, group_ids: set[str], now: datetime) -> None:
     ids = sorted(group_ids)
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
