@@ -476,6 +476,20 @@ def takedown_sync(cfg: Config) -> None:
 
 COMMANDS = (db, orgs, org_alias, users, tokens, audit_group, tracker, notify, takedown_group,
             _export_command())
+@tracker.command("recurring")
+@click.option("--rebuild", is_flag=True,
+              help="Forget every group and group all recommendations again from scratch.")
+@_config_option
+def tracker_recurring(cfg: Config, rebuild: bool) -> None:
+    """Group recurring recommendations: those not grouped yet (default), or all (--rebuild)."""
+    from .recurring import assign_pending, counts
+    from .recurring import rebuild as rebuild_all
+
+    engine = open_engine(cfg)
+    result = rebuild_all(engine) if rebuild else assign_pending(engine)
+    click.echo(json.dumps({**result, **{f"total_{k}": v for k, v in counts(engine).items()}}))
+
+
 
 
 def sync_after_ingest(cfg: Config) -> dict:

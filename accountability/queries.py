@@ -28,14 +28,16 @@ from .models import (
     Appearance,
     OrganisationRow,
     RecommendationOwner,
+    RecurringMember,
     ReviewRecommendation,
     ReviewRow,
     Update,
     User,
 )
 from .permissions import can_read_private, can_read_status
+from .recurring import group_refs, made_before
 from .statuses import CLOSED, STATUSES, is_overdue, today
-from .takedown import Hidden, hidden, visible_to
+from .takedown import Hidden, hidden, recommendation_hidden, visible_to
 
 
 class CursorError(ValueError):
@@ -53,6 +55,8 @@ class RecFilters:
     area: str | None = None
     year_from: int | None = None
     year_to: int | None = None
+    repeat: bool | None = None
+    recurring_group: str | None = None
 
 
 def encode_cursor(last_id: str, filters: RecFilters) -> str:
@@ -128,6 +132,15 @@ def _filtered(f: RecFilters, hide: Hidden | None = None):
         q = q.where(cond if f.overdue else not_(cond))
     if f.review_key:
         q = q.where(ReviewRecommendation.review_key == f.review_key)
+    if f.repeat is not None:
+        repeats = select(RecurringMember.recommendation_id).where(
+            RecurringMember.repeat.is_(True))
+        q = q.where(ReviewRecommendation.id.in_(repeats) if f.repeat
+                    else ReviewRecommendation.id.not_in(repeats))
+    if f.recurring_group:
+        q = q.where(ReviewRecommendation.id.in_(
+            select(RecurringMember.recommendation_id)
+            .where(RecurringMember.group_id == f.recurring_group)))
     if f.area:
         q = q.where(func.lower(ReviewRow.area) == f.area.lower())
     if f.year_from is not None:
@@ -181,14 +194,19 @@ def _marked(rec: ReviewRecommendation, out: dict[str, Any], h: Hidden) -> dict[s
 
 
 def summary(rec: ReviewRecommendation, names: OrgNames, show_status: bool,
-            hide: Hidden | None = None) -> dict[str, Any]:
+            hide: Hidden | None = None,
+            groups: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """One recommendation in the API's shape; ``hide``: what the viewer may not see;
+    ``groups``: :func:`recurring.group_refs` of the page (its ``recurring_group`` is null when
+    it is in no group yet)."""
     return {
         "id": rec.id, "review_key": rec.review_key, "number": rec.number, "text": rec.text,
         "owners": _owners(rec, names), "scope": rec.scope,
         "status": rec.status if show_status else None,
         "target_date": rec.target_date,
         "overdue": is_overdue(rec.status, rec.target_due) if show_status else None,
-        "documents": _documents(rec, hide), "recurring_group": rec.recurring_group,
+        "documents": _documents(rec, hide),
+        "recurring_group": (groups or {}).get(rec.id),
         "url": f"/api/v1/review-recommendations/{rec.id}",
     }
 
@@ -209,7 +227,8 @@ def list_recommendations(session: Session, f: RecFilters, *, viewer: Principal |
     names = OrgNames(session)
     names.preload({o.organisation_id for r in rows for o in r.owners})
     marks = hidden(session) if hide is None else None
-    results = [summary(r, names, show, hide) for r in rows]
+    groups = group_refs(session, [r.id for r in rows])
+    results = [summary(r, names, show, hide, groups) for r in rows]
     if marks:
         results = [_marked(r, out, marks) for r, out in zip(rows, results, strict=True)]
     return {"total": total, "results": results,
@@ -259,7 +278,11 @@ def recommendation_detail(session: Session, rec_id: str, *, viewer: Principal | 
     csp = review.csp_organisation_id if review else None
     show = can_read_status(viewer, public_status)
     private_ok = can_read_private(viewer, owner_ids, csp)
-    out = summary(rec, names, show, hide)
+    out = summary(rec, names, show, hide, group_refs(session, [rec.id]))
+    out["made_before"] = [m if show else {**m, "status": None}
+                          for m in made_before(session, rec.id)
+                          if not (hide and (m["review_key"] in hide.review_keys
+                                            or recommendation_hidden(session, m["id"])))]
     out.update({
         "review": {"review_key": rec.review_key, "area": review.area if review else None,
                    "region": review.region if review else None,

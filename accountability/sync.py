@@ -14,6 +14,8 @@ changed since the last run, in one write transaction:
 3. rebuilds appearances, owners and action-plan rows, and appends the published action-plan
    rows as "as published" updates attributed to their document (once each);
 4. writes one audit entry for the review, plus one per published update.
+Then the recommendations not yet in a recurring group are grouped (incremental,
+:func:`accountability.recurring.assign_pending`), flagging those that repeat an earlier review's.
 New ids are stable: derived from the review key, number and wording at creation, and kept.
 
 A document's review key may change between extractions (a better extractor groups a lone
@@ -167,6 +169,13 @@ def sync_documents(engine: Engine, documents: Iterable[Document], *, force: bool
         for k, v in mark_gone_reviews(engine, set(reviews)).items():
             totals[k] += len(v)
     totals["reviews"] = len(reviews)
+    # Recurring groups (issue 16): the new recommendations join existing groups or start new
+    # ones; one that joins a group holding another review's is flagged "repeat".
+    from .recurring import assign_pending
+
+    grouped = assign_pending(engine)
+    totals["recurring_grouped"] += grouped["grouped"]
+    totals["recurring_repeats"] += grouped["repeats"]
     if not totals["reviews_unchanged"]:
         del totals["reviews_unchanged"]
     return dict(totals)

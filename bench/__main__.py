@@ -15,7 +15,7 @@ import time
 import traceback
 
 PARTS = ["search", "relevance", "extraction", "quick_extract", "understanding", "crawl", "api",
-         "bulk", "load", "tracker"]
+         "bulk", "load", "tracker", "recurring"]
 
 
 def main(argv: list[str]) -> int:

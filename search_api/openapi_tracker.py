@@ -43,7 +43,7 @@ _ERRORS = {
     "400": "Invalid parameter or body (the error names it in `field`).",
     "401": "No valid API token: missing, malformed, unknown, expired or revoked.",
     "403": "The token may not do this (read scope, or not an editor of an owner).",
-    "404": "No such organisation or review recommendation.",
+    "404": "No such organisation, review recommendation or recurring group.",
     "406": "The Accept header rules out JSON.",
     "413": "The body is too large.",
     "415": "The body is not JSON.",
@@ -97,6 +97,21 @@ LIST_PARAMS = [
     _q("page_size", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 20},
        f"Results per page (1-{MAX_PAGE}, default 20)."),
     _q("cursor", {"type": "string", "maxLength": 500}, "Opaque cursor from `next_cursor`."),
+    _q("repeat", {"type": "string", "enum": ["true", "false", "1", "0"]},
+       "Only recommendations that repeat an earlier review's (true), or only the others."),
+    _q("recurring_group", {"type": "string", "pattern": "^rg-[0-9a-f]{16}$"},
+       "Only the members of this recurring group."),
+]
+_GROUP_ID = {"name": "group_id", "in": "path", "required": True,
+             "description": "Id of a recurring recommendation group.",
+             "schema": {"type": "string", "pattern": "^rg-[0-9a-f]{16}$"}}
+GROUP_PARAMS = [
+    _q("q", {"type": "string", "maxLength": 500}, "Words that must all appear in the label."),
+    _q("min_size", {"type": "integer", "minimum": 1, "maximum": 100000, "default": 2},
+       "Only groups with at least this many recommendations (default 2)."),
+    _q("page_size", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 20},
+       f"Results per page (1-{MAX_PAGE}, default 20)."),
+    _q("cursor", {"type": "string", "maxLength": 500}, "Opaque cursor from `next_cursor`."),
 ]
 
 
@@ -130,6 +145,14 @@ def tracker_paths() -> dict[str, Any]:
             "departments) and organisation, no owner, SMART score and repeats, each by year of "
             "death. `private` only for the oversight role and admins.", [],
             _json(_ref("Oversight"), "The figures."), (400, 401, 406, 429)),
+        "/api/v1/recurring": get(
+            "listRecurringGroups", "Recurring recommendation groups, largest first.",
+            GROUP_PARAMS, _json(_ref("RecurringGroupList"), "A page of groups."),
+            (400, 401, 406, 429)),
+        "/api/v1/recurring/{group_id}": get(
+            "getRecurringGroup", "One recurring recommendation group with its members.",
+            [_GROUP_ID], _json(_ref("RecurringGroupDetail"), "The group."),
+            (400, 401, 404, 406, 429)),
         "/api/v1/review-recommendations/{rec_id}/updates": {"post": {
             "operationId": "addUpdate", "summary": "Add an update (write-scope token of an editor "
             "of an owning organisation or of the review's CSP).", "tags": ["tracker"],
@@ -163,7 +186,14 @@ def tracker_schemas() -> dict[str, Any]:
         "documents": {"type": "array", "items": {"type": "object", "required": ["id", "page"],
                                                  "properties": {"id": {"type": "string"},
                                                                 "page": _I}}},
-        "recurring_group": _S, "url": {"type": "string"}}
+        "recurring_group": {
+            "type": ["object", "null"],
+            "required": ["id", "label", "size", "reviews", "made_before", "since", "repeat", "url"],
+            "properties": {"id": {"type": "string"}, "label": {"type": "string"},
+                           "size": {"type": "integer"}, "reviews": {"type": "integer"},
+                           "made_before": {"type": "integer"}, "since": _I,
+                           "repeat": {"type": "boolean"}, "url": {"type": "string"}}},
+        "url": {"type": "string"}}
     update = {"type": "object",
               "required": ["seq", "created_at", "source", "status", "public", "note"],
               "properties": {
@@ -181,7 +211,8 @@ def tracker_schemas() -> dict[str, Any]:
                              "themes": {"type": "array", "items": {"type": "string"}},
                              "state": {"type": "string", "enum": ["current", "missing"]},
                              "actions": {"type": "array", "items": {"type": "object"}},
-                             "history": {"type": "array", "items": _ref("Update")}}}
+                             "history": {"type": "array", "items": _ref("Update")},
+                             "made_before": {"type": "array", "items": {"type": "object"}}}}
     count = {"type": "object", "required": ["key", "count", "by_year"],
              "properties": {"key": {"type": "string"}, "count": {"type": "integer"},
                             "by_year": {"type": "object",
@@ -214,6 +245,16 @@ def tracker_schemas() -> dict[str, Any]:
                                        "in_recurring_group": count}},
             "private": {"type": "object", "description": "Oversight role and admins only."},
         }}
+    group_props = {
+        "id": {"type": "string"}, "label": {"type": "string"}, "size": {"type": "integer"},
+        "reviews": {"type": "integer"}, "first_year": _I, "last_year": _I,
+        "areas": {"type": "array", "items": {"type": "string"}},
+        "owner_kinds": {"type": "object", "additionalProperties": {"type": "integer"}},
+        "themes": {"type": "array", "items": {"type": "string"}},
+        "status_mix": {"type": ["object", "null"],
+                       "additionalProperties": {"type": "integer"}},
+        "url": {"type": "string"}}
+    group = {"type": "object", "required": list(group_props), "properties": group_props}
     return {
         "Oversight": oversight,
         "Organisation": organisation,
@@ -234,6 +275,16 @@ def tracker_schemas() -> dict[str, Any]:
                            "results": {"type": "array", "items": _ref("ReviewRecommendation")},
                            "next_cursor": _S}},
         "ReviewRecommendationDetail": detail,
+        "RecurringGroup": group,
+        "RecurringGroupList": {
+            "type": "object", "required": ["total", "results", "next_cursor"],
+            "properties": {"total": {"type": "integer"},
+                           "results": {"type": "array", "items": _ref("RecurringGroup")},
+                           "next_cursor": _S}},
+        "RecurringGroupDetail": {
+            "type": "object", "required": [*group_props, "members"],
+            "properties": {**group_props,
+                           "members": {"type": "array", "items": {"type": "object"}}}},
         "Update": update,
         "UpdateRequest": {
             "type": "object", "additionalProperties": False, "minProperties": 1,

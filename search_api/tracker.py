@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from dhr.config import Config
 
 from . import oversight_web, takedown_web, tracker_auth, tracker_pages, tracker_state, tracker_web
+from .recurring_web import recurring_web
 from .takedown_api import takedown_api
 from .tracker_api import tracker_api
 
@@ -25,3 +26,4 @@ def install_tracker(app: Flask, config: Config, engine: Engine | None = None) ->
     oversight_web.install(app)
     takedown_web.install(app)
     tracker_pages.install(app)
+    app.register_blueprint(recurring_web)

@@ -7,6 +7,10 @@
   ``cursor``);
 - ``GET /review-recommendations/<id>``: one, with its public history (non-public notes only for
   those allowed);
+- ``GET /recurring``, ``GET /recurring/<id>``: recurring recommendation groups (largest
+  first; ``q`` in the label, ``min_size``, ``page_size``, ``cursor``) and one group with its
+  members; ``repeat=true|false`` on the list of review recommendations keeps those that
+  repeat an earlier review's (or not);
 - ``POST /review-recommendations/<id>/updates``: add an update (write-scope token of an editor
   of an owning organisation or of the review's CSP): 201, 400, 401, 403, 404; never 500.
 Reads are public (statuses only if ``tracker.public_status``); a token, when sent, must be valid.
@@ -22,6 +26,7 @@ from werkzeug.datastructures import MultiDict
 
 from accountability.db import read_session
 from accountability.models import KINDS
+from accountability.permissions import can_read_status
 from accountability.queries import (
     CursorError,
     RecFilters,
@@ -31,6 +36,8 @@ from accountability.queries import (
     recommendation_detail,
     update_dict,
 )
+from accountability.recurring import CursorError as GroupCursorError
+from accountability.recurring import group_detail, list_groups
 from accountability.statuses import STATUSES
 from accountability.updates import (
     Forbidden,
@@ -52,7 +59,8 @@ tracker_api = Blueprint("tracker_api", __name__, url_prefix="/api/v1")
 _REC_ID = re.compile(r"^rr-[0-9a-f]{16}$")
 _ORG_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LIST_PARAMS = {"q", "owner", "owner_kind", "status", "overdue", "review_key", "area",
-               "year_from", "year_to", "page_size", "cursor"}
+               "year_from", "year_to", "page_size", "cursor", "repeat", "recurring_group"}
+_GROUP_ID = re.compile(r"^rg-[0-9a-f]{16}$")
 MAX_PAGE = 100
 
 
@@ -121,6 +129,16 @@ def _filters(args: MultiDict) -> tuple[RecFilters, int, str | None]:
         if overdue not in ("true", "false", "1", "0"):
             raise bad_request("overdue must be true or false", "overdue")
         f.overdue = overdue in ("true", "1")
+    repeat = _single(args, "repeat", 10)
+    if repeat is not None:
+        if repeat not in ("true", "false", "1", "0"):
+            raise bad_request("repeat must be true or false", "repeat")
+        f.repeat = repeat in ("true", "1")
+    group = _single(args, "recurring_group", 40)
+    if group is not None and not _GROUP_ID.match(group):
+        raise bad_request("recurring_group must be a group id such as rg-0123456789abcdef",
+                          "recurring_group")
+    f.recurring_group = group
     f.year_from = _int(args, "year_from", 1900, 2100)
     f.year_to = _int(args, "year_to", 1900, 2100)
     size = _int(args, "page_size", 1, MAX_PAGE) or 20
@@ -193,6 +211,43 @@ def review_recommendation(rec_id: str) -> Response:
     resp = jsonify(body)
     resp.headers["Cache-Control"] = "private, no-store" if who else "no-cache"
     return resp
+
+
+@tracker_api.get("/recurring")
+@rate_limited
+def recurring_groups() -> Response:
+    unknown = sorted(set(request.args) - {"q", "min_size", "page_size", "cursor"})
+    if unknown:
+        raise bad_request(f"unknown parameter {unknown[0]!r}", unknown[0])
+    q = _single(request.args, "q", 500)
+    min_size = _int(request.args, "min_size", 1, 100000) or 2
+    size = _int(request.args, "page_size", 1, MAX_PAGE) or 20
+    cursor = _single(request.args, "cursor", 500)
+    who = bearer_principal(required=False)
+    show = can_read_status(who, tracker().public_status)
+    try:
+        with read_session(tracker().engine) as s:
+            body = list_groups(s, show_status=show, min_size=min_size, page_size=size,
+                               cursor=cursor, q=q)
+    except GroupCursorError as err:
+        raise bad_request(str(err), "cursor") from None
+    return jsonify(body)
+
+
+@tracker_api.get("/recurring/<group_id>")
+@rate_limited
+def recurring_group(group_id: str) -> Response:
+    if request.args:
+        raise bad_request(f"unknown parameter {next(iter(request.args))!r}")
+    who = bearer_principal(required=False)
+    body = None
+    if _GROUP_ID.match(group_id):
+        with read_session(tracker().engine) as s:
+            body = group_detail(s, group_id,
+                                show_status=can_read_status(who, tracker().public_status))
+    if body is None:
+        raise not_found("no recurring group with this id")
+    return jsonify(body)
 
 
 @tracker_api.post("/review-recommendations/<rec_id>/updates")

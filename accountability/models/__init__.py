@@ -13,6 +13,7 @@ from .recommendations import (
     ReviewRecommendation,
     ReviewRow,
 )
+from .recurring import RecurringGroup, RecurringMember
 from .takedown import Suppression
 from .updates import Update
 
@@ -33,6 +34,8 @@ __all__ = [
     "OrganisationRow",
     "OutboxItem",
     "RecommendationOwner",
+    "RecurringGroup",
+    "RecurringMember",
     "RelinkFlag",
     "ReviewRecommendation",
     "ReviewRow",
