@@ -29,11 +29,11 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import inspect, select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .accounts import Principal
-from .models import OrganisationRow, ReviewRecommendation, ReviewRow, Update
+from .models import OrganisationRow, RecurringMember, ReviewRecommendation, ReviewRow, Update
 from .queries import public_filter, visible_clauses
 from .registry import KINDS
 from .statuses import STATUSES, due_date, is_overdue, today
@@ -59,19 +59,14 @@ def can_read_oversight_private(who: Principal | None) -> bool:
     return who is not None and (who.has_role("oversight") or who.has_role("admin"))
 
 
-REPEAT_COLUMN = "repeat"  # review_recommendations' flag, added by the recurring-groups work
-
-
 def repeat_ids(session: Session) -> set[str] | None:
-    """Ids of review recommendations flagged as repeats (joined an existing recurring group at
-    ingest), or None while the tracker has no such column. Read with SQL, not the ORM, so this
-    works before and after the migration that adds the column."""
-    columns = inspect(session.get_bind()).get_columns("review_recommendations")
-    if not any(c["name"] == REPEAT_COLUMN for c in columns):
+    """Ids of review recommendations flagged as repeats (they joined a recurring group that
+    already held another review's recommendation, :mod:`accountability.recurring`), or None
+    while nothing has been grouped yet (the figure is then not available)."""
+    if session.scalar(select(RecurringMember.recommendation_id).limit(1)) is None:
         return None
-    rows = session.execute(text(
-        f'SELECT id FROM review_recommendations WHERE "{REPEAT_COLUMN}" = :yes'), {"yes": True})
-    return {r[0] for r in rows}
+    return set(session.scalars(select(RecurringMember.recommendation_id)
+                               .where(RecurringMember.repeat.is_(True))))
 
 
 def _year_key(year: int | None) -> str:

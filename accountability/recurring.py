@@ -169,7 +169,7 @@ def _assign(s: Session) -> dict[str, int]:
         for n, (a, (rid, key, feats), rep) in enumerate(zip(assigned, items, repeats,
                                                              strict=True))])
     s.connection().execute(
-        update(ReviewRecommendation.__table__)
+        update(ReviewRecommendation.__table__)  # type: ignore[arg-type]  # a Table
         .where(ReviewRecommendation.__table__.c.id == bindparam("rid"))
         .values(recurring_group=bindparam("gid")),
         [{"rid": rid, "gid": final(a.group)} for a, (rid, _, _) in zip(assigned, items,
