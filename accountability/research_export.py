@@ -206,14 +206,18 @@ TABLES: dict[str, tuple[Column, ...]] = {
 
 
 def recurring_group_rows(session: Session) -> Iterable[Row]:
-    """Rows of ``recurring_groups`` from ``accountability.recurring.export_groups(session)`` when
-    that module exists (it yields dicts with the columns above); none until then."""
-    try:
-        from . import recurring  # type: ignore[attr-defined]
-    except ImportError:
-        return []
-    export = getattr(recurring, "export_groups", None)
-    return export(session) if callable(export) else []
+    """Rows of ``recurring_groups``: every live group (merged ones resolve to the group they went
+    into), described from its members (:mod:`accountability.recurring`)."""
+    from .models import RecurringGroup
+    from .recurring import _describe
+
+    groups = list(session.scalars(select(RecurringGroup).where(
+        RecurringGroup.merged_into.is_(None)).order_by(RecurringGroup.id)))
+    for g in _describe(session, groups, show_status=False):
+        yield {"recurring_group_id": g["id"], "label": g["label"], "size": g["size"],
+               "first_year": g["first_year"], "last_year": g["last_year"],
+               "areas": _join(g["areas"]), "owner_kinds": _join(sorted(g["owner_kinds"])),
+               "themes": _join(g["themes"])}
 
 
 def _join(values: Iterable[Any]) -> str:

@@ -106,7 +106,11 @@ def test_csv_export_has_every_table_a_codebook_line_per_column_and_stable_keys(
     assert reviews["review-b"]["dhrd_incident_ids"] == "INC-0001"
     readme = (out / "README.md").read_text()
     assert "CC-BY-4.0" in readme and "Cook" in readme
-    assert read_csv(out / "recurring_groups.csv") == []
+    groups = {g["recurring_group_id"]: g for g in read_csv(out / "recurring_groups.csv")}
+    grouped = [r["recurring_group_id"] for r in read_csv(out / "recommendations.csv")
+               if r["recurring_group_id"]]
+    assert grouped and set(grouped) <= set(groups)  # a stable join key
+    assert all(g["label"] and int(g["size"]) >= 1 for g in groups.values())
 
 
 def test_the_export_holds_nothing_private(tmp_path, cfg, engine, research):
