@@ -61,6 +61,10 @@ from .models import (
     Update,
     utcnow,
 )
+from .corrections import (
+    put_back_recommendation_corrections,
+    take_off_recommendation_corrections,
+)
 from .organisations import registry_for, seed_registry
 from .registry import Registry
 from .updates import next_seq, refresh_current
@@ -365,6 +369,9 @@ def sync_review(s: Session, review: ReviewInput, digest: str, registry: Registry
                              .order_by(ReviewRecommendation.review_key,
                                        ReviewRecommendation.position))) if incoming else []
     tracked = own + foreign
+    # Human corrections (accountability/corrections.py) come off for re-linking and go back on
+    # once the recommendations are filled from the new extraction: they win until removed.
+    held = take_off_recommendation_corrections(s, tracked)
     matched, maybe = relink(clusters, tracked)
     taken = set(s.scalars(select(ReviewRecommendation.id).where(
         ReviewRecommendation.review_key == key))) | set(incoming)
@@ -428,6 +435,8 @@ def sync_review(s: Session, review: ReviewInput, digest: str, registry: Registry
             _flag(s, key, new.id, "uncertain_match", tid, sim,
                   {"text": new.text, "number": new.number})
             result["flagged"].append(new.id)
+    s.flush()
+    put_back_recommendation_corrections(s, tracked, held)
     s.flush()
     published = _actions(s, review, clusters, by_cluster, known_orgs)
     for rec in by_cluster.values():

@@ -3,6 +3,7 @@
 from .accounts import ROLES, SCOPES, ApiToken, Membership, User
 from .audit import GENESIS, AuditEntry, AuditHead
 from .base import Base, utcnow
+from .corrections import Correction
 from .organisations import KINDS, OrganisationRow
 from .recommendations import (
     ActionRow,
@@ -25,6 +26,7 @@ __all__ = [
     "AuditEntry",
     "AuditHead",
     "Base",
+    "Correction",
     "Membership",
     "OrganisationRow",
     "RecommendationOwner",

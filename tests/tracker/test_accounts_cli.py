@@ -64,7 +64,7 @@ def test_db_upgrade_brings_a_0001_database_with_accounts_to_the_session_epoch(ru
     else:
         result = run("db", "upgrade")
         assert result.exit_code == 0, result.output
-    assert current_revision(engine) == head_revision() == "0002"
+    assert current_revision(engine) == head_revision()
     with read_session(engine) as s:
         epochs = {u.email: u.session_epoch for u in s.scalars(select(User))}
     assert epochs and set(epochs.values()) == {0}
