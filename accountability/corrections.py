@@ -303,10 +303,9 @@ def add_review_correction(engine: Engine, store: CorpusStore, who: Principal, do
 
 
 def remove_correction(engine: Engine, store: CorpusStore | None, who: Principal,
-                      correction_id: int, reason: str, *, backend: Any | None = None,
+                      correction_id: int, reason: Any, *, backend: Any | None = None,
                       ip: str | None = None) -> Correction:
     """Take a correction out of force (the row stays, marked removed; audited)."""
-    reason = _reason({"reason": reason})
     with write_session(engine) as s:
         row = s.get(Correction, correction_id)
         if row is None or row.removed_at is not None:
@@ -314,6 +313,7 @@ def remove_correction(engine: Engine, store: CorpusStore | None, who: Principal,
         csp = _csp_of_row(s, row, store)
         if not can_correct(who, csp):
             raise Forbidden(str(correction_id))
+        reason = _reason({"reason": reason})
         row.removed_at, row.removed_by, row.removed_reason = utcnow(), who.user_id, reason
         if row.target == "recommendation":
             rec = s.get(ReviewRecommendation, row.recommendation_id)

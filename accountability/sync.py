@@ -40,6 +40,10 @@ from sqlalchemy.orm import Session
 from dhr.document import Document
 
 from . import audit
+from .corrections import (
+    put_back_recommendation_corrections,
+    take_off_recommendation_corrections,
+)
 from .db import read_session, write_session
 from .matching import (
     AMBIGUITY_MARGIN,
@@ -60,10 +64,6 @@ from .models import (
     ReviewRow,
     Update,
     utcnow,
-)
-from .corrections import (
-    put_back_recommendation_corrections,
-    take_off_recommendation_corrections,
 )
 from .organisations import registry_for, seed_registry
 from .registry import Registry

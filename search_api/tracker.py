@@ -9,7 +9,8 @@ from sqlalchemy.engine import Engine
 
 from dhr.config import Config
 
-from . import tracker_auth, tracker_state, tracker_web
+from . import corrections_web, tracker_auth, tracker_state, tracker_web
+from .corrections_api import corrections_api
 from .tracker_api import tracker_api
 
 
@@ -19,3 +20,8 @@ def install_tracker(app: Flask, config: Config, engine: Engine | None = None) ->
     app.register_blueprint(tracker_api)
     app.extensions["dhr_csrf"].exempt(tracker_api)
     tracker_web.install(app)
+    # Corrections (issue 19): the API takes bearer tokens (no cookie, no CSRF); the pages use
+    # sessions and CSRF-protected forms.
+    app.register_blueprint(corrections_api)
+    app.extensions["dhr_csrf"].exempt(corrections_api)
+    corrections_web.install(app)

@@ -8,7 +8,6 @@ Create Date: 2026-12-04 20:40:00.000000
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = '0007'
 down_revision = '0002'
 branch_labels = None
