@@ -302,6 +302,17 @@ def add_review_correction(engine: Engine, store: CorpusStore, who: Principal, do
     return row
 
 
+def check_can_remove(engine: Engine, store: CorpusStore | None, correction_id: int,
+                     who: Principal | None) -> None:
+    """Raise :class:`NotFound` or :class:`Forbidden` before anything is parsed or written."""
+    with read_session(engine) as s:
+        row = s.get(Correction, correction_id)
+        if row is None or row.removed_at is not None:
+            raise NotFound(str(correction_id))
+        if not can_correct(who, _csp_of_row(s, row, store)):
+            raise Forbidden(str(correction_id))
+
+
 def remove_correction(engine: Engine, store: CorpusStore | None, who: Principal,
                       correction_id: int, reason: Any, *, backend: Any | None = None,
                       ip: str | None = None) -> Correction:

@@ -83,7 +83,7 @@ def validate(field: Any, value: Any) -> Any:
         assert kind is not None
         bad = [v for v in value if v not in ids(kind)]
         if bad:
-            raise CorrectionError(f"{bad[0]!r} is not a {kind.replace('_', ' ')} id; "
+            raise CorrectionError(f"{bad[0]!r} is not a valid {kind.replace('_', ' ')} id; "
                                   f"one of: {', '.join(ids(kind))}")
         return sorted(set(value))
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -103,7 +103,7 @@ def validate(field: Any, value: Any) -> Any:
         raise CorrectionError(f"{field} contains control characters")
     if kind is not None:
         if value not in ids(kind):
-            raise CorrectionError(f"{value!r} is not a {kind.replace('_', ' ')} id; one of: "
+            raise CorrectionError(f"{value!r} is not a valid {kind.replace('_', ' ')} id; one of: "
                                   f"{', '.join(ids(kind))}")
         return value
     if field == "date_of_death" and not _DATE.match(value):

@@ -20,7 +20,6 @@ down (``source.online``).
 
 from __future__ import annotations
 
-import copy
 import re
 from collections import defaultdict
 from functools import cache

@@ -30,6 +30,7 @@ from accountability.corrections import (
     add_review_correction,
     check_can_correct_recommendation,
     check_can_correct_review,
+    check_can_remove,
     correction_dict,
     corrections_of_documents,
     disagreements,
@@ -100,7 +101,7 @@ def correct_review(doc_id: str) -> tuple[Response, int]:
     except NotFound:
         raise not_found("no document with this id") from None
     except Forbidden:
-        raise refuse(403, "not_csp_editor", NOT_ALLOWED, actor=who.actor,
+        raise refuse(403, "not_an_editor", NOT_ALLOWED, actor=who.actor,
                      target_type="document", target_id=doc_id) from None
     with read_session(engine) as s:
         stored = s.get(Correction, row.id)
@@ -144,7 +145,7 @@ def correct_recommendation(rec_id: str) -> tuple[Response, int]:
     except NotFound:
         raise not_found("no review recommendation with this id") from None
     except Forbidden:
-        raise refuse(403, "not_csp_editor", NOT_ALLOWED, actor=who.actor,
+        raise refuse(403, "not_an_editor", NOT_ALLOWED, actor=who.actor,
                      target_type="recommendation", target_id=rec_id) from None
     with read_session(engine) as s:
         stored = s.get(Correction, row.id)
@@ -158,10 +159,11 @@ def correct_recommendation(rec_id: str) -> tuple[Response, int]:
 def remove(correction_id: int) -> Response:
     who = bearer_principal(required=True, write=True)
     assert who is not None
-    body = _body()
-    if not isinstance(body, dict) or set(body) - {"reason"}:
-        raise bad_request("the body must be {\"reason\": \"...\"}")
     try:
+        check_can_remove(tracker().engine, state().store, correction_id, who)
+        body = _body()
+        if not isinstance(body, dict) or set(body) - {"reason"}:
+            raise bad_request("the body must be {\"reason\": \"...\"}")
         row = remove_correction(tracker().engine, state().store, who, correction_id,
                                 body.get("reason"), backend=raw_backend(), ip=client_ip())
     except CorrectionError as err:
@@ -169,7 +171,7 @@ def remove(correction_id: int) -> Response:
     except NotFound:
         raise not_found("no correction in force with this id") from None
     except Forbidden:
-        raise refuse(403, "not_csp_editor", NOT_ALLOWED, actor=who.actor,
+        raise refuse(403, "not_an_editor", NOT_ALLOWED, actor=who.actor,
                      target_type="correction", target_id=str(correction_id)) from None
     with read_session(tracker().engine) as s:
         stored = s.get(Correction, row.id)

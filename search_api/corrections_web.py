@@ -62,7 +62,7 @@ def _message(status: int, title: str, message: str) -> Response:
 
 
 def _forbidden(who_actor: str, target_type: str, target_id: str) -> Response:
-    refuse(403, "not_csp_editor", "not an editor of the review's CSP", actor=who_actor,
+    refuse(403, "not_an_editor", "not an editor of the review's CSP", actor=who_actor,
            target_type=target_type, target_id=target_id)
     return _message(403, "You cannot correct this review",
                     "Only editors of the review's Community Safety Partnership, and "

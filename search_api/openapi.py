@@ -316,6 +316,11 @@ def _with_tracker(doc: dict[str, Any]) -> dict[str, Any]:
     doc["paths"].update(tracker_paths())
     doc["components"]["schemas"].update(tracker_schemas())
     doc["components"]["securitySchemes"] = SECURITY_SCHEMES
+    from .openapi_corrections import corrections_paths, corrections_schemas
+
+    for path, item in corrections_paths().items():
+        doc["paths"].setdefault(path, {}).update(item)
+    doc["components"]["schemas"].update(corrections_schemas())
     return doc
 
 

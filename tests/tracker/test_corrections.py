@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -346,3 +347,44 @@ def test_a_recommendation_correction_survives_sync_and_re_extraction(stack, worl
         assert [o.organisation_id for o in again.owners] == ["bolton-csp"]
     detail = stack.client.get(f"/api/v1/review-recommendations/{rec.id}").get_json()
     assert detail["text"].endswith("within six months.")
+
+
+def test_the_web_form_corrects_a_review_with_a_csrf_token(stack, world, engine):
+    from .helpers import sign_in
+
+    client = stack.client
+    before = stack.facet("abuse_type")
+    assert "stalking" not in before
+    doc_page = client.get(f"/documents/{stack.overview}").get_data(as_text=True)
+    assert f"/documents/{stack.overview}/corrections" in doc_page  # reached from the page
+    assert client.get(f"/documents/{stack.overview}/corrections").status_code == 401
+    assert sign_in(client, "gmp-editor@example.org").status_code == 303
+    assert client.get(f"/documents/{stack.overview}/corrections").status_code == 403
+    client.post("/sign-out", data={"csrf_token": re.search(
+        r'name="csrf_token" value="([^"]+)"',
+        client.get("/sign-out").get_data(as_text=True))[1]})
+    assert sign_in(client, "csp-editor@example.org").status_code == 303
+    page = client.get(f"/documents/{stack.overview}/corrections")
+    assert page.status_code == 200
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))[1]
+    form = {"field": "abuse_types", "value": "coercive_control, stalking",
+            "reason": "The report describes stalking after separation"}
+    tables = snapshot(engine)
+    assert client.post(f"/documents/{stack.overview}/corrections", data=form).status_code == 403
+    assert snapshot(engine) == tables  # without the form's CSRF token nothing changes
+    bad = client.post(f"/documents/{stack.overview}/corrections",
+                      data={**form, "value": "stalking, shouting", "csrf_token": token})
+    assert bad.status_code == 400 and "'shouting' is not a valid abuse type id" in html.unescape(
+        bad.get_data(as_text=True))
+    ok = client.post(f"/documents/{stack.overview}/corrections", data={**form,
+                                                                      "csrf_token": token})
+    assert ok.status_code == 200 and "Your correction was saved" in ok.get_data(as_text=True)
+    assert stack.stored(stack.summary).review.abuse_types == ["coercive_control", "stalking"]
+    assert stack.facet("abuse_type") == {"coercive_control": 2, "stalking": 2}
+    with read_session(engine) as s:
+        made = s.scalars(select(Correction)).one()
+    removed = client.post(f"/corrections/{made.id}/remove", data={
+        "csrf_token": token, "reason": "Entered on the wrong review",
+        "back": f"/documents/{stack.overview}/corrections"})
+    assert removed.status_code == 303
+    assert stack.facet("abuse_type") == before
