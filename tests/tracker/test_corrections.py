@@ -388,3 +388,15 @@ def test_the_web_form_corrects_a_review_with_a_csrf_token(stack, world, engine):
         "back": f"/documents/{stack.overview}/corrections"})
     assert removed.status_code == 303
     assert stack.facet("abuse_type") == before
+
+
+def test_a_document_that_joins_a_corrected_review_later_gets_its_corrections(stack, world):
+    assert correct(stack, world.tokens["csp"], AREA).status_code == 201
+    later = stack.data_dir.parent / "later"
+    later.mkdir()
+    (later / "letter.txt").write_text(OVERVIEW.replace("Overview Report", "Learning Brief"),
+                                      encoding="utf-8")
+    assert ingest_paths(stack.cfg, [later], backend=stack.backend)["ingested"] == 1
+    summary = sync_after_ingest(stack.cfg)  # what dhr ingest and dhr nightly run next
+    assert summary["corrected_documents"] == 1
+    assert stack.facet("review_type") == {"adult_family": 3}
