@@ -30,7 +30,7 @@ from dhr.pipeline import index_pending, ingest_paths, rebuild_index
 from dhr.search import open_backend
 from dhr.search.base import DocumentRequest
 from dhr.store import CorpusStore
-from tests.conftest import make_config
+from tests.conftest import _drop_es, make_config
 
 from .conftest import bearer
 from .helpers import audit_entries, snapshot
@@ -82,7 +82,8 @@ class Stack:
         return {f["value"]: f["count"] for f in resp.facets.get(name, [])}
 
 
-@pytest.fixture(params=["sqlite", "elasticsearch"])
+@pytest.fixture(params=["sqlite", pytest.param("elasticsearch",
+                                                marks=pytest.mark.elasticsearch)])
 def stack(request, tmp_path, db_url, engine):
     es_url = request.getfixturevalue("es_url") if request.param == "elasticsearch" else None
     cfg = make_config(tmp_path, request.param, es_url, tracker={"database_url": db_url})
@@ -104,6 +105,8 @@ def stack(request, tmp_path, db_url, engine):
     yield Stack(cfg, backend, app.test_client(), docs["overview_report"],
                 docs["executive_summary"], Path(cfg.data_dir))
     backend.close()
+    if request.param == "elasticsearch":
+        _drop_es(cfg)
 
 
 def correct(stack: Stack, token: str | None, body: dict, doc_id: str | None = None):
