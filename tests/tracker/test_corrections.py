@@ -140,6 +140,12 @@ def test_a_csp_editor_corrects_a_review_everywhere_at_once(stack, world, engine)
     page = html.unescape(stack.client.get(f"/documents/{stack.overview}").get_data(as_text=True))
     org_name = body["organisation"]["name"]
     assert f"Corrected by {org_name} on {body['created_at'][:10]}: {AREA['reason']}" in page
+    # The public API shows the corrected value and its provenance, never the value replaced.
+    public = stack.client.get(f"/api/v1/documents/{stack.overview}").get_json()
+    assert public["review"]["review_type"] == "adult_family"
+    shown = public["provenance"]["corrections"][0]
+    assert shown["reason"] == AREA["reason"] and "replaced" not in shown
+    assert "intimate_partner" not in json.dumps(public["provenance"])
     entries = audit_entries(engine, "correction.create")
     assert len(entries) == 1 and json.loads(entries[0].detail)["new"] == "adult_family"
 
