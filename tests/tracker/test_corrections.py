@@ -409,3 +409,28 @@ def test_a_document_that_joins_a_corrected_review_later_gets_its_corrections(sta
     summary = sync_after_ingest(stack.cfg)  # what dhr ingest and dhr nightly run next
     assert summary["corrected_documents"] == 1
     assert stack.facet("review_type") == {"adult_family": 3}
+
+
+def test_the_web_form_corrects_a_recommendation(client, world, engine):
+    from .helpers import sign_in
+
+    rec = world.recs["2"]  # owned by the Home Office, in a review whose CSP is Bolton's
+    assert sign_in(client, "ho-editor@example.org").status_code == 303
+    assert client.get(f"/recommendations/{rec}/correct").status_code == 403  # an owner, not the CSP
+    client = client.application.test_client()
+    assert sign_in(client, "csp-editor@example.org").status_code == 303
+    page = client.get(f"/recommendations/{rec}/correct")
+    assert page.status_code == 200
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))[1]
+    bad = client.post(f"/recommendations/{rec}/correct", data={
+        "csrf_token": token, "field": "scope", "value": "global", "reason": "x"})
+    assert bad.status_code == 400 and "scope must be one of" in bad.get_data(as_text=True)
+    ok = client.post(f"/recommendations/{rec}/correct", data={
+        "csrf_token": token, "field": "owners", "value": "home-office, dhsc",
+        "reason": "The action plan names both departments"})
+    assert ok.status_code == 200, ok.get_data(as_text=True)[:2000]
+    with read_session(engine) as s:
+        owners = [o.organisation_id for o in s.get(ReviewRecommendation, rec).owners]
+    assert owners == ["home-office", "dhsc"]
+    assert [json.loads(e.detail)["field"] for e in audit_entries(engine, "correction.create")] \
+        == ["owners"]
