@@ -24,6 +24,7 @@ refusal, is in the audit log.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -54,6 +55,7 @@ from .organisations import registry_for
 from .updates import Forbidden, NotFound
 
 __all__ = ["CorrectionError", "Forbidden", "NotFound"]
+log = logging.getLogger(__name__)
 
 REC_FIELDS = ("text", "scope", "owners")
 MAX_REASON = 2000
@@ -230,8 +232,14 @@ def apply_to_documents(engine: Engine, store: CorpusStore, docs: list[Document],
     changed = list(dict.fromkeys(changed))
     if changed and backend is not None:
         from dhr.pipeline import reindex_documents
+        from dhr.search.base import BackendUnavailable
 
-        reindex_documents(store, backend, changed)
+        try:
+            reindex_documents(store, backend, changed)
+        except BackendUnavailable:
+            # Stored and queued: the next `dhr ingest` / `dhr nightly` indexes them.
+            log.warning("search backend unreachable: %d corrected document(s) left pending",
+                        len(changed))
     return changed
 
 
