@@ -244,12 +244,23 @@ def apply_to_documents(engine: Engine, store: CorpusStore, docs: list[Document],
 
 
 def _sync_tracker(engine: Engine, store: CorpusStore, ids_: list[str]) -> None:
-    """The tracker's review rows (area, CSP) follow the corrected documents."""
+    """The tracker's review rows (area, CSP) follow the corrected documents: every document of
+    their reviews is synced together (a review synced from part of its documents would lose
+    the recommendations the others print)."""
+    from dhr.resync import MergeState
+
     from .sync import sync_documents
 
     docs = [d for d in (store.get_document(i) for i in ids_) if d]
-    if docs:
-        sync_documents(engine, docs)
+    if not docs:
+        return
+    state = MergeState(store)
+    try:
+        members = state.review_members({d.review_key for d in docs if d.review_key})
+    finally:
+        state.close()
+    more = [d for d in (store.get_document(i) for i in members if i not in set(ids_)) if d]
+    sync_documents(engine, docs + more)
 
 
 def check_can_correct_review(engine: Engine, store: CorpusStore, doc_id: str,
