@@ -474,8 +474,6 @@ def takedown_sync(cfg: Config) -> None:
     click.echo(json.dumps(sync(engine, store, backend)))
 
 
-COMMANDS = (db, orgs, org_alias, users, tokens, audit_group, tracker, notify, takedown_group,
-            _export_command())
 @tracker.command("recurring")
 @click.option("--rebuild", is_flag=True,
               help="Forget every group and group all recommendations again from scratch.")
@@ -490,6 +488,73 @@ def tracker_recurring(cfg: Config, rebuild: bool) -> None:
     click.echo(json.dumps({**result, **{f"total_{k}": v for k, v in counts(engine).items()}}))
 
 
+# -- dhr corrections ------------------------------------------------------------------------------
+@click.group("corrections")
+def corrections_group() -> None:
+    """Human corrections of reviews and recommendations (they win over re-extraction)."""
+
+
+def _correction_line(row: dict) -> str:
+    where = row.get("recommendation") or row.get("review_key") or "-"
+    org = (row.get("organisation") or {}).get("name") or "-"
+    return (f"{row['id']}\t{row['field']}\t{json.dumps(row.get('value'), ensure_ascii=False)}"
+            f"\t{where}\t{org}\t{row['created_at'][:10]}\t{row['reason']}")
+
+
+@corrections_group.command("list")
+@click.option("--all", "show_all", is_flag=True, help="Removed corrections too.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@_config_option
+def corrections_list(cfg: Config, show_all: bool, as_json: bool) -> None:
+    """Corrections in force (with --all, removed ones too)."""
+    from sqlalchemy import select
+
+    from .corrections import correction_dict
+    from .db import read_session
+    from .models import Correction
+
+    with read_session(open_engine(cfg)) as s:
+        for row in s.scalars(select(Correction).order_by(Correction.id)):
+            if row.removed_at is not None and not show_all:
+                continue
+            d = correction_dict(s, row, full=True)
+            click.echo(json.dumps(d, ensure_ascii=False) if as_json else _correction_line(d))
+
+
+@corrections_group.command("review")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@_config_option
+def corrections_review(cfg: Config, as_json: bool) -> None:
+    """Corrections a re-extraction disagrees with: extraction now gives another value than the
+    one corrected, or the corrected value itself (the correction may no longer be needed)."""
+    from dhr.store import CorpusStore
+
+    from .corrections import disagreements
+
+    store = CorpusStore(cfg.data_dir)
+    try:
+        rows = disagreements(open_engine(cfg), store)
+    finally:
+        store.close()
+    for d in rows:
+        if as_json:
+            click.echo(json.dumps(d, ensure_ascii=False))
+        else:
+            what = ("extraction now gives the corrected value" if d["kind"] == "extraction_agrees"
+                    else "extraction now gives another value")
+            click.echo(f"{d['id']}\t{d['field']}\t{what}: "
+                       f"{json.dumps(d['extracted_value'], ensure_ascii=False)} (was "
+                       f"{json.dumps(d['value_when_corrected'], ensure_ascii=False)}, corrected "
+                       f"to {json.dumps(d['value'], ensure_ascii=False)})\t"
+                       f"{d.get('document') or d.get('recommendation') or '-'}")
+    if not as_json and not rows:
+        click.echo("no correction disagrees with the current extraction", err=True)
+
+
+
+
+COMMANDS = (db, orgs, org_alias, users, tokens, audit_group, tracker, notify, takedown_group,
+            corrections_group, _export_command())
 
 
 def sync_after_ingest(cfg: Config) -> dict:
@@ -499,7 +564,35 @@ def sync_after_ingest(cfg: Config) -> dict:
     engine = open_engine(cfg)
     try:
         summary = sync_store(engine, cfg.data_dir)
+        summary.update(_reconcile_corrections(cfg, engine))
     finally:
         engine.dispose()
     summary["reviews_changed"] = len(summary.get("reviews_changed", []))
     return summary
+
+
+def _reconcile_corrections(cfg: Config, engine) -> dict:
+    """Documents that joined a corrected review since get its corrections (and are indexed
+    now when the backend answers; else they stay pending for the next run)."""
+    from dhr.search import open_backend
+    from dhr.store import CorpusStore
+
+    from .corrections import has_review_corrections, reconcile
+
+    if not has_review_corrections(engine):
+        return {}
+    store = CorpusStore(cfg.data_dir)
+    backend = open_backend(cfg)
+    try:
+        try:
+            result = reconcile(engine, store, backend if backend.ping() else None)
+        except Exception:  # noqa: BLE001 - the backend failed mid-way: indexed next run
+            result = reconcile(engine, store, None)
+        if result.get("corrected_documents"):
+            from .sync import sync_store
+
+            sync_store(engine, cfg.data_dir)
+        return result
+    finally:
+        backend.close()
+        store.close()

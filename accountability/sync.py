@@ -42,6 +42,10 @@ from sqlalchemy.orm import Session
 from dhr.document import Document
 
 from . import audit
+from .corrections import (
+    put_back_recommendation_corrections,
+    take_off_recommendation_corrections,
+)
 from .db import read_session, write_session
 from .matching import (
     AMBIGUITY_MARGIN,
@@ -376,6 +380,9 @@ def sync_review(s: Session, review: ReviewInput, digest: str, registry: Registry
                              .order_by(ReviewRecommendation.review_key,
                                        ReviewRecommendation.position))) if incoming else []
     tracked = own + foreign
+    # Human corrections (accountability/corrections.py) come off for re-linking and go back on
+    # once the recommendations are filled from the new extraction: they win until removed.
+    held = take_off_recommendation_corrections(s, tracked)
     matched, maybe = relink(clusters, tracked)
     taken = set(s.scalars(select(ReviewRecommendation.id).where(
         ReviewRecommendation.review_key == key))) | set(incoming)
@@ -444,6 +451,8 @@ def sync_review(s: Session, review: ReviewInput, digest: str, registry: Registry
             _flag(s, key, new.id, "uncertain_match", tid, sim,
                   {"text": new.text, "number": new.number})
             result["flagged"].append(new.id)
+    s.flush()
+    put_back_recommendation_corrections(s, tracked, held)
     s.flush()
     published = _actions(s, review, clusters, by_cluster, known_orgs)
     for rec in by_cluster.values():

@@ -20,7 +20,6 @@ down (``source.online``).
 
 from __future__ import annotations
 
-import copy
 import re
 from collections import defaultdict
 from functools import cache
@@ -30,6 +29,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from .corrections import strip as strip_corrections
 from .document import DATE_OF_DEATH_PATTERN, Document, Source
 from .taxonomy import ids
 from .text import fold
@@ -236,8 +236,9 @@ def merge_document(doc: Document, sightings: list[dict[str, Any]]) -> Document: 
 
 
 def unmerge(data: dict[str, Any]) -> dict[str, Any]:
-    """The Document JSON as extraction left it: source values and merge records removed."""
-    data = copy.deepcopy(data)
+    """The Document JSON as extraction left it: human corrections (``dhr/corrections.py``, the
+    last layer), then source values and merge records removed."""
+    data = strip_corrections(data)
     prov = dict(data.get("provenance") or {})
     record = prov.pop("merge", None) or {}
     review = data.setdefault("review", {})

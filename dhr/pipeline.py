@@ -160,6 +160,25 @@ def index_pending(store: CorpusStore, backend: SearchBackend) -> dict[str, Any]:
             "index_was_reset": reset}
 
 
+def reindex_documents(store: CorpusStore, backend: SearchBackend,
+                      shas: list[str]) -> dict[str, Any]:
+    """Index these stored Documents now (a correction changed them) and make them visible to
+    searches and facet counts at once. Raises :class:`BackendUnavailable` when the backend
+    cannot be reached; they stay pending for the next ``dhr ingest`` / ``dhr nightly``."""
+    docs = [d for d in (store.get_document(s) for s in dict.fromkeys(shas)) if d]
+    if not docs:
+        return {"indexed": 0, "failed": []}
+    backend.ensure_indices()
+    report = backend.index_documents(docs)
+    bad = {f["id"] for f in report.failed}
+    ok = [d for d in docs if d.id not in bad]
+    for version in {d.extractor_version for d in ok}:
+        store.mark_indexed([d.id for d in ok if d.extractor_version == version], backend.name,
+                           version)
+    backend.refresh()
+    return {"indexed": len(ok), "failed": report.failed}
+
+
 def ingest_paths(cfg: Config, paths: list[Path], *, backend: SearchBackend,
                  progress: bool = False) -> dict[str, Any]:
     from ingest.extract import EXTRACTOR_VERSION

@@ -20,6 +20,7 @@ import json
 import sqlite3
 from typing import Any
 
+from . import corrections
 from .document import Document
 from .merge import REVIEW_KEYS, link_review_keys, merge_document
 from .store import CorpusStore
@@ -69,6 +70,26 @@ class MergeState:
             (doc.id, fp, fold(r.area) if r.area else None,
              fold(r.pseudonym) if r.pseudonym else None, json.dumps(review), doc.review_key))
 
+    def update_review(self, doc: Document) -> None:
+        """Record a Document's review fields again, keeping its fingerprint (a correction
+        changed them; the sources did not)."""
+        r = doc.review
+        review = {"area": r.area, "pseudonym": r.pseudonym, "date_of_death": r.date_of_death}
+        self.db.execute("UPDATE merge_state SET area=?, pseudonym=?, review=?, review_key=?"
+                        " WHERE sha256=?",
+                        (fold(r.area) if r.area else None,
+                         fold(r.pseudonym) if r.pseudonym else None, json.dumps(review),
+                         doc.review_key, doc.id))
+
+    def review_members(self, keys: set[str]) -> list[str]:
+        """Ids of the extracted documents whose review key is one of ``keys``."""
+        out: list[str] = []
+        for key in sorted(k for k in keys if k):
+            out += [row[0] for row in self.db.execute(
+                "SELECT m.sha256 FROM merge_state m JOIN files f ON f.sha256 = m.sha256"
+                " WHERE f.status = 'extracted' AND m.review_key = ?", (key,)).fetchall()]
+        return list(dict.fromkeys(out))
+
     def fingerprints(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT sha256, fingerprint FROM merge_state").fetchall())
 
@@ -94,12 +115,33 @@ class MergeState:
 
 
 def store_merged(store: CorpusStore, state: MergeState, doc: Document) -> Document:
-    """Merge a Document with its file's sightings, store it and record its fingerprint."""
+    """Merge a Document with its file's sightings, lay the human corrections it (or the
+    version stored before it: a re-extraction) carries over it, store it and record its
+    fingerprint. Corrections win over every re-extraction and re-merge until removed."""
     sightings = store.sightings_of(doc.id)
+    previous = None if doc.provenance.get("corrections") else store.get_document(doc.id)
+    carried = corrections.records_of(doc) or corrections.records_of(previous)
     merged = merge_document(doc, sightings)
+    if carried:
+        merged = corrections.apply(merged, carried, previous=list(
+            (previous.provenance if previous else doc.provenance).get("corrections") or []))
     store.put_document(merged)
     state.record(merged, fingerprint(sightings))
     return merged
+
+
+def store_corrected(store: CorpusStore, state: MergeState, doc: Document,
+                    applied: list[corrections.Applied]) -> Document | None:
+    """Lay exactly ``applied`` over a stored Document (replacing the corrections it carried);
+    stores it and queues it for re-indexing when that changed it. Returns the new Document, or
+    None when nothing changed."""
+    new = corrections.apply(doc, applied)
+    if new == doc:
+        return None
+    store.invalidate_index([doc.id])
+    store.put_document(new)
+    state.update_review(new)
+    return new
 
 
 def resync_sources(store: CorpusStore, state: MergeState) -> dict[str, Any]:

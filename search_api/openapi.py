@@ -332,6 +332,11 @@ def _with_tracker(doc: dict[str, Any]) -> dict[str, Any]:
 
     doc["paths"].update(takedown_paths())
     doc["components"]["schemas"].update(takedown_schemas())
+    from .openapi_corrections import corrections_paths, corrections_schemas
+
+    for path, item in corrections_paths().items():
+        doc["paths"].setdefault(path, {}).update(item)
+    doc["components"]["schemas"].update(corrections_schemas())
     return doc
 
 

@@ -42,11 +42,27 @@ def local_file_name(url: str) -> str:
     return PurePosixPath(path.replace("\\", "/")).name
 
 
+# What a human correction replaced stays with the tracker and the store (dhr/corrections.py):
+# the public see the corrected value and who corrected it, when and why, never the old value
+# (a correction may have replaced a name that should not have been published).
+_CORRECTION_INTERNALS = ("replaced", "replaced_age_band", "underlying", "baseline", "old_value")
+
+
+def _public_provenance(prov: dict[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in prov.items() if k != "review_key_before_corrections"}
+    if isinstance(out.get("corrections"), list):
+        out["corrections"] = [{k: v for k, v in c.items() if k not in _CORRECTION_INTERNALS}
+                              if isinstance(c, dict) else c for c in out["corrections"]]
+    return out
+
+
 def scrub(value: Any) -> Any:
-    """``value`` with every ``url`` / ``*_url`` string that is not public set to None."""
+    """``value`` with every ``url`` / ``*_url`` string that is not public set to None (and a
+    correction's replaced values left out)."""
     if isinstance(value, dict):
         return {k: (None if isinstance(v, str) and _is_url_key(k) and not is_public_url(v)
-                    else scrub(v)) for k, v in value.items()}
+                    else scrub(_public_provenance(v) if k == "provenance"
+                               and isinstance(v, dict) else v)) for k, v in value.items()}
     if isinstance(value, list):
         return [scrub(v) for v in value]
     return value

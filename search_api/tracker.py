@@ -9,7 +9,16 @@ from sqlalchemy.engine import Engine
 
 from dhr.config import Config
 
-from . import oversight_web, takedown_web, tracker_auth, tracker_pages, tracker_state, tracker_web
+from . import (
+    corrections_web,
+    oversight_web,
+    takedown_web,
+    tracker_auth,
+    tracker_pages,
+    tracker_state,
+    tracker_web,
+)
+from .corrections_api import corrections_api
 from .recurring_web import recurring_web
 from .takedown_api import takedown_api
 from .tracker_api import tracker_api
@@ -27,3 +36,8 @@ def install_tracker(app: Flask, config: Config, engine: Engine | None = None) ->
     takedown_web.install(app)
     tracker_pages.install(app)
     app.register_blueprint(recurring_web)
+    # Corrections (issue 19): the API takes bearer tokens (no cookie, no CSRF); the pages use
+    # sessions and CSRF-protected forms.
+    app.register_blueprint(corrections_api)
+    app.extensions["dhr_csrf"].exempt(corrections_api)
+    corrections_web.install(app)

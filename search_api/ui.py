@@ -180,6 +180,7 @@ def document(doc_id: str) -> Response:
         "document.html", doc=doc, display_title=display_title_of(doc), suppressed=suppressed,
         rows=ui_review.metadata_rows(doc),
         disagreements=ui_review.disagreements(doc),
+        corrections=ui_review.corrections(doc),
         others=ui_review.other_documents(st.backend, doc),
         similar=st.backend.similar(doc_id, size=SIMILAR_REVIEWS),
         sources=ui_review.sources(store, doc), file=ui_review.file_info(store, doc_id),

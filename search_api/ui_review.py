@@ -6,6 +6,7 @@
   summary, action plan...). Documents of one review share area, pseudonym and year of death
   (``review_key``); they are found with a bounded search filtered on the area, then matched on
   pseudonym and a compatible year here (a document that does not state the year still matches).
+- :func:`corrections`: the human corrections laid over the review's values (who, when, why).
 - :func:`sources`: every URL the file was seen at, with first/last seen and whether it is still
   online, from the store (falling back to the indexed ``source`` when no store is at hand).
 """
@@ -36,8 +37,33 @@ class MetadataRow:
     page: int | None = None
 
 
+def correction_note(mark: dict[str, Any]) -> str:
+    """"Corrected by Safer Example Partnership on 2027-02-01: <reason>" (dhr/corrections.py)."""
+    who = mark.get("organisation_name") or mark.get("organisation") or "an administrator"
+    when = str(mark.get("at") or "")[:10]
+    reason = str(mark.get("reason") or "").strip()
+    return f"Corrected by {who}" + (f" on {when}" if when else "") + \
+        (f": {reason}" if reason else "")
+
+
+def corrections(doc: dict[str, Any]) -> list[dict[str, str]]:
+    """Every human correction the document carries, for the page's list of corrections."""
+    from dhr.corrections import display, field_label
+
+    out = []
+    for r in (doc.get("provenance") or {}).get("corrections") or []:
+        if isinstance(r, dict) and r.get("field"):
+            out.append({"field": field_label(str(r["field"])).capitalize(),
+                        "value": display(str(r["field"]), r.get("value")),
+                        "note": correction_note(r)})
+    return out
+
+
 def _origin(prov: dict[str, Any], field: str, value: Any) -> tuple[str, int | None]:
     fields = prov.get("fields") or {}
+    mark = fields.get(f"review.{field}") or {}
+    if mark.get("from") == "correction":
+        return correction_note(mark), None
     if (fields.get(f"review.{field}") or {}).get("from") == "source":
         return "Publishing website", None
     page = (prov.get("review") or {}).get(field)

@@ -3,6 +3,7 @@
 from .accounts import ROLES, SCOPES, ApiToken, Membership, User
 from .audit import GENESIS, AuditEntry, AuditHead
 from .base import Base, utcnow
+from .corrections import Correction
 from .notifications import NotificationContact, NotificationSend, OutboxItem
 from .organisations import KINDS, OrganisationRow
 from .recommendations import (
@@ -28,6 +29,7 @@ __all__ = [
     "AuditEntry",
     "AuditHead",
     "Base",
+    "Correction",
     "Membership",
     "NotificationContact",
     "NotificationSend",

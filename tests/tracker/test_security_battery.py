@@ -27,7 +27,42 @@ def write_rules(app):
     return [r for r in app.url_map.iter_rules() if set(r.methods or ()) - READ_ONLY]
 
 
-def url_for_rule(rule, world) -> str:
+def correction_targets(app, world) -> dict[str, str]:
+    """doc_id: a stored document of a Bolton review; correction_id: a correction of it in
+    force (made by an admin), for the corrections routes (issue 19)."""
+    if "battery_targets" not in app.extensions:
+        from accountability.accounts import Principal
+        from accountability.corrections import add_review_correction, parse_review_correction
+        from dhr.resync import MergeState, store_merged
+        from search_api.state import EXTENSION_KEY
+        from search_api.tracker_state import EXTENSION_KEY as TRACKER_KEY
+
+        from .docs import document
+
+        st = app.extensions[EXTENSION_KEY]
+        doc = document("battery-overview")
+        st.store.put(b"battery-overview", ext="pdf", filename=doc.filename)
+        state = MergeState(st.store)
+        store_merged(st.store, state, doc)
+        state.close()
+        engine = app.extensions[TRACKER_KEY].engine
+        from sqlalchemy import select
+
+        from accountability.db import read_session
+        from accountability.models import User
+
+        with read_session(engine) as s:
+            admin_id = s.scalar(select(User.id).where(User.email == "admin@example.org"))
+        admin = Principal(admin_id, "admin@example.org", None,
+                          frozenset({("admin", "home-office")}))
+        row = add_review_correction(engine, st.store, admin, doc.id, parse_review_correction(
+            {"field": "death_type", "value": "homicide", "reason": "battery"}),
+            backend=st.backend.backend)
+        app.extensions["battery_targets"] = {"doc_id": doc.id, "correction_id": row.id}
+    return app.extensions["battery_targets"]
+
+
+def url_for_rule(rule, world, app=None) -> str:
     # rec_id: recommendation 2, owned by the Home Office, in a review whose CSP is Bolton's.
     # sup_id: a suppression id (takedown); the refusal comes before any lookup.
     # org_id: the Home Office (the GMP org_admin administers another one); token_id: a token of
@@ -35,6 +70,8 @@ def url_for_rule(rule, world) -> str:
     known = {"rec_id": world.recs["2"], "sup_id": "sup-0123456789abcdef",
              "org_id": "home-office", "user_id": 1,
              "token_id": world.tokens["home_office"].split("_")[1]}
+    if app is not None and {"doc_id", "correction_id"} & set(rule.arguments):
+        known.update(correction_targets(app, world))
     missing = set(rule.arguments) - set(known)
     assert not missing, f"{rule.rule}: teach the battery the URL argument(s) {missing}"
     return rule.build({k: known[k] for k in rule.arguments}, append_unknown=False)[1]
@@ -78,7 +115,7 @@ def test_api_write_routes_refuse_every_bad_token(app, client, world, engine):
     rules = [r for r in write_rules(app) if r.rule.startswith("/api/")]
     assert rules
     for rule in rules:
-        url = url_for_rule(rule, world)
+        url = url_for_rule(rule, world, app)
         for method in sorted(set(rule.methods) - READ_ONLY):
             for name, headers, status, reason in api_cases(world, engine):
                 if rule.endpoint.startswith("takedown") and reason == "not_an_editor":
@@ -97,7 +134,7 @@ def test_form_routes_refuse_missing_csrf_and_strangers(app, world, engine):
     rules = [r for r in write_rules(app) if not r.rule.startswith("/api/")]
     assert rules
     for rule in rules:
-        url = url_for_rule(rule, world)
+        url = url_for_rule(rule, world, app)
         form = {"status": "completed", "note": "form battery note", "email":
                 "admin@example.org", "password": "correct horse battery staple"}
         cases = []
