@@ -165,7 +165,9 @@ def reindex_documents(store: CorpusStore, backend: SearchBackend,
     """Index these stored Documents now (a correction changed them) and make them visible to
     searches and facet counts at once. Raises :class:`BackendUnavailable` when the backend
     cannot be reached; they stay pending for the next ``dhr ingest`` / ``dhr nightly``."""
-    docs = [d for d in (store.get_document(s) for s in dict.fromkeys(shas)) if d]
+    # suppressed documents stay out (takedown); DHRD tags added (enrichment)
+    docs = list(enrich(publishable(store, (store.get_document(s) for s in dict.fromkeys(shas))),
+                       store.root))
     if not docs:
         return {"indexed": 0, "failed": []}
     backend.ensure_indices()

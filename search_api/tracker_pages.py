@@ -38,7 +38,8 @@ from accountability.accounts import (
 )
 from accountability.db import read_session
 from accountability.evidence import open_file
-from accountability.models import OrganisationRow, ReviewRecommendation, User
+from accountability.corrections import can_correct
+from accountability.models import OrganisationRow, ReviewRecommendation, ReviewRow, User
 from accountability.permissions import can_update
 from accountability.queries import (
     csp_recommendations,
@@ -138,16 +139,18 @@ def recommendation(rec_id: str) -> Response:
         detail = recommendation_detail(s, rec_id, viewer=who,
                                        public_status=tracker().public_status)
         rec = s.get(ReviewRecommendation, rec_id)
-        editable = False
+        editable = correctable = False
         if rec is not None:
             owners, csp = responsible_orgs(s, rec)
             editable = can_update(who, owners, csp)
+            review = s.get(ReviewRow, rec.review_key)
+            correctable = can_correct(who, review.csp_organisation_id if review else None)
     if detail is None:
         return _not_found("recommendation")
     titles = _document_titles(sorted({d["id"] for d in detail["documents"]}
                                      | {a["document"] for a in detail["actions"]}))
     return _page("recommendation.html", rec=detail, titles=titles, editable=editable,
-                 signed_in=who is not None, status_shown=tracker().public_status or who)
+                 correctable=correctable, signed_in=who is not None, status_shown=tracker().public_status or who)
 
 
 @tracker_pages.get("/recommendations/<rec_id>/evidence/<int:seq>")
