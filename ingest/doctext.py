@@ -17,7 +17,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from ingest.rules import load
@@ -93,6 +93,7 @@ def section_weights() -> dict[str, float]:
     return _section_rules().weights
 
 
+@lru_cache(maxsize=8192)
 def heading_kind(title: str) -> str | None:
     """The section kind a heading title names (``sections.yaml``), or None if it names none."""
     t = " ".join(title.lower().split()).rstrip(":. ")
@@ -315,6 +316,12 @@ class PhraseMatcher:
             (cs if case_sensitive else ci).append((priority, regex, key))
         self._ci = self._compile(ci)
         self._cs = self._compile(cs)
+        # Keys of matched texts, per pattern; none where a rule has a look-behind (its key could
+        # depend on the text before the match).
+        self._ci_keys: dict[str, str | None] | None = (
+            {} if self._ci and "(?<" not in self._ci[2].pattern else None)
+        self._cs_keys: dict[str, str | None] | None = (
+            {} if self._cs and "(?<" not in self._cs[2].pattern else None)
 
     @staticmethod
     def _compile(alts: list[tuple[int, str, str | None]],
@@ -347,6 +354,23 @@ class PhraseMatcher:
             raise ValueError("a phrase rule matches the empty string")
         return scan, at_start, ident, keys
 
+    def _key(self, compiled: tuple[Any, ...], memo: dict[str, str | None] | None, src: str,
+             start: int, end: int) -> str | None:
+        """The key of a match: which rule's group a full match of the span takes. The same text
+        always takes the same key (no rule looks behind its match), so it is looked up once."""
+        _scan_rx, _at_start, ident, keys = compiled
+        if memo is not None:
+            span = src[start:end]
+            if span in memo:
+                return memo[span]
+        k = ident.fullmatch(src, start, end)
+        key = keys[int(k.lastgroup[1:])] if k and k.lastgroup else None
+        if memo is not None:
+            if len(memo) >= 50_000:  # names matched by patterns ("X Surgery") vary without end
+                memo.clear()
+            memo[span] = key
+        return key
+
     def finditer(self, text: str, lower: str | None = None, start: int = 0,
                  end: int | None = None) -> list[tuple[int, int, str]]:
         """(start, end, key) of each match in text[start:end], in order."""
@@ -354,14 +378,12 @@ class PhraseMatcher:
         if lower is None or len(lower) != len(text):
             lower = text.lower() if len(text.lower()) == len(text) else text
         found: list[tuple[int, int, str | None]] = []
-        for compiled, src in ((self._ci, lower), (self._cs, text)):
+        for compiled, src, memo in ((self._ci, lower, self._ci_keys), (self._cs, text, self._cs_keys)):
             if compiled is None:
                 continue
-            scan, at_start, ident, keys = compiled
+            scan, at_start = compiled[0], compiled[1]
             for s, e in _scan(scan, at_start, src, start, end):
-                k = ident.fullmatch(src, s, e)
-                key = keys[int(k.lastgroup[1:])] if k and k.lastgroup else None
-                found.append((s, e, key))
+                found.append((s, e, self._key(compiled, memo, src, s, e)))
         if self._ci is not None and self._cs is not None:
             found.sort(key=lambda f: (f[0], f[0] - f[1]))
         out: list[tuple[int, int, str]] = []
