@@ -68,7 +68,8 @@ class Segment:
 class _SectionRules:
     kinds: list[tuple[str, re.Pattern[str]]]
     weights: dict[str, float]
-    boilerplate: re.Pattern[str]
+    boilerplate: re.Pattern[str]           # a marker after a non-word character (consumed)
+    boilerplate_at_start: re.Pattern[str]  # a marker at offset 0
     after_chronology: list[tuple[str, re.Pattern[str]]]
 
 
@@ -83,9 +84,13 @@ def _section_rules() -> _SectionRules:
     # Lower-case markers on DocText.lower, no re.I, behind a look-behind: much faster.
     late = [(kind, re.compile("(?:" + "|".join(pats) + r")\s*:?", re.IGNORECASE))
             for kind, pats in (data.get("after_chronology") or {}).items()]
+    body = "(?:" + "|".join(f"(?:{m})" for m in markers) + ")"
+    firsts = _first_chars([body])
+    guard = f"(?=[{''.join(re.escape(c) for c in sorted(firsts))}])" if firsts else ""
+    # A marker does not start inside a word: the scan consumes the character before it (see
+    # PhraseMatcher), then checks the possible first characters before trying every marker.
     return _SectionRules(kinds, {k: float(v) for k, v in data["weights"].items()},
-                         re.compile(r"(?<![\w])(?:" + "|".join(f"(?:{m})" for m in markers) + ")"),
-                         late)
+                         re.compile(r"[^\w]" + guard + body), re.compile(guard + body), late)
 
 
 def section_weights() -> dict[str, float]:
@@ -283,8 +288,10 @@ class DocText:
 
     def _mark_boilerplate(self) -> None:
         spans: list[tuple[int, int]] = []
-        for m in _section_rules().boilerplate.finditer(self.lower):
-            s, e = self.sentence_at(m.start(), limit=1500)
+        rules = _section_rules()
+        for start, _end in _scan(rules.boilerplate, rules.boilerplate_at_start, self.lower, 0,
+                                 len(self.lower)):
+            s, e = self.sentence_at(start, limit=1500)
             # A boilerplate sentence that introduces a list ("...is not limited to:") covers it.
             if self.text[s:e].rstrip().endswith(":"):
                 pos = e - 1 if self.text[e - 1:e] == "\n" else e
@@ -425,9 +432,14 @@ def _first_chars(patterns: list[str]) -> set[str] | None:
     from re import _parser as P  # type: ignore[attr-defined]
 
     def first(items: Any) -> set[str] | None:
-        for op, av in items:
+        items = list(items)
+        for i, (op, av) in enumerate(items):
             if op is C.ASSERT_NOT or op is C.ASSERT:
                 continue  # look-arounds consume nothing: the next item decides
+            if op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] == 0:
+                # an optional part: it or whatever follows it comes first
+                head, rest = first(av[2]), first(items[i + 1:])
+                return None if head is None or rest is None else head | rest
             if op is C.LITERAL:
                 return {chr(av)}
             if op is C.IN:
