@@ -75,6 +75,10 @@ def facts(*sentences: str) -> str:
      "household_member"),
     ("Craig lived in the same household as Teresa; they had no family connection.", "Teresa",
      "household_member"),
+    ("Helen was living with David at his flat and had been his partner since 2010.", "David",
+     "intimate_partner"),
+    ("Jane and Paul were married and lived in Preston.", "Jane", "intimate_partner"),
+    ("Jane and her son Paul lived together in a two-bedroom flat.", "Jane", "adult_family"),
     # silent: nothing says how they were related
     ("Jane was engaged with the mental health team and lived alone.", "Jane", None),
     ("The brother of her former partner's friend was living locally.", "Jane", None),
