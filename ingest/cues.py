@@ -32,7 +32,13 @@ class TriggeredCues:
                 by_word[word].append((key, rx))
         self._by_word = dict(by_word)
         trie = _trie_regex([tuple(phrase_units(w)) for w in sorted(by_word, key=len, reverse=True)])
-        self._scan = re.compile(r"\b(?:" + trie + r")\b")
+        # A trigger word starts after a non-word character: the scan consumes that character
+        # (the engine then skips in C to the next one) instead of testing a word boundary at
+        # every position; ``_at_start`` serves offset 0. Same matches as ``\b(?:trie)\b``.
+        self._scan = re.compile(r"\W(?:" + trie + r")\b")
+        self._at_start = re.compile(r"(?:" + trie + r")\b")
+        if not all(w[:1].isalpha() for w in by_word):
+            raise ValueError("a cue's first word must start with a letter")
         # whole words only ("give" is not a trigger in "given"); the trie finds the longest
         # word, and shorter words that start the same way are tried after it
         self._prefixes = {w: [v for v in sorted(by_word, key=len, reverse=True) if w.startswith(v)]
@@ -43,15 +49,21 @@ class TriggeredCues:
         end = len(lower) if end is None else end
         pos = start
         while True:
-            m = self._scan.search(lower, pos, end)
-            if m is None:
-                return
+            m = self._at_start.match(lower, 0, end) if pos == 0 else None
+            if m is not None:
+                at, word_found = 0, m.group()
+            else:
+                # the character before a trigger at ``pos`` or later sits at ``pos - 1`` or later
+                m = self._scan.search(lower, max(pos - 1, 0), end)
+                if m is None:
+                    return
+                at, word_found = m.start() + 1, m.group()[1:]
             hit = None
-            for word in self._prefixes.get(m.group(), ()):
+            for word in self._prefixes.get(word_found, ()):
                 for key, rx in self._by_word[word]:
-                    found = rx.match(lower, m.start(), end)
+                    found = rx.match(lower, at, end)
                     if found and (found.end() >= end or not lower[found.end()].isalnum()):
-                        hit = (m.start(), found.end(), key)
+                        hit = (at, found.end(), key)
                         break
                 if hit:
                     break
@@ -59,4 +71,4 @@ class TriggeredCues:
                 yield hit
                 pos = hit[1]
             else:
-                pos = m.start() + 1
+                pos = at + 1

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from ingest.rules import load
@@ -68,7 +68,8 @@ class Segment:
 class _SectionRules:
     kinds: list[tuple[str, re.Pattern[str]]]
     weights: dict[str, float]
-    boilerplate: re.Pattern[str]
+    boilerplate: re.Pattern[str]           # a marker after a non-word character (consumed)
+    boilerplate_at_start: re.Pattern[str]  # a marker at offset 0
     after_chronology: list[tuple[str, re.Pattern[str]]]
 
 
@@ -83,9 +84,13 @@ def _section_rules() -> _SectionRules:
     # Lower-case markers on DocText.lower, no re.I, behind a look-behind: much faster.
     late = [(kind, re.compile("(?:" + "|".join(pats) + r")\s*:?", re.IGNORECASE))
             for kind, pats in (data.get("after_chronology") or {}).items()]
+    body = "(?:" + "|".join(f"(?:{m})" for m in markers) + ")"
+    firsts = _first_chars([body])
+    guard = f"(?=[{''.join(re.escape(c) for c in sorted(firsts))}])" if firsts else ""
+    # A marker does not start inside a word: the scan consumes the character before it (see
+    # PhraseMatcher), then checks the possible first characters before trying every marker.
     return _SectionRules(kinds, {k: float(v) for k, v in data["weights"].items()},
-                         re.compile(r"(?<![\w])(?:" + "|".join(f"(?:{m})" for m in markers) + ")"),
-                         late)
+                         re.compile(r"[^\w]" + guard + body), re.compile(guard + body), late)
 
 
 def section_weights() -> dict[str, float]:
@@ -93,6 +98,7 @@ def section_weights() -> dict[str, float]:
     return _section_rules().weights
 
 
+@lru_cache(maxsize=8192)
 def heading_kind(title: str) -> str | None:
     """The section kind a heading title names (``sections.yaml``), or None if it names none."""
     t = " ".join(title.lower().split()).rstrip(":. ")
@@ -282,8 +288,10 @@ class DocText:
 
     def _mark_boilerplate(self) -> None:
         spans: list[tuple[int, int]] = []
-        for m in _section_rules().boilerplate.finditer(self.lower):
-            s, e = self.sentence_at(m.start(), limit=1500)
+        rules = _section_rules()
+        for start, _end in _scan(rules.boilerplate, rules.boilerplate_at_start, self.lower, 0,
+                                 len(self.lower)):
+            s, e = self.sentence_at(start, limit=1500)
             # A boilerplate sentence that introduces a list ("...is not limited to:") covers it.
             if self.text[s:e].rstrip().endswith(":"):
                 pos = e - 1 if self.text[e - 1:e] == "\n" else e
@@ -315,10 +323,16 @@ class PhraseMatcher:
             (cs if case_sensitive else ci).append((priority, regex, key))
         self._ci = self._compile(ci)
         self._cs = self._compile(cs)
+        # Keys of matched texts, per pattern; none where a rule has a look-behind (its key could
+        # depend on the text before the match).
+        self._ci_keys: dict[str, str | None] | None = (
+            {} if self._ci and "(?<" not in self._ci[2].pattern else None)
+        self._cs_keys: dict[str, str | None] | None = (
+            {} if self._cs and "(?<" not in self._cs[2].pattern else None)
 
     @staticmethod
     def _compile(alts: list[tuple[int, str, str | None]],
-                 ) -> tuple[re.Pattern[str], re.Pattern[str], list[str | None]] | None:
+                 ) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], list[str | None]] | None:
         if not alts:
             return None
         alts.sort(key=lambda a: -a[0])
@@ -331,13 +345,38 @@ class PhraseMatcher:
         # most positions fail on it at once instead of trying every alternative.
         firsts = _first_chars(parts)
         guard = f"(?=[{''.join(re.escape(c) for c in sorted(firsts))}])" if firsts else ""
-        scan = re.compile(guard + r"(?<![\w&])(?:" + "|".join(parts) + r")(?![\w&])")
+        body = guard + r"(?:" + "|".join(parts) + r")(?![\w&])"
+        # A match starts where the character before is no word character. Rather than a
+        # look-behind tried at every position, the scan consumes that character: a pattern that
+        # starts with a character set lets the engine skip in C to the next candidate (a space
+        # or punctuation), about one position in six. ``at_start`` serves offset 0.
+        scan = re.compile(r"[^\w&]" + body)
+        at_start = re.compile(body)
         by_key: dict[str | None, list[str]] = {}
         for _, rx, key in alts:
             by_key.setdefault(key, []).append("".join(rx.units) if isinstance(rx, Literal) else rx)
         keys = list(by_key)
         ident = re.compile("|".join(f"(?P<k{i}>{'|'.join(by_key[k])})" for i, k in enumerate(keys)))
-        return scan, ident, keys
+        if at_start.match(""):
+            raise ValueError("a phrase rule matches the empty string")
+        return scan, at_start, ident, keys
+
+    def _key(self, compiled: tuple[Any, ...], memo: dict[str, str | None] | None, src: str,
+             start: int, end: int) -> str | None:
+        """The key of a match: which rule's group a full match of the span takes. The same text
+        always takes the same key (no rule looks behind its match), so it is looked up once."""
+        _scan_rx, _at_start, ident, keys = compiled
+        if memo is not None:
+            span = src[start:end]
+            if span in memo:
+                return memo[span]
+        k = ident.fullmatch(src, start, end)
+        key = keys[int(k.lastgroup[1:])] if k and k.lastgroup else None
+        if memo is not None:
+            if len(memo) >= 50_000:  # names matched by patterns ("X Surgery") vary without end
+                memo.clear()
+            memo[span] = key
+        return key
 
     def finditer(self, text: str, lower: str | None = None, start: int = 0,
                  end: int | None = None) -> list[tuple[int, int, str]]:
@@ -346,14 +385,12 @@ class PhraseMatcher:
         if lower is None or len(lower) != len(text):
             lower = text.lower() if len(text.lower()) == len(text) else text
         found: list[tuple[int, int, str | None]] = []
-        for compiled, src in ((self._ci, lower), (self._cs, text)):
+        for compiled, src, memo in ((self._ci, lower, self._ci_keys), (self._cs, text, self._cs_keys)):
             if compiled is None:
                 continue
-            scan, ident, keys = compiled
-            for m in scan.finditer(src, start, end):
-                k = ident.fullmatch(src, m.start(), m.end())
-                key = keys[int(k.lastgroup[1:])] if k and k.lastgroup else None
-                found.append((m.start(), m.end(), key))
+            scan, at_start = compiled[0], compiled[1]
+            for s, e in _scan(scan, at_start, src, start, end):
+                found.append((s, e, self._key(compiled, memo, src, s, e)))
         if self._ci is not None and self._cs is not None:
             found.sort(key=lambda f: (f[0], f[0] - f[1]))
         out: list[tuple[int, int, str]] = []
@@ -367,15 +404,42 @@ class PhraseMatcher:
         return out
 
 
+def _scan(scan: re.Pattern[str], at_start: re.Pattern[str], src: str, start: int,
+          end: int) -> Iterator[tuple[int, int]]:
+    """(start, end) of the non-overlapping matches in src[start:end] of a phrase pattern that
+    must not follow a word character or "&" (``at_start``; ``scan`` is the same pattern led by
+    the character before the match). The same matches as ``(?<![\\w&])`` + pattern run by
+    ``finditer(src, start, end)``."""
+    pos = start
+    if pos == 0 and end > 0:
+        m = at_start.match(src, 0, end)
+        if m is not None:
+            yield 0, m.end()
+            pos = m.end()
+    while True:
+        # The character before a match at ``pos`` or later sits at ``pos - 1`` or later (it may
+        # be the last character of the previous match, as the look-behind would see it).
+        m = scan.search(src, max(pos - 1, 0), end)
+        if m is None:
+            return
+        pos = m.end()
+        yield m.start() + 1, pos
+
+
 def _first_chars(patterns: list[str]) -> set[str] | None:
     """Every character a match of any of ``patterns`` can start with, or None when unknown."""
     from re import _constants as C  # type: ignore[attr-defined]
     from re import _parser as P  # type: ignore[attr-defined]
 
     def first(items: Any) -> set[str] | None:
-        for op, av in items:
+        items = list(items)
+        for i, (op, av) in enumerate(items):
             if op is C.ASSERT_NOT or op is C.ASSERT:
                 continue  # look-arounds consume nothing: the next item decides
+            if op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] == 0:
+                # an optional part: it or whatever follows it comes first
+                head, rest = first(av[2]), first(items[i + 1:])
+                return None if head is None or rest is None else head | rest
             if op is C.LITERAL:
                 return {chr(av)}
             if op is C.IN:

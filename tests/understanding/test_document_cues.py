@@ -40,7 +40,50 @@ def facts(*sentences: str) -> str:
     ("Jane and Paul were not related; they shared a rented house.", "Jane", "household_member"),
     ("Paul shared the flat with Jane; the two had met through work and were not family.", "Jane",
      "household_member"),
+    # more ways of saying it (issue 17, second pass): living with, engaged, children together,
+    # a couple, split up, one named as the other's relative, a shared house, a room let
+    ("At the time of her death Jane was living with Paul in a rented flat.", "Jane",
+     "intimate_partner"),
+    ("Jane was cohabiting with Paul and the two had recently become engaged.", "Jane",
+     "intimate_partner"),
+    ("Jane and Paul had an on-off relationship that had lasted six years.", "Jane",
+     "intimate_partner"),
+    ("Jane had a child with Paul in 2017.", "Jane", "intimate_partner"),
+    ("Jane had split up with Paul in 2019 but he continued to contact her.", "Jane",
+     "intimate_partner"),
+    ("Paul and Jane had been a couple until 2019, when Jane ended the relationship.", "Jane",
+     "intimate_partner"),
+    ("Paul, who had been in a relationship with Jane since 2010, was arrested at the scene.",
+     "Jane", "intimate_partner"),
+    ("Jane was Paul's wife; they had two children together.", "Jane", "intimate_partner"),
+    ("Natalie was Neil's younger sister, and the two lived together.", "Natalie", "adult_family"),
+    ("Louise was Christine's daughter and had never lived away from home.", "Louise",
+     "adult_family"),
+    ("Rachel, Barry's mother, had brought him up alone and they lived together.", "Barry",
+     "adult_family"),
+    ("The siblings, Olga and Farhan, had shared a house for eight years.", "Olga",
+     "adult_family"),
+    ("Emma lived in the same household as her daughter, Samina.", "Emma", "adult_family"),
+    ("Simon had moved in with his sister Zoe after a relationship ended.", "Zoe", "adult_family"),
+    ("Teresa and Emma lived in the same shared house and were friends, not relatives.", "Teresa",
+     "household_member"),
+    ("Natalie and Samina had shared accommodation since 2002; they were not in a relationship.",
+     "Natalie", "household_member"),
+    ("Wayne let a room in his house to Stuart from 2006.", "Wayne", "household_member"),
+    ("Stuart was a paying guest in Wayne's home.", "Wayne", "household_member"),
+    ("Gillian was employed to care for Janet and lived at the address.", "Janet",
+     "household_member"),
+    ("Craig lived in the same household as Teresa; they had no family connection.", "Teresa",
+     "household_member"),
+    ("Helen was living with David at his flat and had been his partner since 2010.", "David",
+     "intimate_partner"),
+    ("Jane and Paul were married and lived in Preston.", "Jane", "intimate_partner"),
+    ("Jane and her son Paul lived together in a two-bedroom flat.", "Jane", "adult_family"),
     # silent: nothing says how they were related
+    ("Jane was engaged with the mental health team and lived alone.", "Jane", None),
+    ("The brother of her former partner's friend was living locally.", "Jane", None),
+    ("Jane lived in the same household as Paul.", "Jane", None),
+    ("A couple of neighbours said Jane was a private person.", "Jane", None),
     ("Jane and Paul met in 2010. Neighbours said Jane was a private person.", "Jane", None),
     ("Jane's son told the review that she was a private person.", "Jane", None),
     (("Her husband had died in 2005, and she lived alone. Her son visited weekly. "
@@ -188,3 +231,15 @@ def test_abuse_evidence_is_kept_with_the_document() -> None:
     assert result["abuse_evidence"]["stalking"] == [
         {"page": 2, "text": "Paul repeatedly turned up at her workplace."}]
     assert result["review_pages"]["abuse_types"] == 2
+
+
+def test_phrase_matcher_finds_phrases_at_word_starts_only() -> None:
+    from ingest.doctext import Literal, PhraseMatcher
+
+    matcher = PhraseMatcher([("police", Literal("police"), False, 6),
+                             ("gp", "GP", True, 2), (None, Literal("police station"), False, 214)])
+    text = "Police and GP. The police station; GPs, apolice, police&co, GP"
+    assert [(text[s:e], k) for s, e, k in matcher.finditer(text)] == [
+        ("Police", "police"), ("GP", "gp"), ("GP", "gp")]
+    # a span that starts inside a word finds no match before the next word
+    assert matcher.finditer(text, start=text.index("olice,")) == [(len(text) - 2, len(text), "gp")]
