@@ -36,9 +36,9 @@ from accountability.accounts import (
     revoke_own_token,
     tokens_of,
 )
+from accountability.corrections import can_correct
 from accountability.db import read_session
 from accountability.evidence import open_file
-from accountability.corrections import can_correct
 from accountability.models import OrganisationRow, ReviewRecommendation, ReviewRow, User
 from accountability.permissions import can_update
 from accountability.queries import (
