@@ -91,7 +91,7 @@ eval: venv
 
 # ruff, then mypy (its packages and settings: [tool.mypy] in pyproject.toml); `make test` runs it first.
 lint: venv
-	$(VENV)/bin/ruff check dhr accountability ingest crawler search_api samples tests bench scripts
+	$(VENV)/bin/ruff check dhr understanding ingest crawler accountability search_api orchestration samples tests bench scripts
 	$(VENV)/bin/mypy
 
 # Blocks of grade D or worse (cyclomatic complexity above 20) in ingest/: the list to split.

@@ -11,7 +11,7 @@ refusal, is in the audit log.
   Documents (``dhr/corrections.py``: the last layer, over extraction and the sources) and the
   documents are re-indexed at once, so searches and facet counts show it immediately on either
   backend; the stored Documents carry it, so ``dhr index --rebuild`` and a re-extraction by a
-  new extractor version keep it (``dhr/resync.py``). :func:`reconcile` (run after every ingest
+  new extractor version keep it (``ingest/resync.py``). :func:`reconcile` (run after every ingest
   and nightly tracker sync) lays the corrections over documents that joined the review later.
 - A **recommendation correction** (:func:`add_recommendation_correction`) sets the text, scope
   or owners of one review recommendation in the tracker; the tracker sync
@@ -167,7 +167,7 @@ def parse_recommendation_correction(session: Session, body: Any) -> ReviewInput:
 # -- the review's documents -------------------------------------------------------------------
 def review_documents(store: CorpusStore, doc_id: str) -> list[Document]:
     """The document and the other stored documents of its review (same review key)."""
-    from dhr.resync import MergeState
+    from ingest.resync import MergeState
 
     doc = store.get_document(doc_id)
     if doc is None:
@@ -213,7 +213,7 @@ def apply_to_documents(engine: Engine, store: CorpusStore, docs: list[Document],
                        backend: Any | None = None) -> list[str]:
     """Lay the active review corrections over these stored Documents (exactly those that
     match each); re-index the changed ones when a backend is given. Returns their ids."""
-    from dhr.resync import MergeState, relink_reviews, store_corrected
+    from ingest.resync import MergeState, relink_reviews, store_corrected
 
     with read_session(engine) as s:
         rows = _active_review_rows(s)
@@ -232,7 +232,7 @@ def apply_to_documents(engine: Engine, store: CorpusStore, docs: list[Document],
         state.close()
     changed = list(dict.fromkeys(changed))
     if changed and backend is not None:
-        from dhr.pipeline import reindex_documents
+        from dhr.reindex import reindex_documents
         from dhr.search.base import BackendUnavailable
 
         try:
@@ -248,7 +248,7 @@ def _sync_tracker(engine: Engine, store: CorpusStore, ids_: list[str]) -> None:
     """The tracker's review rows (area, CSP) follow the corrected documents: every document of
     their reviews is synced together (a review synced from part of its documents would lose
     the recommendations the others print)."""
-    from dhr.resync import MergeState
+    from ingest.resync import MergeState
 
     from .sync import sync_documents
 
@@ -362,7 +362,7 @@ def remove_correction(engine: Engine, store: CorpusStore | None, who: Principal,
 
 
 def _documents_of(engine: Engine, store: CorpusStore, row: Correction) -> list[Document]:
-    from dhr.resync import MergeState
+    from ingest.resync import MergeState
 
     state = MergeState(store)
     try:

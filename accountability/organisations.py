@@ -1,6 +1,6 @@
 """The organisations table and the registry: seeding, additions by admins, listing, resolution.
 
-The shipped registry (:mod:`accountability.registry`) is copied into the ``organisations``
+The shipped registry (:mod:`understanding.owner_registry`) is copied into the ``organisations``
 table (:func:`seed_registry`, run by ``dhr db upgrade`` and each sync); organisations an admin
 adds (``dhr orgs add``) live only in the table and are passed back to the registry as
 ``extra`` (:func:`registry_for`), so name resolution knows them too.
@@ -12,10 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from understanding.owner_registry import Organisation, Registry, RegistryError, load_registry
+
 from . import audit
 from .db import read_session, write_session
 from .models import OrganisationRow
-from .registry import Organisation, Registry, RegistryError, load_registry
 
 
 def _row_of(org: Organisation, origin: str) -> OrganisationRow:

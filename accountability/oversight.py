@@ -32,10 +32,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from understanding.owner_registry import KINDS
+
 from .accounts import Principal
 from .models import OrganisationRow, RecurringMember, ReviewRecommendation, ReviewRow, Update
 from .queries import public_filter, visible_clauses
-from .registry import KINDS
 from .statuses import STATUSES, due_date, is_overdue, today
 
 LEVELS = ("local", "regional", "national", "government_department", "other")

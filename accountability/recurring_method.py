@@ -61,7 +61,7 @@ import numpy as np
 import snowballstemmer
 from scipy import sparse
 
-from .registry import Registry, default_registry
+from understanding.owner_registry import Registry, default_registry
 
 THRESHOLD = 0.20        # mean cosine to a group's members to join it (tuned on dev)
 MERGE_THRESHOLD = 0.09  # mean cosine between two groups' members to merge them (tuned on dev)

@@ -40,6 +40,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from dhr.document import Document
+from understanding.owner_registry import Registry
 
 from . import audit
 from .corrections import (
@@ -69,7 +70,6 @@ from .models import (
 )
 from .organisations import registry_for, seed_registry
 from .outbox import enqueue_new_recommendations
-from .registry import Registry
 from .updates import next_seq, refresh_current
 
 DOC_PRIORITY = {"overview_report": 0, "executive_summary": 1, "action_plan": 2,

@@ -174,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
             runs[processes].append(run_workers(half, processes))
     (one, peak1), (two, peak2) = min(runs[1]), min(runs[2])
     burn1, burn2 = cpu_control(1), cpu_control(2)
-    print_table("isolated workers (extraction + ingest.understand, Document built; best of 2)",
+    print_table("isolated workers (extraction + understanding.understand, Document built; best of 2)",
                 ["processes", "pages", "seconds", "pages/s", "speed-up", "peak RSS per worker MB"],
                 [[1, half_pages, one, half_pages / one, "1.0x", peak1 / 1024],
                  [2, half_pages, two, half_pages / two, f"{one / two:.2f}x", peak2 / 1024]])

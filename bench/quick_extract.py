@@ -36,7 +36,7 @@ from bench.common import print_table
 _FORK_SERVER = """
 import sys, json
 from pathlib import Path
-import dhr.cli  # what the command imports before it extracts
+import orchestration.cli  # what the command imports before it extracts
 from dhr.document import Document
 from ingest.worker import WorkerPool
 with WorkerPool(processes=1, timeout=120, memory_mb=2048, lean=False) as pool:
@@ -50,7 +50,7 @@ forkserver._forkserver._stop()  # reap the fork server, so that its CPU time is 
 _IN_PROCESS = """
 import sys, json
 from pathlib import Path
-import dhr.cli
+import orchestration.cli
 from ingest.extract import extract_file
 print(json.dumps(extract_file(Path(sys.argv[1])).to_json_dict()))
 """
@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         letter = one_page_letter(folder / "letter.pdf")
         (folder / "config.yaml").write_text(f"storage:\n  data_dir: {folder / 'data'}\n")
         ways = [
-            ("dhr extract (lean fork)", [sys.executable, "-m", "dhr.cli", "extract", str(letter)]),
+            ("dhr extract (lean fork)", [sys.executable, "-m", "orchestration.cli", "extract", str(letter)]),
             ("fork server worker (before)", [sys.executable, "-c", _FORK_SERVER, str(letter)]),
             ("in process, no isolation", [sys.executable, "-c", _IN_PROCESS, str(letter)]),
         ]

@@ -2,7 +2,7 @@
 
 On the same generated text-layer PDFs as ``bench extraction`` (single and two-column layouts),
 each file is extracted (``ingest.extract.extract_structured_bytes`` plus the plain contract
-``Document``) and then understood (``ingest.understand.understand``: doc type, review metadata,
+``Document``) and then understood (``understanding.understand.understand``: doc type, review metadata,
 agencies, themes, recommendations), timed apart on one core. Every file is measured in several
 alternating rounds and the best time per file and stage is kept, so a busy shared machine
 inflates neither side. Prints pages/s of both and the ratio against the target (issue 4: the
@@ -26,7 +26,7 @@ TARGET_RATIO = 1.5
 def measure(files: list, rounds: int) -> tuple[list[float], list[float], int]:
     """(best extraction CPU seconds per file, best understanding CPU seconds per file, pages)."""
     from ingest.extract import extract_structured_bytes, to_document
-    from ingest.understand import understand
+    from understanding.understand import understand
 
     contents = [path.read_bytes() for path, _ in files]
     best_x = [float("inf")] * len(files)

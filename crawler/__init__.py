@@ -8,7 +8,7 @@ source in config.yaml: ``spiders/homeoffice_library.py`` (the Home Office DHR Li
 report is built by ``extensions.py`` + ``report.py``.
 
 Metadata recorded with each sighting (``CorpusStore.record_sighting(metadata=...)``), merged into
-the Document at ingest (``dhr/merge.py``):
+the Document at ingest (``ingest/merge.py``):
 
 - library: ``source_kind: homeoffice_library``, ``title`` (card label), ``pseudonym``, ``area``
   (CSP), ``region``, ``upload_month`` (YYYY-MM), ``date_of_death`` (YYYY-MM or YYYY), ``tags``,

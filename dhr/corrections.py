@@ -14,7 +14,7 @@ of a review. This module is the core half, pure functions on Documents:
   the field ``{"from": "correction", ...}`` for the document page;
 - :func:`strip`: the Document JSON without its corrections (the merge starts from it);
 - :func:`records_of`: the corrections a stored Document carries, so a re-extraction (a new
-  extractor version) or a re-merge lays them over the new result (``dhr/resync.py``) and
+  extractor version) or a re-merge lays them over the new result (``ingest/resync.py``) and
   ``dhr index --rebuild`` indexes them, with no call upward to the tracker;
 - :func:`disagreements`: corrections whose underlying value moved: extraction now gives a value
   other than the one corrected, or the corrected value itself (the correction may no longer be
@@ -270,7 +270,7 @@ def apply(doc: Document, corrections: list[Applied],
             "organisation_name": c.organisation_name, "at": c.at, "reason": c.reason}
     prov["corrections"] = records
     if any(c.field in KEY_FIELDS for c in corrections):
-        from .merge import review_key
+        from .review_keys import review_key
 
         prov["review_key_before_corrections"] = key_before
         data["review_key"] = review_key(data.get("review") or {}) or key_before

@@ -8,7 +8,7 @@ are deleted from it, so search, facet counts, stats, similar documents and expor
 see them). Nothing is deleted from the store: the file, its extracted versions and its
 sightings stay, and :func:`release` indexes the documents again.
 
-Every writer of the index goes through :func:`publishable` (``dhr/pipeline.py``: ingest,
+Every writer of the index goes through :func:`publishable` (``orchestration/pipeline.py``: ingest,
 nightly, ``dhr index --rebuild``), so a suppressed document found again by the crawler (same
 bytes, or a new version at the same URL) or re-extracted by a new extractor stays out.
 

@@ -3,7 +3,7 @@
 Flow: ``detect.py`` names the format from the bytes -> ``registry.py`` picks the format module,
 which returns a ``RawDocument`` -> ``clean.py`` removes boilerplate -> ``sections.py`` builds
 the outline -> an ``Extracted`` (pages, tables, sections) -> the contract ``Document``, which
-``ingest.understand`` (metadata, agencies, themes, recommendations) fills further when that
+``understanding.understand`` (metadata, agencies, themes, recommendations) fills further when that
 module is present. ``extract_isolated`` / ``extract_many`` run the same in worker processes with
 time and memory limits (``worker.py``); the CLI and ingest use those for untrusted files.
 """
@@ -82,7 +82,7 @@ def extract_structured(path: Path) -> Extracted:
 
 def to_document(extracted: Extracted, content: bytes, *, filename: str | None = None,
                 understanding: bool = True) -> Document:
-    """The contract Document for an extraction, understood further when ``ingest.understand``
+    """The contract Document for an extraction, understood further when ``understanding.understand``
     exists (written separately; optional here) and ``understanding`` is on."""
     document = Document(
         id=hashlib.sha256(content).hexdigest(),
@@ -152,9 +152,9 @@ def _clean_title(title: str | None) -> str | None:
 
 def _understand():
     try:
-        module = importlib.import_module("ingest.understand")
+        module = importlib.import_module("understanding.understand")
     except ModuleNotFoundError as exc:
-        if exc.name in ("ingest.understand",):
+        if exc.name in ("understanding.understand",):
             return None
         raise
     return getattr(module, "understand", None)

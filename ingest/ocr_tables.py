@@ -283,7 +283,7 @@ def _cell_text(words: list[Word]) -> str:
 # ----- tables without rules, from their header -------------------------------------------------
 @cache
 def _column_names() -> re.Pattern[str]:
-    from ingest.rules import compile_any, load
+    from understanding.rules import compile_any, load
 
     return compile_any(p for names in load("recommendations")["table_columns"].values()
                        for p in names)

@@ -43,7 +43,7 @@ _FORK = multiprocessing.get_context("fork")
 MAX_EXTENSIONS = 30  # a file that keeps OCR-ing pages may run up to this many timeouts in total
 # Imported once in the fork server, so each worker starts warm (missing modules are skipped).
 _PRELOAD = ["ingest.extract", "ingest.pdf", "ingest.clean", "ingest.sections", "ingest.docx",
-            "ingest.html", "ingest.understand"]
+            "ingest.html", "understanding.understand"]
 
 
 def _worker_main(conn: Connection, memory_mb: int, parent_fd: int | None = None) -> None:

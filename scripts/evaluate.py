@@ -2,7 +2,7 @@
 
 Takes folders of ``<name>.<ext>`` + ``<name>.truth.json`` pairs (the sample generator's output,
 or any hand-checked set), runs the real extraction (``ingest.extract``: PDF/DOCX/HTML parsing,
-OCR, cleaning, then ``ingest.understand``) and prints, per split:
+OCR, cleaning, then ``understanding.understand``) and prints, per split:
 
 - accuracy per field: doc_type, pseudonym, area, region, year of death, review_type,
   death_type, victim sex, victim age band (null counts: predicting a value the truth does not
@@ -392,7 +392,7 @@ def pairs_in(folder: Path) -> list[tuple[Path, Path]]:
 
 
 def run_folder(folder: Path, *, text_only: bool, cache: Path | None = None) -> Score:
-    from ingest.understand import understand_text
+    from understanding.understand import understand_text
 
     score = Score()
     for path, truth_path in pairs_in(folder):

@@ -2,8 +2,8 @@
 
 ``dhr ingest PATH`` used to record a local file's sighting as ``file:///<absolute path>``, which
 then became the Document's ``source.url`` (API, document pages, exports). New ingests record only
-the file name (``dhr/pipeline.py``) and the merge keeps non-web URLs out of ``source.url``
-(``dhr/merge.py``); this module covers what was stored before: every answer the web app gets from
+the file name (``orchestration/pipeline.py``) and the merge keeps non-web URLs out of ``source.url``
+(``ingest/merge.py``); this module covers what was stored before: every answer the web app gets from
 the search backend passes through :class:`PublicBackend`, which blanks any ``*url`` value that is
 not a web address (http, https) or a link within this site.
 

@@ -23,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from accountability.registry import default_registry
+from understanding.owner_registry import default_registry
 
 from . import banks
 

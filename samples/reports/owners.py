@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from accountability.registry import Organisation, default_registry
+from understanding.owner_registry import Organisation, default_registry
 
 from . import banks
 from .blocks import Block, Heading, Para, Rec

@@ -4,19 +4,20 @@ prints it resolves to one organisation, or to none when it is ambiguous or not a
 from __future__ import annotations
 
 import csv
+import re
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from accountability.registry import (
+from dhr.taxonomy import ids
+from understanding.owner_registry import (
     KINDS,
     Organisation,
     RegistryError,
     load_registry,
     normalise,
 )
-from dhr.taxonomy import ids
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -207,8 +208,7 @@ def test_invalid_organisations_are_refused_clearly(org, message):
 
 def test_data_files_are_package_data():
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    assert '"accountability" = ["data/organisations/*"]' in text or \
-        'accountability = ["data/organisations/*"]' in text
+    assert re.search(r'^understanding = \[.*"data/organisations/\*"', text, re.MULTILINE)
 
 
 @pytest.mark.parametrize(("area", "icb"), [

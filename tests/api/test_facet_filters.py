@@ -3,7 +3,7 @@ DHRD enrichment (``dhr dhrd import``) tags reviews as facets, on both search bac
 
 The corpus's Documents are put in a real store with their review keys, a synthetic DHRD folder
 is written from them (tests/api/dhrd_fixture.py: its truth says which incidents must match),
-imported through :func:`dhr.enrichment.importer.import_dhrd` (which indexes the store into the
+imported through :func:`orchestration.dhrd_import.import_dhrd` (which indexes the store into the
 backend), and served over HTTP.
 """
 
@@ -16,11 +16,11 @@ import pytest
 import requests
 
 from dhr.enrichment.dhrd import DHRD_FACETS
-from dhr.enrichment.importer import ImportResult, import_dhrd
 from dhr.enrichment.store import EnrichmentStore, dhrd_tags_for
-from dhr.merge import link_review_keys
 from dhr.search import open_backend
 from dhr.store import CorpusStore
+from ingest.merge import link_review_keys
+from orchestration.dhrd_import import ImportResult, import_dhrd
 from search_api import create_app
 from search_api.wsgi import BackgroundServer
 
@@ -149,7 +149,7 @@ def test_dhrd_tags_for_a_review_carry_the_licence_and_attribution(enriched):
 
 def test_the_enrichment_survives_reextraction_and_a_rebuilt_index(enriched):
     """Re-extraction writes new Documents; the enrichment lives apart and is merged again."""
-    from dhr.pipeline import index_pending
+    from orchestration.pipeline import index_pending
 
     store = CorpusStore(enriched.config.data_dir)
     for doc in enriched.docs_with_keys:
@@ -164,7 +164,7 @@ def test_the_enrichment_survives_reextraction_and_a_rebuilt_index(enriched):
 def test_an_import_from_a_folder_that_is_not_the_dhrd_is_a_clear_error(tmp_path: Path):
     from click.testing import CliRunner
 
-    from dhr.cli import cli
+    from orchestration.cli import cli
 
     (tmp_path / "config.yaml").write_text(f"storage: {{data_dir: {tmp_path / 'data'}}}\n")
     (tmp_path / "notdhrd").mkdir()
@@ -208,7 +208,7 @@ def test_the_search_page_takes_a_year_filter_and_shows_it_with_a_removal_link(en
 
 
 def test_a_rebuilt_index_keeps_the_dhrd_facets(enriched):
-    from dhr.pipeline import rebuild_index
+    from orchestration.pipeline import rebuild_index
 
     before = enriched.json("/api/v1/facets")["facets"]["dhrd_relationship"]
     rebuild_index(enriched.config, enriched.backend)

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from dhr.document import Source
-from dhr.pipeline import ingest_paths
 from dhr.search import open_backend
 from dhr.store import CorpusStore
+from orchestration.pipeline import ingest_paths
 from search_api import create_app
 from search_api.public import is_public_url, local_file_name, scrub
 

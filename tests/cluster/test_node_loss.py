@@ -25,10 +25,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from dhr.pipeline import rebuild_index
 from dhr.search import open_backend
 from dhr.search.base import BackendUnavailable, DocumentRequest
 from dhr.search.elasticsearch import ElasticsearchBackend
+from orchestration.pipeline import rebuild_index
 from search_api import create_app
 from search_api.wsgi import BackgroundServer
 

@@ -6,8 +6,8 @@ import json
 
 from click.testing import CliRunner
 
-from dhr.cli import cli
 from dhr.store import CorpusStore
+from orchestration.cli import cli
 
 COMMANDS = ["extract", "ingest", "crawl", "index", "serve", "nightly", "demo", "files"]
 

@@ -11,7 +11,7 @@ import pytest
 
 from dhr.config import ConfigError, load_config
 
-DHR = [sys.executable, "-m", "dhr.cli"]
+DHR = [sys.executable, "-m", "orchestration.cli"]
 
 
 def write(tmp_path: Path, text: str) -> Path:

@@ -10,7 +10,7 @@ import pytest
 from dhr import corrections as core
 from dhr.corrections import Applied, CorrectionError
 from dhr.document import Document
-from dhr.merge import merge_document
+from ingest.merge import merge_document
 
 SHA = "b" * 64
 SOURCE = "https://www.preston.gov.uk/media/1/dhr.pdf"

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("dhr", "crawler", "ingest", "search_api", "samples", "mappings")
+PACKAGES = ("dhr", "understanding", "crawler", "ingest", "accountability", "search_api",
+            "orchestration", "samples", "mappings")
 # Tracked files that are tooling or notes, not read by the installed code.
 NOT_SHIPPED = ("search_api/frontend/",)
 
@@ -42,7 +43,7 @@ def wheel_names(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
 
 def test_every_tracked_data_file_is_in_the_wheel(wheel_names: set[str]) -> None:
     data = _tracked_data_files()
-    assert "mappings/documents.json" in data and "ingest/rules/areas.csv" in data
+    assert "mappings/documents.json" in data and "understanding/rules/areas.csv" in data
     missing = [f for f in data if f not in wheel_names]
     assert not missing, f"not packaged (add to [tool.setuptools.package-data]): {missing}"
 

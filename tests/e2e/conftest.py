@@ -1,7 +1,7 @@
 """End-to-end fixtures: generated reports published on real fixture websites, crawled for real.
 
 Everything is real: ``samples.reports`` writes PDF and DOCX reports with ground truth,
-``dhr/demo_sites.py`` publishes them (a library-like search and council pages) and
+``orchestration/demo_sites.py`` publishes them (a library-like search and council pages) and
 ``samples.sites`` serves them on 127.0.0.1; ``dhr nightly`` crawls them with Scrapy in a child
 process, extracts in worker processes, and indexes into SQLite or the Elasticsearch node of
 ``scripts/esnode.sh with`` (``DHR_ELASTICSEARCH_URL``; the shared ``es_url`` fixture skips without
@@ -26,13 +26,13 @@ import requests
 import yaml
 
 from dhr.config import Config, config_from_dict
-from dhr.demo_sites import build_corpus_sites
+from orchestration.demo_sites import build_corpus_sites
 from samples.sites import FixtureSites
 
 SEED = 11
 N_REVIEWS = 4
 ROOT = Path(__file__).resolve().parents[2]
-DHR = [sys.executable, "-m", "dhr.cli"]
+DHR = [sys.executable, "-m", "orchestration.cli"]
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,7 @@ import requests
 
 from .conftest import child_env
 
-DHR = [sys.executable, "-m", "dhr.cli"]
+DHR = [sys.executable, "-m", "orchestration.cli"]
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:

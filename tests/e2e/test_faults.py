@@ -25,10 +25,10 @@ from typing import Any
 import pytest
 
 from dhr.config import Config, config_from_dict
-from dhr.demo_sites import LISTING
 from dhr.lock import RunLock, read_holder
-from dhr.nightly import lock_path, run_nightly
 from dhr.store import CorpusStore
+from orchestration.demo_sites import LISTING
+from orchestration.nightly import lock_path, run_nightly
 from samples.sites import FixtureSites
 
 from .conftest import (
@@ -262,7 +262,7 @@ def _index_count(path: Path) -> int | None:
 
 
 def test_sigkill_mid_index_keeps_whole_batches_and_the_next_run_completes(tmp_path: Path) -> None:
-    from dhr.pipeline import INDEX_BATCH
+    from orchestration.pipeline import INDEX_BATCH
 
     raw = {"storage": {"data_dir": str(tmp_path / "data")}, "search": {"backend": "sqlite"}}
     path = tmp_path / "config.yaml"

@@ -1,4 +1,4 @@
-"""Merging source metadata into Documents (dhr/merge.py), rule by rule, and the run lock.
+"""Merging source metadata into Documents (ingest/merge.py), rule by rule, and the run lock.
 
 Table-driven: what the text said, what the source said -> the merged review and its provenance.
 (The end-to-end tests check the same merge on crawled documents.)
@@ -17,7 +17,7 @@ import pytest
 
 from dhr.document import Document
 from dhr.lock import LockHeld, RunLock, read_holder
-from dhr.merge import link_review_keys, merge_document, unmerge
+from ingest.merge import link_review_keys, merge_document, unmerge
 
 SHA = "a" * 64
 LIB = "https://homicide-review.homeoffice.gov.uk/download/abc123"

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from dhr.config import Config
-from dhr.nightly import run_nightly
 from dhr.store import CorpusStore
+from orchestration.nightly import run_nightly
 from samples.sites import FixtureSites
 
 from .conftest import Api, Truth, drop_es, load_report, nightly_config, publish, truth_of

@@ -39,8 +39,8 @@ def _norm(text: str) -> str:
 def review(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """The ingested review: its truth per document type, its API (a real waitress server on
     127.0.0.1) and each document's review key as the API gives it."""
-    from dhr.cli import cli
     from dhr.config import config_from_dict
+    from orchestration.cli import cli
     from samples.reports import generate_review
 
     root = tmp_path_factory.mktemp("review-merge")

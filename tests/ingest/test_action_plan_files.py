@@ -35,7 +35,7 @@ def _action_plans(out: Path, split: str, formats: tuple[str, ...]) -> list[tuple
 
 
 def _extract(path: Path, cwd: Path) -> dict:
-    res = subprocess.run([sys.executable, "-m", "dhr.cli", "extract", str(path)], cwd=cwd,
+    res = subprocess.run([sys.executable, "-m", "orchestration.cli", "extract", str(path)], cwd=cwd,
                          capture_output=True, text=True, timeout=300, check=False)
     assert res.returncode == 0, res.stderr
     return json.loads(res.stdout)

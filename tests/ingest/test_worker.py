@@ -152,7 +152,7 @@ def test_the_extract_command_prints_the_document_or_a_one_line_error(tmp_path: P
     (tmp_path / "config.yaml").write_text(f"storage:\n  data_dir: {tmp_path / 'data'}\n")
 
     def dhr(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "dhr.cli", "extract", *args], check=False,
+        return subprocess.run([sys.executable, "-m", "orchestration.cli", "extract", *args], check=False,
                               cwd=tmp_path,
                               capture_output=True, text=True, timeout=120)
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from accountability.registry import load_registry
 from samples.reports import generate_corpus
+from understanding.owner_registry import load_registry
 
 OWNERS_YAML = Path(__file__).parents[2] / "samples" / "reports" / "data" / "owners.yaml"
 

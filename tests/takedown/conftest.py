@@ -29,9 +29,9 @@ from accountability.models import Appearance, ReviewRecommendation
 from accountability.organisations import seed_registry
 from accountability.sync import sync_store
 from dhr.document import Document
-from dhr.pipeline import index_pending
 from dhr.search import open_backend
 from dhr.store import CorpusStore
+from orchestration.pipeline import index_pending
 from tests.conftest import make_config
 from tests.tracker.conftest import (  # noqa: F401 - fixtures shared with the tracker suite
     PASSWORD,

@@ -15,10 +15,10 @@ from accountability.takedown import hard_delete, suppress
 from crawler.run import run_crawl
 from crawler.urls import canonical_url
 from dhr.config import config_from_dict
-from dhr.pipeline import ingest_paths
 from dhr.search import open_backend
 from dhr.search.base import DocumentRequest
 from dhr.store import CorpusStore
+from orchestration.pipeline import ingest_paths
 from samples.sites import WESTVALE, FixtureSites
 from samples.sites.documents import make_report
 

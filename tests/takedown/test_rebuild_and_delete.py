@@ -14,9 +14,9 @@ import yaml
 from click.testing import CliRunner
 
 from accountability.audit import verify
-from dhr.cli import cli
-from dhr.pipeline import index_pending, store_local_files
 from dhr.store import TombstonedError
+from orchestration.cli import cli
+from orchestration.pipeline import index_pending, store_local_files
 from tests.tracker.helpers import audit_entries, detail
 
 from .conftest import NAME, NAME_QUERY, REVIEW_WORD, SITE, WHOLE, bearer, file_bytes, make_document

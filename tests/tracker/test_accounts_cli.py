@@ -19,7 +19,7 @@ from accountability.accounts import (
 )
 from accountability.db import current_revision, head_revision, read_session
 from accountability.models import ApiToken, Membership, OrganisationRow, User
-from dhr.cli import cli
+from orchestration.cli import cli
 
 from .conftest import PASSWORD
 from .helpers import audit_entries, detail, raw

@@ -8,8 +8,8 @@ from sqlalchemy.exc import DBAPIError
 
 from accountability.audit import verify
 from accountability.organisations import add_organisation
-from accountability.registry import Organisation
-from dhr.cli import cli
+from orchestration.cli import cli
+from understanding.owner_registry import Organisation
 
 from .helpers import audit_entries, raw
 

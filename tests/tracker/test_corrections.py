@@ -22,14 +22,14 @@ from click.testing import CliRunner
 from sqlalchemy import select, update
 
 from accountability.accounts import create_token, revoke_token
-from accountability.cli import sync_after_ingest
 from accountability.db import read_session, write_session
 from accountability.models import ApiToken, Correction, ReviewRecommendation, ReviewRow
-from dhr.cli import cli
-from dhr.pipeline import index_pending, ingest_paths, rebuild_index
 from dhr.search import open_backend
 from dhr.search.base import DocumentRequest
 from dhr.store import CorpusStore
+from orchestration.cli import cli
+from orchestration.pipeline import index_pending, ingest_paths, rebuild_index
+from orchestration.tracker_cli import sync_after_ingest
 from tests.conftest import _drop_es, make_config
 
 from .conftest import bearer
@@ -210,7 +210,7 @@ def test_a_re_extraction_that_disagrees_is_listed_for_a_person(stack, world, tmp
     store = stack.store()
     doc = store.get_document(stack.overview)
     from dhr import corrections as core
-    from dhr.resync import MergeState, store_merged
+    from ingest.resync import MergeState, store_merged
 
     raw = core.strip(doc.to_json_dict())
     raw["review"]["death_type"] = "homicide_suicide"

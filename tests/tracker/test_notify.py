@@ -16,8 +16,8 @@ from accountability.db import read_session
 from accountability.models import NotificationSend, OutboxItem, ReviewRecommendation, utcnow
 from accountability.notify import NotifyNotConfigured, run_notify
 from accountability.sync import sync_documents
-from dhr import nightly
-from dhr.cli import cli
+from orchestration import nightly
+from orchestration.cli import cli
 from tests.conftest import make_config
 
 from .docs import GMP, HOME_OFFICE, RECS, document

@@ -10,12 +10,12 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from accountability.accounts import Principal
-from accountability.cli import sync_after_ingest
 from accountability.db import read_session
 from accountability.models import ReviewRecommendation, Update
 from accountability.updates import UpdateInput, add_update
-from dhr.cli import cli
 from dhr.store import CorpusStore
+from orchestration.cli import cli
+from orchestration.tracker_cli import sync_after_ingest
 
 from .docs import GMP, RECS, document
 

@@ -171,7 +171,7 @@ def test_cli_rebuild_and_export_hook(tmp_path, db_url, engine):
     from click.testing import CliRunner
 
     from accountability.recurring import export_groups
-    from dhr.cli import cli
+    from orchestration.cli import cli
 
     _sync(engine, REVIEWS[:10])
     path = tmp_path / "config.yaml"

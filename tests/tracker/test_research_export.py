@@ -17,9 +17,9 @@ from click.testing import CliRunner
 
 from accountability.research_export import TABLES, ExportError, export_dataset
 from accountability.sync import sync_documents
-from dhr.cli import cli
-from dhr.enrichment.importer import import_dhrd
 from dhr.store import CorpusStore
+from orchestration.cli import cli
+from orchestration.dhrd_import import import_dhrd
 
 from .conftest import bearer, standard_review
 from .docs import document

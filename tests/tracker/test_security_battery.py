@@ -33,7 +33,7 @@ def correction_targets(app, world) -> dict[str, str]:
     if "battery_targets" not in app.extensions:
         from accountability.accounts import Principal
         from accountability.corrections import add_review_correction, parse_review_correction
-        from dhr.resync import MergeState, store_merged
+        from ingest.resync import MergeState, store_merged
         from search_api.state import EXTENSION_KEY
         from search_api.tracker_state import EXTENSION_KEY as TRACKER_KEY
 

@@ -4,10 +4,10 @@
 ground-truth Documents. Each file goes into a real :class:`dhr.store.CorpusStore` with a
 sighting at a (never fetched) publication URL, as the crawler would record it; one file is then
 marked withdrawn. The Documents are merged with their sightings by the pipeline's own
-``dhr.merge.merge_document`` (source, review_key, values only the site states, one
+``ingest.merge.merge_document`` (source, review_key, values only the site states, one
 disagreement between site and text), and the page
 each review value was read from comes from the real understanding step
-(``ingest.understand.understand_text``), kept only where it agrees with the truth. All people
+(``understanding.understand.understand_text``), kept only where it agrees with the truth. All people
 and events are invented.
 """
 
@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dhr.document import Document
-from dhr.merge import merge_document
 from dhr.store import CorpusStore
+from ingest.merge import merge_document
 
 SEED = 11
 N_REVIEWS = 9
@@ -38,7 +38,7 @@ class UiCorpus:
 
 
 def _review_pages(doc: Document) -> dict[str, int]:
-    from ingest.understand import understand_text
+    from understanding.understand import understand_text
 
     found = understand_text(doc.pages, title=doc.title)
     truth = doc.review.model_dump(mode="json")

@@ -26,8 +26,8 @@ from accountability.contacts import add_contact
 from accountability.db import create_tracker_engine, read_session, upgrade
 from accountability.models import AuditEntry, OrganisationRow, RecommendationOwner
 from accountability.organisations import seed_registry
-from dhr.cli import cli
 from dhr.config import load_config
+from orchestration.cli import cli
 from samples.reports import generate_corpus
 from search_api import create_app
 from search_api.wsgi import BackgroundServer

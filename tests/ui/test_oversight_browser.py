@@ -19,9 +19,9 @@ from accountability.accounts import add_user
 from accountability.db import create_tracker_engine, upgrade
 from accountability.organisations import seed_registry
 from accountability.sync import sync_documents
-from dhr.enrichment.importer import import_dhrd
 from dhr.enrichment.store import EnrichmentStore
 from dhr.search import open_backend
+from orchestration.dhrd_import import import_dhrd
 from search_api import create_app
 from search_api.wsgi import BackgroundServer
 from tests.api.dhrd_fixture import write_dhrd

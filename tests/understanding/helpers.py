@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ingest.doctext import DocText
+from understanding.doctext import DocText
 
 
 def doc(*pages: str) -> DocText:

@@ -1,4 +1,4 @@
-"""Action-plan rows from tables of any layout (ingest.action_plans): column names in any order
+"""Action-plan rows from tables of any layout (understanding.action_plans): column names in any order
 and wording, merged recommendation cells, rows split over pages, dates, progress, and the link
 to the review's recommendations."""
 
@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.action_plans import column_kind, extract_actions, header_columns, resolve_lead
 from ingest.extracted import Table
-from ingest.owners import OwnerResolver
-from ingest.understand import understand_text
+from understanding.action_plans import column_kind, extract_actions, header_columns, resolve_lead
+from understanding.owners import OwnerResolver
+from understanding.understand import understand_text
 
 REC_1 = "Kent Police should review its domestic abuse risk assessment training for call handlers."
 REC_2 = "The CCG should audit GP recording of MARAC information within six months."
@@ -182,7 +182,7 @@ def test_understanding_reads_action_rows_from_text_tables():
 
 
 def test_a_row_gives_its_lead_to_an_owner_only_when_its_number_names_one_recommendation():
-    from ingest.understand import _unambiguous
+    from understanding.understand import _unambiguous
 
     recs = [{"number": "1", "text": REC_1}, {"number": "2", "text": REC_2},
             {"number": "1", "text": "Agencies may wish to consider training."}]  # numbering restarts

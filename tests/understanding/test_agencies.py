@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.agencies import agency_of, extract_agencies, find_agency_mentions
-from ingest.rules import load
 from tests.understanding.helpers import doc
+from understanding.agencies import agency_of, extract_agencies, find_agency_mentions
+from understanding.rules import load
 
 FORCES = load("agencies")["police_forces"]
 
@@ -86,7 +86,7 @@ def test_a_single_passing_generic_word_is_not_an_agency() -> None:
 
 def test_phrase_matcher_first_character_guard() -> None:
     """The look-ahead guard lists every possible first character, or is left out when unknown."""
-    from ingest.doctext import PhraseMatcher, _first_chars
+    from understanding.doctext import PhraseMatcher, _first_chars
 
     assert _first_chars([r"(?!The\s)[A-C][a-z]+\s+Surgery", r"[Tt]he\s+Met", "GP"]) == {"A", "B", "C", "T", "t", "G"}
     assert _first_chars([r"(?:\w+\s+){1,3}Council"]) is None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.areas import canonical_area, find_area
+from understanding.areas import canonical_area, find_area
 
 
 @pytest.mark.parametrize("title_page, area, region", [

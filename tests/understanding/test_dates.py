@@ -1,10 +1,10 @@
-"""Printed action-plan dates become ISO year-month, a year alone, or null (ingest.dates)."""
+"""Printed action-plan dates become ISO year-month, a year alone, or null (understanding.dates)."""
 
 from __future__ import annotations
 
 import pytest
 
-from ingest.dates import find_date, find_dates, year_month
+from understanding.dates import find_date, find_dates, year_month
 
 
 @pytest.mark.parametrize("printed, expected", [

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.doctype import classify_doc_type
 from tests.understanding.helpers import doc
+from understanding.doctype import classify_doc_type
 
 REPORT_SECTIONS = "\n".join(f"{i}. {t}\nText of the section." for i, t in enumerate(
     ["Introduction", "Timescales", "Confidentiality", "Terms of Reference", "Methodology",

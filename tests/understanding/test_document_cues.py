@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.areas import find_area
-from ingest.metadata import abuse_types_with_evidence, find_chair, find_review_type
-from ingest.themes import extract_themes
 from tests.understanding.helpers import doc
+from understanding.areas import find_area
+from understanding.metadata import abuse_types_with_evidence, find_chair, find_review_type
+from understanding.themes import extract_themes
 
 
 def facts(*sentences: str) -> str:
@@ -211,7 +211,7 @@ def test_key_lines_of_enquiry_after_the_chronology_are_the_analysis(after_chrono
 
 
 def test_triggered_cues_match_whole_words_and_need_a_literal_first_word() -> None:
-    from ingest.cues import TriggeredCues
+    from understanding.cues import TriggeredCues
 
     cues = TriggeredCues([("a", r"(?:hit|struck)\s+her\b"), ("b", r"given\s+notice")])
     text = "he hit her. history was given notice. he hitched her wagon"
@@ -222,7 +222,7 @@ def test_triggered_cues_match_whole_words_and_need_a_literal_first_word() -> Non
 
 
 def test_abuse_evidence_is_kept_with_the_document() -> None:
-    from ingest.understand import understand_text
+    from understanding.understand import understand_text
 
     pages = ["1. Introduction\nThis review concerns Jane.",
              facts("Paul took Jane's wages each month.", "Paul repeatedly turned up at her workplace.")]
@@ -234,7 +234,7 @@ def test_abuse_evidence_is_kept_with_the_document() -> None:
 
 
 def test_phrase_matcher_finds_phrases_at_word_starts_only() -> None:
-    from ingest.doctext import Literal, PhraseMatcher
+    from understanding.doctext import Literal, PhraseMatcher
 
     matcher = PhraseMatcher([("police", Literal("police"), False, 6),
                              ("gp", "GP", True, 2), (None, Literal("police station"), False, 214)])

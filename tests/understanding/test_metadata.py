@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.metadata import (
+from tests.understanding.helpers import doc
+from understanding.metadata import (
     extract_review,
     find_age,
     find_date_of_death,
@@ -14,7 +15,6 @@ from ingest.metadata import (
     find_review_type,
     find_sex,
 )
-from tests.understanding.helpers import doc
 
 
 @pytest.mark.parametrize("title, expected", [
@@ -173,7 +173,7 @@ def test_review_keeps_the_page_of_each_value() -> None:
     ("The review was chaired by Jane Smith, who is employed by the council.", "Jane Smith", None),
 ])
 def test_chair_and_independence(text: str, name: str | None, independent: bool | None) -> None:
-    from ingest.metadata import find_chair
+    from understanding.metadata import find_chair
     chair, _ = find_chair(doc(text))
     assert chair.independent is independent
     if name:

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from ingest.abbreviations import find_abbreviations
 from ingest.extract import extract_bytes
-from ingest.owners import OwnerResolver, assign_owners, text_owners
-from ingest.understand import understand_text
+from understanding.abbreviations import find_abbreviations
+from understanding.owners import OwnerResolver, assign_owners, text_owners
+from understanding.understand import understand_text
 
 SOUTHAMPTON_INTRO = ("Domestic Homicide Review into the death of Jane\n"
                      "Southampton Community Safety Partnership\n"
@@ -305,7 +305,7 @@ def test_a_force_named_after_another_csp_area_does_not_make_the_area() -> None:
 
 @pytest.mark.parametrize("abbr", ["GMP", "KMPT", "PS", "IDVA", "CFT", "XYZ", "DC"])
 def test_one_abbreviation_is_looked_up_as_the_whole_scan_finds_it(abbr: str) -> None:
-    from ingest.abbreviations import defined_in
+    from understanding.abbreviations import defined_in
     text = ("Greater Manchester Police (GMP) attended (see page 4). KMPT (Kent and Medway NHS and "
             "Social Care Partnership Trust) and the Probation Service (PS). The officer (DC) was "
             "present. Cornwall Partnership NHS Foundation Trust (the CFT) later.\n"

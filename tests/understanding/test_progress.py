@@ -1,11 +1,11 @@
 """Progress text of an action-plan row becomes a status, a completion date and an outcome
-(ingest.progress)."""
+(understanding.progress)."""
 
 from __future__ import annotations
 
 import pytest
 
-from ingest.progress import read_progress
+from understanding.progress import read_progress
 
 
 @pytest.mark.parametrize("printed, status, completed, outcome", [

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 
 import pytest
 
-from ingest.recommendations import (
+from tests.understanding.helpers import doc
+from understanding.recommendations import (
     addressee,
     extract_list_recommendations,
     extract_recommendations,
     extract_table_recommendations,
 )
-from tests.understanding.helpers import doc
 
 
 @dataclass

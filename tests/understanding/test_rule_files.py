@@ -1,4 +1,4 @@
-"""The rule files an expert edits (ingest/rules/*.yaml) each follow a typed schema: every file
+"""The rule files an expert edits (understanding/rules/*.yaml) each follow a typed schema: every file
 loads, and a malformed one stops with a message naming the file and the key at fault."""
 
 from __future__ import annotations
@@ -7,16 +7,16 @@ from importlib import resources
 
 import pytest
 
-from ingest.rules import RuleFileError, check_all, load, parse, rules
-from ingest.rules.schema import SCHEMAS, MetadataRules, RecommendationRules
+from understanding.rules import RuleFileError, check_all, load, parse, rules
+from understanding.rules.schema import SCHEMAS, MetadataRules, RecommendationRules
 
 
 def _text(name: str) -> str:
-    return resources.files("ingest.rules").joinpath(f"{name}.yaml").read_text(encoding="utf-8")
+    return resources.files("understanding.rules").joinpath(f"{name}.yaml").read_text(encoding="utf-8")
 
 
 def test_every_rule_file_in_the_folder_has_a_schema():
-    files = {p.name[:-5] for p in resources.files("ingest.rules").iterdir()
+    files = {p.name[:-5] for p in resources.files("understanding.rules").iterdir()
              if p.name.endswith(".yaml")}
     assert files == set(SCHEMAS)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.smart import smart_signals
+from understanding.smart import smart_signals
 
 
 @pytest.mark.parametrize("text, has_addressee, expected", [

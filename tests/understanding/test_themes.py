@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.agencies import find_agency_mentions
-from ingest.themes import extract_themes, recommendation_themes
 from tests.understanding.helpers import doc
+from understanding.agencies import find_agency_mentions
+from understanding.themes import extract_themes, recommendation_themes
 
 STATUTORY_PURPOSES = """1. Introduction
 1.1 The purpose of a Domestic Homicide Review is to:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from ingest.extract import extract_file
-from ingest.understand import understand_text
 from samples.reports import generate_review
+from understanding.understand import understand_text
 
 
 @pytest.fixture(scope="module")
