@@ -12,15 +12,20 @@ from collections import Counter
 from collections.abc import Iterable
 
 from dhr.document import Document, Recommendation
+from dhr.enrichment.dhrd import DHRD_FACETS
 from dhr.query import fold, tokenize
 
+# The DHRD facets (enrichment from the Domestic Homicide Reviews Dataset) come back too; these
+# corpora have no DHRD import, so their truth is empty.
 DOC_FACET_NAMES = ("theme", "agency", "abuse_type", "doc_type", "review_type", "death_type",
-                   "region", "area", "victim_sex", "victim_age_band", "year")
+                   "region", "area", "victim_sex", "victim_age_band", "year", *DHRD_FACETS)
 REC_FACET_NAMES = ("agency", "theme", "scope", "area", "region", "review_type", "year",
                    "smart_score")
 
 
 def doc_values(doc: Document, name: str) -> set[str]:
+    if name in DHRD_FACETS:
+        return set((getattr(doc, "enrichment", None) or {}).get(name) or [])
     r = doc.review
     if name == "theme":
         return {t.id for t in doc.themes}
