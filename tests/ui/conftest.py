@@ -162,3 +162,20 @@ def axe_source() -> str:
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[Any]:
+    """One real PostgreSQL server (started by the tests) for the UI tests of the tracker; each
+    test makes its own database with ``create_database()``."""
+    from tests.conftest import IN_CI
+    from tests.tracker.pgserver import PostgresServer, PostgresUnavailable
+
+    try:
+        server = PostgresServer().start()
+    except PostgresUnavailable as err:
+        if IN_CI:
+            pytest.fail(f"CI=true but the PostgreSQL test server cannot start: {err}")
+        pytest.skip(f"no PostgreSQL server: {err}")
+    yield server
+    server.stop()

@@ -11,9 +11,7 @@ server the test starts.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import feedparser
 import pytest
@@ -37,21 +35,6 @@ pytestmark = pytest.mark.slow
 
 PASSWORD = "synthetic loop password 1"
 NOTE = "The referral pathway was rewritten and staff were trained."
-
-
-@pytest.fixture(scope="module")
-def pg_server() -> Iterator[Any]:
-    from tests.conftest import IN_CI
-    from tests.tracker.pgserver import PostgresServer, PostgresUnavailable
-
-    try:
-        server = PostgresServer().start()
-    except PostgresUnavailable as err:
-        if IN_CI:
-            pytest.fail(f"CI=true but the PostgreSQL test server cannot start: {err}")
-        pytest.skip(f"no PostgreSQL server: {err}")
-    yield server
-    server.stop()
 
 
 def _config(tmp_path: Path, tracker_url: str, smtp_port: int) -> Path:

@@ -55,21 +55,6 @@ def _principal(engine, email: str) -> Principal:
         return principal_of(s.scalar(select(User).where(User.email == email)))
 
 
-@pytest.fixture(scope="module")
-def pg_server() -> Iterator[Any]:
-    from tests.conftest import IN_CI
-    from tests.tracker.pgserver import PostgresServer, PostgresUnavailable
-
-    try:
-        server = PostgresServer().start()
-    except PostgresUnavailable as err:
-        if IN_CI:
-            pytest.fail(f"CI=true but the PostgreSQL test server cannot start: {err}")
-        pytest.skip(f"no PostgreSQL server: {err}")
-    yield server
-    server.stop()
-
-
 # sqlite: SQLite search backend and SQLite tracker; elasticsearch: Elasticsearch and SQLite;
 # postgresql: SQLite search backend and a PostgreSQL tracker (a real server the test starts).
 @pytest.fixture(scope="module", params=[
