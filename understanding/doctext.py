@@ -160,10 +160,6 @@ class DocText:
         """1-based page of a character offset."""
         return max(1, bisect_right(self.page_starts, offset))
 
-    def page_span(self, page: int) -> tuple[int, int]:
-        start = self.page_starts[page - 1]
-        return start, start + len(self.pages[page - 1])
-
     def segment_at(self, offset: int) -> Segment:
         i = bisect_right(self._seg_starts, offset) - 1
         return self.segments[max(0, i)]
@@ -203,9 +199,6 @@ class DocText:
         """(offset, line) for each non-empty line in [start, end)."""
         for m in _LINE.finditer(self.text, start, len(self.text) if end is None else end):
             yield m.start(), m.group()
-
-    def segments_of(self, kind: str) -> list[Segment]:
-        return [s for s in self.segments if s.kind == kind]
 
     def spans(self, kinds: Iterable[str]) -> list[tuple[int, int]]:
         """Merged (start, end) ranges of the sections of these kinds: rules that only matter
@@ -481,7 +474,7 @@ def _first_chars(patterns: list[str]) -> set[str] | None:
 
 class Literal(str):
     """A phrase rule for :class:`PhraseMatcher` (matched literally, with the tolerances of
-    :func:`phrase_regex`), optionally followed by one regex ``suffix``."""
+    :func:`phrase_units`), optionally followed by one regex ``suffix``."""
 
     units: tuple[str, ...]
 
@@ -554,7 +547,8 @@ def expand_literals(pattern: str, limit: int = 48) -> list[str] | None:
 
 
 def phrase_units(phrase: str) -> list[str]:
-    """A phrase as a list of regex pieces, one per character (see :func:`phrase_regex`)."""
+    """A phrase as a list of regex pieces, one per character: any whitespace between words,
+    "and" = "&", optional apostrophes and hyphens ("Children's" = "Childrens" = "Children’s")."""
     text = " ".join(phrase.split()).replace(" and ", "\x01")
     out = []
     for ch in text:
@@ -594,11 +588,3 @@ def _trie_regex(sequences: list[tuple[str, ...]]) -> str:
     return emit(trie)
 
 
-def phrase_regex(phrase: str) -> str:
-    """A literal phrase as a regex: any whitespace between words, "and" = "&", optional
-    apostrophes and hyphens ("Children's" = "Childrens" = "Children’s")."""
-    out = re.escape(" ".join(phrase.split()))
-    out = out.replace(r"\ ", r"\s+").replace(r"\-", r"[\-\s]?")
-    out = out.replace("'", "['’]?").replace("’", "['’]?")
-    out = out.replace(r"\s+and\s+", r"\s+(?:and|&)\s+").replace(r"\&", r"(?:&|and)")
-    return out
