@@ -166,10 +166,10 @@ def test_owner_levels(kind, level):
 
 def test_repeats_are_counted_once_the_tracker_flags_them(client, engine, figures_world):
     """Recommendations the recurring grouping flagged as repeats are counted by year."""
-    from .helpers import raw
-
     from accountability.db import read_session
     from accountability.models import RecurringMember
+
+    from .helpers import raw
 
     def flagged() -> int:
         with read_session(engine) as s:
