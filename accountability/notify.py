@@ -36,6 +36,7 @@ from .models import (
     ReviewRow,
     utcnow,
 )
+from .takedown import hidden, recommendation_hidden
 
 ACTOR = "system:notify"
 MAX_TEXT = 600  # characters of a recommendation's text quoted in a message
@@ -164,7 +165,10 @@ def run_notify(engine: Engine, cfg: Config, *, now: datetime | None = None,
     now = now or utcnow()
     result = NotifyResult()
     with read_session(engine) as s:
-        due = {org: [i.id for i in items] for org, items in outbox.due(s, now).items()}
+        hide = hidden(s)  # a suppressed review's recommendations wait (sent if it is restored)
+        due = {org: ids for org, items in outbox.due(s, now).items()
+               if (ids := [i.id for i in items if not (hide and recommendation_hidden(
+                   s, i.recommendation_id))])}
     if due and problems(cfg):
         raise NotifyNotConfigured(
             f"{sum(len(v) for v in due.values())} notification(s) are waiting but the "

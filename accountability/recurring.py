@@ -34,6 +34,7 @@ from sqlalchemy import Text, bindparam, cast, delete, func, insert, select, upda
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from .accounts import Principal
 from .db import read_session, write_session
 from .models import (
     OrganisationRow,
@@ -46,6 +47,7 @@ from .models import (
 )
 from .recurring_method import Grouper, features, normalise
 from .statuses import STATUSES
+from .takedown import Hidden, hidden, visible_to
 
 LABEL_MAX = 160
 _FRAME = re.compile(r"^\s*(?:that|it is recommended that|the review recommends that|"
@@ -282,9 +284,24 @@ def group_refs(session: Session, rec_ids: list[str]) -> dict[str, dict[str, Any]
     return out
 
 
-def _describe(session: Session, groups: list[RecurringGroup], show_status: bool
-              ) -> list[dict[str, Any]]:
-    """Groups with areas, owner kinds, themes and status mix (from their members)."""
+def hide_for(session: Session, viewer: Principal | None) -> Hidden | None:
+    """What of the groups' members this viewer may not see: suppressed reviews and documents
+    (takedown) for everyone but admins and oversight; None: nothing hidden."""
+    return None if visible_to(viewer) else hidden(session)
+
+
+def _shown(hide: Hidden | None) -> list:
+    if not hide:
+        return []
+    from .queries import visible_clauses  # (queries imports this module)
+
+    return visible_clauses(hide)
+
+
+def _describe(session: Session, groups: list[RecurringGroup], show_status: bool,
+              hide: Hidden | None = None) -> list[dict[str, Any]]:
+    """Groups with areas, owner kinds, themes and status mix (from their members; members the
+    viewer may not see (``hide``) count for none of them)."""
     ids = [g.id for g in groups]
     if not ids:
         return []
@@ -293,13 +310,14 @@ def _describe(session: Session, groups: list[RecurringGroup], show_status: bool
                ReviewRecommendation.themes, ReviewRow.area)
         .join(ReviewRecommendation, ReviewRecommendation.id == RecurringMember.recommendation_id)
         .join(ReviewRow, ReviewRow.review_key == ReviewRecommendation.review_key)
-        .where(RecurringMember.group_id.in_(ids))).all()
+        .where(RecurringMember.group_id.in_(ids), *_shown(hide))).all()
     kinds = session.execute(
         select(RecurringMember.group_id, OrganisationRow.kind, func.count())
+        .join(ReviewRecommendation, ReviewRecommendation.id == RecurringMember.recommendation_id)
         .join(RecommendationOwner,
               RecommendationOwner.recommendation_id == RecurringMember.recommendation_id)
         .join(OrganisationRow, OrganisationRow.id == RecommendationOwner.organisation_id)
-        .where(RecurringMember.group_id.in_(ids))
+        .where(RecurringMember.group_id.in_(ids), *_shown(hide))
         .group_by(RecurringMember.group_id, OrganisationRow.kind)).all()
     areas: dict[str, Counter] = defaultdict(Counter)
     themes: dict[str, Counter] = defaultdict(Counter)
@@ -312,10 +330,27 @@ def _describe(session: Session, groups: list[RecurringGroup], show_status: bool
         statuses[gid][status] += 1
     for gid, kind, n in kinds:
         owner_kinds[gid][kind] = n
+    labels: dict[str, str | None] = {g.id: g.label for g in groups}
+    if hide:
+        # A group's stored label is the wording of one member: where members are hidden from
+        # this viewer, label the group from its first visible member instead (or drop it).
+        visible: dict[str, list[str]] = defaultdict(list)
+        for gid, rid, *_ in rows:
+            visible[gid].append(rid)
+        with_hidden = [g for g in groups if len(visible[g.id]) < g.size]
+        for g in with_hidden:
+            first = session.scalar(
+                select(ReviewRecommendation).join(
+                    RecurringMember, RecurringMember.recommendation_id == ReviewRecommendation.id)
+                .where(ReviewRecommendation.id.in_(visible[g.id]))
+                .order_by(RecurringMember.seq)) if visible[g.id] else None
+            labels[g.id] = (label_for(first.text, [o.name for o in first.owners if o.name])
+                            if first is not None else None)
+        groups = [g for g in groups if labels[g.id] is not None]
     out = []
     for g in groups:
         out.append({
-            "id": g.id, "label": g.label, "size": g.size, "reviews": g.reviews,
+            "id": g.id, "label": labels[g.id], "size": g.size, "reviews": g.reviews,
             "first_year": g.first_year, "last_year": g.last_year,
             "areas": sorted(areas[g.id]),
             "owner_kinds": dict(sorted(owner_kinds[g.id].items())),
@@ -341,8 +376,8 @@ def _decode(cursor: str) -> tuple[int, str]:
 
 
 def list_groups(session: Session, *, show_status: bool, min_size: int = 2,
-                page_size: int = 20, cursor: str | None = None, q: str | None = None
-                ) -> dict[str, Any]:
+                page_size: int = 20, cursor: str | None = None, q: str | None = None,
+                viewer: Principal | None = None) -> dict[str, Any]:
     """Groups, largest first (then by id), at least ``min_size`` members; keyset paging."""
     base = select(RecurringGroup).where(RecurringGroup.merged_into.is_(None),
                                         RecurringGroup.size >= min_size)
@@ -359,21 +394,26 @@ def list_groups(session: Session, *, show_status: bool, min_size: int = 2,
     rows = list(session.scalars(page.limit(page_size + 1)))
     more = len(rows) > page_size
     rows = rows[:page_size]
-    return {"total": total, "results": _describe(session, rows, show_status),
+    return {"total": total,
+            "results": _describe(session, rows, show_status, hide_for(session, viewer)),
             "next_cursor": _encode(rows[-1].size, rows[-1].id) if more and rows else None}
 
 
-def group_detail(session: Session, group_id: str, *, show_status: bool
-                 ) -> dict[str, Any] | None:
+def group_detail(session: Session, group_id: str, *, show_status: bool,
+                 viewer: Principal | None = None) -> dict[str, Any] | None:
     """One group with its members, oldest first (a merged group's id gives the survivor)."""
     g = resolve_group(session, group_id)
     if g is None:
         return None
-    out = _describe(session, [g], show_status)[0]
+    hide = hide_for(session, viewer)
+    described = _describe(session, [g], show_status, hide)
+    if not described:
+        return None  # every member is hidden from this viewer (takedown)
+    out = described[0]
     members = session.execute(
         select(RecurringMember, ReviewRecommendation)
         .join(ReviewRecommendation, ReviewRecommendation.id == RecurringMember.recommendation_id)
-        .where(RecurringMember.group_id == g.id)
+        .where(RecurringMember.group_id == g.id, *_shown(hide))
         .order_by(RecurringMember.year, RecurringMember.seq)).all()
     out["members"] = [{"id": r.id, "review_key": r.review_key, "year": m.year,
                        "number": r.number, "text": r.text,

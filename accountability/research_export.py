@@ -213,7 +213,7 @@ def recurring_group_rows(session: Session) -> Iterable[Row]:
 
     groups = list(session.scalars(select(RecurringGroup).where(
         RecurringGroup.merged_into.is_(None)).order_by(RecurringGroup.id)))
-    for g in _describe(session, groups, show_status=False):
+    for g in _describe(session, groups, show_status=False, hide=hidden(session)):
         yield {"recurring_group_id": g["id"], "label": g["label"], "size": g["size"],
                "first_year": g["first_year"], "last_year": g["last_year"],
                "areas": _join(g["areas"]), "owner_kinds": _join(sorted(g["owner_kinds"])),

@@ -30,10 +30,11 @@ def groups() -> str:
     cursor = request.args.get("cursor") or None
     if cursor is not None and len(cursor) > 500:
         abort(400)
-    show = can_read_status(session_principal(), tracker().public_status)
+    who = session_principal()
+    show = can_read_status(who, tracker().public_status)
     try:
         with read_session(tracker().engine) as s:
-            body = list_groups(s, show_status=show, page_size=PAGE, cursor=cursor)
+            body = list_groups(s, show_status=show, page_size=PAGE, cursor=cursor, viewer=who)
     except CursorError:
         abort(400)
     return render_template("recurring.html", body=body, labels=STATUS_LABELS)
@@ -43,9 +44,10 @@ def groups() -> str:
 def group(group_id: str) -> str:
     if not GROUP_ID.match(group_id):
         abort(404)
-    show = can_read_status(session_principal(), tracker().public_status)
+    who = session_principal()
+    show = can_read_status(who, tracker().public_status)
     with read_session(tracker().engine) as s:
-        body = group_detail(s, group_id, show_status=show)
+        body = group_detail(s, group_id, show_status=show, viewer=who)
     if body is None:
         abort(404)
     return render_template("recurring_group.html", group=body, labels=STATUS_LABELS)

@@ -228,7 +228,7 @@ def recurring_groups() -> Response:
     try:
         with read_session(tracker().engine) as s:
             body = list_groups(s, show_status=show, min_size=min_size, page_size=size,
-                               cursor=cursor, q=q)
+                               cursor=cursor, q=q, viewer=who)
     except GroupCursorError as err:
         raise bad_request(str(err), "cursor") from None
     return jsonify(body)
@@ -243,7 +243,7 @@ def recurring_group(group_id: str) -> Response:
     body = None
     if _GROUP_ID.match(group_id):
         with read_session(tracker().engine) as s:
-            body = group_detail(s, group_id,
+            body = group_detail(s, group_id, viewer=who,
                                 show_status=can_read_status(who, tracker().public_status))
     if body is None:
         raise not_found("no recurring group with this id")

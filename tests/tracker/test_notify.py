@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from accountability.contacts import ContactError, add_contact, contacts_for, remove_contact
-from accountability.db import read_session
+from accountability.db import read_session, write_session
 from accountability.models import NotificationSend, OutboxItem, ReviewRecommendation, utcnow
 from accountability.notify import NotifyNotConfigured, run_notify
 from accountability.sync import sync_documents
@@ -401,3 +401,22 @@ def test_a_nightly_run_sends_the_digests_and_reports_a_refused_one(tmp_path, db_
     assert report["stages"]["notify"]["messages_sent"] == 1
     [mail] = smtp.mailbox.received
     assert mail.message["Subject"] == "2 new recommendations for Greater Manchester Police"
+
+
+def test_a_suppressed_reviews_recommendations_wait_and_go_when_it_is_restored(engine, ncfg,
+                                                                              smtp):
+    """Takedown: nothing of a suppressed review is mailed; restoring it lets the digest go."""
+    from accountability.models import Suppression
+
+    add_contact(engine, GMP_ID, "alerts@gmp.example.org", actor="test")
+    recs = new_review(engine)
+    with write_session(engine) as s:
+        review_key = s.get(ReviewRecommendation, recs["1"]).review_key
+        s.add(Suppression(id="sup-0000000000000001", target_type="review", target_id=review_key,
+                          category="family_request", reason="test", created_by="test"))
+    assert run_notify(engine, ncfg).messages_sent == 0
+    assert smtp.mailbox.received == []
+    with write_session(engine) as s:
+        s.get(Suppression, "sup-0000000000000001").state = "restored"
+    assert run_notify(engine, ncfg).messages_sent == 1
+    assert f"{BASE}/recommendations/{recs['1']}" in smtp.mailbox.received[0].body

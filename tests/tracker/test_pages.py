@@ -122,11 +122,13 @@ def test_unknown_or_malformed_recommendation_ids_are_404_pages(client, world):
 def test_made_before_section_appears_only_with_a_recurring_group(client, world, engine):
     from .helpers import raw
 
-    rec = world.recs["2"]
-    raw(engine, "UPDATE review_recommendations SET recurring_group = 'g1' WHERE id = :id",
-        id=rec)
+    rec, other = world.recs["2"], world.recs["3"]
+    for r in (rec, other):  # each is alone in its recurring group: no section
+        assert 'id="made-before"' not in client.get(f"/recommendations/{r}").get_data(
+            as_text=True)
+    raw(engine, "UPDATE recurring_groups SET size = 2 WHERE id = "
+        "(SELECT group_id FROM recurring_members WHERE recommendation_id = :id)", id=rec)
     assert 'id="made-before"' in client.get(f"/recommendations/{rec}").get_data(as_text=True)
-    other = world.recs["3"]
     assert 'id="made-before"' not in client.get(f"/recommendations/{other}").get_data(
         as_text=True)
 
