@@ -226,7 +226,8 @@ def _rec_applied(session: Session, rows: list[Correction]) -> dict[str, list[cor
     for base, row in zip(_applied(session, rows), rows, strict=True):
         value = base.value
         if row.field == "owners":
-            value = [{"id": o.get("id"), "name": o.get("name"), "agency": agency.get(o.get("id"))}
+            value = [{"id": o.get("id"), "name": o.get("name"),
+                      "agency": agency.get(str(o.get("id")))}
                      for o in value or [] if isinstance(o, dict)]
         for a in session.scalars(select(Appearance).where(
                 Appearance.recommendation_id == row.recommendation_id).order_by(Appearance.id)):
@@ -407,10 +408,12 @@ def _documents_of(engine: Engine, store: CorpusStore, row: Correction) -> list[D
     from ingest.resync import MergeState
 
     if row.target == "recommendation":
+        # Those that print it now, and those that printed it when corrected (a re-extraction
+        # may have dropped it: they still carry the correction until reconciled).
         with read_session(engine) as s:
-            printed = list(dict.fromkeys(s.scalars(select(Appearance.document_id).where(
+            printed = list(dict.fromkeys([*s.scalars(select(Appearance.document_id).where(
                 Appearance.recommendation_id == row.recommendation_id)
-                .order_by(Appearance.id))))
+                .order_by(Appearance.id)), *(row.document_ids or [])]))
         return [d for d in (store.get_document(i) for i in printed) if d]
 
     state = MergeState(store)
@@ -535,7 +538,9 @@ def _write_recommendation_correction(engine: Engine, who: Principal, rec_id: str
             r.removed_at, r.removed_by = now, who.user_id
             r.removed_reason = "superseded by a newer correction"
         row = Correction(target="recommendation", review_key=rec.review_key,
-                         recommendation_id=rec.id, document_ids=[], field=data.field,
+                         recommendation_id=rec.id,
+                         document_ids=list(dict.fromkeys(a.document_id for a in rec.appearances)),
+                         field=data.field,
                          old_value=old, new_value=data.value, extracted_value=extracted,
                          reason=data.reason, user_id=who.user_id,
                          organisation_id=acting_org(who, csp), created_at=now)
@@ -635,6 +640,15 @@ def disagreements(engine: Engine, store: CorpusStore | None) -> list[dict[str, A
                 if kind:
                     out.append({**base, "kind": kind, "extracted_value": current,
                                 "value_when_corrected": baseline, "document": None})
+                # A document that no longer prints it clearly: laid over nothing there.
+                for doc in _documents_of(engine, store, row) if store is not None else []:
+                    for r in doc.provenance.get("corrections") or []:
+                        if isinstance(r, dict) and r.get("id") == row.id \
+                                and core.rec_disagreement(r) == "not_found":
+                            out.append({**base, "kind": "not_found", "extracted_value": None,
+                                        "value_when_corrected": r.get("baseline"),
+                                        "extractor_version": r.get("extractor_version"),
+                                        "document": doc.id})
                 continue
             if store is None:
                 continue

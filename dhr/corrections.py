@@ -285,8 +285,8 @@ def apply(doc: Document, corrections: list[Applied],
     key_before = data.get("review_key")
     # Each recommendation correction names its entry as extraction gave it: found before any
     # is laid (a corrected text would hide the entry from the next correction of it).
-    extracted = data.get("recommendations") if isinstance(data.get("recommendations"),
-                                                          list) else []
+    recs = data.get("recommendations")
+    extracted: list[dict[str, Any]] = recs if isinstance(recs, list) else []
     where = {c.id: locate(extracted, c.target) for c in corrections if c.field in REC_FIELDS}
     for c in sorted(corrections, key=lambda c: (c.at, c.id)):
         if c.field in REC_FIELDS:

@@ -543,3 +543,46 @@ def test_a_recommendation_correction_reaches_the_documents_and_the_index_at_once
         "total"] == 0
     with read_session(engine) as s:
         assert s.get(ReviewRecommendation, rec.id).text == HOUSING
+
+
+def test_a_recommendation_correction_follows_a_re_extraction_that_rewords_it(stack, world,
+                                                                             engine):
+    with read_session(engine) as s:
+        rec = s.scalars(select(ReviewRecommendation).where(
+            ReviewRecommendation.text == HOUSING)).one()
+    resp = stack.client.post(f"/api/v1/review-recommendations/{rec.id}/corrections",
+                             json=REC_CORRECTIONS[1], headers=bearer(world.tokens["csp"]))
+    assert resp.status_code == 201, resp.get_json()
+    assert len(_regional(stack)) == 2
+    # A new extractor reads the overview report's recommendation with other words: the stored
+    # Document alone no longer names it clearly (the correction is kept, laid over nothing) ...
+    reworded = ("Bolton Council to audit all of its housing referrals for domestic abuse "
+                "victims within the year.")
+    store = stack.store()
+    from dhr import corrections as core
+    from ingest.resync import MergeState, store_merged
+
+    raw = core.strip(store.get_document(stack.overview).to_json_dict())
+    [entry] = [r for r in raw["recommendations"] if r["text"] == HOUSING]
+    entry["text"] = reworded
+    raw["extractor_version"] = "9.0.0"
+    raw["provenance"].pop("corrections", None)
+    state = MergeState(store)
+    stored = store_merged(store, state, type(store.get_document(stack.overview))
+                          .from_json_dict(raw))
+    state.close()
+    store.close()
+    assert [r.scope for r in stored.recommendations if r.text == reworded] != ["regional"]
+    index_pending(CorpusStore(stack.data_dir), stack.backend)
+    listed = stack.client.get("/api/v1/corrections/disagreements",
+                              headers=bearer(world.tokens["admin"])).get_json()["disagreements"]
+    assert [(d["kind"], d["document"]) for d in listed] == [("not_found", stack.overview)]
+    # ... the tracker sync re-links it by number and wording, and the correction is laid over
+    # the re-worded entry again, in the store and the index (what dhr ingest runs next).
+    summary = sync_after_ingest(stack.cfg)
+    assert summary.get("flagged", 0) == 0 and summary["corrected_documents"] == 1, summary
+    [again] = [r for r in stack.stored(stack.overview).recommendations if r.text == reworded]
+    assert again.scope == "regional"
+    assert sorted(r["text"] for r in _regional(stack)) == sorted([HOUSING, reworded])
+    assert stack.client.get("/api/v1/corrections/disagreements",
+                            headers=bearer(world.tokens["admin"])).get_json()["total"] == 0
