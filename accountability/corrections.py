@@ -17,7 +17,11 @@ refusal, is in the audit log.
   or owners of one review recommendation in the tracker; the tracker sync
   (``accountability/sync.py``) takes it off before re-linking a new extraction (so re-linking
   compares extraction with extraction), puts it back afterwards, and records what extraction now
-  says.
+  says. It is laid over the stored Documents too: the entry of ``recommendations`` each
+  appearance names (document, number as printed, extracted text) gets the corrected value
+  (``dhr/corrections.py``), and those documents are re-indexed at once, so the recommendations
+  explorer, the API and their facet counts show it; like a review correction it survives
+  ``dhr index --rebuild`` and a re-extraction, and removing it restores the extracted entry.
 - :func:`disagreements` lists the corrections a re-extraction disagrees with (extraction moved
   away from the value corrected, or now gives the corrected value itself), for a person.
 """
@@ -43,6 +47,7 @@ from . import audit
 from .accounts import Principal
 from .db import read_session, write_session
 from .models import (
+    Appearance,
     Correction,
     OrganisationRow,
     RecommendationOwner,
@@ -201,6 +206,39 @@ def _active_review_rows(session: Session) -> list[Correction]:
         Correction.target == "review", Correction.removed_at.is_(None)).order_by(Correction.id)))
 
 
+def _active_rec_rows(session: Session) -> list[Correction]:
+    return list(session.scalars(select(Correction).where(
+        Correction.target == "recommendation", Correction.removed_at.is_(None))
+        .order_by(Correction.id)))
+
+
+def _rec_applied(session: Session, rows: list[Correction]) -> dict[str, list[core.Applied]]:
+    """{document id: the recommendation corrections laid over it}: one per appearance of each
+    corrected recommendation, naming the entry by its number as printed and extracted text."""
+    if not rows:
+        return {}
+    owner_ids = {o.get("id") for r in rows if r.field == "owners"
+                 for o in r.new_value or [] if isinstance(o, dict)}
+    agency: dict[str, str | None] = {i: a for i, a in session.execute(
+        select(OrganisationRow.id, OrganisationRow.agency).where(
+            OrganisationRow.id.in_(owner_ids - {None})))} if owner_ids else {}
+    out: dict[str, list[core.Applied]] = {}
+    for base, row in zip(_applied(session, rows), rows, strict=True):
+        value = base.value
+        if row.field == "owners":
+            value = [{"id": o.get("id"), "name": o.get("name"),
+                      "agency": agency.get(str(o.get("id")))}
+                     for o in value or [] if isinstance(o, dict)]
+        for a in session.scalars(select(Appearance).where(
+                Appearance.recommendation_id == row.recommendation_id).order_by(Appearance.id)):
+            target = {"recommendation": row.recommendation_id, "number": a.number,
+                      "text": a.text}
+            out.setdefault(a.document_id, []).append(core.Applied(
+                base.id, "recommendation." + row.field, value, base.old_value, base.reason,
+                base.organisation, base.organisation_name, base.at, target))
+    return out
+
+
 def _matches(row: Correction, doc: Document) -> bool:
     before = doc.provenance.get("review_key_before_corrections")
     keys = {doc.review_key, before} - {None}
@@ -211,18 +249,20 @@ def _matches(row: Correction, doc: Document) -> bool:
 # -- applying to the store and the index -------------------------------------------------------
 def apply_to_documents(engine: Engine, store: CorpusStore, docs: list[Document],
                        backend: Any | None = None) -> list[str]:
-    """Lay the active review corrections over these stored Documents (exactly those that
-    match each); re-index the changed ones when a backend is given. Returns their ids."""
+    """Lay the corrections in force over these stored Documents (exactly those that match
+    each: the review's, and those of the recommendations each prints); re-index the changed
+    ones when a backend is given. Returns their ids."""
     from ingest.resync import MergeState, relink_reviews, store_corrected
 
     with read_session(engine) as s:
         rows = _active_review_rows(s)
         applied = {a.id: a for a in _applied(s, rows)}
+        by_doc = _rec_applied(s, _active_rec_rows(s))
     changed: list[str] = []
     state = MergeState(store)
     try:
         for doc in docs:
-            mine = [applied[r.id] for r in rows if _matches(r, doc)]
+            mine = [applied[r.id] for r in rows if _matches(r, doc)] + by_doc.get(doc.id, [])
             new = store_corrected(store, state, doc, mine)
             if new is not None:
                 changed.append(new.id)
@@ -354,15 +394,27 @@ def remove_correction(engine: Engine, store: CorpusStore | None, who: Principal,
         audit.append(s, who.actor, "correction.remove", target_type="correction",
                      target_id=str(row.id), ip=ip,
                      detail={"reason": reason, "field": row.field, "target": row.target})
-    if row.target == "review" and store is not None:
+    if store is not None:
         docs = _documents_of(engine, store, row)
         changed = apply_to_documents(engine, store, docs, backend)
-        _sync_tracker(engine, store, changed)
+        if row.target == "review":
+            _sync_tracker(engine, store, changed)
     return row
 
 
 def _documents_of(engine: Engine, store: CorpusStore, row: Correction) -> list[Document]:
+    """The stored documents a correction is (or was) laid over: its review's, or those that
+    print its recommendation."""
     from ingest.resync import MergeState
+
+    if row.target == "recommendation":
+        # Those that print it now, and those that printed it when corrected (a re-extraction
+        # may have dropped it: they still carry the correction until reconciled).
+        with read_session(engine) as s:
+            printed = list(dict.fromkeys([*s.scalars(select(Appearance.document_id).where(
+                Appearance.recommendation_id == row.recommendation_id)
+                .order_by(Appearance.id)), *(row.document_ids or [])]))
+        return [d for d in (store.get_document(i) for i in printed) if d]
 
     state = MergeState(store)
     try:
@@ -396,16 +448,20 @@ def _csp_of_row(s: Session, row: Correction, store: CorpusStore | None) -> str |
 
 
 def has_review_corrections(engine: Engine) -> bool:
+    """Whether any correction was ever made (review or recommendation: both are laid over the
+    stored Documents, so :func:`reconcile` has work after an ingest)."""
     with read_session(engine) as s:
-        return s.scalar(select(Correction.id).where(Correction.target == "review")
-                        .limit(1)) is not None
+        return s.scalar(select(Correction.id).limit(1)) is not None
 
 
 def reconcile(engine: Engine, store: CorpusStore, backend: Any | None = None) -> dict[str, int]:
-    """After an ingest: every document of a corrected review carries exactly the corrections
-    in force (a document that joined the review since, one whose correction was removed)."""
+    """After an ingest and the tracker sync: every document of a corrected review, and every
+    document printing a corrected recommendation (appearances as the sync just rebuilt them),
+    carries exactly the corrections in force (a document that joined the review since, a
+    re-extraction that numbers or words the recommendation differently, one whose correction
+    was removed)."""
     with read_session(engine) as s:
-        rows = list(s.scalars(select(Correction).where(Correction.target == "review")))
+        rows = list(s.scalars(select(Correction)))
     if not rows:
         return {"corrected_documents": 0}
     docs: dict[str, Document] = {}
@@ -447,7 +503,19 @@ def check_can_correct_recommendation(engine: Engine, rec_id: str, who: Principal
 
 
 def add_recommendation_correction(engine: Engine, who: Principal, rec_id: str, body: Any, *,
+                                  store: CorpusStore | None = None, backend: Any | None = None,
                                   ip: str | None = None) -> Correction:
+    """Correct a review recommendation's text, scope or owners (checked here: deny by
+    default). With ``store``, the stored Documents that print it carry the correction, and are
+    re-indexed at once when a ``backend`` is given."""
+    row = _write_recommendation_correction(engine, who, rec_id, body, ip)
+    if store is not None:
+        apply_to_documents(engine, store, _documents_of(engine, store, row), backend)
+    return row
+
+
+def _write_recommendation_correction(engine: Engine, who: Principal, rec_id: str, body: Any,
+                                     ip: str | None) -> Correction:
     with write_session(engine) as s:
         rec = s.get(ReviewRecommendation, rec_id)
         if rec is None:
@@ -470,7 +538,9 @@ def add_recommendation_correction(engine: Engine, who: Principal, rec_id: str, b
             r.removed_at, r.removed_by = now, who.user_id
             r.removed_reason = "superseded by a newer correction"
         row = Correction(target="recommendation", review_key=rec.review_key,
-                         recommendation_id=rec.id, document_ids=[], field=data.field,
+                         recommendation_id=rec.id,
+                         document_ids=list(dict.fromkeys(a.document_id for a in rec.appearances)),
+                         field=data.field,
                          old_value=old, new_value=data.value, extracted_value=extracted,
                          reason=data.reason, user_id=who.user_id,
                          organisation_id=acting_org(who, csp), created_at=now)
@@ -570,6 +640,15 @@ def disagreements(engine: Engine, store: CorpusStore | None) -> list[dict[str, A
                 if kind:
                     out.append({**base, "kind": kind, "extracted_value": current,
                                 "value_when_corrected": baseline, "document": None})
+                # A document that no longer prints it clearly: laid over nothing there.
+                for doc in _documents_of(engine, store, row) if store is not None else []:
+                    for r in doc.provenance.get("corrections") or []:
+                        if isinstance(r, dict) and r.get("id") == row.id \
+                                and core.rec_disagreement(r) == "not_found":
+                            out.append({**base, "kind": "not_found", "extracted_value": None,
+                                        "value_when_corrected": r.get("baseline"),
+                                        "extractor_version": r.get("extractor_version"),
+                                        "document": doc.id})
                 continue
             if store is None:
                 continue

@@ -39,6 +39,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from dhr import corrections as core_corrections
 from dhr.document import Document
 from understanding.owner_registry import Registry
 
@@ -125,12 +126,19 @@ class ReviewInput:
 
 
 def light(doc: Document) -> dict[str, Any]:
-    """What the tracker needs of a Document (no page texts)."""
+    """What the tracker needs of a Document (no page texts). Its recommendations as extraction
+    gave them: the recommendation corrections laid over them are the tracker's own (held on
+    the tracked recommendations), so re-linking compares extraction with extraction."""
+    if any(isinstance(r, dict) and r.get("field") in core_corrections.REC_FIELDS
+           for r in doc.provenance.get("corrections") or []):
+        recs = core_corrections.strip(doc.to_json_dict()).get("recommendations") or []
+    else:
+        recs = [r.model_dump(mode="json") for r in doc.recommendations]
     return {
         "id": doc.id, "doc_type": doc.doc_type, "extractor_version": doc.extractor_version,
         "review": {"area": doc.review.area, "region": doc.review.region,
                    "year": doc.review.year_of_death, "pseudonym": doc.review.pseudonym},
-        "recommendations": [r.model_dump(mode="json") for r in doc.recommendations],
+        "recommendations": recs,
         "actions": [a.model_dump(mode="json") for a in doc.actions],
     }
 

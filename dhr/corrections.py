@@ -19,6 +19,14 @@ of a review. This module is the core half, pure functions on Documents:
 - :func:`disagreements`: corrections whose underlying value moved: extraction now gives a value
   other than the one corrected, or the corrected value itself (the correction may no longer be
   needed). A person looks at them (``dhr corrections review``).
+
+A correction of one review recommendation (its text, scope or owners: :data:`REC_FIELDS`) is
+laid over the matching entry of each Document's ``recommendations`` (the tracker's appearance
+of it in that document: its number as printed and its extracted text, :func:`locate`), in the
+same ``provenance["corrections"]`` list, with the entry's index and the values it replaced, so
+:func:`strip` restores the extracted entry exactly. A corrected owner sets ``organisation``,
+``organisations`` and ``owner_source: "correction"`` (contract 2a), and the first owner's agency
+type and name (the search index's ``agency`` facet follows it).
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from typing import Any
 
 from .document import DATE_OF_DEATH_PATTERN, Document
@@ -51,6 +60,14 @@ KEY_FIELDS = ("area", "pseudonym", "date_of_death")  # they make the review_key
 NULLABLE = ("region", "date_of_death", "review_type", "death_type", "victim.age",
             "victim.age_band", "victim.sex")
 MAX_TEXT = 200
+# A review recommendation's fields (the tracker's ``text``, ``scope``, ``owners``), as the core
+# names them; their corrections are laid over one entry of ``recommendations``.
+REC_FIELDS = ("recommendation.text", "recommendation.scope", "recommendation.owners")
+CLOSE_WORDING = 0.85  # same number and this similar: the same recommendation re-extracted
+# The keys of a recommendation entry each corrected field sets (so strip restores them).
+_REC_KEYS = {"recommendation.text": ("text",), "recommendation.scope": ("scope",),
+             "recommendation.owners": ("organisation", "organisations", "owner_source",
+                                       "agency", "agency_name")}
 _DATE = re.compile(DATE_OF_DEATH_PATTERN)
 _UNSTORABLE = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
 
@@ -185,12 +202,19 @@ class Applied:
     organisation: str | None
     organisation_name: str | None
     at: str  # ISO date-time of the correction
+    # A recommendation correction: which entry of ``recommendations`` (``{"recommendation":
+    # tracker id, "number": as printed, "text": as extracted}``); None for a review field.
+    target: dict[str, Any] | None = None
 
     def record(self) -> dict[str, Any]:
-        return {"id": self.id, "field": self.field, "value": self.value,
-                "old_value": self.old_value, "reason": self.reason,
-                "organisation": self.organisation, "organisation_name": self.organisation_name,
-                "at": self.at}
+        out = {"id": self.id, "field": self.field, "value": self.value,
+               "old_value": self.old_value, "reason": self.reason,
+               "organisation": self.organisation, "organisation_name": self.organisation_name,
+               "at": self.at}
+        if self.target is not None:  # (its text is the extracted one: not for the public)
+            out["target"] = dict(self.target)
+            out["recommendation"] = self.target.get("recommendation")
+        return out
 
 
 def records_of(doc: Document | dict[str, Any] | None) -> list[Applied]:
@@ -201,9 +225,11 @@ def records_of(doc: Document | dict[str, Any] | None) -> list[Applied]:
     out = []
     for r in prov.get("corrections") or []:
         try:
+            target = r.get("target")
             out.append(Applied(int(r["id"]), str(r["field"]), r.get("value"), r.get("old_value"),
                                str(r.get("reason") or ""), r.get("organisation"),
-                               r.get("organisation_name"), str(r.get("at") or "")))
+                               r.get("organisation_name"), str(r.get("at") or ""),
+                               dict(target) if isinstance(target, dict) else None))
         except (KeyError, TypeError, ValueError):
             continue
     return out
@@ -218,6 +244,9 @@ def strip(data: dict[str, Any]) -> dict[str, Any]:
         return data
     for r in reversed(prov.get("corrections") or []):
         field = r.get("field")
+        if field in REC_FIELDS:
+            _unset_rec(data, r)
+            continue
         if field not in FIELDS or "replaced" not in r:
             continue
         path = FIELDS[field][0]
@@ -254,7 +283,15 @@ def apply(doc: Document, corrections: list[Applied],
     fields = prov.setdefault("fields", {})
     records = []
     key_before = data.get("review_key")
+    # Each recommendation correction names its entry as extraction gave it: found before any
+    # is laid (a corrected text would hide the entry from the next correction of it).
+    recs = data.get("recommendations")
+    extracted: list[dict[str, Any]] = recs if isinstance(recs, list) else []
+    where = {c.id: locate(extracted, c.target) for c in corrections if c.field in REC_FIELDS}
     for c in sorted(corrections, key=lambda c: (c.at, c.id)):
+        if c.field in REC_FIELDS:
+            records.append(_apply_rec(data, c, where[c.id], baselines))
+            continue
         if c.field not in FIELDS:
             continue
         underlying = value_of(data, c.field)
@@ -269,6 +306,8 @@ def apply(doc: Document, corrections: list[Applied],
             "from": "correction", "correction": c.id, "organisation": c.organisation,
             "organisation_name": c.organisation_name, "at": c.at, "reason": c.reason}
     prov["corrections"] = records
+    if not fields:
+        prov.pop("fields", None)
     if any(c.field in KEY_FIELDS for c in corrections):
         from .review_keys import review_key
 
@@ -298,3 +337,108 @@ def disagreements(doc: Document | dict[str, Any]) -> list[dict[str, Any]]:
                     "extracted_value": underlying,
                     "extractor_version": r.get("extractor_version")})
     return out
+
+
+# -- recommendation corrections ----------------------------------------------------------------
+def _words(text: Any) -> str:
+    return " ".join(str(text or "").split())
+
+
+def locate(recs: list[dict[str, Any]], target: dict[str, Any] | None) -> int | None:
+    """The index of the entry of ``recommendations`` a correction's ``target`` names: its
+    number as printed with its extracted text; else the same text under another number; else
+    the one entry with the same number whose wording is close (a re-extraction that mends a
+    line break). None when the Document prints nothing that is clearly it: after the tracker
+    sync re-links the recommendation, :func:`accountability.corrections.reconcile` names the
+    entry again from its new appearance."""
+    if not target:
+        return None
+    number, text = target.get("number"), _words(target.get("text"))
+    same_text = [i for i, r in enumerate(recs) if text and _words(r.get("text")) == text]
+    both = [i for i in same_text if recs[i].get("number") == number]
+    if both:
+        return both[0]
+    if len(same_text) == 1:
+        return same_text[0]
+    close = [i for i, r in enumerate(recs) if number and r.get("number") == number
+             and SequenceMatcher(None, _words(r.get("text")).lower(), text.lower()).ratio()
+             >= CLOSE_WORDING]
+    return close[0] if len(close) == 1 else None
+
+
+def rec_value_of(entry: dict[str, Any], field: str) -> Any:
+    """A recommendation entry's value in correction terms (owners as a list of ids)."""
+    if field == "recommendation.text":
+        return entry.get("text")
+    if field == "recommendation.scope":
+        return entry.get("scope")
+    orgs = entry.get("organisations") or ([entry["organisation"]] if entry.get("organisation")
+                                          else [])
+    return [o.get("id") for o in orgs if isinstance(o, dict)]
+
+
+def _rec_corrected_value(field: str, value: Any) -> Any:
+    if field == "recommendation.owners":
+        return [o.get("id") for o in value or [] if isinstance(o, dict)]
+    return value
+
+
+def _set_rec(entry: dict[str, Any], field: str, value: Any) -> None:
+    if field == "recommendation.text":
+        entry["text"] = value
+    elif field == "recommendation.scope":
+        entry["scope"] = value
+    else:
+        owners = [o for o in value or [] if isinstance(o, dict) and o.get("id")]
+        refs = [{"id": o["id"], "name": o.get("name") or o["id"]} for o in owners]
+        entry["organisations"] = refs
+        entry["organisation"] = dict(refs[0]) if refs else None
+        entry["owner_source"] = "correction" if refs else None
+        if owners:  # the agency type follows the first owner (the registry's type, if any)
+            entry["agency"] = owners[0].get("agency")
+            entry["agency_name"] = refs[0]["name"]
+
+
+def _apply_rec(data: dict[str, Any], c: Applied, index: int | None,
+               baselines: dict[Any, Any]) -> dict[str, Any]:
+    recs = data.get("recommendations") or []
+    record = {**c.record(), "index": index,
+              "extractor_version": data.get("extractor_version")}
+    if index is None:  # kept (it still wins once found again) but laid over nothing
+        record["underlying"] = None
+        record["baseline"] = baselines.get(c.id)
+        return record
+    entry = recs[index]
+    underlying = rec_value_of(entry, c.field)
+    record["replaced"] = {k: copy.deepcopy(entry[k]) for k in _REC_KEYS[c.field] if k in entry}
+    record["absent"] = [k for k in _REC_KEYS[c.field] if k not in entry]
+    record["underlying"] = underlying
+    record["baseline"] = baselines.get(c.id, underlying)
+    _set_rec(entry, c.field, c.value)
+    return record
+
+
+def _unset_rec(data: dict[str, Any], r: dict[str, Any]) -> None:
+    recs = data.get("recommendations")
+    index = r.get("index")
+    if not isinstance(recs, list) or not isinstance(index, int) or not 0 <= index < len(recs) \
+            or not isinstance(r.get("replaced"), dict):
+        return
+    entry = recs[index]
+    entry.update(copy.deepcopy(r["replaced"]))
+    for k in r.get("absent") or []:
+        entry.pop(k, None)
+
+
+def rec_disagreement(r: dict[str, Any]) -> str | None:
+    """For one applied recommendation record: ``extraction_agrees`` (extraction now gives the
+    corrected value), ``extraction_changed`` (it moved since), ``not_found`` (the Document no
+    longer prints the recommendation clearly) or None."""
+    if r.get("index") is None:
+        return "not_found"
+    underlying, value = r.get("underlying"), _rec_corrected_value(r["field"], r.get("value"))
+    if underlying == value:
+        return "extraction_agrees"
+    if underlying != r.get("baseline"):
+        return "extraction_changed"
+    return None

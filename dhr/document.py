@@ -112,7 +112,8 @@ class Recommendation(_Model):
     # service, is named; ``organisations`` lists every owner, the first being ``organisation``.
     organisation: OrganisationRef | None = None
     organisations: list[OrganisationRef] = Field(default_factory=list)
-    owner_source: Literal["text", "heading", "action_plan"] | None = None
+    # "correction": a person set the owners (dhr/corrections.py), over what extraction read.
+    owner_source: Literal["text", "heading", "action_plan", "correction"] | None = None
     scope: Scope | None = None
     page: int | None = Field(default=None, ge=1)
     source: Literal["list", "table"] | None = None

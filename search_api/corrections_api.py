@@ -139,7 +139,9 @@ def correct_recommendation(rec_id: str) -> tuple[Response, int]:
     try:
         check_can_correct_recommendation(engine, rec_id, who)
         try:
-            row = add_recommendation_correction(engine, who, rec_id, _body(), ip=client_ip())
+            row = add_recommendation_correction(engine, who, rec_id, _body(),
+                                                store=state().store, backend=raw_backend(),
+                                                ip=client_ip())
         except CorrectionError as err:
             raise bad_request(str(err), err.field) from None
     except NotFound:

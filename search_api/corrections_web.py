@@ -145,7 +145,7 @@ def correct_recommendation(rec_id: str) -> Response:
                 tracker().engine, who, rec_id,
                 {"field": form["field"] or None,
                  "value": _form_value(form["field"], form["value"]), "reason": form["reason"]},
-                ip=client_ip())
+                store=state().store, backend=state().backend.backend, ip=client_ip())
             saved, form = True, {"field": "", "value": "", "reason": ""}
         except CorrectionError as err:
             errors[err.field or "value"] = str(err)

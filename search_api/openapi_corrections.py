@@ -54,7 +54,9 @@ def corrections_paths() -> dict[str, Any]:
                                   **_errors(400, 401, 404, 406, 429)}}},
         "/api/v1/review-recommendations/{rec_id}/corrections": _post(
             "correctRecommendation", "Correct a review recommendation's text, scope or owners "
-            "(write-scope token of an editor of the review's CSP, or an admin).", [_REC_ID],
+            "(write-scope token of an editor of the review's CSP, or an admin). Every document "
+            "that prints it carries the corrected value and is re-indexed at once (the "
+            "recommendations search and its facet counts).", [_REC_ID],
             "RecommendationCorrectionRequest", "201",
             _json(_ref("Correction"), "The stored correction."),
             (400, 401, 403, 404, 406, 413, 429)),
@@ -65,7 +67,9 @@ def corrections_paths() -> dict[str, Any]:
             (400, 401, 403, 404, 406, 413, 429)),
         "/api/v1/corrections/disagreements": {"get": {
             "operationId": "listCorrectionDisagreements", "summary": "Corrections a "
-            "re-extraction disagrees with (admin and oversight).", "tags": ["corrections"],
+            "re-extraction disagrees with (admin and oversight): kind extraction_agrees, "
+            "extraction_changed, or not_found (a document no longer prints the corrected "
+            "recommendation clearly).", "tags": ["corrections"],
             "security": [{"bearerAuth": []}], "parameters": [],
             "responses": {"200": _json(_ref("DisagreementList"), "The disagreements."),
                           **_errors(400, 401, 403, 406, 429)}}},

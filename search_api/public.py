@@ -45,7 +45,8 @@ def local_file_name(url: str) -> str:
 # What a human correction replaced stays with the tracker and the store (dhr/corrections.py):
 # the public see the corrected value and who corrected it, when and why, never the old value
 # (a correction may have replaced a name that should not have been published).
-_CORRECTION_INTERNALS = ("replaced", "replaced_age_band", "underlying", "baseline", "old_value")
+_CORRECTION_INTERNALS = ("replaced", "replaced_age_band", "underlying", "baseline", "old_value",
+                         "target", "absent")
 
 
 def _public_provenance(prov: dict[str, Any]) -> dict[str, Any]:

@@ -116,3 +116,79 @@ def test_disagreements_when_extraction_moves_or_agrees():
     assert found == {"death_type": ("extraction_agrees", None, "homicide_suicide"),
                      "review_type": ("extraction_changed", "intimate_partner",
                                      "household_member")}
+
+
+# -- a review recommendation's text, scope and owners -----------------------------------------
+RECS = [
+    {"number": "1", "text": "Lancashire Constabulary to brief response officers.",
+     "agency": "police", "agency_name": "Lancashire Constabulary", "scope": "local",
+     "organisation": {"id": "lancashire-constabulary", "name": "Lancashire Constabulary"},
+     "organisations": [{"id": "lancashire-constabulary", "name": "Lancashire Constabulary"}],
+     "owner_source": "text"},
+    # numbering restarts under each agency's heading: "1" twice
+    {"number": "1", "text": "The GP practice to record disclosures of abuse.", "agency": "health",
+     "scope": None},
+]
+
+
+def _rc(cid: int, field: str, value: Any, number: str | None = "1",
+        text: str = "The GP practice to record disclosures of abuse.") -> Applied:
+    return Applied(cid, "recommendation." + field, value, None, "the action plan says so",
+                   "preston-csp", "Preston Community Safety Partnership",
+                   f"2027-03-0{cid}T10:00:00Z", {"recommendation": "rr-1", "number": number,
+                                                 "text": text})
+
+
+def test_a_recommendation_correction_is_laid_over_the_entry_it_names_and_undone_exactly():
+    doc = _doc(recommendations=RECS)
+    owners = [{"id": "nhs-lancashire-icb", "name": "NHS Lancashire ICB", "agency": "health"}]
+    corrected = core.apply(doc, [
+        _rc(1, "text", "The GP practice to record every disclosure of abuse within a week."),
+        _rc(2, "scope", "regional"), _rc(3, "owners", owners),
+        _c(4, "review_type", "adult_family")])
+    first, second = corrected.recommendations
+    assert first == doc.recommendations[0]  # the other "1" is untouched
+    assert second.text.endswith("within a week.") and second.scope == "regional"
+    assert [o.id for o in second.organisations] == ["nhs-lancashire-icb"]
+    assert second.organisation is not None and second.organisation.id == "nhs-lancashire-icb"
+    assert (second.owner_source, second.agency, second.agency_name) == (
+        "correction", "health", "NHS Lancashire ICB")
+    assert corrected.review.review_type == "adult_family"
+    assert Document.from_json_dict(core.strip(corrected.to_json_dict())) == doc
+    # applying again (a re-index, another correction) changes nothing
+    assert core.apply(corrected, core.records_of(corrected),
+                      previous=corrected.provenance["corrections"]) == corrected
+
+
+def test_a_recommendation_correction_follows_a_re_extraction_that_renumbers_it():
+    doc = _doc(recommendations=RECS)
+    corrected = core.apply(doc, [_rc(1, "scope", "national")])
+    raw = core.strip(corrected.to_json_dict())
+    raw["recommendations"] = [dict(RECS[1], number="2"), RECS[0]]  # a better extractor
+    raw["extractor_version"] = "2"
+    again = core.apply(Document.from_json_dict(raw), core.records_of(corrected),
+                       previous=corrected.provenance["corrections"])
+    assert [r.scope for r in again.recommendations] == ["national", "local"]
+    record = again.provenance["corrections"][0]
+    assert (record["index"], core.rec_disagreement(record)) == (0, None)
+    # A document that no longer prints it keeps the correction, laid over nothing, for a person.
+    raw["recommendations"] = [RECS[0]]
+    gone = core.apply(Document.from_json_dict(raw), core.records_of(again))
+    assert gone.recommendations[0].scope == "local"
+    assert core.rec_disagreement(gone.provenance["corrections"][0]) == "not_found"
+    assert Document.from_json_dict(core.strip(gone.to_json_dict())) == \
+        Document.from_json_dict(raw)
+
+
+def test_locate_names_one_entry_or_none():
+    recs = [dict(r) for r in RECS]
+    assert core.locate(recs, {"number": "1", "text": RECS[0]["text"]}) == 0
+    assert core.locate(recs, {"number": "9", "text": "  The GP practice to record "
+                                                     "disclosures   of abuse."}) == 1
+    assert core.locate(recs, {"number": "1", "text": "reworded beyond recognition"}) is None
+    mended = {"number": "2", "text": "The police to review  DASH risk assess- ment training."}
+    assert core.locate(recs + [{"number": "2", "text": "The police to review DASH risk "
+                                "assessment training."}], mended) == 2
+    assert core.locate(recs + [{"number": "3", "text": "The police to review DASH risk "
+                                "assessment training."}], mended) is None
+    assert core.locate(recs, None) is None

@@ -25,7 +25,7 @@ from accountability.accounts import create_token, revoke_token
 from accountability.db import read_session, write_session
 from accountability.models import ApiToken, Correction, ReviewRecommendation, ReviewRow
 from dhr.search import open_backend
-from dhr.search.base import DocumentRequest
+from dhr.search.base import DocumentRequest, RecommendationRequest
 from dhr.store import CorpusStore
 from orchestration.cli import cli
 from orchestration.pipeline import index_pending, ingest_paths, rebuild_index
@@ -79,6 +79,10 @@ class Stack:
 
     def facet(self, name: str) -> dict[str, int]:
         resp = self.backend.search(DocumentRequest(page_size=1))
+        return {f["value"]: f["count"] for f in resp.facets.get(name, [])}
+
+    def rec_facet(self, name: str) -> dict[str, int]:
+        resp = self.backend.search_recommendations(RecommendationRequest(page_size=1))
         return {f["value"]: f["count"] for f in resp.facets.get(name, [])}
 
 
@@ -434,3 +438,151 @@ def test_the_web_form_corrects_a_recommendation(client, world, engine):
     assert owners == ["home-office", "dhsc"]
     assert [json.loads(e.detail)["field"] for e in audit_entries(engine, "correction.create")] \
         == ["owners"]
+
+
+HOUSING = "Bolton Council to audit its housing referrals for victims of domestic abuse."
+REWORDED = ("Bolton Council to audit its housing referrals for victims of domestic abuse within "
+            "six months.")
+REC_CORRECTIONS = (
+    {"field": "owners", "value": ["bolton-csp"], "reason": "The partnership owns the action"},
+    {"field": "scope", "value": "regional", "reason": "All ten Greater Manchester boroughs"},
+    {"field": "text", "value": REWORDED, "reason": "The action plan's wording"},
+)
+
+
+def _entries(stack: Stack, doc_id: str, text: str) -> list:
+    return [r for r in stack.stored(doc_id).recommendations if r.text == text]
+
+
+def _regional(stack: Stack) -> list[dict]:
+    return stack.backend.search_recommendations(RecommendationRequest(
+        filters={"scope": ["regional"]})).results
+
+
+def test_a_recommendation_correction_reaches_the_documents_and_the_index_at_once(
+        stack, world, engine):
+    with read_session(engine) as s:
+        rec = s.scalars(select(ReviewRecommendation).where(
+            ReviewRecommendation.text == HOUSING)).one()
+        printed = sorted(a.document_id for a in rec.appearances)
+    assert printed == sorted([stack.overview, stack.summary])
+    extracted = {d: stack.stored(d) for d in printed}
+    scope_before, agency_before = stack.rec_facet("scope"), stack.rec_facet("agency")
+    assert "regional" not in scope_before and not _regional(stack)
+    assert "community_safety_partnership" not in agency_before
+    url = f"/api/v1/review-recommendations/{rec.id}/corrections"
+    made = []
+    for body in REC_CORRECTIONS:
+        resp = stack.client.post(url, json=body, headers=bearer(world.tokens["csp"]))
+        assert resp.status_code == 201, resp.get_json()
+        made.append(resp.get_json()["id"])
+    # Every stored document that prints it carries the corrected entry (contract 2a fields);
+    # the other recommendation is untouched.
+    for doc_id in printed:
+        [entry] = _entries(stack, doc_id, REWORDED)
+        assert entry.scope == "regional"
+        assert entry.organisation is not None and entry.organisation.id == "bolton-csp"
+        assert [o.id for o in entry.organisations] == ["bolton-csp"]
+        assert (entry.owner_source, entry.agency) == ("correction", "community_safety_partnership")
+        assert _entries(stack, doc_id, HOUSING) == []
+        other = [r for r in extracted[doc_id].recommendations if r.text != HOUSING]
+        assert [r for r in stack.stored(doc_id).recommendations if r.text != REWORDED] == other
+    # The index at once: facet counts, filters and words, on the API and the explorer.
+    scope_after = stack.rec_facet("scope")
+    assert scope_after["regional"] == 2 and sum(scope_after.values()) == sum(scope_before.values())
+    assert stack.rec_facet("agency")["community_safety_partnership"] == 2
+    assert sorted((r["document_id"], r["text"]) for r in _regional(stack)) == [
+        (d, REWORDED) for d in printed]
+    api = stack.client.get("/api/v1/recommendations?scope=regional").get_json()
+    assert api["total"] == 2 and {r["agency"] for r in api["results"]} == {
+        "community_safety_partnership"}
+    assert {f["value"]: f["count"] for f in api["facets"]["scope"]}["regional"] == 2
+    words = stack.client.get('/api/v1/recommendations?q="within six months"').get_json()
+    assert words["total"] == 2
+    page = html.unescape(stack.client.get("/recommendations?scope=regional").get_data(
+        as_text=True))
+    assert REWORDED in page
+    # The public Document shows who corrected it and why, never what was replaced.
+    public = stack.client.get(f"/api/v1/documents/{stack.overview}").get_json()
+    shown = {c["field"]: c for c in public["provenance"]["corrections"]}
+    assert shown["recommendation.scope"]["reason"] == REC_CORRECTIONS[1]["reason"]
+    assert not {"target", "replaced", "underlying"} & {k for c in shown.values() for k in c}
+    # dhr index --rebuild, then a new extractor version (real re-extraction) and the sync.
+    assert rebuild_index(stack.cfg, stack.backend)["failed"] == 0
+    assert stack.rec_facet("scope") == scope_after and len(_regional(stack)) == 2
+    store = stack.store()
+    with store._tx() as db:
+        db.execute("UPDATE documents SET extractor_version='0.9.0'")
+        db.execute("UPDATE files SET extractor_version='0.9.0'")
+    store.close()
+    assert ingest_paths(stack.cfg, [], backend=stack.backend)["ingested"] == 2
+    summary = sync_after_ingest(stack.cfg)
+    assert summary.get("flagged", 0) == 0, summary
+    from ingest.extract import EXTRACTOR_VERSION
+
+    for doc_id in printed:
+        assert stack.stored(doc_id).extractor_version == EXTRACTOR_VERSION
+        [entry] = _entries(stack, doc_id, REWORDED)
+        assert (entry.scope, entry.owner_source) == ("regional", "correction")
+    assert stack.rec_facet("scope") == scope_after and len(_regional(stack)) == 2
+    with read_session(engine) as s:  # the tracker still compares extraction with extraction
+        assert [a.text for a in s.get(ReviewRecommendation, rec.id).appearances] == [HOUSING] * 2
+    # Removing the corrections restores the extracted entries exactly, in the store and index.
+    for cid in made:
+        resp = stack.client.post(f"/api/v1/corrections/{cid}/remove",
+                                 json={"reason": "Entered on the wrong recommendation"},
+                                 headers=bearer(world.tokens["admin"]))
+        assert resp.status_code == 200, resp.get_json()
+    for doc_id in printed:
+        again = stack.stored(doc_id)
+        assert again.recommendations == extracted[doc_id].recommendations
+        assert "corrections" not in again.provenance
+    assert stack.rec_facet("scope") == scope_before and not _regional(stack)
+    assert stack.rec_facet("agency") == agency_before
+    assert stack.client.get('/api/v1/recommendations?q="within six months"').get_json()[
+        "total"] == 0
+    with read_session(engine) as s:
+        assert s.get(ReviewRecommendation, rec.id).text == HOUSING
+
+
+def test_a_recommendation_correction_follows_a_re_extraction_that_rewords_it(stack, world,
+                                                                             engine):
+    with read_session(engine) as s:
+        rec = s.scalars(select(ReviewRecommendation).where(
+            ReviewRecommendation.text == HOUSING)).one()
+    resp = stack.client.post(f"/api/v1/review-recommendations/{rec.id}/corrections",
+                             json=REC_CORRECTIONS[1], headers=bearer(world.tokens["csp"]))
+    assert resp.status_code == 201, resp.get_json()
+    assert len(_regional(stack)) == 2
+    # A new extractor reads the overview report's recommendation with other words: the stored
+    # Document alone no longer names it clearly (the correction is kept, laid over nothing) ...
+    reworded = ("Bolton Council to audit all of its housing referrals for domestic abuse "
+                "victims within the year.")
+    store = stack.store()
+    from dhr import corrections as core
+    from ingest.resync import MergeState, store_merged
+
+    raw = core.strip(store.get_document(stack.overview).to_json_dict())
+    [entry] = [r for r in raw["recommendations"] if r["text"] == HOUSING]
+    entry["text"] = reworded
+    raw["extractor_version"] = "9.0.0"
+    raw["provenance"].pop("corrections", None)
+    state = MergeState(store)
+    stored = store_merged(store, state, type(store.get_document(stack.overview))
+                          .from_json_dict(raw))
+    state.close()
+    store.close()
+    assert [r.scope for r in stored.recommendations if r.text == reworded] != ["regional"]
+    index_pending(CorpusStore(stack.data_dir), stack.backend)
+    listed = stack.client.get("/api/v1/corrections/disagreements",
+                              headers=bearer(world.tokens["admin"])).get_json()["disagreements"]
+    assert [(d["kind"], d["document"]) for d in listed] == [("not_found", stack.overview)]
+    # ... the tracker sync re-links it by number and wording, and the correction is laid over
+    # the re-worded entry again, in the store and the index (what dhr ingest runs next).
+    summary = sync_after_ingest(stack.cfg)
+    assert summary.get("flagged", 0) == 0 and summary["corrected_documents"] == 1, summary
+    [again] = [r for r in stack.stored(stack.overview).recommendations if r.text == reworded]
+    assert again.scope == "regional"
+    assert sorted(r["text"] for r in _regional(stack)) == sorted([HOUSING, reworded])
+    assert stack.client.get("/api/v1/corrections/disagreements",
+                            headers=bearer(world.tokens["admin"])).get_json()["total"] == 0
