@@ -51,12 +51,14 @@ def build_document(case: Case, content: DocContent, pages: list[Page], *, doc_id
             elif isinstance(b, (Para, Item)):
                 for theme, sentence in b.tags:
                     theme_hits.setdefault(theme, []).append((n, sentence))
-            elif isinstance(b, Rec):
+            elif isinstance(b, Rec) and not placed.continues:   # an entry is on the page it starts
                 recs.append({**b.rec, "page": n})
                 for theme in b.rec["themes"]:
                     theme_hits.setdefault(theme, []).append((n, b.text))
             elif isinstance(b, Table) and (b.recs or b.actions) and placed.rows:
                 for i in range(*placed.rows):
+                    if i == placed.rows[0] and placed.continues:   # a row is on the page it starts
+                        continue
                     if i in b.actions:
                         actions.append({**b.actions[i], "page": n})
                     if i in b.recs:
@@ -130,7 +132,7 @@ def build_layout(case: Case, content: DocContent, pages: list[Page], *, fmt: str
         for placed in page.placed:
             b = placed.block
             if isinstance(b, Table) and placed.rows:
-                rows = ([b.columns] if placed.header_row else []) + b.rows[placed.rows[0]:placed.rows[1]]
+                rows = ([b.columns] if placed.header_row else []) + placed.table_rows()
                 tables.append({"page": n, "rows": rows, "header_row": placed.header_row})
             if isinstance(b, Toc):
                 toc_pages.append(n)
