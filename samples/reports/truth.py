@@ -128,12 +128,17 @@ def build_layout(case: Case, content: DocContent, pages: list[Page], *, fmt: str
                  marking: str, header: str, footer: str) -> dict[str, Any]:
     tables = []
     toc_pages = []
+    split_entries: list[dict[str, Any]] = []
     for n, page in enumerate(pages, start=1):
         for placed in page.placed:
             b = placed.block
             if isinstance(b, Table) and placed.rows:
                 rows = ([b.columns] if placed.header_row else []) + placed.table_rows()
-                tables.append({"page": n, "rows": rows, "header_row": placed.header_row})
+                # continues: the first row is the rest of the last row of the page before
+                tables.append({"page": n, "rows": rows, "header_row": placed.header_row,
+                               "continues": placed.continues})
+            if isinstance(b, Rec) and placed.continues:   # an entry carried on over the page
+                split_entries.append({"page": n, "prefix": b.prefix, "text": b.text})
             if isinstance(b, Toc):
                 toc_pages.append(n)
     return {
@@ -146,5 +151,6 @@ def build_layout(case: Case, content: DocContent, pages: list[Page], *, fmt: str
         "running_footer": footer or None,
         "toc_pages": toc_pages,
         "tables": tables,
+        "split_entries": split_entries,
         "synthetic": True,
     }
