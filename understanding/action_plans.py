@@ -194,7 +194,11 @@ def _continues_over_page(row: dict[str, str], prev: _Row, order: list[str], mark
     before, text = prev.cells.get(kind, ""), row[kind]
     if kind == "recommendation" and alnum_key(text) == alnum_key(before):
         return False
-    return text[:1].islower() or not before.endswith(_TERMINAL)
+    if text[:1].islower():
+        return True
+    if all(row.get(k) for k, v in prev.cells.items() if v and k not in ("number", "scope")):
+        return False   # every cell filled again, the first with a new sentence: a row of its own
+    return not before.endswith(_TERMINAL)
 
 
 def _strip_marker(raw: list[str]) -> tuple[list[str], bool]:
