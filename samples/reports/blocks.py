@@ -73,7 +73,8 @@ class Rec:
     text: str
     rec: dict[str, Any]
     own_line: bool = False
-    break_inside: bool = False   # a PDF page (or column) ends inside this entry (paginate.py)
+    may_break: bool = False      # in PDFs the entry may carry on over the page foot (paginate.py)
+    break_inside: bool = False   # a PDF page (or column) ends inside this entry
 
     @property
     def list_number(self) -> int | None:

@@ -296,7 +296,8 @@ def layout_blocks(case: Case, recs: list[DraftRec], section: int) -> list[Block]
             # recommendation; the separators between clauses are not.
             truth = ({**r.truth, "text": r.text.rstrip(".") + "."} if k == len(recs)
                      else r.truth)
-            blocks.append(Rec(r.prefix, r.text.rstrip(".") + end, truth, False, break_inside=k == broken))
+            blocks.append(Rec(r.prefix, r.text.rstrip(".") + end, truth, False, may_break=True,
+                              break_inside=k == broken))
         return blocks
     groups = _groups(recs, plan)
     top_done: set[str] = set()

@@ -6,8 +6,8 @@ which text is on which page. Paragraphs are never split across pages; tables spl
 and repeat their header row; headings keep with the next lines. With ``split=True`` (PDF
 formats) a table with ``split_rows`` also breaks inside a row (its cells carry on at the top of
 the next page, under a repeated header row or not, the first cell perhaps marked "(continued)"),
-and a recommendation entry that reaches the page foot (or is marked ``break_inside``) carries on
-on the next page, as printed reports do. In two-column layouts tables and
+and a recommendation entry marked ``may_break`` (the clauses of a stem sentence) that reaches the
+page foot, or is marked ``break_inside``, carries on on the next page, as printed reports do. In two-column layouts tables and
 the title span the full width.
 """
 
@@ -244,7 +244,7 @@ class _Paginator:
 
     def _place_lines(self, block: Block, lines: list[Line], height: float, after: float,
                      keep: float = 0.0) -> None:
-        if self.split and isinstance(block, Rec) and not block.own_line and len(lines) > 1:
+        if self.split and isinstance(block, Rec) and block.may_break and not block.own_line and len(lines) > 1:
             room = [ln for ln in lines if self.y + ln.y + 4 <= self.bottom]
             fit = len(lines) // 2 if block.break_inside else len(room)
             if 0 < fit < len(lines) and (block.break_inside or self.y + height > self.bottom):
