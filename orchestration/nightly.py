@@ -2,7 +2,8 @@
 
 crawl (every enabled source) -> extract (new and changed files, and every file whose extractor
 version is out of date) -> sync sources (re-merge files whose sources changed, e.g. a report taken
-down; link each review's documents) -> index (whatever the backend does not hold yet) -> tracker
+down; link each review's documents) -> dhrd (match the last DHRD import's incidents again, so new
+reviews gain their tags; skipped when nothing was imported) -> index (whatever the backend does not hold yet) -> tracker
 (review recommendations) -> notify (e-mail owners of new recommendations: ``dhr notify``) -> a JSON
 run report (``<data_dir>/reports/nightly-<timestamp>.json`` and ``--report FILE``) and a short
 summary on stdout.
@@ -91,6 +92,7 @@ def _run_stages(cfg: Config, report: dict[str, Any]) -> None:
         _stage(report, "crawl", lambda: _crawl(cfg, report))
         touched = _stage(report, "extract", lambda: _extract(cfg, store, report))
         _stage(report, "sources", lambda: _sync(store, touched or [], report))
+        _stage(report, "dhrd", lambda: _dhrd(cfg, report))
         _stage(report, "index", lambda: _index(cfg, store, report))
         _stage(report, "tracker", lambda: _tracker(cfg, report))
         _stage(report, "notify", lambda: _notify(cfg, report))
@@ -167,6 +169,26 @@ def _sync(store: CorpusStore, touched: list[str], report: dict[str, Any]) -> Non
         "remerged": len(synced["remerged"]), "withdrawn": len(synced["withdrawn"]),
         "withdrawn_documents": synced["withdrawn"], "relinked": len(synced["relinked"]),
     })
+
+
+def _dhrd(cfg: Config, report: dict[str, Any]) -> None:
+    # Match the last DHRD import's incidents again: reviews ingested since then can gain their
+    # tags. The documents whose tags changed are marked for the index stage that follows.
+    from dhr.enrichment.store import EnrichmentStore
+
+    from .dhrd_import import import_dhrd
+
+    stage = report["stages"]["dhrd"]
+    enrichment = EnrichmentStore(cfg.data_dir)
+    try:
+        imported = enrichment.last_import() is not None
+    finally:
+        enrichment.close()
+    if not imported:
+        stage["skipped"] = "no DHRD import (dhr dhrd import PATH)"
+        return
+    result = import_dhrd(cfg, None, None)
+    stage.update({**result.report.counts(), "documents_to_reindex": result.reindexed})
 
 
 def _index(cfg: Config, store: CorpusStore, report: dict[str, Any]) -> None:
@@ -300,6 +322,11 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
     if "remerged" in s:
         lines.append(f"  sources: {s['remerged']} document(s) re-merged ({s['withdrawn']} taken "
                      f"offline), {s['relinked']} relinked")
+    m = st.get("dhrd") or {}
+    if "matched" in m:
+        lines.append(f"  dhrd:    {m['matched']} of {m['incidents']} incident(s) matched, "
+                     f"{m['ambiguous']} ambiguous, {m['documents_to_reindex']} document(s) "
+                     "to re-index")
     i = st.get("index") or {}
     if i:
         lines.append(f"  index:   {i.get('indexed', 0)} indexed into {i.get('backend', '?')}, "
