@@ -50,7 +50,7 @@ def test_the_nightly_matches_a_new_review_to_the_last_dhrd_import(
              for i in api_corpus]
     docs = [d for _, d in items]
     truth = write_dhrd(tmp_path / "dhrd", docs)
-    late_incident, late_review = sorted(truth.matched.items())[0]
+    late_incident, late_review = min(truth.matched.items())
     cfg = _config(tmp_path / "data")
     _store(cfg.data_dir, [(i, d) for i, d in items if d.review_key != late_review])
 
