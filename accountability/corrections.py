@@ -78,6 +78,18 @@ def can_correct(who: Principal | None, csp_id: str | None) -> bool:
     return bool(csp_id) and csp_id in who.orgs_with("editor")
 
 
+def may_see_detail(engine: Engine, who: Principal | None, area: str | None) -> bool:
+    """The old value, the account and the removal reason of a review's corrections: for those
+    who may correct it, and oversight. Everyone else sees what, when, why and which
+    organisation (deny by default)."""
+    if who is None:
+        return False
+    if who.has_role("oversight"):
+        return True
+    with read_session(engine) as s:
+        return can_correct(who, csp_of_area(s, area))
+
+
 def csp_of_area(session: Session, area: str | None) -> str | None:
     if not area:
         return None

@@ -3,8 +3,9 @@
 - ``POST /documents/<id>/corrections`` ``{"field", "value", "reason"}``: correct a field of the
   review this document belongs to (every document of the review); 201 with the correction;
   the documents are re-indexed at once (search and facet counts show it);
-- ``GET /documents/<id>/corrections``: the corrections of its review (who, when, why; the old
-  value and the account only for a signed-in token);
+- ``GET /documents/<id>/corrections``: the corrections of its review (what, when, why, which
+  organisation; the old value and the account only for those who may correct the review, and
+  oversight);
 - ``POST /review-recommendations/<id>/corrections`` ``{"field": "text"|"scope"|"owners",
   "value", "reason"}``: correct a review recommendation;
 - ``POST /corrections/<n>/remove`` ``{"reason"}``: take a correction out of force;
@@ -34,6 +35,7 @@ from accountability.corrections import (
     correction_dict,
     corrections_of_documents,
     disagreements,
+    may_see_detail,
     parse_review_correction,
     remove_correction,
     review_documents,
@@ -122,7 +124,8 @@ def review_corrections(doc_id: str) -> Response:
         docs = review_documents(state().store, doc_id)
     except NotFound:
         raise not_found("no document with this id") from None
-    rows = corrections_of_documents(tracker().engine, [d.id for d in docs], full=who is not None)
+    full = may_see_detail(tracker().engine, who, docs[0].review.area)
+    rows = corrections_of_documents(tracker().engine, [d.id for d in docs], full=full)
     resp = jsonify({"document": doc_id, "review_key": docs[0].review_key, "corrections": rows})
     resp.headers["Cache-Control"] = "private, no-store" if who else "no-cache"
     return resp

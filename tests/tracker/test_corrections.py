@@ -154,6 +154,24 @@ def test_a_csp_editor_corrects_a_review_everywhere_at_once(stack, world, engine)
     assert len(entries) == 1 and json.loads(entries[0].detail)["new"] == "adult_family"
 
 
+def test_only_those_who_may_correct_and_oversight_see_the_replaced_value(stack, world):
+    """The list of a review's corrections says what, when, why and which organisation to
+    everyone; the value replaced and the account that made it only to those who may correct the
+    review (its CSP's editors, admins) and oversight, not to any other token holder."""
+    assert correct(stack, world.tokens["csp"], AREA).status_code == 201
+    path = f"/api/v1/documents/{stack.overview}/corrections"
+    for who, full in [(None, False), ("read", False), ("gmp", False), ("home_office", False),
+                      ("gmp_admin", False), ("csp", True), ("admin", True),
+                      ("oversight", True)]:
+        headers = bearer(world.tokens[who]) if who else {}
+        [row] = stack.client.get(path, headers=headers).get_json()["corrections"]
+        assert row["reason"] == AREA["reason"], who
+        assert ("old_value" in row) is full and ("by" in row) is full, who
+        if full:
+            assert (row["old_value"], row["by"]) == ("intimate_partner",
+                                                     "csp-editor@example.org"), who
+
+
 def test_a_correction_survives_rebuild_and_a_new_extractor_version(stack, world, engine):
     assert correct(stack, world.tokens["csp"], AREA).status_code == 201
     assert correct(stack, world.tokens["admin"], {
