@@ -26,6 +26,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
 RULE_FILE = "recurring_concepts.yaml"
 _ID = re.compile(r"[a-z]{3,}")
+_FIRST = re.compile(r"[a-z0-9&]")
+_WORD_START = re.compile(r"(?<![\w-])[\w&]")
 
 
 def _pattern(p: str) -> str:
@@ -35,6 +37,8 @@ def _pattern(p: str) -> str:
         raise ValueError(f"not a valid regular expression ({exc}): {p!r}") from None
     if compiled.groups:
         raise ValueError(f"use non-capturing groups (?:...) only: {p!r}")
+    if not _FIRST.match(p):
+        raise ValueError(f"start with a plain lower-case letter, digit or '&': {p!r}")
     return p
 
 
@@ -83,23 +87,46 @@ def concept_rules() -> ConceptRules:
 
 
 class ConceptMap:
-    """Replaces each phrase of a concept by the concept's id, longest phrases first."""
+    """Replaces each phrase of a concept by the concept's id, longest phrases first.
+
+    Phrases are grouped by their first character; at each word start only the phrases that
+    can begin there are tried (one compiled alternation per character)."""
 
     def __init__(self, rules: ConceptRules) -> None:
-        pairs = sorted(((p, c) for c, ps in rules.concepts.items() for p in ps),
-                       key=lambda pc: (-len(pc[0]), pc[0]))
         self.ids = frozenset(rules.concepts)
-        self._concept = [c for _, c in pairs]
-        body = "|".join(f"({p})" for p, _ in pairs)
-        self._regex = re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE) if pairs \
-            else None
+        buckets: dict[str, list[tuple[str, str]]] = {}
+        for c, ps in rules.concepts.items():
+            for p in ps:
+                buckets.setdefault(p[0], []).append((p, c))
+        self._by_first: dict[str, tuple[re.Pattern[str], list[str]]] = {}
+        for first, pairs in buckets.items():
+            pairs.sort(key=lambda pc: (-len(pc[0]), pc[0]))
+            body = "|".join(f"({p})" for p, _ in pairs)
+            self._by_first[first] = (re.compile(rf"(?:{body})(?![\w-])", re.IGNORECASE),
+                                     [c for _, c in pairs])
 
     def apply(self, text: str) -> str:
         """The text with every concept phrase replaced by `` <id> ``."""
-        if self._regex is None:
+        out: list[str] = []
+        last = 0
+        by_first = self._by_first
+        for start in _WORD_START.finditer(text):
+            pos = start.start()
+            if pos < last:
+                continue
+            entry = by_first.get(text[pos].lower())
+            if entry is None:
+                continue
+            m = entry[0].match(text, pos)
+            if m is None:
+                continue
+            out.append(text[last:pos])
+            out.append(f" {entry[1][(m.lastindex or 1) - 1]} ")
+            last = m.end()
+        if not out:
             return text
-        concept = self._concept
-        return self._regex.sub(lambda m: f" {concept[(m.lastindex or 1) - 1]} ", text)
+        out.append(text[last:])
+        return "".join(out)
 
 
 @cache

@@ -41,6 +41,7 @@ def test_longest_phrase_wins_and_words_inside_other_words_are_left():
 @pytest.mark.parametrize("text, message", [
     ("concepts:\n  audit: ['(unclosed']\n", "not a valid regular expression"),
     ("concepts:\n  audit: ['(a|b)']\n", "non-capturing"),
+    ("concepts:\n  audit: ['(?:dip )?sample']\n", "start with a plain"),
     ("concepts:\n  Audit-2: ['audit']\n", "one lower-case word"),
     ("concept:\n  audit: ['audit']\n", "concept"),
     ("concepts: [unclosed\n", "not valid YAML"),
