@@ -44,12 +44,15 @@ MinHash-LSH (``datasketch``) estimates Jaccard similarity of word sets, which we
 no more than a common one, and the search engine's more-like-this would tie grouping to one of
 the two search backends.
 
-The thresholds were tuned on the generator's ``dev`` wordings only
-(``scripts/evaluate_recurring.py --split dev --sweep``); ``heldout`` wordings measure them.
-Lexical similarity finds the same change when the wordings share its key terms (DASH, MARAC,
-body-worn video, coercive control), as recommendations in this field usually do; a paraphrase
-sharing no content word is missed, and two different changes worded alike ("audit DASH
-completion" and "train officers to complete DASH") can be merged.
+The thresholds, stop words and concepts were tuned on the generator's ``train`` and ``dev``
+wordings only (several seeds of each; ``scripts/evaluate_recurring.py --split dev --sweep``);
+``heldout`` wordings measure them. Lexical similarity finds the same change when the wordings
+share its key terms or concepts (DASH, MARAC, body-worn video, coercive control, "dip-sample" for
+"audit"), as recommendations in this field usually do; a paraphrase sharing no content word or
+concept is missed, and two different changes on one topic worded alike ("audit DASH completion"
+and "train officers to complete DASH"; "train staff on coercive control" and "charge coercive
+control") can be merged. After a change of this method (the concepts, the stop words), run
+``dhr tracker recurring --rebuild`` so stored members' features match new ones.
 """
 
 from __future__ import annotations
