@@ -59,8 +59,14 @@ class FamilyReview:
     recommendations: list[FamilyRec] = field(default_factory=list)
 
 
-def families() -> dict[str, dict[str, Any]]:
-    return dict(banks.load("families/families")["families"])
+def families(split: str | None = None) -> dict[str, dict[str, Any]]:
+    """The family definitions; with ``split``, only the families worded in that split (a
+    family with ``splits: [...]`` is generated only in those splits, e.g. the near-miss
+    families added to train and dev for tuning)."""
+    fams = dict(banks.load("families/families")["families"])
+    if split is None:
+        return fams
+    return {f: spec for f, spec in fams.items() if split in spec.get("splits", banks.SPLITS)}
 
 
 def wordings(split: str) -> dict[str, list[str]]:
@@ -113,8 +119,8 @@ def _cap(s: str) -> str:
 def family_reviews(n_reviews: int, *, split: str = "train", seed: int = 1,
                    per_review: tuple[int, int] = (6, 12)) -> list[FamilyReview]:
     """``n_reviews`` reviews of recommendations drawn from the families (deterministic)."""
-    fams = families()
     bank = wordings(split)
+    fams = families(split)
     ids = sorted(fams)
     areas = banks.areas()
     registry = default_registry()

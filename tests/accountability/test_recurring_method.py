@@ -21,7 +21,7 @@ def test_owner_place_and_numbers_do_not_count():
     c = normalise("It is recommended that the Bolton Community Safety Partnership (GMP) audit "
                   "DASH completion (recommendation 15.2.1).", [], "Bolton")
     assert a == b == c
-    assert "audit" in a and "dash" in a
+    assert "audit" in a and "dashrisk" in a
 
 
 def test_same_change_in_other_words_is_closer_than_another_change():
@@ -48,11 +48,12 @@ def test_assignment_is_deterministic():
 
 
 def test_splits_never_share_a_wording_and_cover_every_family():
-    ids = set(families())
     banks = {split: wordings(split) for split in ("train", "dev", "heldout")}
     for split, bank in banks.items():
-        assert set(bank) == ids, split
+        assert set(bank) == set(families(split)), split
         assert all(len(v) >= 3 for v in bank.values()), split
+    assert set(families("heldout")) < set(families("dev")) == set(families("train")), \
+        "near-miss families are worded in train and dev only"
     sentences = {split: {w for v in bank.values() for w in v} for split, bank in banks.items()}
     assert not sentences["train"] & sentences["dev"]
     assert not sentences["train"] & sentences["heldout"]
