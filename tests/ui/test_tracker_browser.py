@@ -140,6 +140,7 @@ SIGNED_OUT = {
 }
 SIGNED_IN = {
     "account": (lambda s: "/account", 200),
+    "password-form": (lambda s: "/account/password", 200),
     "org-admin": (lambda s: f"/organisations/{s.org_id}/admin", 200),
     "update-form": (lambda s: f"/recommendations/{s.rec_id}/update", 200),
     "recommendation-editor": (lambda s: f"/recommendations/{s.rec_id}", 200),
@@ -204,6 +205,25 @@ def test_axe_on_forms_in_their_error_states(tracker_site, page, axe_source, scre
     page.wait_for_selector("#new-token")
     assert page.locator("#new-token").inner_text().startswith("dhr_")
     _check(page, axe_source, screenshots, "account-new-token")
+
+    # The change-password form with every field in error (the password is not changed: other
+    # tests sign in with it).
+    page.locator("a", has_text="Change").first.click()
+    page.wait_for_url("**/account/password")
+    page.fill("#new_password", "too short")
+    page.fill("#confirm_password", "something else")
+    page.locator("button", has_text="Change password").click()
+    page.wait_for_selector(".govuk-error-summary")
+    summary = page.locator(".govuk-error-summary").inner_text()
+    assert "Enter your current password" in summary and "at least" in summary
+    _check(page, axe_source, screenshots, "password-form-error")
+    page.fill("#current_password", "not the password at all")
+    page.fill("#new_password", "a long enough new passphrase")
+    page.fill("#confirm_password", "a long enough new passphrase")
+    page.locator("button", has_text="Change password").click()
+    page.wait_for_selector("#current_password-error")
+    assert "not right" in page.locator(".govuk-error-summary").inner_text()
+    _check(page, axe_source, screenshots, "password-form-wrong-current")
 
     page.goto(tracker_site.url + "/sign-out")
     page.locator("button", has_text="Sign out").click()
