@@ -579,6 +579,26 @@ def sync_after_ingest(cfg: Config) -> dict:
     return summary
 
 
+def stamp_after_rebuild(cfg: Config) -> dict:
+    """After `dhr index --rebuild` (whose new records carry no stamps): stamp them from the
+    tracker, when there is one (an embedded tracker file that does not exist is not made)."""
+    from pathlib import Path
+
+    from sqlalchemy.engine import make_url
+
+    url = make_url(cfg.tracker_database_url)
+    if url.get_backend_name() == "sqlite" and not (url.database and Path(url.database).exists()):
+        return {}
+    try:
+        engine = open_engine(cfg)
+    except click.ClickException as err:
+        return {"index_stamp_error": err.format_message()}
+    try:
+        return stamp_search_index(cfg, engine)
+    finally:
+        engine.dispose()
+
+
 def stamp_search_index(cfg: Config, engine) -> dict:
     """The search index's recommendation records get their review recommendation's id (the
     explorer lists each once): after every sync, as re-indexing clears them. A backend that

@@ -102,4 +102,9 @@ def test_each_sync_stamps_the_search_index_with_the_review_recommendations(tmp_p
     again = sync_after_ingest(cfg)
     assert again["reviews_changed"] == 0 and again["index_records_stamped"] == 3
     assert backend.search_recommendations(by_review).total == 3
+    # `dhr index --rebuild` builds new records (no stamps) and stamps them from the tracker.
+    rebuilt = CliRunner().invoke(cli, ["index", "--rebuild", "--config", str(config)])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert json.loads(rebuilt.output)["index_records_stamped"] == 6
+    assert backend.search_recommendations(by_review).total == 3
     backend.close()
