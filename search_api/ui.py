@@ -213,6 +213,8 @@ def _export(kind: str, fmt: str) -> Response:
                            "The export link is not valid.", errors=form.errors)
     backend = state().backend
     is_recs = kind == "recommendations"
+    if is_recs and isinstance(form.request, RecommendationRequest):
+        form.request = replace(form.request, by_review=True)  # the page's list: review level
     base_url = state().config.server.public_url or ""  # never the request's Host header
 
     def to_row(result: dict[str, Any]) -> dict[str, Any]:
