@@ -2,9 +2,9 @@
 
 A Document gives one document record (facet values, year, text, pages) and one record per
 recommendation (carrying its review's area, region, review type and year so that
-recommendations can be filtered on their own); each recommendation record has a
-``review_rec`` key, the tracker's review recommendation id once stamped, so that copies of one
-recommendation in several documents of a review can be listed once).
+recommendations can be filtered on their own). Each recommendation record also has a
+``review_rec`` key: the tracker's review recommendation id once stamped, so that the copies of
+one recommendation in several documents of a review can be listed once.
 """
 
 from __future__ import annotations
