@@ -176,6 +176,69 @@ def authenticate_password(engine: Engine, email: str, password: str, *,
         return principal_of(user), "ok"
 
 
+def change_password(engine: Engine, user_id: int, current: str, new: str, *,
+                    ip: str | None = None) -> tuple[int | None, str]:
+    """A signed-in user changes their own password. Returns (new session epoch, "ok") or
+    (None, reason): ``bad_password`` (the current password is wrong: counted against the
+    account like a failed sign-in, so the lockout applies), ``locked``, ``disabled``,
+    ``too_short``, ``too_long``, ``same`` (the new password is the current one).
+
+    The new password is hashed with the same policy and hasher as :func:`add_user`. The
+    account's session epoch moves on (every *other* web session ends; the caller keeps its own
+    by storing the returned epoch); API tokens are separate credentials and stay as they are.
+    Audited as ``account.password_change`` (refusals as ``account.password_change.refused``);
+    no password ever reaches the log."""
+    with read_session(engine) as s:
+        found = s.get(User, user_id)
+        seen = (found.active, found.password_hash, found.email) if found is not None else None
+    if seen is None:
+        return None, "unknown_user"
+    matches = seen[0] and _verify(seen[1], current)
+    reason = None
+    new_hash = None
+    if matches:
+        if len(new or "") < MIN_PASSWORD:
+            reason = "too_short"
+        elif len(new) > MAX_PASSWORD:
+            reason = "too_long"
+        elif _verify(seen[1], new):
+            reason = "same"
+        else:
+            new_hash = hash_password(new)
+    now = datetime.now(UTC)
+    with write_session(engine) as s:
+        user = s.get(User, user_id)
+        actor = f"user:{seen[2]}"
+        if user is None or not user.active:
+            audit.append(s, actor, "account.password_change.refused", target_type="user",
+                         target_id=seen[2], detail={"reason": "disabled"}, ip=ip)
+            return None, "disabled"
+        if user.locked_until is not None and user.locked_until > now:
+            audit.append(s, actor, "account.password_change.refused", target_type="user",
+                         target_id=user.email, detail={"reason": "locked"}, ip=ip)
+            return None, "locked"
+        if not matches or user.password_hash != seen[1]:
+            user.failed_signins += 1
+            detail: dict = {"reason": "bad_password", "failed_in_a_row": user.failed_signins}
+            if user.failed_signins >= MAX_FAILED_SIGNINS:
+                user.locked_until = now + LOCKOUT
+                user.failed_signins = 0
+                detail["locked_until"] = user.locked_until.isoformat()
+            audit.append(s, actor, "account.password_change.refused", target_type="user",
+                         target_id=user.email, detail=detail, ip=ip)
+            return None, "bad_password"
+        user.failed_signins = 0
+        if new_hash is None:
+            audit.append(s, actor, "account.password_change.refused", target_type="user",
+                         target_id=user.email, detail={"reason": reason}, ip=ip)
+            return None, reason or "bad_password"
+        user.password_hash = new_hash
+        user.session_epoch += 1
+        audit.append(s, actor, "account.password_change", target_type="user",
+                     target_id=user.email, detail={"other_sessions_ended": True}, ip=ip)
+        return user.session_epoch, "ok"
+
+
 def _verify(hash_: str, password: str) -> bool:
     try:
         return _hasher.verify(hash_, password or "")

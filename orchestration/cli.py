@@ -187,6 +187,9 @@ def index(cfg: Config, rebuild: bool) -> None:
 
     backend = open_checked_backend(cfg)
     summary = rebuild_index(cfg, backend)
+    from orchestration.tracker_cli import stamp_after_rebuild
+
+    summary.update(stamp_after_rebuild(cfg))  # the explorer's review-level keys
     click.echo(json.dumps(summary))
     sys.exit(EXIT_PARTIAL if summary["failed"] else EXIT_OK)
 

@@ -300,7 +300,9 @@ def tracker_sync(cfg: Config, force: bool) -> None:
     """Build review recommendations from the stored Documents (ingest and nightly do this)."""
     from accountability.sync import sync_store
 
-    summary = sync_store(open_engine(cfg), cfg.data_dir, force=force)
+    engine = open_engine(cfg)
+    summary = sync_store(engine, cfg.data_dir, force=force)
+    summary.update(stamp_search_index(cfg, engine))
     summary["reviews_changed"] = len(summary.get("reviews_changed", []))
     click.echo(json.dumps(summary))
 
@@ -570,10 +572,50 @@ def sync_after_ingest(cfg: Config) -> dict:
     try:
         summary = sync_store(engine, cfg.data_dir)
         summary.update(_reconcile_corrections(cfg, engine))
+        summary.update(stamp_search_index(cfg, engine))
     finally:
         engine.dispose()
     summary["reviews_changed"] = len(summary.get("reviews_changed", []))
     return summary
+
+
+def stamp_after_rebuild(cfg: Config) -> dict:
+    """After `dhr index --rebuild` (whose new records carry no stamps): stamp them from the
+    tracker, when there is one (an embedded tracker file that does not exist is not made)."""
+    from pathlib import Path
+
+    from sqlalchemy.engine import make_url
+
+    url = make_url(cfg.tracker_database_url)
+    if url.get_backend_name() == "sqlite" and not (url.database and Path(url.database).exists()):
+        return {}
+    try:
+        engine = open_engine(cfg)
+    except click.ClickException as err:
+        return {"index_stamp_error": err.format_message()}
+    try:
+        return stamp_search_index(cfg, engine)
+    finally:
+        engine.dispose()
+
+
+def stamp_search_index(cfg: Config, engine) -> dict:
+    """The search index's recommendation records get their review recommendation's id (the
+    explorer lists each once): after every sync, as re-indexing clears them. A backend that
+    does not answer is reported, not fatal (the next sync stamps)."""
+    from accountability.index_keys import stamp_index
+    from dhr.search import open_backend
+    from dhr.store import CorpusStore
+
+    backend = open_backend(cfg)
+    store = CorpusStore(cfg.data_dir)
+    try:
+        if not backend.ping():
+            return {"index_stamp_error": "the search backend is not reachable"}
+        return stamp_index(engine, backend, store.documents())
+    finally:
+        backend.close()
+        store.close()
 
 
 def _reconcile_corrections(cfg: Config, engine) -> dict:

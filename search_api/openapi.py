@@ -215,6 +215,11 @@ def _schemas() -> dict[str, Any]:
                 "doc_type": _NULLABLE_STR,
                 "title": _NULLABLE_STR,
                 "snippets": {"type": "array", "items": _ref("Snippet")},
+                "review_recommendation": {
+                    "type": ["string", "null"], "pattern": "^rr-[0-9a-f]{16}$",
+                    "description": "The review recommendation this printed copy is (as in "
+                                   "/api/v1/review-recommendations/<id>), once the tracker "
+                                   "has linked it; null otherwise."},
             },
         },
         "SearchResponse": {

@@ -89,9 +89,19 @@ class PublicBackend:
                                 r.get("review_key")) for r in results])
 
     def _visible(self, results: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        bad = self._hidden(results)
-        return [r for r in results
-                if str(r.get("document_id") or r.get("id") or "") not in bad] if bad else results
+        # A review-level recommendation result lists its other printed copies: checked too.
+        copies = [c for r in results if isinstance(r, dict)
+                  for c in r.get("copies") or [] if isinstance(c, dict)]
+        bad = self._hidden(results + copies)
+        if not bad:
+            return results
+
+        def shown(r: dict[str, Any]) -> bool:
+            return str(r.get("document_id") or r.get("id") or "") not in bad
+
+        return [({**r, "copies": [c for c in r["copies"] if shown(c)]}
+                 if isinstance(r.get("copies"), list) else r)
+                for r in results if shown(r)]
 
     def _public(self, resp: SearchResponse) -> SearchResponse:
         return dataclasses.replace(_scrubbed(resp), results=self._visible(scrub(resp.results)))

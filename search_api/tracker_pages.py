@@ -9,7 +9,9 @@
   ``/recommendations/<id>/evidence/<seq>`` under the same rule.
 - ``/organisations/<id>`` (and ``.csv``): what an organisation owns, by status, with overdue and
   no-information lists and filters; its editors get links to add updates.
-- ``/account``: the signed-in user's API tokens (create, shown once, revoke).
+- ``/account``: the signed-in user's API tokens (create, shown once, revoke);
+  ``/account/password`` changes their password (current, new, confirm; rate-limited like
+  sign-in; the account's other web sessions end, its API tokens stay).
 - ``/organisations/<id>/admin``: its org_admin (or an admin) adds and removes members' roles
   and notification contacts.
 Every form carries the app's CSRF token (Flask-WTF); every refusal is audited; no page needs
@@ -24,14 +26,17 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, Flask, Response, render_template, request, send_file
+from flask import Blueprint, Flask, Response, render_template, request, send_file, session
 from flask_login import login_required
 
 from accountability import contacts, members
 from accountability.accounts import (
+    MAX_PASSWORD,
     MAX_TOKEN_DAYS,
+    MIN_PASSWORD,
     AccountError,
     Principal,
+    change_password,
     create_token,
     revoke_own_token,
     tokens_of,
@@ -53,7 +58,7 @@ from accountability.statuses import STATUSES
 from accountability.updates import responsible_orgs
 
 from .state import state
-from .tracker_auth import client_ip, refuse, session_principal
+from .tracker_auth import SESSION_EPOCH_KEY, client_ip, refuse, session_principal, signin_limit
 from .tracker_state import tracker
 from .ui_export import _cell  # the spreadsheet-formula guard of the other CSV exports
 
@@ -300,6 +305,63 @@ def revoke(token_id: str) -> Response:
                          message=f"Token {token_id} was revoked.")
 
 
+# -- account: password ---------------------------------------------------------------------------
+PASSWORD_MESSAGES = {
+    "bad_password": "Your current password is not right",
+    "locked": "Your account is locked for 15 minutes after 5 wrong passwords",
+    "disabled": "Your account is disabled",
+    "unknown_user": "Your account is disabled",
+    "too_short": f"Your new password must have at least {MIN_PASSWORD} characters",
+    "too_long": f"Your new password must have {MAX_PASSWORD} characters or fewer",
+    "same": "Your new password must be different from your current password",
+}
+
+
+def _password_errors(current: str, new: str, confirm: str) -> dict[str, str]:
+    """The form's own checks (before the current password is verified)."""
+    errors: dict[str, str] = {}
+    if not current:
+        errors["current_password"] = "Enter your current password"
+    if not new:
+        errors["new_password"] = "Enter a new password"
+    elif len(new) < MIN_PASSWORD:
+        errors["new_password"] = PASSWORD_MESSAGES["too_short"]
+    elif len(new) > MAX_PASSWORD:
+        errors["new_password"] = PASSWORD_MESSAGES["too_long"]
+    if not confirm and new:
+        errors["confirm_password"] = "Confirm your new password"
+    elif new and confirm != new:
+        errors["confirm_password"] = "The new passwords do not match"
+    return errors
+
+
+@tracker_pages.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password_page() -> Response:
+    who = session_principal()
+    assert who is not None
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        current = request.form.get("current_password") or ""
+        new = request.form.get("new_password") or ""
+        confirm = request.form.get("confirm_password") or ""
+        errors = _password_errors(current, new, confirm)
+        if not errors:
+            epoch, reason = change_password(tracker().engine, who.user_id, current, new,
+                                            ip=client_ip())
+            if epoch is not None:
+                # This session goes on under the account's new epoch; every other one ends.
+                session[SESSION_EPOCH_KEY] = epoch
+                return _account_page(who, {}, {"scope": "read", "days": "90"}, None,
+                                     message="Your password was changed. Your other "
+                                     "sessions were signed out; your API tokens still work.")
+            field = "new_password" if reason in ("too_short", "too_long", "same") \
+                else "current_password"
+            errors[field] = PASSWORD_MESSAGES.get(reason, PASSWORD_MESSAGES["bad_password"])
+    return _page("password_form.html", 400 if errors else 200, errors=errors,
+                 min_password=MIN_PASSWORD)
+
+
 # -- organisation admin: members and contacts --------------------------------------------------
 def _admin_guard(org_id: str) -> tuple[Principal, OrganisationRow] | Response:
     who = session_principal()
@@ -433,4 +495,10 @@ def remove_contact(org_id: str) -> Response:
 
 
 def install(app: Flask) -> None:
+    from .tracker_auth import EXTENSION_LIMITER
+
     app.register_blueprint(tracker_pages)
+    # Each attempt verifies a password: limited per client address like sign-in.
+    name = "tracker_pages.change_password_page"
+    app.view_functions[name] = app.extensions[EXTENSION_LIMITER].limit(
+        signin_limit, methods=["POST"])(app.view_functions[name])

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -100,6 +101,10 @@ def _list_page(kind: str) -> Response:
     path = "/recommendations" if is_recs else "/search"
     legends = ui_forms.REC_FACET_LEGENDS if is_recs else ui_forms.DOC_FACET_LEGENDS
     form = ui_forms.parse(request.args, _raw_query(), kind)
+    if is_recs and isinstance(form.request, RecommendationRequest):
+        # Each review recommendation once, however many documents print it (the API's
+        # /api/v1/recommendations stays one result per printed copy).
+        form.request = replace(form.request, by_review=True)
     resp: SearchResponse | None = None
     if form.request is not None:
         try:
@@ -109,7 +114,8 @@ def _list_page(kind: str) -> Response:
         except SearchError as err:  # e.g. a cursor from another search
             form.errors.append(ui_forms.field_error(err.field, err.message, kind))
     if resp is None:  # show the form with the whole collection's facets
-        resp = (backend.search_recommendations(RecommendationRequest(page_size=1)) if is_recs
+        resp = (backend.search_recommendations(RecommendationRequest(page_size=1,
+                                                                     by_review=True)) if is_recs
                 else backend.search(DocumentRequest(page_size=1)))
         resp = SearchResponse(0, [], resp.facets, None)
     tracking = ui_tracking.tracking_for(resp.results) if is_recs else {}
@@ -207,6 +213,8 @@ def _export(kind: str, fmt: str) -> Response:
                            "The export link is not valid.", errors=form.errors)
     backend = state().backend
     is_recs = kind == "recommendations"
+    if is_recs and isinstance(form.request, RecommendationRequest):
+        form.request = replace(form.request, by_review=True)  # the page's list: review level
     base_url = state().config.server.public_url or ""  # never the request's Host header
 
     def to_row(result: dict[str, Any]) -> dict[str, Any]:

@@ -42,7 +42,8 @@ DOC_COLUMNS = ("id", "title", "doc_type", "area", "region", "date_of_death", "ps
                "source_url", "url")
 REC_COLUMNS = ("id", "document_id", "number", "text", "agency", "agency_name", "scope",
                "smart_score", "specific", "measurable", "time_bound", "themes", "area",
-               "region", "year", "pseudonym", "review_type", "page", "url")
+               "region", "year", "pseudonym", "review_type", "page", "url",
+               "review_recommendation", "also_printed_in")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 Row = dict[str, Any]
@@ -78,6 +79,12 @@ def recommendation_row(result: dict[str, Any], base_url: str) -> Row:
         "pseudonym": review.get("pseudonym"), "review_type": review.get("review_type"),
         "page": result.get("page"),
         "url": f"{base_url}/documents/{result['document_id']}#recommendation-{position}",
+        # The explorer's list is review level: the review recommendation (its page is
+        # /recommendations/<id>) and the other printed copies of it.
+        "review_recommendation": result.get("review_recommendation"),
+        "also_printed_in": [
+            f"{base_url}/documents/{c['document_id']}#recommendation-"
+            f"{str(c['id']).rsplit('-', 1)[-1]}" for c in result.get("copies") or []],
     }
 
 

@@ -1,10 +1,10 @@
-"""The recommendations explorer's link to the tracker: for each search result (one recommendation
-as printed in one document), the review recommendation it is, with its owners and status.
+"""The recommendations explorer's link to the tracker: for each search result (one review
+recommendation as the index lists it), the review recommendation it is, with owners and status.
 
-Search results come from the index, one per document that prints a recommendation; the tracker
-holds each review's recommendations once. :func:`tracking_for` matches a page of results to
-review recommendations through their appearances (same document, same wording, else same
-number), in one query, so the explorer can show the status and link to the review-level page
+The explorer asks the index for one result per review recommendation (records stamped with the
+tracker's id, :mod:`accountability.index_keys`); :func:`tracking_for` takes that id, or for a
+record not stamped yet matches it through the tracker's appearances (same document, same
+wording, else same number), in one query, so the explorer can show the status and link to the review-level page
 ``/recommendations/<id>``. It never fails the explorer: with no tracker database (a search-only
 server: no embedded tracker file, nothing is created) or on a database error it returns nothing.
 """
@@ -51,7 +51,9 @@ def tracking_for(results: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
             by_number = {(d, n): rid for d, n, _t, rid in rows if n}
             wanted: dict[str, str] = {}
             for r in results:
-                rid = (by_text.get((r.get("document_id"), r.get("text")))
+                # The index's key (stamped after each tracker sync), else the appearances.
+                rid = (r.get("review_recommendation")
+                       or by_text.get((r.get("document_id"), r.get("text")))
                        or by_number.get((r.get("document_id"), r.get("number"))))
                 if rid:
                     wanted[r["id"]] = rid
@@ -78,13 +80,19 @@ def collapse(results: list[dict[str, Any]], tracking: dict[str, dict[str, Any]]
     for r in results:
         tracked = tracking.get(r["id"])
         if tracked is not None and tracked["id"] in first_of:
-            copies[first_of[tracked["id"]]].append(r)
+            _add_copies(copies[first_of[tracked["id"]]], [r, *r.get("copies", [])])
             continue
         if tracked is not None:
             first_of[tracked["id"]] = r["id"]
-            copies[r["id"]] = []
+        copies[r["id"]] = []
+        _add_copies(copies[r["id"]], r.get("copies") or [])
         shown.append(r)
     return shown, copies
+
+
+def _add_copies(into: list[dict[str, Any]], more: list[dict[str, Any]]) -> None:
+    have = {c["id"] for c in into}
+    into.extend(c for c in more if c["id"] not in have)
 
 
 def progress_options() -> dict[str, Any] | None:

@@ -114,6 +114,11 @@ class DocumentRequest(_Request):
 @dataclass
 class RecommendationRequest(_Request):
     smart_min: int | None = None
+    # One result per review recommendation (the records sharing a ``review_rec`` key, which the
+    # tracker stamps with :meth:`SearchBackend.set_review_recommendations`), not per printed
+    # copy: the total, the facet counts and the pages count review recommendations; each result
+    # is the group's best-ranked copy, with every copy of the group in ``copies``.
+    by_review: bool = False
     _facet_names: tuple[str, ...] = tuple(REC_FACETS)
 
     def validate(self) -> None:
@@ -165,6 +170,14 @@ class SearchBackend(abc.ABC):
 
     @abc.abstractmethod
     def search_recommendations(self, request: RecommendationRequest) -> SearchResponse: ...
+
+    @abc.abstractmethod
+    def set_review_recommendations(self, keys: dict[str, str | None], *,
+                                   refresh: bool = False) -> int:
+        """Stamp recommendation records ({record id: review recommendation id, or None to
+        clear}) with the review recommendation they are a copy of; unknown record ids are
+        skipped. Returns how many records changed. Re-indexing a document clears its
+        records' keys (each record is then its own group) until they are stamped again."""
 
     @abc.abstractmethod
     def similar(self, doc_id: str, *, size: int = 10) -> list[dict[str, Any]]:

@@ -22,6 +22,8 @@ def fingerprint(request: Any) -> str:
         "yf": request.year_from, "yt": request.year_to, "s": request.sort,
         "sm": getattr(request, "smart_min", None), "t": type(request).__name__,
     }
+    if getattr(request, "by_review", False):  # grouped pages: their own cursors
+        parts["g"] = True
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
 
 

@@ -63,7 +63,13 @@ from .base import (
     _Request,
 )
 from .es_bulk import BULK_ACTIONS, BULK_BYTES, BULK_WORKERS, parallel_bulk
-from .fields import document_record, facet_list, recommendation_records, recommendation_result
+from .fields import (
+    document_record,
+    facet_list,
+    recommendation_records,
+    recommendation_result,
+    with_copies,
+)
 from .highlight import POST, PRE, highlight_leaves, normalize_for_index, safe_snippet
 from .ranking import KEY_WEIGHT, SUBJECT_WEIGHT, proximity_phrases, ranking_record
 
@@ -269,6 +275,8 @@ class ElasticsearchBackend(SearchBackend):
             if self._alias_targets(alias):
                 if kind == "documents" and not getattr(self, "_ranking_fields", False):
                     self._add_ranking_fields(alias)
+                if kind == "recommendations" and not getattr(self, "_review_rec_field", False):
+                    self._add_review_rec_field(alias)
                 continue
             name = self._create_index(kind)
             self._call(self.es.indices.put_alias, index=name, name=alias)
@@ -284,8 +292,35 @@ class ElasticsearchBackend(SearchBackend):
                 k: props[k] for k in ("key_text", "subjects", "prior", *DHRD_FACETS)})
         self._ranking_fields = True
 
+    def _add_review_rec_field(self, alias: str) -> None:
+        """Recommendation indices made before the review recommendation key get its field;
+        their records are stamped by the next tracker sync (until then, each is its own
+        group: see :meth:`search_recommendations`)."""
+        with contextlib.suppress(ApiError):
+            self._call(self.es.indices.put_mapping, index=alias,
+                       properties={"review_rec": {"type": "keyword"}})
+        self._review_rec_field = True
+
     def refresh(self) -> None:
         self._call(self.es.indices.refresh, index=list(self.alias.values()))
+
+    def set_review_recommendations(self, keys: dict[str, str | None], *,
+                                   refresh: bool = False) -> int:
+        index = self.alias["recommendations"]
+        actions = ({"_op_type": "update", "_index": index, "_id": rec_id,
+                    "doc": {"review_rec": key or rec_id, "body": {"review_rec": key}}}
+                   for rec_id, key in keys.items())
+        stamped = 0
+        for ok, item in helpers.streaming_bulk(self.es, actions, raise_on_error=False,
+                                               raise_on_exception=False, chunk_size=500):
+            info = item.get("update", {})
+            if ok and info.get("result") == "updated":
+                stamped += 1
+            elif not ok and info.get("status") != 404:  # a record since deleted: skipped
+                raise BackendUnavailable(f"Elasticsearch refused a stamp: {info.get('error')}")
+        if refresh:
+            self._call(self.es.indices.refresh, index=index)
+        return stamped
 
     # -- writing -----------------------------------------------------------------------------
     def _old_rec_counts(self, index: str, ids: list[str]) -> dict[str, int]:
@@ -338,7 +373,9 @@ class ElasticsearchBackend(SearchBackend):
                            "region": r["region"], "review_type": r["review_type"],
                            "themes": r["themes"], "year": r["year"], "date_key": r["date_key"],
                            "smart_score": r["smart_score"], "text": normalize_for_index(r["text"]),
-                           "body": r}}
+                           # its own id until the tracker stamps its review recommendation:
+                           # a record is its own group (collapse puts missing values together)
+                           "review_rec": r["id"], "body": r}}
             for i in range(len(recs), old_count):  # recommendations the new version no longer has
                 yield {"_op_type": "delete", "_index": targets["recommendations"],
                        "_id": f"{doc.id}-{i:03d}"}
@@ -598,13 +635,17 @@ class ElasticsearchBackend(SearchBackend):
         return total, hits, out_facets, next_cursor, extra
 
     def _facet_aggs(self, request: _Request, facets: dict[str, str],
-                    all_filters: list[dict]) -> dict[str, Any]:
+                    all_filters: list[dict], *, per_group: bool = False) -> dict[str, Any]:
         """Multi-select facet counts with as few filter passes as possible: the facets without a
         filter of their own all count under every filter, so they share one ``filter`` agg
         (whose doc_count is also the total), or none when nothing is filtered; each filtered
         facet counts under the other facets' filters."""
         def terms(name: str) -> dict[str, Any]:
-            return {"terms": {"field": facets[name], "size": FACET_SIZE}}
+            agg: dict[str, Any] = {"terms": {"field": facets[name], "size": FACET_SIZE}}
+            if per_group:  # counts of review recommendations, not of records
+                agg["aggs"] = {"g": {"cardinality": {"field": "review_rec",
+                                                     "precision_threshold": 40000}}}
+            return agg
 
         shared = {n: terms(n) for n in facets if n not in request.filters} if request.facets else {}
         aggs: dict[str, Any] = {}
@@ -655,10 +696,66 @@ class ElasticsearchBackend(SearchBackend):
         return {h["_id"]: _snippets(h) for h in res["hits"]["hits"]}
 
     def search_recommendations(self, request: RecommendationRequest) -> SearchResponse:
+        if request.by_review:
+            return self._search_by_review(request)
         total, hits, facets, next_cursor, _ = self._run(self.alias["recommendations"], request,
                                                         REC_FACETS, ["body"])
         return SearchResponse(total, [recommendation_result(h["_source"]["body"]) for h in hits],
                               facets, next_cursor)
+
+    def _search_by_review(self, request: RecommendationRequest) -> SearchResponse:
+        """One hit per review recommendation: ``collapse`` on ``review_rec`` (each group's best
+        copy, in the usual order), the total and the facet counts as ``cardinality`` of
+        ``review_rec`` (exact up to the precision threshold, far above a facet's groups).
+        Collapsed hits cannot use ``search_after`` with this sort, so the cursor carries the
+        offset (pages go as deep as ``index.max_result_window`` groups)."""
+        index = self.alias["recommendations"]
+        query = self._base_query(request)
+        all_filters = self._filters(request, REC_FACETS, None)
+        filtered = {"bool": {**query["bool"], "filter": query["bool"]["filter"] + all_filters}}
+        offset = 0
+        if request.cursor:
+            after = cursors.decode(request.cursor, request, self.cursor_key)
+            if len(after) != 1 or not isinstance(after[0], int) or after[0] < 0:
+                raise SearchError("invalid cursor", "cursor")
+            offset = after[0]
+        hits_body: dict[str, Any] = {
+            "query": filtered, "from": offset, "size": request.page_size + 1,
+            "sort": self._sort(request), "collapse": {"field": "review_rec"},
+            "track_total_hits": False, "_source": ["body"]}
+        groups = {"cardinality": {"field": "review_rec", "precision_threshold": 40000}}
+        aggs = self._facet_aggs(request, REC_FACETS, all_filters, per_group=True)
+        aggs["total-groups"] = ({"filter": {"bool": {"filter": all_filters}},
+                                 "aggs": {"g": groups}} if all_filters else groups)
+        counted = self._pool.submit(self._search, index, {"query": query, "size": 0,
+                                                          "track_total_hits": False,
+                                                          "aggs": aggs})
+        try:
+            hits = self._search(index, hits_body)["hits"]["hits"]
+        finally:
+            found = counted.result().get("aggregations", {})
+        more = len(hits) > request.page_size
+        hits = hits[:request.page_size]
+        next_cursor = (cursors.encode([offset + len(hits)], request, self.cursor_key)
+                       if more and hits else None)
+        tg = found["total-groups"]
+        total = int(tg.get("g", tg)["value"])
+        out_facets: dict[str, list[dict]] = {}
+        for name in REC_FACETS if request.facets else []:
+            agg = found[name] if name in request.filters else found.get(FILTERED, found).get(name)
+            buckets = agg.get("v", agg)["buckets"]
+            values = {str(b["key"]): int(b["g"]["value"]) for b in buckets}
+            out_facets[name] = facet_list(name, values, request.filters.get(name, []),
+                                          TAXONOMY_KIND.get(name))
+        results = [recommendation_result(h["_source"]["body"]) for h in hits]
+        keys = [r["review_recommendation"] for r in results if r["review_recommendation"]]
+        copies: list[dict[str, Any]] = []
+        if keys:
+            res = self._search(index, {"query": {"terms": {"review_rec": keys}},
+                                       "size": 10000, "_source": ["body"]})
+            copies = [recommendation_result(h["_source"]["body"]) for h in res["hits"]["hits"]]
+        with_copies(results, copies)
+        return SearchResponse(total, results, out_facets, next_cursor)
 
     def similar(self, doc_id: str, *, size: int = 10) -> list[dict[str, Any]]:
         # The matching field is not kept in _source, so give more_like_this the page text.

@@ -2,7 +2,9 @@
 
 A Document gives one document record (facet values, year, text, pages) and one record per
 recommendation (carrying its review's area, region, review type and year so that
-recommendations can be filtered on their own).
+recommendations can be filtered on their own). Each recommendation record also has a
+``review_rec`` key: the tracker's review recommendation id once stamped, so that the copies of
+one recommendation in several documents of a review can be listed once.
 """
 
 from __future__ import annotations
@@ -122,6 +124,8 @@ def recommendation_records(doc: Document) -> list[dict[str, Any]]:
             "pseudonym": r.pseudonym,
             "doc_type": doc.doc_type,
             "title": doc.title,
+            # The tracker's review recommendation this is a copy of (stamped after sync).
+            "review_rec": None,
         })
     return out
 
@@ -146,7 +150,21 @@ def recommendation_result(rec: dict[str, Any]) -> dict[str, Any]:
                    "pseudonym": rec["pseudonym"], "review_type": rec["review_type"]},
         "doc_type": rec["doc_type"],
         "title": rec["title"],
+        # An extra field (the per-copy shape is unchanged): the review recommendation's id, as
+        # in /api/v1/review-recommendations/<id>, once the tracker has stamped it; else null.
+        "review_recommendation": rec.get("review_rec"),
     }
+
+
+def with_copies(results: list[dict[str, Any]], copies: list[dict[str, Any]]) -> None:
+    """Give each result of a by-review search ``copies``: the other records of its review
+    recommendation (every document and page that prints it), in record id order."""
+    by_key: dict[str, list[dict[str, Any]]] = {}
+    for c in sorted(copies, key=lambda c: c["id"]):
+        by_key.setdefault(c["review_recommendation"], []).append(c)
+    for r in results:
+        key = r["review_recommendation"]
+        r["copies"] = [c for c in by_key.get(key, []) if c["id"] != r["id"]] if key else []
 
 
 def facet_list(name: str, counts: dict[str, int], selected: list[str], kind: str | None) -> list[dict]:

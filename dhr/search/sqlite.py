@@ -40,7 +40,13 @@ from .base import (
     SearchResponse,
     _Request,
 )
-from .fields import document_record, facet_list, recommendation_records, recommendation_result
+from .fields import (
+    document_record,
+    facet_list,
+    recommendation_records,
+    recommendation_result,
+    with_copies,
+)
 from .highlight import POST, PRE, highlight_leaves, normalize_for_index, safe_snippet
 from .ranking import KEY_WEIGHT, SUBJECT_WEIGHT, proximity_phrases, ranking_record
 
@@ -66,7 +72,7 @@ CREATE INDEX IF NOT EXISTS pages_doc ON pages (doc, page);
 CREATE VIRTUAL TABLE IF NOT EXISTS page_stem USING fts5(text, content='pages', content_rowid='rowid', tokenize='{STEM}');
 CREATE TABLE IF NOT EXISTS recs (
     rowid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, doc INTEGER NOT NULL, body TEXT NOT NULL,
-    year INTEGER, date_key INTEGER, smart_score INTEGER, ntext TEXT NOT NULL);
+    year INTEGER, date_key INTEGER, smart_score INTEGER, ntext TEXT NOT NULL, rkey TEXT);
 CREATE INDEX IF NOT EXISTS recs_doc ON recs (doc);
 CREATE INDEX IF NOT EXISTS recs_keys ON recs (date_key, year, smart_score, id);
 CREATE TABLE IF NOT EXISTS rec_facets (doc INTEGER NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL);
@@ -259,6 +265,9 @@ class SqliteBackend(SearchBackend):
     def ensure_indices(self) -> None:
         db = self._db()
         db.executescript(_SCHEMA)
+        if "rkey" not in {c[1] for c in db.execute("PRAGMA table_info(recs)")}:
+            db.execute("ALTER TABLE recs ADD COLUMN rkey TEXT")  # an index from before the key
+        db.execute("CREATE INDEX IF NOT EXISTS recs_rkey ON recs (rkey)")
         db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
         db.executescript(facet_postings.SCHEMA)
         if not facet_postings.current_version(db):
@@ -384,6 +393,17 @@ class SqliteBackend(SearchBackend):
             changes.apply(db)
             return deleted
 
+    def set_review_recommendations(self, keys: dict[str, str | None], *,
+                                   refresh: bool = False) -> int:
+        self._fresh()
+        stamped = 0
+        with self._tx() as db:
+            for rec_id, key in keys.items():
+                stamped += db.execute(
+                    "UPDATE recs SET rkey=?, body=json_set(body, '$.review_rec', ?) WHERE id=?"
+                    " AND rkey IS NOT ?", (key, key, rec_id, key)).rowcount
+        return stamped
+
     def rebuild(self, docs: Iterable[Document]) -> IndexReport:
         """Build a new database file beside the live one, then swap it in atomically."""
         tmp = self.path.with_name(self.path.name + ".rebuild")
@@ -489,6 +509,8 @@ class SqliteBackend(SearchBackend):
                 db.execute(f"INSERT OR IGNORE INTO temp.m SELECT r FROM ({sql})", args)
         match_cond = "x.rowid IN (SELECT r FROM temp.m)" if use_match else "1"
 
+        if isinstance(request, RecommendationRequest) and request.by_review:
+            return self._run_grouped(db, t, request, match_cond, ranked, use_match)
         # The total and the facet counts, over the facet postings: each facet ignores its own
         # filter and respects all the others (multi-select).
         post = self._postings.get(db, t.main, t.facets)
@@ -513,8 +535,76 @@ class SqliteBackend(SearchBackend):
         # The page of rows reads only rowid, id, year, date_key (and smart_score): from the
         # narrow covering index rather than the wide rows, unless only a few rows qualify.
         indexed = f"INDEXED BY {t.main}_keys" if total > 500 else ""
+        k1, k2, order = self._sort_keys(db, t, request, ranked, use_match, total)
+        after, after_args = "1", []
+        if request.cursor:
+            v = cursors.decode(request.cursor, request, self.cursor_key)
+            if len(v) != 3:
+                from .base import SearchError
+                raise SearchError("invalid cursor", "cursor")
+            after = "(k1 > ? OR (k1 = ? AND (k2 > ? OR (k2 = ? AND x.id > ?))))"
+            after_args = [v[0], v[0], v[1], v[1], v[2]]
+        rows = db.execute(
+            f"SELECT * FROM (SELECT x.rowid AS rowid, x.id AS id, {k1} AS k1, {k2} AS k2"
+            f" FROM {t.main} x {indexed} WHERE {where}) x WHERE {after} ORDER BY {order} LIMIT ?",
+            [*fargs, *after_args, request.page_size + 1]).fetchall()
+        more = len(rows) > request.page_size
+        rows = rows[:request.page_size]
+        next_cursor = None
+        if more and rows:
+            last = rows[-1]
+            next_cursor = cursors.encode([last[2], last[3], last[1]], request, self.cursor_key)
+        return total, rows, facets, next_cursor
 
-        # Sort keys: (k1, k2, id). Relevance: bm25 rank (lower is better), unranked last.
+    def _run_grouped(self, db: sqlite3.Connection, t: _Tables, request: RecommendationRequest,
+                     match_cond: str, ranked: bool, use_match: bool):
+        """One row per review recommendation (``COALESCE(rkey, id)``: an unstamped record is
+        its own group): a group matches when one of its copies matches the query and every
+        filter; the total and each facet's counts are numbers of groups (multi-select as
+        above); a page lists each group's best copy, ordered like copies, keyset-paged on
+        (k1, k2, group)."""
+        group = "COALESCE(x.rkey, x.id)"
+        cond, fargs = self._filter_sql(t, request, skip=None)
+        where = f"{match_cond} AND {cond}"
+        total = db.execute(f"SELECT COUNT(DISTINCT {group}) FROM {t.main} x WHERE {where}",
+                           fargs).fetchone()[0]
+        facets: dict[str, list[dict]] = {}
+        for name in t.facet_fields if request.facets else ():
+            fcond, fa = self._filter_sql(t, request, skip=name)
+            counts = {str(v): c for v, c in db.execute(
+                f"SELECT f.value, COUNT(DISTINCT {group}) FROM {t.facets} f JOIN {t.main} x"
+                f" ON x.rowid = f.doc WHERE f.facet = ? AND {match_cond} AND {fcond}"
+                " GROUP BY f.value", [name, *fa])}
+            facets[name] = facet_list(name, counts, request.filters.get(name, []),
+                                      TAXONOMY_KIND.get(name))
+        k1, k2, _order = self._sort_keys(db, t, request, ranked, use_match, total)
+        after, after_args = "1", []
+        if request.cursor:
+            v = cursors.decode(request.cursor, request, self.cursor_key)
+            if len(v) != 3:
+                from .base import SearchError
+                raise SearchError("invalid cursor", "cursor")
+            after = "(k1 > ? OR (k1 = ? AND (k2 > ? OR (k2 = ? AND g > ?))))"
+            after_args = [v[0], v[0], v[1], v[1], v[2]]
+        rows = db.execute(
+            f"SELECT rowid, id, k1, k2, g FROM (SELECT rowid, id, g, k1, k2, ROW_NUMBER() OVER"
+            f" (PARTITION BY g ORDER BY k1, k2, id) AS n FROM (SELECT x.rowid AS rowid,"
+            f" x.id AS id, {group} AS g, {k1} AS k1, {k2} AS k2 FROM {t.main} x WHERE {where}))"
+            f" WHERE n = 1 AND {after} ORDER BY k1, k2, g LIMIT ?",
+            [*fargs, *after_args, request.page_size + 1]).fetchall()
+        more = len(rows) > request.page_size
+        rows = rows[:request.page_size]
+        next_cursor = None
+        if more and rows:
+            last = rows[-1]
+            next_cursor = cursors.encode([last[2], last[3], last[4]], request, self.cursor_key)
+        return total, rows, facets, next_cursor
+
+    def _sort_keys(self, db: sqlite3.Connection, t: _Tables, request: _Request, ranked: bool,
+                   use_match: bool, total: int) -> tuple[str, str, str]:
+        """Sort keys (k1, k2) as SQL over row x, and the ORDER BY. Relevance: bm25 rank (lower
+        is better), unranked last; fills temp.rk when the rank is needed and not there yet."""
+        node = request.query
         rank_sql = "0"
         if ranked:
             rank_sql = "COALESCE((SELECT s FROM temp.rk WHERE r = x.rowid), 0.0)"
@@ -550,25 +640,7 @@ class SqliteBackend(SearchBackend):
         else:
             k1, k2 = "(x.date_key IS NULL)", "COALESCE(x.date_key, 0)"
             order = "k1 ASC, k2 ASC, x.id ASC"
-        after, after_args = "1", []
-        if request.cursor:
-            v = cursors.decode(request.cursor, request, self.cursor_key)
-            if len(v) != 3:
-                from .base import SearchError
-                raise SearchError("invalid cursor", "cursor")
-            after = "(k1 > ? OR (k1 = ? AND (k2 > ? OR (k2 = ? AND x.id > ?))))"
-            after_args = [v[0], v[0], v[1], v[1], v[2]]
-        rows = db.execute(
-            f"SELECT * FROM (SELECT x.rowid AS rowid, x.id AS id, {k1} AS k1, {k2} AS k2"
-            f" FROM {t.main} x {indexed} WHERE {where}) x WHERE {after} ORDER BY {order} LIMIT ?",
-            [*fargs, *after_args, request.page_size + 1]).fetchall()
-        more = len(rows) > request.page_size
-        rows = rows[:request.page_size]
-        next_cursor = None
-        if more and rows:
-            last = rows[-1]
-            next_cursor = cursors.encode([last[2], last[3], last[1]], request, self.cursor_key)
-        return total, rows, facets, next_cursor
+        return k1, k2, order
 
     def search(self, request: DocumentRequest) -> SearchResponse:
         self._fresh()
@@ -656,7 +728,18 @@ class SqliteBackend(SearchBackend):
             body = json.loads(db.execute("SELECT body FROM recs WHERE rowid=?",
                                          (rowid,)).fetchone()[0])
             results.append(recommendation_result(body))
+        if request.by_review:
+            with_copies(results, self._copies([r["review_recommendation"] for r in results
+                                               if r["review_recommendation"]]))
         return SearchResponse(total, results, facets, next_cursor)
+
+    def _copies(self, keys: list[str]) -> list[dict[str, Any]]:
+        """Every record stamped with one of these review recommendation keys."""
+        if not keys:
+            return []
+        marks = ",".join("?" * len(keys))
+        return [recommendation_result(json.loads(b)) for (b,) in self._db().execute(
+            f"SELECT body FROM recs WHERE rkey IN ({marks})", keys)]
 
     def similar(self, doc_id: str, *, size: int = 10) -> list[dict[str, Any]]:
         """Documents sharing this one's most distinctive words (a more-like-this by bm25)."""

@@ -7,9 +7,11 @@ Screenshots go to ``artifacts/screenshots/tracker-<page>.png``."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html import escape as html_escape
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -19,6 +21,7 @@ from sqlalchemy import select
 
 from accountability.accounts import Principal, add_user, principal_of
 from accountability.db import create_tracker_engine, read_session, upgrade
+from accountability.index_keys import stamp_index
 from accountability.models import RecommendationOwner, ReviewRecommendation, User
 from accountability.organisations import seed_registry
 from accountability.sync import sync_documents
@@ -80,6 +83,7 @@ def tracker_site(request: pytest.FixtureRequest, ui_corpus: Any,
     upgrade(engine)
     seed_registry(engine)
     sync_documents(engine, ui_corpus.docs)
+    stamp_index(engine, backend, ui_corpus.docs)  # as every tracker sync does (index_keys)
     with read_session(engine) as s:
         owned = s.execute(select(RecommendationOwner.recommendation_id,
                                  RecommendationOwner.organisation_id)
@@ -140,6 +144,7 @@ SIGNED_OUT = {
 }
 SIGNED_IN = {
     "account": (lambda s: "/account", 200),
+    "password-form": (lambda s: "/account/password", 200),
     "org-admin": (lambda s: f"/organisations/{s.org_id}/admin", 200),
     "update-form": (lambda s: f"/recommendations/{s.rec_id}/update", 200),
     "recommendation-editor": (lambda s: f"/recommendations/{s.rec_id}", 200),
@@ -204,6 +209,25 @@ def test_axe_on_forms_in_their_error_states(tracker_site, page, axe_source, scre
     page.wait_for_selector("#new-token")
     assert page.locator("#new-token").inner_text().startswith("dhr_")
     _check(page, axe_source, screenshots, "account-new-token")
+
+    # The change-password form with every field in error (the password is not changed: other
+    # tests sign in with it).
+    page.locator("a", has_text="Change").first.click()
+    page.wait_for_url("**/account/password")
+    page.fill("#new_password", "too short")
+    page.fill("#confirm_password", "something else")
+    page.locator("button", has_text="Change password").click()
+    page.wait_for_selector(".govuk-error-summary")
+    summary = page.locator(".govuk-error-summary").inner_text()
+    assert "Enter your current password" in summary and "at least" in summary
+    _check(page, axe_source, screenshots, "password-form-error")
+    page.fill("#current_password", "not the password at all")
+    page.fill("#new_password", "a long enough new passphrase")
+    page.fill("#confirm_password", "a long enough new passphrase")
+    page.locator("button", has_text="Change password").click()
+    page.wait_for_selector("#current_password-error")
+    assert "not right" in page.locator(".govuk-error-summary").inner_text()
+    _check(page, axe_source, screenshots, "password-form-wrong-current")
 
     page.goto(tracker_site.url + "/sign-out")
     page.locator("button", has_text="Sign out").click()
@@ -353,3 +377,44 @@ def test_the_explorer_links_each_result_to_its_tracked_review_recommendation(tra
     assert others
     for doc_id in others:
         assert f'href="/documents/{doc_id}#recommendation-' in entry.split("Also printed in")[1]
+
+
+def test_the_explorer_lists_each_review_recommendation_once_with_its_documents(tracker_site):
+    """The default list (no progress filter) is review-level on every backend: walking its
+    pages gives each tracked review recommendation exactly once, the count says so, and each
+    entry names every document (and page) that prints it, its owner and status, and links to
+    its page."""
+    import requests
+
+    tracked, cursor = {}, None
+    while True:
+        page = requests.get(tracker_site.url + "/api/v1/review-recommendations",
+                            params={"page_size": "100", **({"cursor": cursor} if cursor else {})},
+                            timeout=30).json()
+        tracked.update({r["id"]: r for r in page["results"] if r["documents"]})
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    copies = requests.get(tracker_site.url + "/api/v1/recommendations",
+                          params={"page_size": "100"}, timeout=30).json()
+    assert copies["total"] > len(tracked)  # some are printed in more than one document
+    links: list[str] = []
+    url = tracker_site.url + "/recommendations?page_size=7"
+    first = None
+    while url:
+        html = requests.get(url, timeout=30).text
+        first = first or html
+        for entry in html.split('<li class="dhr-result">')[1:]:
+            entry = entry.split("</li>\n")[0]
+            rid = re.search(r'href="/recommendations/(rr-[0-9a-f]{16})"', entry)[1]
+            links.append(rid)
+            printed = set(re.findall(r'href="/documents/([0-9a-f]{64})#recommendation-', entry))
+            assert printed == {d["id"] for d in tracked[rid]["documents"]}, rid
+            assert "govuk-tag" in entry  # its status
+            if tracked[rid]["owners"]:
+                name = tracked[rid]["owners"][0]["name"]
+                assert html_escape(name, quote=False) in entry.replace("&#39;", "'"), rid
+        nxt = re.search(r'href="([^"]+)" rel="next"', html)
+        url = tracker_site.url + nxt[1].replace("&amp;", "&") if nxt else None
+    assert sorted(links) == sorted(tracked)  # each once, none missing
+    assert f"{len(tracked)} recommendations" in first
