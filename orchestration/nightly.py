@@ -107,7 +107,8 @@ def _stage(report: dict[str, Any], name: str, fn) -> Any:
         raise
     except Exception as err:  # noqa: BLE001 - one stage failing must not lose the others' work
         report["stages"][name]["error"] = f"{type(err).__name__}: {err}"
-        report["failures"].append({"stage": name, "item": None, "reason": f"{type(err).__name__}: {err}"})
+        report["failures"].append({"stage": name, "item": None,
+                                   "reason": f"{type(err).__name__}: {err}"})
         return None
     finally:
         report["stages"][name]["duration_s"] = round(time.monotonic() - t, 3)
@@ -403,7 +404,8 @@ def stop_orphan_crawlers(cfg: Config, timeout: float = 60.0) -> list[int]:
 
 def _cmdline(entry: Path) -> list[str]:
     try:
-        return [a for a in (entry / "cmdline").read_bytes().decode("utf-8", "replace").split("\0") if a]
+        return [a for a in (entry / "cmdline").read_bytes().decode("utf-8", "replace").split("\0")
+                if a]
     except OSError:
         return []
 
