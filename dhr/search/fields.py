@@ -149,7 +149,8 @@ def recommendation_result(rec: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def facet_list(name: str, counts: dict[str, int], selected: list[str], kind: str | None) -> list[dict]:
+def facet_list(name: str, counts: dict[str, int], selected: list[str],
+               kind: str | None) -> list[dict]:
     """Facet values sorted by count then value; selected values are always listed."""
     for value in selected:
         counts.setdefault(value, 0)
