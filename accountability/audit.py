@@ -128,7 +128,8 @@ class Verification:
     def message(self) -> str:
         if self.ok:
             return f"audit log whole: {self.entries} entries, hash chain verified"
-        return f"audit log broken at entry {self.broken_seq} (row id {self.broken_id}): {self.reason}"
+        return (f"audit log broken at entry {self.broken_seq} (row id {self.broken_id}): "
+                f"{self.reason}")
 
 
 def verify(engine: Engine, batch: int = 5000) -> Verification:

@@ -21,7 +21,8 @@ MAX_CONTACTS = 50
 
 
 class ContactError(ValueError):
-    """A contact that cannot be added or removed (unknown organisation, bad or duplicate address)."""
+    """A contact that cannot be added or removed (unknown organisation, bad or duplicate
+    address)."""
 
 
 def contacts_for(session: Session, org_id: str) -> list[str]:

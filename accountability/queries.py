@@ -160,7 +160,8 @@ class OrgNames:
     def preload(self, ids: set[str | None]) -> None:
         wanted = {i for i in ids if i and i not in self._names}
         if wanted:
-            found: dict[str, str] = dict(self.session.execute(select(OrganisationRow.id, OrganisationRow.name)
+            found: dict[str, str] = dict(
+                self.session.execute(select(OrganisationRow.id, OrganisationRow.name)
                                               .where(OrganisationRow.id.in_(wanted))).tuples().all())
             self._names.update({i: found.get(i) for i in wanted})
 

@@ -152,7 +152,8 @@ def deep_cursor(session: requests.Session, base: str, args: list[tuple[str, str]
     cursor = None
     for _ in range(DEEP_PAGES):
         page = session.get(f"{base}/api/v1/search", timeout=120,
-                           params=args + [("facets", "0")] + ([("cursor", cursor)] if cursor else [])
+                           params=args + [("facets", "0")]
+                           + ([("cursor", cursor)] if cursor else [])
                            ).json()
         cursor = page["next_cursor"]
         if cursor is None:

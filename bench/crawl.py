@@ -44,7 +44,8 @@ def _run(sites: FixtureSites, config: Config, doc_paths: set[str]) -> dict:
         "doc_bytes": sum(r["bytes"] for r in docs), "bytes": total_bytes,
         "crawl_s": crawl_s, "wall_s": wall,
         # CPU of the crawler process: steadier than wall time on a shared machine.
-        "cpu_s": (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime), "new": result["new"], "unchanged": result["unchanged"],
+        "cpu_s": (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime),
+        "new": result["new"], "unchanged": result["unchanged"],
         "changed": result["changed"], "ok": result["ok"],
         "req_per_s": len(reqs) / crawl_s if crawl_s else 0.0,
         "docs_per_s": (result["new"] + result["unchanged"]) / crawl_s if crawl_s else 0.0,
@@ -77,13 +78,15 @@ def main(argv: list[str]) -> None:
                      r["req_per_s"],
                      r["docs_per_s"], r["mb_per_s"]])
     print_table("crawl", ["run", "requests", "docs 200", "docs 304", "new", "unchanged", "changed",
-                          "doc MB downloaded", "crawl s", "wall s", "crawler CPU s", "req/s", "docs/s",
+                          "doc MB downloaded", "crawl s", "wall s", "crawler CPU s", "req/s",
+                          "docs/s",
                           "MB/s"], rows)
     print_table("second run vs first", ["measure", "value"], [
         ["file bodies re-downloaded (conditional server)", second["docs_200"]],
         ["bytes of file bodies re-downloaded", second["doc_bytes"]],
         ["duration ratio second/first (crawl time)", second["crawl_s"] / first["crawl_s"]],
-        ["duration ratio second/first (wall, incl. process start)", second["wall_s"] / first["wall_s"]],
+        ["duration ratio second/first (wall, incl. process start)",
+         second["wall_s"] / first["wall_s"]],
         ["crawler CPU ratio second/first", second["cpu_s"] / first["cpu_s"]],
         ["bytes re-downloaded, server ignoring conditions (MB)", third["doc_bytes"] / 1e6],
         ["all runs ok", all(r["ok"] for r in (first, second, third))],

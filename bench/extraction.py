@@ -39,7 +39,8 @@ def text_pdf_corpus(min_pages: int, seed: int = 17) -> list[tuple[Path, int]]:
         if sum(n for _, n in counted) >= min_pages:
             return counted
         for _ in range(10):
-            generate_review(folder, seed=seed, index=index + len(files), formats=("pdf", "two_column_pdf"))
+            generate_review(folder, seed=seed, index=index + len(files),
+                            formats=("pdf", "two_column_pdf"))
             index += 1
 
 
@@ -152,7 +153,8 @@ def main(argv: list[str] | None = None) -> int:
     tt_wall, tt_cpu = run_pdfplumber(sample, tables=True)
     rows = [
         ["engine: full extraction", pages, pages / wall, pages / cpu, "", ""],
-        ["engine: baseline subset", sample_pages, sample_pages / e_wall, sample_pages / e_cpu, "1.0x", "1.0x"],
+        ["engine: baseline subset", sample_pages, sample_pages / e_wall, sample_pages / e_cpu,
+         "1.0x", "1.0x"],
         ["pdfplumber: text", sample_pages, sample_pages / t_wall, sample_pages / t_cpu,
          f"{t_wall / e_wall:.1f}x", f"{t_cpu / e_cpu:.1f}x"],
         ["pdfplumber: text + tables", sample_pages, sample_pages / tt_wall, sample_pages / tt_cpu,
@@ -161,7 +163,8 @@ def main(argv: list[str] | None = None) -> int:
     print_table("extraction, one core (text-layer PDFs)",
                 ["extractor", "pages", "pages/s wall", "pages/s CPU", "engine speed-up (wall)",
                  "engine speed-up (CPU)"], rows)
-    print(f"targets: >= {TARGET_PAGES_PER_S} pages/s -> {'met' if pages / cpu >= TARGET_PAGES_PER_S else 'NOT met'}"
+    print(f"targets: >= {TARGET_PAGES_PER_S} pages/s -> "
+          f"{'met' if pages / cpu >= TARGET_PAGES_PER_S else 'NOT met'}"
           f" (CPU); >= {TARGET_RATIO}x pdfplumber text -> "
           f"{'met' if t_cpu / e_cpu >= TARGET_RATIO else 'NOT met'} (CPU)")
 
@@ -174,7 +177,8 @@ def main(argv: list[str] | None = None) -> int:
             runs[processes].append(run_workers(half, processes))
     (one, peak1), (two, peak2) = min(runs[1]), min(runs[2])
     burn1, burn2 = cpu_control(1), cpu_control(2)
-    print_table("isolated workers (extraction + understanding.understand, Document built; best of 2)",
+    print_table("isolated workers (extraction + understanding.understand, Document built; best of "
+                "2)",
                 ["processes", "pages", "seconds", "pages/s", "speed-up", "peak RSS per worker MB"],
                 [[1, half_pages, one, half_pages / one, "1.0x", peak1 / 1024],
                  [2, half_pages, two, half_pages / two, f"{one / two:.2f}x", peak2 / 1024]])
@@ -194,7 +198,8 @@ def main(argv: list[str] | None = None) -> int:
         ocr_peak = pool.peak_rss_kb
     print_table("OCR (Tesseract, 300 dpi, one core)",
                 ["pages", "OCR pages", "seconds", "pages/s", "peak RSS worker or Tesseract MB"],
-                [[doc.page_count, len(doc.ocr_pages), ocr_wall, doc.page_count / ocr_wall, ocr_peak / 1024]])
+                [[doc.page_count, len(doc.ocr_pages), ocr_wall, doc.page_count / ocr_wall,
+                  ocr_peak / 1024]])
     print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
           "(wall-clock figures share the machine; CPU figures are this process's own time)")
     return 0

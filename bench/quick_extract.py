@@ -111,7 +111,8 @@ def main(argv: list[str] | None = None) -> int:
         letter = one_page_letter(folder / "letter.pdf")
         (folder / "config.yaml").write_text(f"storage:\n  data_dir: {folder / 'data'}\n")
         ways = [
-            ("dhr extract (lean fork)", [sys.executable, "-m", "orchestration.cli", "extract", str(letter)]),
+            ("dhr extract (lean fork)",
+             [sys.executable, "-m", "orchestration.cli", "extract", str(letter)]),
             ("fork server worker (before)", [sys.executable, "-c", _FORK_SERVER, str(letter)]),
             ("in process, no isolation", [sys.executable, "-c", _IN_PROCESS, str(letter)]),
         ]

@@ -161,4 +161,5 @@ def main(argv: list[str]) -> None:
                 server.stop()
     print_table("recurring recommendations (targets: rebuild <= 60 s, one review <= 1 s)",
                 ["database", "recommendations", "groups (>= 2)", "rebuild s",
-                 "rebuild cpu s (this process)", "one review s (median)", "one review cpu s", "one review s (max)", "sync one review s"], rows)
+                 "rebuild cpu s (this process)", "one review s (median)", "one review cpu s",
+                 "one review s (max)", "sync one review s"], rows)

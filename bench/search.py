@@ -94,7 +94,8 @@ def main(argv: list[str] | None = None) -> list[list]:
         rows.append([name, len(docs), pages, round(index_s, 1), len(docs) / index_s,
                      percentile(every, 50), percentile(every, 95)])
         for kind, vs in sorted(lat.items()):
-            rows.append([f"  {name}: {kind}", "", "", "", "", percentile(vs, 50), percentile(vs, 95)])
+            rows.append([f"  {name}: {kind}", "", "", "", "", percentile(vs, 50),
+                         percentile(vs, 95)])
         if hasattr(backend, "drop"):
             backend.drop()
     print_table(f"search backends, {len(docs)} documents, {len(mix)} queries",

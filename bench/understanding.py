@@ -2,9 +2,9 @@
 
 On the same generated text-layer PDFs as ``bench extraction`` (single and two-column layouts),
 each file is extracted (``ingest.extract.extract_structured_bytes`` plus the plain contract
-``Document``) and then understood (``understanding.understand.understand``: doc type, review metadata,
-agencies, themes, recommendations), timed apart on one core. Every file is measured in several
-alternating rounds and the best time per file and stage is kept, so a busy shared machine
+``Document``) and then understood (``understanding.understand.understand``: doc type, review
+metadata, agencies, themes, recommendations), timed apart on one core. Every file is measured in
+several alternating rounds and the best time per file and stage is kept, so a busy shared machine
 inflates neither side. Prints pages/s of both and the ratio against the target (issue 4: the
 whole extraction with understanding within 1.5x of extraction alone).
 
@@ -37,12 +37,14 @@ def measure(files: list, rounds: int) -> tuple[list[float], list[float], int]:
         for i, content in enumerate(contents):
             t0 = time.process_time()
             extracted = extract_structured_bytes(content)
-            document = to_document(extracted, content, filename=files[i][0].name, understanding=False)
+            document = to_document(extracted, content, filename=files[i][0].name,
+                                   understanding=False)
             t1 = time.process_time()
             understood = understand(extracted, document)
             t2 = time.process_time()
             if "understanding_error" in understood.provenance:
-                raise RuntimeError(f"{files[i][0].name}: {understood.provenance['understanding_error']}")
+                raise RuntimeError(f"{files[i][0].name}: "
+                                   f"{understood.provenance['understanding_error']}")
             best_x[i] = min(best_x[i], t1 - t0)
             best_u[i] = min(best_u[i], t2 - t1)
             pages += extracted.page_count
@@ -51,7 +53,8 @@ def measure(files: list, rounds: int) -> tuple[list[float], list[float], int]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pages", type=int, default=int(os.environ.get("BENCH_UNDERSTANDING_PAGES", "600")))
+    parser.add_argument("--pages", type=int,
+                        default=int(os.environ.get("BENCH_UNDERSTANDING_PAGES", "600")))
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args(argv)
 

@@ -90,7 +90,8 @@ def source_result(spider: Any, reason: str, elapsed: float) -> dict[str, Any]:
         "failed": failed,
         "broken_links": sorted(run["broken_links"].values(), key=lambda b: b["url"]),
         "withdrawn_unlinked": sorted(withdrawn_urls),
-        "skipped": {k.removeprefix("skipped_"): v for k, v in counts.items() if k.startswith("skipped_")},
+        "skipped": {k.removeprefix("skipped_"): v for k, v in counts.items()
+                    if k.startswith("skipped_")},
         "bytes_downloaded": counts["bytes_downloaded"],
         "duration_s": round(run["elapsed_before"], 3),
         "started": run["started"],

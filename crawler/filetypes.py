@@ -26,7 +26,8 @@ _CONTENT_TYPES = {
     "application/rtf": "rtf",
     "text/rtf": "rtf",
 }
-CONTENT_TYPE_OF = {v: k for k, v in _CONTENT_TYPES.items() if k not in ("application/x-pdf", "text/rtf")}
+CONTENT_TYPE_OF = {v: k for k, v in _CONTENT_TYPES.items()
+                   if k not in ("application/x-pdf", "text/rtf")}
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -53,7 +54,8 @@ def _sniff_zip(body: bytes) -> str | None:
             names = set(zf.namelist())
             if "word/document.xml" in names:
                 return "docx"
-            if "mimetype" in names and zf.read("mimetype").strip() == b"application/vnd.oasis.opendocument.text":
+            if ("mimetype" in names
+                and zf.read("mimetype").strip() == b"application/vnd.oasis.opendocument.text"):
                 return "odt"
     except (zipfile.BadZipFile, OSError, KeyError, ValueError):
         return None

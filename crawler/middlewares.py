@@ -169,8 +169,10 @@ class BackoffRetryMiddleware(RetryMiddleware):
             await _sleep(self._delay(request, response))
         return self._retry(request, response_status_message(response.status)) or response
 
-    async def process_exception(self, request: Request, exception: Exception) -> Request | Response | None:  # type: ignore[override]
-        if (not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry", False)
+    async def process_exception(self, request: Request,  # type: ignore[override]
+                                exception: Exception) -> Request | Response | None:
+        if (not isinstance(exception, self.exceptions_to_retry)
+            or request.meta.get("dont_retry", False)
                 or host_of(request.url) in REFUSED_HOSTS):
             return None
         if self._may_retry(request):

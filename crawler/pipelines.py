@@ -83,5 +83,6 @@ class StorePipeline:
             store.touch_url(item.url, http_status=item.http_status)
             return {}
         if isinstance(item, Gone) and known:
-            return {"known": True, "withdrawn": store.mark_offline(item.url, http_status=item.http_status)}
+            return {"known": True,
+                    "withdrawn": store.mark_offline(item.url, http_status=item.http_status)}
         return {"known": False}

@@ -1,8 +1,8 @@
 """DNS for the crawler: Scrapy's caching resolver plus a static host map and the address check.
 
 Installed through the ``TWISTED_DNS_RESOLVER`` setting. ``crawler.hosts`` in config.yaml maps host
-names to addresses (like ``curl --resolve``) so fixture sites with realistic names (``www.`` and bare
-host, a second allowed host) run on 127.0.0.1; every resolved address then goes through
+names to addresses (like ``curl --resolve``) so fixture sites with realistic names (``www.`` and
+bare host, a second allowed host) run on 127.0.0.1; every resolved address then goes through
 :func:`crawler.safety.check_address`, which refuses private and loopback addresses unless
 ``crawler.allow_private_hosts`` is true.
 """

@@ -88,7 +88,8 @@ def run_crawl(config: Config, *, sources: list[str] | None = None, report_path: 
             "settings": extra_settings or {},
         }), encoding="utf-8")
         out = Path(tmp) / "report.json"
-        cmd = [sys.executable, "-m", "crawler.run", "--config-json", str(cfg_file), "--out", str(out),
+        cmd = [sys.executable, "-m", "crawler.run", "--config-json", str(cfg_file), "--out",
+               str(out),
                "--jobdir", str(jobdir or default_jobdir(config))]
         for name in sources or []:
             cmd += ["--source", name]

@@ -47,7 +47,8 @@ DHR_MAX_CRAWL_DELAY = 30.0     # seconds: a robots.txt Crawl-delay above this is
 
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
 # Before SpiderState (0): the run state it updates at close must be what JOBDIR saves.
-EXTENSIONS = {"crawler.extensions.RunHealth": -10, "scrapy.extensions.remote_control.RemoteControl": None}
+EXTENSIONS = {"crawler.extensions.RunHealth": -10,
+              "scrapy.extensions.remote_control.RemoteControl": None}
 DHR_WRITE_REPORT = True
 
 # `scrapy crawl` / `scrapy list` from the repository root read config.yaml (or $DHR_CONFIG).

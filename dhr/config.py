@@ -253,7 +253,8 @@ def _apply_env(raw: dict, env: dict[str, str]) -> dict:
     return raw
 
 
-def config_from_dict(raw: dict, path: Path | str = "<config>", env: dict[str, str] | None = None) -> Config:
+def config_from_dict(raw: dict, path: Path | str = "<config>",
+                     env: dict[str, str] | None = None) -> Config:
     path = Path(path)
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: the file must hold a mapping of keys (storage, search, ...)")

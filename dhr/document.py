@@ -169,7 +169,8 @@ class Document(_Model):
     sections: list[Section] = Field(default_factory=list)
     pages: list[str] = Field(default_factory=list)
     source: Source | None = None
-    # Extensions (contract allows new fields): links a review's documents, and where values came from.
+    # Extensions (contract allows new fields): links a review's documents, and where values came
+    # from.
     review_key: str | None = None
     provenance: dict[str, Any] = Field(default_factory=dict)
 

@@ -26,7 +26,8 @@ class LockHeld(RuntimeError):
     def __init__(self, path: Path, holder: dict[str, Any]):
         self.path = path
         self.holder = holder
-        who = f"pid {holder.get('pid', '?')}" + (f" on {holder['host']}" if holder.get("host") else "")
+        who = f"pid {holder.get('pid', '?')}" + (f" on {holder['host']}" if holder.get("host")
+                                                 else "")
         since = f" since {holder['started']}" if holder.get("started") else ""
         super().__init__(f"another run is in progress ({who}{since}); lock file {path}")
 
@@ -61,7 +62,8 @@ class RunLock:
         if self._fd is None:
             return
         try:
-            os.ftruncate(self._fd, 0)  # a clean exit leaves no record: the next run sees no stale lock
+            # a clean exit leaves no record: the next run sees no stale lock
+            os.ftruncate(self._fd, 0)
         finally:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)

@@ -40,7 +40,9 @@ MAX_LEAVES = 1000
 
 # Lucene's English stop words (the `_english_` set of Elasticsearch's stop filter).
 STOP_WORDS = frozenset(
-    ["a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it", "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this", "to", "was", "will", "with"]
+    ["a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it",
+     "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there", "these",
+     "they", "this", "to", "was", "will", "with"]
 )
 
 SYNONYMS_PATH = Path(__file__).resolve().parent.parent / "mappings" / "synonyms.txt"

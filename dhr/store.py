@@ -55,7 +55,8 @@ CREATE TABLE IF NOT EXISTS urls (
     etag TEXT,
     last_modified TEXT,
     http_status INTEGER,
-    metadata TEXT                                 -- JSON: what the crawler learned (library card...)
+    metadata TEXT                                 -- JSON: what the crawler learned (library \
+card...)
 );
 CREATE TABLE IF NOT EXISTS url_versions (
     url TEXT NOT NULL,
@@ -186,7 +187,8 @@ class CorpusStore:
         """Store bytes under their sha256; a no-op (``new=False``) if they are already stored."""
         sha = sha256_bytes(content)
         if self.is_tombstoned(sha):
-            raise TombstonedError(f"file {sha} was deleted by a legal order and is not stored again")
+            raise TombstonedError(f"file {sha} was deleted by a legal order and is not stored "
+                                  "again")
         ext = ext.lower().lstrip(".")
         if ext not in SAFE_EXTENSIONS:
             ext = "bin"
@@ -200,7 +202,8 @@ class CorpusStore:
             db.execute(
                 "INSERT OR IGNORE INTO files (sha256, ext, size, filename, content_type, stored_at)"
                 " VALUES (?,?,?,?,?,?)",
-                (sha, final.suffix[1:], len(content), _safe_filename(filename), content_type, utcnow()),
+                (sha, final.suffix[1:], len(content), _safe_filename(filename), content_type,
+                 utcnow()),
             )
         return PutResult(sha, final, True)
 
@@ -244,7 +247,8 @@ class CorpusStore:
                 path.unlink()
                 continue
             with self._tx() as db:
-                db.execute("INSERT OR IGNORE INTO files (sha256, ext, size, stored_at) VALUES (?,?,?,?)",
+                db.execute("INSERT OR IGNORE INTO files (sha256, ext, size, stored_at) VALUES "
+                           "(?,?,?,?)",
                            (sha, ext, path.stat().st_size, utcnow()))
             adopted += 1
         return {"temp_removed": removed, "adopted": adopted}
@@ -335,7 +339,8 @@ class CorpusStore:
     def put_document(self, doc: Document) -> None:
         body = json.dumps(doc.to_json_dict(), ensure_ascii=False, sort_keys=True)
         with self._tx() as db:
-            db.execute("INSERT OR REPLACE INTO documents (sha256, extractor_version, created_at, body)"
+            db.execute("INSERT OR REPLACE INTO documents (sha256, extractor_version, created_at, "
+                       "body)"
                        " VALUES (?,?,?,?)", (doc.id, doc.extractor_version, utcnow(), body))
             db.execute("UPDATE files SET status='extracted', reason=NULL, extractor_version=?"
                        " WHERE sha256=?", (doc.extractor_version, doc.id))
@@ -352,7 +357,8 @@ class CorpusStore:
                 " WHERE d.sha256=? ORDER BY (d.extractor_version = f.extractor_version) DESC,"
                 " d.created_at DESC LIMIT 1", (sha256,)).fetchone()
         else:
-            row = self._db().execute("SELECT body FROM documents WHERE sha256=? AND extractor_version=?",
+            row = self._db().execute("SELECT body FROM documents WHERE sha256=? AND "
+                                     "extractor_version=?",
                                      (sha256, extractor_version)).fetchone()
         return Document.from_json_dict(json.loads(row["body"])) if row else None
 

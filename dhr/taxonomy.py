@@ -20,7 +20,8 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 @cache
 def taxonomy() -> dict[str, dict[str, str]]:
     text = resources.files("dhr").joinpath("data/taxonomy.yaml").read_text(encoding="utf-8")
-    return {k: {str(i): str(lbl) for i, lbl in v.items()} for k, v in yaml.load(text, Loader=_LOADER).items()}
+    return {k: {str(i): str(lbl) for i, lbl in v.items()}
+            for k, v in yaml.load(text, Loader=_LOADER).items()}
 
 
 def ids(kind: str) -> tuple[str, ...]:

@@ -108,7 +108,8 @@ def join_lines(text: str, vocabulary: set[str] | frozenset[str] = frozenset()) -
             left = _trailing_word(out[:-1])
             right = _leading_word(nxt)
             joined = (left + right).lower()
-            if nxt[0].islower() and joined in vocabulary and f"{left}-{right}".lower() not in vocabulary:
+            if (nxt[0].islower() and joined in vocabulary
+                and f"{left}-{right}".lower() not in vocabulary):
                 out = out[:-1] + nxt
             else:
                 out = out + nxt
@@ -138,7 +139,8 @@ def clean_pages(pages: list[list[Block]]) -> list[list[Block]]:
     running = running_lines(normalized)
     small_edges = _small_edge_blocks(normalized) if len(normalized) == 1 else set()
     hyphenated = any("-\n" in b.text for blocks in normalized for b in blocks)
-    vocabulary = ({w.lower() for blocks in normalized for b in blocks for w in _WORD.findall(b.text)}
+    vocabulary = ({w.lower() for blocks in normalized for b in blocks
+                   for w in _WORD.findall(b.text)}
                   if hyphenated else set())  # only needed to decide line-end hyphens
     out: list[list[Block]] = []
     for blocks in normalized:
@@ -146,7 +148,8 @@ def clean_pages(pages: list[list[Block]]) -> list[list[Block]]:
         for b in blocks:
             if id(b) in small_edges:
                 continue
-            lines = [ln for ln in b.text.split("\n") if ln.strip() and not _is_boilerplate(ln, b, running)]
+            lines = [ln for ln in b.text.split("\n") if ln.strip()
+                     and not _is_boilerplate(ln, b, running)]
             text = _SPACES.sub(" ", join_lines("\n".join(lines), vocabulary)).strip()
             if text:
                 b.text = text  # ``b`` is this function's own copy
@@ -171,7 +174,8 @@ def _small_edge_blocks(pages: list[list[Block]]) -> set[int]:
     if not sizes:
         return set()
     body = max(sizes, key=sizes.__getitem__)
-    return {id(b) for b in pages[0] if b.edge and b.edge_rank is not None and b.size and b.size < body * 0.95}
+    return {id(b) for b in pages[0] if b.edge and b.edge_rank is not None and b.size
+            and b.size < body * 0.95}
 
 
 def _is_boilerplate(line: str, block: Block, running: set[str]) -> bool:

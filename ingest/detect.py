@@ -35,7 +35,8 @@ KNOWN_BINARIES: tuple[tuple[bytes, str], ...] = (
 )
 
 _HTML_SNIFF = re.compile(
-    rb"<\s*(!doctype\s+html|html|head|body|title|meta|div|p|h[1-6]|article|main|table)\b", re.IGNORECASE
+    rb"<\s*(!doctype\s+html|html|head|body|title|meta|div|p|h[1-6]|article|main|table)\b",
+    re.IGNORECASE
 )
 
 
@@ -83,7 +84,8 @@ OLE2_KINDS: tuple[tuple[str, str], ...] = (
 )
 
 # In a container whose directory cannot be read, only names too specific to be body text count.
-DAMAGED_OLE2_HINTS = (("Workbook", "Excel workbook (XLS)"), ("PowerPoint Document", "PowerPoint presentation (PPT)"))
+DAMAGED_OLE2_HINTS = (("Workbook", "Excel workbook (XLS)"),
+                      ("PowerPoint Document", "PowerPoint presentation (PPT)"))
 
 
 def is_rtf(content: bytes) -> bool:
@@ -113,7 +115,8 @@ def _detect_zip(content: bytes) -> Detected:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as zf:
             names = set(zf.namelist())
-            mimetype = zf.read("mimetype")[:100].decode("ascii", "replace") if "mimetype" in names else ""
+            mimetype = (zf.read("mimetype")[:100].decode("ascii", "replace") if "mimetype" in names
+                        else "")
     except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError, RuntimeError):
         return Detected(None, "zip container that cannot be read")
     if "word/document.xml" in names:

@@ -44,7 +44,8 @@ def extract_doc(content: bytes) -> RawDocument:
     return build_from_paragraphs(parsed.paragraphs, parsed.meta)
 
 
-def build_from_paragraphs(paragraphs: list[Paragraph], meta: dict, *, fmt: str = "doc") -> RawDocument:
+def build_from_paragraphs(paragraphs: list[Paragraph], meta: dict, *,
+                          fmt: str = "doc") -> RawDocument:
     """Pages, blocks and tables from word-processor paragraphs (Word 97 binary or RTF)."""
     return _Builder(fmt).build(paragraphs, meta)
 
@@ -123,7 +124,8 @@ class _Builder:
         cells, self.cells = self.cells, []
         if any(cells):
             self.rows.append(cells)
-            self.pages[-1].append(Block(text=" ".join(c.replace("\n", " ") for c in cells if c), kind="table"))
+            self.pages[-1].append(Block(text=" ".join(c.replace("\n", " ") for c in cells if c),
+                                        kind="table"))
 
     def _close_table(self) -> None:
         if self.cells or self.cell_parts:  # a row whose end mark is missing
@@ -156,7 +158,8 @@ def extract_doc_antiword(content: bytes) -> RawDocument:
     """Paragraph text through antiword (no pages, tables as ``|``-separated text)."""
     exe = shutil.which("antiword")
     if exe is None:
-        raise ExtractionError("unsupported", "this legacy .doc needs antiword (Debian package antiword)")
+        raise ExtractionError("unsupported",
+                              "this legacy .doc needs antiword (Debian package antiword)")
     with tempfile.TemporaryDirectory(prefix="dhr-doc-") as tmp:
         path = os.path.join(tmp, "input.doc")
         with open(path, "wb") as fh:

@@ -133,7 +133,8 @@ def _read(content: bytes) -> Word97:
     return Word97(paragraphs, meta)
 
 
-def _number(paragraphs: list[Paragraph], numbering: Numbering, style_props: dict[int, ParaProps]) -> None:
+def _number(paragraphs: list[Paragraph], numbering: Numbering,
+            style_props: dict[int, ParaProps]) -> None:
     """Give numbered paragraphs the label Word draws, counting in document order."""
     if not numbering.overrides:
         return
@@ -142,7 +143,8 @@ def _number(paragraphs: list[Paragraph], numbering: Numbering, style_props: dict
         ilfo = para.props.ilfo if para.props.ilfo is not None else (style.ilfo if style else None)
         if not ilfo or ilfo < 0:
             continue
-        ilvl = para.props.ilvl if para.props.ilvl is not None else (style.ilvl if style and style.ilvl else 0)
+        ilvl = (para.props.ilvl if para.props.ilvl is not None
+                else (style.ilvl if style and style.ilvl else 0))
         para.label = numbering.label(ilfo, ilvl or 0)
         if para.props.outline_level is None and style is not None:
             para.props.outline_level = style.outline_level
@@ -316,7 +318,8 @@ def _mask_hidden(text: str, piece: _Piece, hidden: list[tuple[int, int]]) -> str
     return "".join(chars) if chars is not None else text
 
 
-_KEEP_WHEN_HIDDEN = frozenset((PARA_END, CELL_END, PAGE_BREAK, _FIELD_BEGIN, _FIELD_SEP, _FIELD_END))
+_KEEP_WHEN_HIDDEN = frozenset((PARA_END, CELL_END, PAGE_BREAK, _FIELD_BEGIN, _FIELD_SEP,
+                               _FIELD_END))
 
 
 def _papx(fkp: bytes, off: int, data_stream: bytes) -> ParaProps:
@@ -340,7 +343,8 @@ def _apply(props: ParaProps, sprms, data_stream: bytes) -> None:
         elif sprm == SPRM_P_FTTP:
             props.row_end = bool(operand[:1] and operand[0])
         elif sprm == SPRM_P_ITAP:
-            props.in_table = props.in_table or (len(operand) == 4 and struct.unpack("<i", operand)[0] > 0)
+            props.in_table = props.in_table or (len(operand) == 4
+                                                and struct.unpack("<i", operand)[0] > 0)
         elif sprm == SPRM_P_OUTLVL and operand:
             props.outline_level = operand[0] if operand[0] < 9 else None
         elif sprm == SPRM_P_PAGE_BREAK_BEFORE and operand:
@@ -430,7 +434,8 @@ def _styles(table: bytes, fc: int, lcb: int) -> tuple[dict[int, str], dict[int, 
 
 
 def _paragraphs(word: bytes, pieces: list[_Piece], ccp_text: int, papx: _PapxIndex,  # noqa: C901
-                styles: dict[int, str], hidden: list[tuple[int, int]], same_page: set[int]) -> list[Paragraph]:
+                styles: dict[int, str], hidden: list[tuple[int, int]],
+                same_page: set[int]) -> list[Paragraph]:
     out: list[Paragraph] = []
     buf: list[str] = []
     fields: list[bool] = []  # per open field: True once its result part started
@@ -448,7 +453,8 @@ def _paragraphs(word: bytes, pieces: list[_Piece], ccp_text: int, papx: _PapxInd
             raise NotWord97("piece runs past the end of the stream")
         if hidden:
             text = _mask_hidden(text, piece, hidden)
-        marks = [cp - piece.cp_start for cp in same_page if piece.cp_start <= cp < piece.cp_start + len(text)]
+        marks = [cp - piece.cp_start for cp in same_page
+                 if piece.cp_start <= cp < piece.cp_start + len(text)]
         if marks:  # a continuous section break ends its paragraph but not the page
             chars = list(text)
             for k in marks:
@@ -509,7 +515,8 @@ def _summary(ole) -> dict[str, Any]:
         values: dict[int, tuple[int, int]] = {}
         for pid, off in entries:
             if pid in _SUMMARY_PROPS or pid == _PID_CODEPAGE:
-                values[pid] = (struct.unpack_from("<I", data, section + off)[0] & 0xFFFF, section + off + 4)
+                values[pid] = (struct.unpack_from("<I", data, section + off)[0] & 0xFFFF,
+                               section + off + 4)
         encoding = "cp1252"
         if _PID_CODEPAGE in values and values[_PID_CODEPAGE][0] == _VT_I2:
             encoding = _codepage(struct.unpack_from("<h", data, values[_PID_CODEPAGE][1])[0])

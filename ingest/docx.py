@@ -30,7 +30,8 @@ TXBX = W + "txbxContent"
 # Containers whose text Word does not show in the body: deleted or moved-away revisions, the
 # fallback copy of drawings (the text boxes inside a drawing are read once, from mc:Choice).
 _UNSHOWN = frozenset((W + "del", W + "moveFrom", MC_FALLBACK))
-_TEXT_TAGS = (W + "t", W + "tab", W + "br", W + "cr", W + "lastRenderedPageBreak", W + "noBreakHyphen", W + "sym")
+_TEXT_TAGS = (W + "t", W + "tab", W + "br", W + "cr", W + "lastRenderedPageBreak",
+              W + "noBreakHyphen", W + "sym")
 _SPECIAL_TAGS = (W + "del", W + "moveFrom", MC_FALLBACK, TXBX, W + "vanish")
 _HEADING_NAME = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
 _TITLE_NOISE = re.compile(r"^(untitled|title|document\d*|\s*)$|\.(docx?|pdf)$", re.IGNORECASE)
@@ -58,9 +59,11 @@ def extract_docx(content: bytes) -> RawDocument:
     try:
         document = docx.Document(io.BytesIO(content))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise ExtractionError("corrupt", f"not a readable Word document ({type(exc).__name__})") from exc
+        raise ExtractionError("corrupt",
+                              f"not a readable Word document ({type(exc).__name__})") from exc
     except Exception as exc:
-        raise ExtractionError("corrupt", f"not a readable Word document ({type(exc).__name__}: {exc})") from exc
+        raise ExtractionError(
+            "corrupt", f"not a readable Word document ({type(exc).__name__}: {exc})") from exc
     return _Reader(document).read()
 
 
@@ -88,7 +91,8 @@ class _Reader:
         meta = {k: str(v) for k, v in (("author", props.author), ("created", props.created),
                                        ("modified", props.modified), ("subject", props.subject),
                                        ("keywords", props.keywords)) if v}
-        return RawDocument(format="docx", pages=self.pages, tables=self.tables, title=title, meta=meta)
+        return RawDocument(format="docx", pages=self.pages, tables=self.tables, title=title,
+                           meta=meta)
 
     # -- walking the body -------------------------------------------------------------------
     def _container(self, element) -> None:
@@ -176,7 +180,8 @@ class _Reader:
         rows: list[list[str]] = []
         start_page = len(self.pages)
         for row in DocxTable(tbl, self.document._body).rows:
-            if self.rendered and next(row._tr.iter(W + "lastRenderedPageBreak"), None) is not None and rows:
+            if (self.rendered and next(row._tr.iter(W + "lastRenderedPageBreak"), None) is not None
+                and rows):
                 self._new_page()
             cells: list[str] = []
             seen: set[int] = set()
@@ -191,7 +196,8 @@ class _Reader:
                 cells.append(self._cell_text(cell._tc, row._tr))
             if any(cells):
                 rows.append(cells)
-                self.pages[-1].append(Block(text=" ".join(c.replace("\n", " ") for c in cells if c), kind="table"))
+                self.pages[-1].append(Block(text=" ".join(c.replace("\n", " ") for c in cells if c),
+                                            kind="table"))
         if rows:
             self.tables.append(Table(page=start_page, rows=rows))
 
@@ -219,7 +225,8 @@ class _Reader:
             if outline is not None and (outline.get(W + "val") or "").isdigit():
                 lvl = int(outline.get(W + "val")) + 1
                 if lvl <= 6:
-                    style = _Style(level=lvl, kind="heading", page_break_before=style.page_break_before, num=style.num)
+                    style = _Style(level=lvl, kind="heading",
+                                   page_break_before=style.page_break_before, num=style.num)
             pbb = ppr.find(W + "pageBreakBefore")
             if pbb is not None and pbb.get(W + "val", "true") not in ("0", "false"):
                 style = _Style(style.level, style.kind, True, style.num)

@@ -83,7 +83,8 @@ class Numbering:
         for k in range(ilvl, -1, -1):
             lv = levels.get(k, Level())
             value = counters.get(k, lv.start)
-            text = text.replace(f"%{k + 1}", _format(value, lv.fmt if k == ilvl or lv.fmt != "bullet" else "decimal"))
+            text = text.replace(f"%{k + 1}", _format(
+                value, lv.fmt if k == ilvl or lv.fmt != "bullet" else "decimal"))
         return text.strip()
 
 

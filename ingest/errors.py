@@ -37,7 +37,8 @@ class Quarantined:
         return f"Quarantined({self.reason!r}, {self.message!r})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Quarantined) and (self.reason, self.message) == (other.reason, other.message)
+        return (isinstance(other, Quarantined)
+                and (self.reason, self.message) == (other.reason, other.message))
 
     def __reduce__(self):
         return (Quarantined, (self.reason, self.message))

@@ -113,7 +113,8 @@ def extract_file(path: Path, *, filename: str | None = None) -> Document:
 
 def extract_isolated(path: Path, *, timeout: float = 120, memory_mb: int = 2048,
                      filename: str | None = None) -> Document | Quarantined:
-    """``extract_file`` in a worker process with a time and memory limit; never raises for bad input.
+    """``extract_file`` in a worker process with a time and memory limit; never raises for bad
+    input.
     The worker is forked straight from this process when that is safe (``WorkerPool(lean=True)``):
     a one-off extraction then costs no second interpreter."""
     from ingest.worker import WorkerPool

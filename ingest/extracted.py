@@ -3,8 +3,8 @@
 Flow: a format module (``pdf.py``, ``docx.py``, ...) turns bytes into a :class:`RawDocument`
 (laid-out blocks per page, tables, metadata); ``clean.py`` and ``sections.py`` turn that into an
 :class:`Extracted` (clean page texts, outline, tables); ``extract.py`` builds the contract
-``Document`` from it and hands both to ``understanding.understand`` when that module exists. Kept in its
-own module so both sides import it without import cycles.
+``Document`` from it and hands both to ``understanding.understand`` when that module exists. Kept in
+its own module so both sides import it without import cycles.
 """
 
 from __future__ import annotations

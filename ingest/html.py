@@ -39,7 +39,8 @@ BLOCK_TAGS = {"p", "div", "section", "article", "main", "li", "ul", "ol", "h1", 
               "h5", "h6", "table", "blockquote", "pre", "dl", "dt", "dd", "figure", "figcaption",
               "address", "hr", "body", "details", "summary", "center", "tr", "caption"}
 _WS = re.compile(r"[ \t\r\n\f]+")
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]{2,40})""", re.IGNORECASE)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]{2,40})""",
+                           re.IGNORECASE)
 _BR = "\x0b"  # a <br> while text is collected; two or more in a row separate paragraphs
 _PARA_BREAK = re.compile(r"\x0b[ \t\r\n\f]*(?:\x0b[ \t\r\n\f]*)+")
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -84,7 +85,8 @@ def html_encoding(content: bytes) -> str:
     """The page's character encoding: byte-order mark, then ``<meta charset>``, then UTF-8 if the
     bytes are valid UTF-8 (pages served as UTF-8 by an HTTP header often do not say so in the
     page; the HTML default, Latin-1, would garble them), else Windows-1252 as browsers do."""
-    for bom, name in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+    for bom, name in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"),
+                      (b"\xfe\xff", "utf-16-be")):
         if content.startswith(bom):
             return name
     m = _META_CHARSET.search(content[:4096])
@@ -146,7 +148,8 @@ def _remove_keeping_tail(el) -> None:
 
 
 def _inside_content(el) -> bool:
-    return any(isinstance(a.tag, str) and a.tag.lower() in _CONTENT_ANCESTORS for a in el.iterancestors())
+    return any(isinstance(a.tag, str) and a.tag.lower() in _CONTENT_ANCESTORS
+               for a in el.iterancestors())
 
 
 def _text(el) -> str:
@@ -248,7 +251,8 @@ class _Walker:
             text = _WS.sub(" ", part.replace(_BR, " ")).strip()
             if text:
                 pre = prefix if i == 0 else ""
-                self.blocks.append(Block(text=f"{pre}{text}" if pre else text, kind=kind, level=level))  # type: ignore[arg-type]
+                self.blocks.append(Block(text=f"{pre}{text}" if pre else text, kind=kind,  # type: ignore[arg-type]
+                                         level=level))
 
     def walk(self, el) -> None:
         if el.text:

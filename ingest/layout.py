@@ -86,7 +86,8 @@ class _PageStats:
 
     def column_right(self, line: Line) -> float:
         k = int(line.x0 // 12)
-        return max(self._rights.get(k - 1, 0.0), self._rights.get(k, 0.0), self._rights.get(k + 1, 0.0))
+        return max(self._rights.get(k - 1, 0.0), self._rights.get(k, 0.0),
+                   self._rights.get(k + 1, 0.0))
 
     def band_of(self, line: Line) -> str | None:
         return _band(line, self.band, self.page_height)
@@ -178,7 +179,8 @@ def _rank_edges(blocks: list[Block], groups: list[list[Line]]) -> None:
             i = pick(range(len(blocks)), key=lambda k: groups[k][0].top)
             if len(groups[i]) == 1 and len(blocks[i].text) <= 100 and blocks[i].edge is None:
                 blocks[i].edge = edge  # type: ignore[assignment]
-    tops = sorted((g[0].top, i) for i, b in enumerate(blocks) if b.edge == "top" for g in [groups[i]])
+    tops = sorted((g[0].top, i) for i, b in enumerate(blocks) if b.edge == "top"
+                  for g in [groups[i]])
     bottoms = sorted(((-g[-1].bottom, i) for i, b in enumerate(blocks) if b.edge == "bottom"
                       for g in [groups[i]]))
     for rank, (_, i) in enumerate(tops):

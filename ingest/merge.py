@@ -1,6 +1,7 @@
 """Merge what the sources say about a file with what extraction found in it (contract.md §2).
 
-Runs at ingest, after extraction and before indexing (``orchestration/pipeline.py``), and again whenever
+Runs at ingest, after extraction and before indexing (``orchestration/pipeline.py``), and again
+whenever
 the crawler learns something new about a stored file (``ingest/resync.py``): a library card's
 area, region, date of death and tags, a site's configured area, or that the report was taken
 down (``source.online``).
@@ -88,7 +89,8 @@ def _norm_tag(tag: str) -> str:
 def _rank(sighting: dict[str, Any]) -> tuple[int, str]:
     # A library card describes the review itself; a site's configured area is a default.
     meta = sighting.get("metadata") or {}
-    weak = meta.get("source_kind") == "site" or not (meta.get("pseudonym") or meta.get("date_of_death"))
+    weak = meta.get("source_kind") == "site" or not (meta.get("pseudonym")
+                                                     or meta.get("date_of_death"))
     return (1 if weak else 0, str(sighting.get("first_seen") or ""))
 
 
@@ -116,7 +118,8 @@ def source_values(sightings: list[dict[str, Any]]) -> dict[str, Any]:
             return
         if field not in values:
             values[field] = (ok, url)
-        elif fold(values[field][0]) != fold(ok) and not _compatible_dates(field, values[field][0], ok):
+        elif (fold(values[field][0]) != fold(ok)
+              and not _compatible_dates(field, values[field][0], ok)):
             conflicts[field].append({"value": ok, "url": url})
 
     for s in sorted(sightings, key=_rank):
@@ -143,7 +146,8 @@ def source_values(sightings: list[dict[str, Any]]) -> dict[str, Any]:
         if title is None and meta.get("title"):
             title = str(meta["title"])
     return {"values": values, "abuse_types": sorted(abuse.items()),
-            "conflicts": [{"field": f"review.{f}", "values": [{"value": values[f][0], "url": values[f][1]}] + c}
+            "conflicts": [{"field": f"review.{f}",
+                           "values": [{"value": values[f][0], "url": values[f][1]}] + c}
                           for f, c in conflicts.items()],
             "unmapped_tags": unmapped, "ignored": ignored, "title": title, "victim": victim}
 

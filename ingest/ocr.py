@@ -45,7 +45,8 @@ def tesseract_path() -> str | None:
     return shutil.which("tesseract")
 
 
-def ocr_page(page: pdfium.PdfPage, *, dpi: int = OCR_DPI, timeout: float = OCR_TIMEOUT) -> list[Line]:
+def ocr_page(page: pdfium.PdfPage, *, dpi: int = OCR_DPI,
+             timeout: float = OCR_TIMEOUT) -> list[Line]:
     """Lines of text recognised on a rendered page."""
     return ocr_page_with_tables(page, dpi=dpi, timeout=timeout)[0]
 

@@ -82,7 +82,8 @@ def parse_boxes(tsv: str, scale: float) -> tuple[list[Word], list[Word]]:
             left, top, width, height = (int(c) / scale for c in cols[6:10])
         except ValueError:
             continue
-        text = _RULE_CHARS.sub("", cols[11].strip()).strip() if _RULE_CHARS.search(cols[11]) else cols[11].strip()
+        text = (_RULE_CHARS.sub("", cols[11].strip()).strip() if _RULE_CHARS.search(cols[11])
+                else cols[11].strip())
         if not text and cols[11].strip():
             continue  # a ruling line read as a character ("|", "}")
         box = Word(text, left, top, left + width, top + height, key)
@@ -99,7 +100,8 @@ class PageTables:
     lines: list[Line]
 
 
-def tables_and_lines(lines: list[Line], words: list[Word], blanks: list[Word], page: int) -> PageTables:
+def tables_and_lines(lines: list[Line], words: list[Word], blanks: list[Word],
+                     page: int) -> PageTables:
     """Tables of an OCR'd page and its lines rewritten around them (see ``PageTables``)."""
     tables, slope = find_tables(words, blanks, page)
     if not tables:
@@ -155,7 +157,8 @@ def find_tables(words: list[Word], blanks: list[Word], page: int) -> tuple[list[
     tables: list[Table] = []
     if len(vs_raw) >= MIN_COLUMNS and hs_raw:
         hs = [Rule(b.cy - slope * b.cx, b.x0, b.x1) for b in hs_raw]
-        vs = [Rule(b.cx + slope * b.cy, b.top - slope * b.cx, b.bottom - slope * b.cx) for b in vs_raw]
+        vs = [Rule(b.cx + slope * b.cy, b.top - slope * b.cx, b.bottom - slope * b.cx)
+              for b in vs_raw]
         tables = _ruled_tables(dw, hs, vs, page)
     if not tables:
         table = _header_table(dw, page)
@@ -170,7 +173,8 @@ def _skew(words: list[Word], vs: list[Word]) -> float:
     otherwise the words of long Tesseract lines lie on a line."""
     if len(vs) >= 3:
         pts = sorted((v.cx, v.top) for v in vs)
-        slopes = [(b[1] - a[1]) / (b[0] - a[0]) for a, b in itertools.pairwise(pts) if b[0] - a[0] > 20]
+        slopes = [(b[1] - a[1]) / (b[0] - a[0]) for a, b in itertools.pairwise(pts)
+                  if b[0] - a[0] > 20]
         tops = [v.top for v in vs]
         if slopes and max(tops) - min(tops) < 40:  # same table: tops on one skewed line
             s = statistics.median(slopes)
@@ -319,7 +323,8 @@ def _header_table(words: list[Word], page: int) -> Table | None:
         runs = _runs(line)
         if len(runs) < MIN_HEADER_COLUMNS:
             continue
-        named = sum(1 for r in runs if names.fullmatch(" ".join(w.text for w in r).strip(" :*").lower()))
+        named = sum(1 for r in runs
+                    if names.fullmatch(" ".join(w.text for w in r).strip(" :*").lower()))
         if named < MIN_HEADER_COLUMNS:
             continue
         starts = [r[0].x0 for r in runs]

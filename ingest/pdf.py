@@ -32,7 +32,8 @@ SCANNED_IMAGE_SHARE = 0.6  # a page mostly covered by an image...
 SCANNED_MAX_CHARS = 200  # ...with only a little text (a stamp, a page number) is a scan
 
 _METADATA_TITLE_NOISE = re.compile(
-    r"^(untitled|\(?anonymous\)?|title|document\d*|microsoft word - .*|slide \d+|\s*)$|\.(docx?|pdf|rtf|odt)$", re.IGNORECASE
+    r"^(untitled|\(?anonymous\)?|title|document\d*|microsoft word - .*|slide \d+|\s*)$"
+    r"|\.(docx?|pdf|rtf|odt)$", re.IGNORECASE
 )
 
 
@@ -162,7 +163,8 @@ def _open(content: bytes) -> pdfium.PdfDocument:
         if code == pdfium_c.FPDF_ERR_PASSWORD:
             raise ExtractionError("encrypted", "the PDF needs a password to open") from exc
         if code == pdfium_c.FPDF_ERR_SECURITY:
-            raise ExtractionError("encrypted", "the PDF uses an unsupported security handler") from exc
+            raise ExtractionError("encrypted",
+                                  "the PDF uses an unsupported security handler") from exc
         raise ExtractionError("corrupt", f"PDFium cannot read the PDF ({exc})") from exc
 
 

@@ -27,7 +27,9 @@ class GridTable:
     rows: list[list[str]]
 
 
-def page_edges(raw, height: float) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float]]]:
+def page_edges(
+        raw, height: float
+) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float]]]:
     """(horizontal rules as (y, x0, x1), vertical rules as (x, top, bottom)) of a raw page."""
     hs: list[tuple[float, float, float]] = []
     vs: list[tuple[float, float, float]] = []
@@ -130,14 +132,17 @@ def _cell_at(x: float, y: float, xs_right: list[float], ys_below: list[float],
     return None
 
 
-def _group_cells(cells: list[tuple[float, float, float, float]]) -> list[list[tuple[float, float, float, float]]]:
+def _group_cells(
+        cells: list[tuple[float, float, float, float]]
+) -> list[list[tuple[float, float, float, float]]]:
     """Cells that touch belong to the same table."""
     groups: list[list[tuple[float, float, float, float]]] = []
     boxes: list[list[float]] = []
     for cell in cells:
         x0, y0, x1, y1 = cell
         for g, box in zip(groups, boxes, strict=False):
-            if x0 <= box[2] + TOL and x1 >= box[0] - TOL and y0 <= box[3] + TOL and y1 >= box[1] - TOL:
+            if (x0 <= box[2] + TOL and x1 >= box[0] - TOL and y0 <= box[3] + TOL
+                and y1 >= box[1] - TOL):
                 g.append(cell)
                 box[0], box[1] = min(box[0], x0), min(box[1], y0)
                 box[2], box[3] = max(box[2], x1), max(box[3], y1)
@@ -155,5 +160,6 @@ def _table(cells: list[tuple[float, float, float, float]], textpage, height: flo
         text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
         rows.setdefault(y0, []).append((x0, text))
     ordered = [[t for _, t in sorted(cells_in_row)] for _, cells_in_row in sorted(rows.items())]
-    box = (min(c[0] for c in cells), min(c[1] for c in cells), max(c[2] for c in cells), max(c[3] for c in cells))
+    box = (min(c[0] for c in cells), min(c[1] for c in cells), max(c[2] for c in cells),
+           max(c[3] for c in cells))
     return GridTable(bbox=box, rows=[r for r in ordered if any(r)])

@@ -33,7 +33,8 @@ class _FontProbe:
         self.refs = tuple(ctypes.byref(v) for v in self.rect)
 
     def at_index(self, raw, idx: int) -> tuple[float | None, bool, float | None]:
-        """(font size, bold, baseline y in PDF coordinates) of character ``idx`` of text page ``raw``."""
+        """(font size, bold, baseline y in PDF coordinates) of character ``idx`` of text page
+        ``raw``."""
         if idx < 0:
             return None, False, None
         size = pdfium_c.FPDFText_GetFontSize(raw, idx) or None
@@ -42,9 +43,11 @@ class _FontProbe:
         bold = self._bold.get(key)
         if bold is None:  # weight is a property of the font: look it up once per font
             name = key[0].decode("latin-1", "replace").lower()
-            bold = self._bold[key] = (any(b in name for b in _BOLD_NAMES) or bool(key[1] & _FORCE_BOLD)
+            bold = self._bold[key] = (any(b in name for b in _BOLD_NAMES)
+                                      or bool(key[1] & _FORCE_BOLD)
                                       or pdfium_c.FPDFText_GetFontWeight(raw, idx) >= 600)
-        baseline = self._oy.value if pdfium_c.FPDFText_GetCharOrigin(raw, idx, self._oxr, self._oyr) else None
+        baseline = (self._oy.value
+                    if pdfium_c.FPDFText_GetCharOrigin(raw, idx, self._oxr, self._oyr) else None)
         return size, bold, baseline
 
 

@@ -55,7 +55,8 @@ def looks_like_table(lines: list[Line], paths: int) -> bool:
     return sum(1 for ln in lines if ln.cells > 1) >= MIN_CELL_LINES and paths >= MIN_PATHS
 
 
-def extract_tables(content: bytes, pages: list[int], password: str | None = None) -> tuple[list[Table], list[str]]:
+def extract_tables(content: bytes, pages: list[int],
+                   password: str | None = None) -> tuple[list[Table], list[str]]:
     """Tables on the given 1-based pages with pdfplumber; (tables, warnings). Never raises."""
     if not pages:
         return [], []
@@ -71,7 +72,8 @@ def extract_tables(content: bytes, pages: list[int], password: str | None = None
                         rows = [[_cell(c) for c in row] for row in found.extract() if row]
                         rows = [r for r in rows if any(r)]
                         if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
-                            tables.append(Table(page=page.page_number, rows=rows, bbox=_bbox(found.bbox)))
+                            tables.append(Table(page=page.page_number, rows=rows,
+                                                bbox=_bbox(found.bbox)))
                 except Exception as exc:  # noqa: BLE001 - a bad page must not lose the document
                     warnings.append(f"tables on page {page.page_number}: {type(exc).__name__}")
                 finally:

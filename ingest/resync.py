@@ -1,7 +1,7 @@
 """Keep stored Documents in step with what the sources say about their files.
 
-Between extraction and indexing (``orchestration/pipeline.py``, ``dhr nightly``). A crawl can change what
-is known about a file without changing its bytes: the council takes the report down
+Between extraction and indexing (``orchestration/pipeline.py``, ``dhr nightly``). A crawl can change
+what is known about a file without changing its bytes: the council takes the report down
 (``online: false``), a library card gains a date of death or a tag, the same file turns up on a
 second site. For each extracted file a fingerprint of those facts (URLs, online state, and the
 metadata fields :mod:`ingest.merge` uses) is kept in the ``merge_state`` table of the catalog;

@@ -24,11 +24,13 @@ from ingest.extracted import RawDocument
 
 MAX_GROUP_DEPTH = 400  # deeper nesting is refused as corrupt (a parser-bomb guard)
 
-_TOKEN = re.compile(rb"\\([a-zA-Z]{1,32})(-?\d{1,10})? ?|\\'([0-9a-fA-F]{2})|\\(.)|([{}])|[\r\n]+|([^\\{}\r\n]+)",
+_TOKEN = re.compile(rb"\\([a-zA-Z]{1,32})(-?\d{1,10})? ?|\\'([0-9a-fA-F]{2})|\\(.)|([{}])|[\r\n]+"
+                    rb"|([^\\{}\r\n]+)",
                     re.DOTALL)
 # Destinations whose text is not body text.
 _SKIP_DESTINATIONS = frozenset((
-    "fonttbl", "colortbl", "stylesheet", "info", "header", "headerl", "headerr", "headerf", "footer",
+    "fonttbl", "colortbl", "stylesheet", "info", "header", "headerl", "headerr", "headerf",
+    "footer",
     "footerl", "footerr", "footerf", "pict", "object", "fldinst", "footnote", "annotation", "atnid",
     "atnauthor", "xe", "tc", "tcn", "listtable", "listoverridetable", "rsidtbl", "generator",
     "pntxta", "pntxtb", "shp", "shpinst", "shppict", "nonshppict", "bkmkstart",
@@ -89,7 +91,8 @@ class _Reader:
         self.skip_chars = 0
         self.pending: bytearray = bytearray()  # \'hh bytes waiting to be decoded together
         self.capture: list[str] | None = None  # text of a stylesheet entry or info field
-        self.section_break: bool | None = None  # after \sect: True = new page (default), False = same page
+        # after \sect: True = new page (default), False = same page
+        self.section_break: bool | None = None
 
     # -- tokens ------------------------------------------------------------------------------
     def run(self, content: bytes) -> None:
@@ -108,7 +111,8 @@ class _Reader:
                 self._word(word.decode("ascii"), int(arg) if arg is not None else None)
             elif brace == b"{":
                 if len(self.stack) >= MAX_GROUP_DEPTH:
-                    raise ExtractionError("corrupt", f"RTF groups nested deeper than {MAX_GROUP_DEPTH}")
+                    raise ExtractionError("corrupt",
+                                          f"RTF groups nested deeper than {MAX_GROUP_DEPTH}")
                 parent = self.stack[-1]
                 self.stack.append(replace(parent, dest=""))
                 if parent.dest == "stylesheet":  # each group directly inside is one style
@@ -130,7 +134,8 @@ class _Reader:
             cut = min(self.skip_chars, len(raw))
             self.skip_chars -= cut
             raw = raw[cut:]
-        # Literal text is 7-bit in well-formed RTF; 8-bit bytes are read in the document's code page.
+        # Literal text is 7-bit in well-formed RTF; 8-bit bytes are read in the document's code
+        # page.
         if any(ord(c) > 127 for c in raw):
             raw = raw.encode("latin-1").decode(self.codec, "replace")
         self._emit(raw)
@@ -157,7 +162,8 @@ class _Reader:
             self.capture = None
         elif group.dest == "info-field" and self.capture is not None:
             value = "".join(self.capture).strip()
-            if value:  # the first one counts (LibreOffice writes the last editor as a second author)
+            # the first one counts (LibreOffice writes the last editor as a second author)
+            if value:
                 self.meta.setdefault(self._info_key, value)
             self.capture = None
 
@@ -208,7 +214,8 @@ class _Reader:
         elif word == "s" and group.dest == "stylesheet-entry":
             self._entry_style = arg or 0
         elif group.skip:
-            return  # paragraph properties inside skipped destinations (\listtext\pard...) do not count
+            # paragraph properties inside skipped destinations (\listtext\pard...) do not count
+            return
         elif word in ("par", "cell", "row"):
             if word == "par":
                 self._end_paragraph(PARA_END)

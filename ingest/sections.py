@@ -26,7 +26,8 @@ MAX_HEADING_CHARS = 120
 MAX_HEADING_WORDS = 16
 
 _NUMBERED = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})[.)]?\s+(?P<title>\S.*)$")
-_TOC_ENTRY = re.compile(r"^(?P<title>.{2,150}?)\s*(?:\.{2,}|…+|(?:\. ){2,}|_{3,}|\s)\s*(?P<page>\d{1,4})$")
+_TOC_ENTRY = re.compile(r"^(?P<title>.{2,150}?)\s*(?:\.{2,}|…+|(?:\. ){2,}|_{3,}|\s)"
+                        r"\s*(?P<page>\d{1,4})$")
 _TERMINAL = (".", ",", ";", "?", "!")
 _SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on",
                 "or", "the", "to", "with", "within", "its", "their", "his", "her", "between"}
@@ -46,7 +47,8 @@ def outline_rules() -> OutlineRules:
                      Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     words = "|".join(re.escape(w) for w in data["division_words"])
     division = re.compile(
-        rf"^(?P<word>{words})\s+(?P<num>\d{{1,2}}|[A-Z]|[IVX]{{1,5}})\b\s*[.:\-–—]?\s*(?P<title>.*)$", re.IGNORECASE
+        rf"^(?P<word>{words})\s+(?P<num>\d{{1,2}}|[A-Z]|[IVX]{{1,5}})\b"
+        r"\s*[.:\-–—]?\s*(?P<title>.*)$", re.IGNORECASE
     )
     return OutlineRules(
         toc_titles=frozenset(t.lower() for t in data["toc_titles"]),
@@ -321,8 +323,10 @@ def _styled(block: Block, body: float | None) -> bool:
 def _before_numbered_paragraph(pages: list[list[Block]], page_no: int, index: int) -> bool:
     """Whether the next block is a numbered paragraph ("4.2 The panel..."), as under a heading."""
     blocks = pages[page_no - 1]
-    nxt = blocks[index + 1] if index + 1 < len(blocks) else (pages[page_no][0] if page_no < len(pages) and pages[page_no] else None)
-    return nxt is not None and re.match(r"^\d{1,2}\.\d{1,2}\.?\s+\S", nxt.text) is not None and len(nxt.text) > 60
+    nxt = (blocks[index + 1] if index + 1 < len(blocks)
+           else (pages[page_no][0] if page_no < len(pages) and pages[page_no] else None))
+    return (nxt is not None and re.match(r"^\d{1,2}\.\d{1,2}\.?\s+\S", nxt.text) is not None
+            and len(nxt.text) > 60)
 
 
 def _short_line(block: Block) -> bool:

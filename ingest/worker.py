@@ -83,13 +83,15 @@ def _worker_main(conn: Connection, memory_mb: int, parent_fd: int | None = None)
         except RecursionError:
             outcome = Quarantined("corrupt", "structure nested too deeply to read")
         except Exception as exc:  # noqa: BLE001 - any library failure on hostile input
-            outcome = Quarantined("corrupt", f"extractor error: {type(exc).__name__}: {str(exc)[:200]}")
+            outcome = Quarantined("corrupt",
+                                  f"extractor error: {type(exc).__name__}: {str(exc)[:200]}")
         peak_kb = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,  # the worker, or
                       resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)  # its Tesseract run
         try:
             conn.send(("done", task_id, outcome, peak_kb))
         except MemoryError:
-            conn.send(("done", task_id, Quarantined("too_large", "result too large to return"), peak_kb))
+            conn.send(("done", task_id, Quarantined("too_large", "result too large to return"),
+                       peak_kb))
 
 
 def _vm_size_mb() -> float | None:
@@ -225,7 +227,8 @@ class WorkerPool:
                     code = w.process.exitcode
                     w.process.join(1)
                     code = w.process.exitcode if code is None else code
-                    how = f"signal {-code}" if code is not None and code < 0 else f"exit status {code}"
+                    how = (f"signal {-code}" if code is not None and code < 0
+                           else f"exit status {code}")
                     outcome = self._replace(w, "corrupt", f"extractor process died ({how})")
                 yield path, outcome
             now = time.monotonic()
@@ -234,7 +237,8 @@ class WorkerPool:
                     busy.pop(conn)
                     assert w.task is not None
                     path = w.task[1]
-                    yield path, self._replace(w, "timeout", f"extraction took longer than {self.timeout:g}s")
+                    yield path, self._replace(w, "timeout",
+                                              f"extraction took longer than {self.timeout:g}s")
 
     def _replace(self, worker: _Worker, reason: str, message: str) -> Quarantined:
         worker.kill()

@@ -32,10 +32,14 @@ def check_zip(content: bytes) -> None:
     for info in infos:
         total += info.file_size
         if info.file_size > MAX_MEMBER_BYTES:
-            raise ExtractionError("too_large", f"zip member declares {info.file_size} bytes uncompressed")
-        if info.file_size > RATIO_FLOOR_BYTES and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise ExtractionError("too_large",
+                                  f"zip member declares {info.file_size} bytes uncompressed")
+        if (info.file_size > RATIO_FLOOR_BYTES
+            and info.file_size > MAX_RATIO * max(info.compress_size, 1)):
             raise ExtractionError(
-                "too_large", f"zip member compressed {info.file_size // max(info.compress_size, 1)}:1 (zip bomb?)"
+                "too_large",
+                f"zip member compressed {info.file_size // max(info.compress_size, 1)}:1 (zip "
+                "bomb?)"
             )
     if total > MAX_TOTAL_BYTES:
         raise ExtractionError("too_large", f"zip container declares {total} bytes uncompressed")

@@ -1,8 +1,8 @@
 """``dhr demo`` (and ``make demo``): the whole product on this machine, with nothing to set up.
 
 1. generate synthetic sample reports with ``samples.reports`` (PDF, two-column PDF, DOCX);
-2. publish them on fixture websites (``orchestration/demo_sites.py``): a Home-Office-library-like search
-   and council pages, served by a real HTTP server on 127.0.0.1 (``samples/sites``);
+2. publish them on fixture websites (``orchestration/demo_sites.py``): a Home-Office-library-like
+   search and council pages, served by a real HTTP server on 127.0.0.1 (``samples/sites``);
 3. write a demo configuration (embedded SQLite backend, private hosts allowed, no politeness
    delay) and run ``dhr nightly`` against the sites: crawl, extract, merge, index;
 4. serve the web UI and the API on 127.0.0.1:<port>, printing the URL and three example
@@ -225,7 +225,8 @@ def _serve(cfg: Config, port: int, examples: list[dict[str, Any]], setup_s: floa
     for ex in examples:
         path = ex["path"] if has_ui else "/api/v1" + ex["path"]
         _say(f"  {ex['what']} ({ex['count']}): {base}{path}?{urlencode(ex['params'])}")
-    _say(f"The JSON API: {base}/api/v1/search?q=training ; its description: {base}/api/v1/openapi.json")
+    _say(f"The JSON API: {base}/api/v1/search?q=training ; its description: "
+         f"{base}/api/v1/openapi.json")
     _say_tracker(tracker or {}, base)
     _say("Press Ctrl-C to stop the demo (web server and fixture sites).")
     # Ctrl-C and SIGTERM stop the demo, even when started with SIGINT ignored (a background job).

@@ -39,7 +39,8 @@ TAG_NAMES = {
                     "sexual_abuse": "Sexual abuse", "stalking": "Stalking",
                     "separation": "Separation", "children_present": "Children present"},
 }
-CORRUPT_PDF = (b"%PDF-1.4\n%synthetic corrupt file for tests\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R"
+CORRUPT_PDF = (b"%PDF-1.4\n%synthetic corrupt file for tests\n1 0 obj\n<< /Type /Catalog /Pages 2 "
+               b"0 R"
                b"\x00\x00\xff\xfe truncated")
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December"]
@@ -71,7 +72,8 @@ def _month_year(date: str | None) -> str:
 
 
 def group_reviews(files: list[Any]) -> list[PublishedReview]:
-    """The corpus's reviews (publishable documents only: PDF and DOCX, not the terms of reference)."""
+    """The corpus's reviews (publishable documents only: PDF and DOCX, not the terms of
+    reference)."""
     by_review: dict[str, list[Any]] = {}
     for f in files:
         if f.path.suffix.lstrip(".") in CONTENT_TYPES and f.doc_type in LINK_TEXT:
@@ -107,7 +109,8 @@ def build_corpus_sites(root: str | Path, files: list[Any], *, corrupt: bool = Fa
         target = root / "files" / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         if not target.exists() or target.read_bytes() != data:
-            target.write_bytes(data)  # unchanged bytes keep their mtime: conditional GETs answer 304
+            # unchanged bytes keep their mtime: conditional GETs answer 304
+            target.write_bytes(data)
         routes.setdefault(host, {})[path] = {"file": rel, **route}
 
     reviews = group_reviews(files)
@@ -118,7 +121,8 @@ def build_corpus_sites(root: str | Path, files: list[Any], *, corrupt: bool = Fa
             for _j, f in enumerate(review.files):
                 dl_id = hashlib.sha1(f"{review.review_id}:{f.doc_type}".encode()).hexdigest()[:24]
                 ext = f.path.suffix.lstrip(".")
-                label = (f"{review.pseudonym} - {review.area} - {(review.date_of_death or '')[:4]}/a"
+                label = (f"{review.pseudonym} - {review.area} - "
+                         f"{(review.date_of_death or '')[:4]}/a"
                          f" - DHR - {LINK_TEXT[f.doc_type]}")
                 path = f"/download/{dl_id}"
                 put(LIBRARY_HOST, path, Path(f.path).read_bytes(), content_type=CONTENT_TYPES[ext],
@@ -172,7 +176,8 @@ def build_corpus_sites(root: str | Path, files: list[Any], *, corrupt: bool = Fa
     hosts = sorted(set(routes) | ({LIBRARY_HOST} if cards else set()))
     manifest = {"sources": sources, "expected": expected, "never": {}, "hosts": hosts,
                 "documents": documents, "corrupt_url": corrupt_url,
-                "note": "Synthetic sample sites and reports for dhr demo and tests. No real review."}
+                "note": "Synthetic sample sites and reports for dhr demo and tests. No real "
+                        "review."}
     _write_if_changed(root / "routes.json", json.dumps(routes, indent=1))
     _write_if_changed(root / "manifest.json", json.dumps(manifest, indent=1))
     return manifest
@@ -204,16 +209,19 @@ def _council_listing(area: str, items: list[tuple[PublishedReview, list[tuple[st
     blocks = []
     for review, links in items:
         lis = "".join(
-            f'<li><a href="{path}">{LINK_TEXT[f.doc_type]} ({f.path.suffix.lstrip(".").upper()})</a></li>'
+            f'<li><a href="{path}">{LINK_TEXT[f.doc_type]} '
+            f'({f.path.suffix.lstrip(".").upper()})</a></li>'
             for path, f in links)
         when = _month_year(review.date_of_death)
         blocks.append(f"<h3>Domestic Homicide Review: {escape(review.pseudonym)} ({when})</h3>"
                       f"<ul>{lis}</ul>")
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Domestic homicide reviews | {escape(area)} Council</title></head>
+<html lang="en"><head><meta charset="utf-8"><title>Domestic homicide reviews | {escape(area)} \
+Council</title></head>
 <body><header><a href="/">{escape(area)} Council (synthetic sample site)</a></header>
 <main><h1>Domestic homicide reviews</h1>
-<p>Synthetic sample website for software demonstrations and tests. It describes no real review or person.</p>
+<p>Synthetic sample website for software demonstrations and tests. It describes no real review or \
+person.</p>
 <p>Reviews are published here after the Home Office Quality Assurance Panel has approved them.</p>
 {''.join(blocks)}
 {extra}

@@ -3,10 +3,10 @@
 crawl (every enabled source) -> extract (new and changed files, and every file whose extractor
 version is out of date) -> sync sources (re-merge files whose sources changed, e.g. a report taken
 down; link each review's documents) -> dhrd (match the last DHRD import's incidents again, so new
-reviews gain their tags; skipped when nothing was imported) -> index (whatever the backend does not hold yet) -> tracker
-(review recommendations) -> notify (e-mail owners of new recommendations: ``dhr notify``) -> a JSON
-run report (``<data_dir>/reports/nightly-<timestamp>.json`` and ``--report FILE``) and a short
-summary on stdout.
+reviews gain their tags; skipped when nothing was imported) -> index (whatever the backend does not
+hold yet) -> tracker (review recommendations) -> notify (e-mail owners of new recommendations: ``dhr
+notify``) -> a JSON run report (``<data_dir>/reports/nightly-<timestamp>.json`` and ``--report
+FILE``) and a short summary on stdout.
 
 Each stage keeps its state in the store's catalog, so a run that stops half-way (the search
 engine down, SIGTERM, SIGKILL, a reboot) loses nothing: the next run picks up the backlog. The
@@ -109,7 +109,8 @@ def _stage(report: dict[str, Any], name: str, fn) -> Any:
         raise
     except Exception as err:  # noqa: BLE001 - one stage failing must not lose the others' work
         report["stages"][name]["error"] = f"{type(err).__name__}: {err}"
-        report["failures"].append({"stage": name, "item": None, "reason": f"{type(err).__name__}: {err}"})
+        report["failures"].append({"stage": name, "item": None,
+                                   "reason": f"{type(err).__name__}: {err}"})
         return None
     finally:
         report["stages"][name]["duration_s"] = round(time.monotonic() - t, 3)
@@ -430,7 +431,8 @@ def stop_orphan_crawlers(cfg: Config, timeout: float = 60.0) -> list[int]:
 
 def _cmdline(entry: Path) -> list[str]:
     try:
-        return [a for a in (entry / "cmdline").read_bytes().decode("utf-8", "replace").split("\0") if a]
+        return [a for a in (entry / "cmdline").read_bytes().decode("utf-8", "replace").split("\0")
+                if a]
     except OSError:
         return []
 

@@ -1,7 +1,7 @@
 """Ingest pipeline: store files, extract them in isolated workers, merge source metadata, index.
 
-Used by ``dhr ingest``, ``dhr index --rebuild`` and ``dhr nightly`` (``orchestration/nightly.py``). The
-stages, each restartable because its state lives in the store's catalog:
+Used by ``dhr ingest``, ``dhr index --rebuild`` and ``dhr nightly`` (``orchestration/nightly.py``).
+The stages, each restartable because its state lives in the store's catalog:
 
 1. :func:`extract_pending`: files not yet extracted by the current extractor version -> Documents,
    merged with what the sources say (``ingest/merge.py``); a file that cannot be extracted is
@@ -101,7 +101,8 @@ def extract_pending(cfg: Config, store: CorpusStore, shas: list[str], *,
             sha = by_path[path]
             info = store.file_info(sha) or {}
             if isinstance(outcome, Document):
-                doc = outcome.model_copy(update={"filename": info.get("filename") or outcome.filename})
+                doc = outcome.model_copy(update={"filename": info.get("filename")
+                                                 or outcome.filename})
                 store.invalidate_index([sha])
                 store_merged(store, state, doc)
                 done.append(sha)

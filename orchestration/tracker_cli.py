@@ -2,9 +2,9 @@
 ``orgs contacts``; ``org`` is the same group), ``users``, ``tokens``, ``audit``, ``tracker`` and
 ``notify``.
 
-``orchestration.cli`` adds these groups to the ``dhr`` command; they follow its conventions (``--config``,
-one-line errors, exit 0 / 1 / 2). Secrets are never echoed: a password is read from stdin when
-it is not a terminal (else prompted twice, hidden), a token is printed once on stdout.
+``orchestration.cli`` adds these groups to the ``dhr`` command; they follow its conventions
+(``--config``, one-line errors, exit 0 / 1 / 2). Secrets are never echoed: a password is read from
+stdin when it is not a terminal (else prompted twice, hidden), a token is printed once on stdout.
 """
 
 from __future__ import annotations

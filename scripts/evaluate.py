@@ -21,8 +21,9 @@ Without ``--dir`` it generates the synthetic corpus: ``train`` (seed 1) and ``he
 phrasing and layout variants the rules were not written against; never tune on it) into
 ``artifacts/eval/``. ``dev`` (seed 3, its own variants in
 ``samples/reports/data/variants/dev.yaml``) is for finding generalisation failures and may be
-tuned on; ``--split all`` runs train, dev and held-out. ``--text-only`` scores the truth's own clean pages (no file parsing), for
-fast iteration. Exit code 1 when a held-out target is missed (``--check``).
+tuned on; ``--split all`` runs train, dev and held-out. ``--text-only`` scores the truth's own clean
+pages (no file parsing), for fast iteration. Exit code 1 when a held-out target is missed
+(``--check``).
 
     python scripts/evaluate.py [--split train|dev|heldout|both|all] [--dir FOLDER] [--text-only]
 """
@@ -210,8 +211,10 @@ class Score:
     rec_owner_source_ok: int = 0
     rec_number_ok: int = 0
     # per pattern and per format: [true, matched, owner right, agency right]
-    by_pattern: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0, 0]))
-    owner_by_format: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0, 0]))
+    by_pattern: dict[str, list[int]] = field(
+        default_factory=lambda: defaultdict(lambda: [0, 0, 0, 0]))
+    owner_by_format: dict[str, list[int]] = field(
+        default_factory=lambda: defaultdict(lambda: [0, 0, 0, 0]))
 
     def metrics(self) -> dict[str, float | None]:
         out: dict[str, float | None] = {}
@@ -231,9 +234,11 @@ class Score:
             out[f"smart.{s}"] = self.smart_ok[s] / m if m else None
         out.update(self.actions.metrics())
         out["pages_per_s.extract"] = self.pages / self.extract_s if self.extract_s else None
-        out["pages_per_s.understand"] = self.pages / self.understand_s if self.understand_s else None
+        out["pages_per_s.understand"] = (self.pages / self.understand_s if self.understand_s
+                                         else None)
         # Whole extraction with understanding over extraction alone (target <= 1.5).
-        out["time_ratio.with_understanding"] = ((self.extract_s + self.understand_s) / self.extract_s
+        out["time_ratio.with_understanding"] = (
+            (self.extract_s + self.understand_s) / self.extract_s
                                                 if self.extract_s else None)
         return out
 
@@ -302,10 +307,12 @@ def score_document(score: Score, name: str, pred: dict[str, Any], truth: dict[st
     got_t = {id(t) for _, t in matched}
     for p in prec:
         if id(p) not in got_p:
-            score.errors.append(f"{name}: extra recommendation {p.get('number')!r}: {p['text'][:150]!r}")
+            score.errors.append(f"{name}: extra recommendation {p.get('number')!r}: "
+                                f"{p['text'][:150]!r}")
     for t in trec:
         if id(t) not in got_t:
-            score.errors.append(f"{name}: missed recommendation {t.get('number')!r}: {t['text'][:150]!r}")
+            score.errors.append(f"{name}: missed recommendation {t.get('number')!r}: "
+                                f"{t['text'][:150]!r}")
     _score_owners(score, name, pred, truth, trec, matched)
     for p, t in matched:
         if p.get("agency") == t.get("agency"):
@@ -376,7 +383,8 @@ def _score_owners(score: Score, name: str, pred: dict[str, Any], truth: dict[str
         score.rec_owner_source_ok += p.get("owner_source") == t.get("owner_source")
         score.rec_number_ok += p.get("number") == t.get("number")
         if p.get("number") != t.get("number"):
-            score.errors.append(f"{name}: rec number {p.get('number')!r} truth {t.get('number')!r}: "
+            score.errors.append(f"{name}: rec number {p.get('number')!r} truth "
+                                f"{t.get('number')!r}: "
                                 f"{t['text'][:60]!r}")
 
 
@@ -448,7 +456,8 @@ def corpus_dir(split: str, n_reviews: int, text_only: bool) -> Path:
     from samples.reports import generate_corpus
 
     seed = SEEDS[split]
-    folder = ROOT / "artifacts" / "eval" / f"{split}-s{seed}-n{n_reviews}{'-txt' if text_only else ''}"
+    folder = ROOT / "artifacts" / "eval" / (f"{split}-s{seed}-n{n_reviews}"
+                                            f"{'-txt' if text_only else ''}")
     marker = folder / ".complete"
     if not marker.exists():
         folder.mkdir(parents=True, exist_ok=True)
@@ -481,7 +490,8 @@ def print_table(results: dict[str, Score]) -> bool:
     print("-" * len(head))
     for k in keys:
         row = f"{k:38}" + "".join(
-            f"{_fmt(metrics[n][k], not k.startswith('pages')) if not k.startswith('time_') else _fmt2(metrics[n][k]):>12}"
+            f"""{_fmt(metrics[n][k], not k.startswith('pages'))
+                 if not k.startswith('time_') else _fmt2(metrics[n][k]):>12}"""
             for n in names)
         target = TARGETS.get(k)
         if target is not None:
@@ -499,7 +509,8 @@ def print_table(results: dict[str, Score]) -> bool:
             f"{k} {v[0]}/{v[1]}/{v[2]}" for k, v in sorted(s.by_format.items())))
         print("  action rows by format (true/predicted/matched; target date, status, lead accuracy "
               "on matched): " + ", ".join(
-                  f"{k} {v[0]}/{v[1]}/{v[2]}; {_ratio(v[3], v[2])} {_ratio(v[4], v[2])} {_ratio(v[5], v[2])}"
+                  f"{k} {v[0]}/{v[1]}/{v[2]}; {_ratio(v[3], v[2])} {_ratio(v[4], v[2])} "
+                  f"{_ratio(v[5], v[2])}"
                   for k, v in sorted(s.actions.by_format.items()) if v[0] or v[1]))
         if s.by_pattern:
             print("  per pattern / per format: true, recall, owner accuracy, agency accuracy "
@@ -520,7 +531,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--text-only", action="store_true",
                     help="score the truth's clean pages directly (no file parsing)")
     ap.add_argument("--errors", type=int, default=0, metavar="N",
-                    help="print the first N errors per split (never for heldout: do not tune on it)")
+                    help="print the first N errors per split (never for heldout: do not tune on "
+                         "it)")
     ap.add_argument("--json", type=Path, help="also write the metrics as JSON here")
     ap.add_argument("--cache", type=Path, default=None,
                     help="keep extractions here and reuse them (understanding is always re-run; "

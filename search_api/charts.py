@@ -164,7 +164,8 @@ def trend_charts(stats: dict[str, Any]) -> dict[str, Any]:
     theme_years = _year_span(sorted({y for c in theme_counts.values() for y in c}) or years)
     ranked = sorted(theme_counts.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
     theme_charts = [
-        bar_chart("chart-theme-" + re.sub(r"[^a-z0-9_-]", "-", theme.lower()), f"{label('theme', theme)}: documents by year",
+        bar_chart("chart-theme-" + re.sub(r"[^a-z0-9_-]", "-", theme.lower()),
+                  f"{label('theme', theme)}: documents by year",
                   [(str(y), counts.get(y, 0)) for y in theme_years], unit="documents", per="years",
                   label_heading="Year of death", value_heading="Documents", small=True)
         for theme, counts in ranked[:SMALL_MULTIPLES]]

@@ -63,7 +63,8 @@ def _filter_param(name: str) -> dict[str, Any]:
     elif name in ("year", "smart_score"):
         item = {"type": "string", "pattern": "^[0-9]{1,9}$"}
     return _query(name, {"type": "array", "items": item, "maxItems": MAX_FILTER_VALUES},
-                  _FILTER_HELP.get(name, _dhrd_help(name)) + " Repeatable: values of one filter are OR-ed, filters "
+                  _FILTER_HELP.get(name, _dhrd_help(name))
+                  + " Repeatable: values of one filter are OR-ed, filters "
                   "are AND-ed.", style="form", explode=True)
 
 

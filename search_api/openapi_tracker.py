@@ -169,7 +169,8 @@ def tracker_paths() -> dict[str, Any]:
 def tracker_schemas() -> dict[str, Any]:
     org_ref = {"type": ["object", "null"], "required": ["id", "name"],
                "properties": {"id": _S, "name": _S}}
-    organisation: dict[str, Any] = {"type": "object", "required": ["id", "name", "kind", "agency", "region",
+    organisation: dict[str, Any] = {"type": "object",
+                                    "required": ["id", "name", "kind", "agency", "region",
                                                    "aliases", "url"],
                     "properties": {"id": {"type": "string"}, "name": {"type": "string"},
                                    "kind": {"type": "string", "enum": list(KINDS)},

@@ -155,7 +155,8 @@ def recommendation(rec_id: str) -> Response:
     titles = _document_titles(sorted({d["id"] for d in detail["documents"]}
                                      | {a["document"] for a in detail["actions"]}))
     return _page("recommendation.html", rec=detail, titles=titles, editable=editable,
-                 correctable=correctable, signed_in=who is not None, status_shown=tracker().public_status or who)
+                 correctable=correctable, signed_in=who is not None,
+                 status_shown=tracker().public_status or who)
 
 
 @tracker_pages.get("/recommendations/<rec_id>/evidence/<int:seq>")

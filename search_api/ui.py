@@ -1,6 +1,7 @@
 """The web UI blueprint (issue 8): server-rendered pages over the same search layer as the API.
 
-Pages (contract.md section 4): ``/`` home, ``/about`` (search help, accessibility), ``/search`` results with facets, ``/documents/<id>``
+Pages (contract.md section 4): ``/`` home, ``/about`` (search help, accessibility), ``/search``
+results with facets, ``/documents/<id>``
 one document and its review, ``/recommendations`` the recommendations explorer, ``/trends``
 charts, and exports of the current list (``/search.csv``, ``/search.json``,
 ``/recommendations.csv``, ``/recommendations.json``). Templates follow the GOV.UK Design System

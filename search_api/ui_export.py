@@ -93,7 +93,8 @@ class ExportStopped(Exception):
     ends the file instead of the rows that were not sent."""
 
 
-def iter_results(backend: SearchBackend | PublicBackend, request: DocumentRequest | RecommendationRequest,
+def iter_results(backend: SearchBackend | PublicBackend,
+                 request: DocumentRequest | RecommendationRequest,
                  limit: int = MAX_ROWS, *, before_next_page: Callable[[], None] | None = None,
                  ) -> Iterator[tuple[dict[str, Any], bool]]:
     """Every result of the request up to ``limit``; the flag is True on a result that had to be
@@ -102,7 +103,8 @@ def iter_results(backend: SearchBackend | PublicBackend, request: DocumentReques
     search: Callable[[Any], SearchResponse] = (
         backend.search_recommendations_with_fallback if isinstance(request, RecommendationRequest)
         else backend.search_with_fallback)
-    no_snippets: dict[str, Any] = {"snippets": False} if isinstance(request, DocumentRequest) else {}
+    no_snippets: dict[str, Any] = ({"snippets": False} if isinstance(request, DocumentRequest)
+                                   else {})
     req = dataclasses.replace(request, page_size=EXPORT_PAGE_SIZE, cursor=None, facets=False,
                               **no_snippets)
     sent = 0

@@ -138,7 +138,8 @@ def same_review(a: dict[str, Any], b: dict[str, Any]) -> bool:
     return not ya or not yb or ya == yb
 
 
-def other_documents(backend: SearchBackend | PublicBackend, doc: dict[str, Any]) -> list[dict[str, Any]]:
+def other_documents(backend: SearchBackend | PublicBackend,
+                    doc: dict[str, Any]) -> list[dict[str, Any]]:
     review = doc.get("review") or {}
     if not review.get("area") or not review.get("pseudonym"):
         return []

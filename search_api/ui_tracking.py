@@ -2,9 +2,9 @@
 recommendation as the index lists it), the review recommendation it is, with owners and status.
 
 The explorer asks the index for one result per review recommendation (records stamped with the
-tracker's id, :mod:`accountability.index_keys`); :func:`tracking_for` takes that id, or for a
-record not stamped yet matches it through the tracker's appearances (same document, same
-wording, else same number), in one query, so the explorer can show the status and link to the review-level page
+tracker's id, :mod:`accountability.index_keys`); :func:`tracking_for` takes that id, or for a record
+not stamped yet matches it through the tracker's appearances (same document, same wording, else same
+number), in one query, so the explorer can show the status and link to the review-level page
 ``/recommendations/<id>``. It never fails the explorer: with no tracker database (a search-only
 server: no embedded tracker file, nothing is created) or on a database error it returns nothing.
 """

@@ -103,7 +103,8 @@ def serve(config: Config, host: str | None = None, port: int | None = None) -> N
 
 
 class BackgroundServer:
-    """A real waitress server on loopback in a daemon thread: ``with BackgroundServer(app) as s``."""
+    """A real waitress server on loopback in a daemon thread:
+    ``with BackgroundServer(app) as s``."""
 
     def __init__(self, app: Flask, host: str = "127.0.0.1", port: int = 0, threads: int = 8):
         self.server = create_server(app, host, port, threads=threads)

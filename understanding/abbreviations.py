@@ -2,7 +2,8 @@
 Partnership NHS Foundation Trust)" and glossary lines ("KMPT - Kent and Medway NHS and Social
 Care Partnership Trust", "GMP | Greater Manchester Police").
 
-Part of report understanding: ``understanding.owners`` expands an abbreviation used alone ("GMP should
+Part of report understanding: ``understanding.owners`` expands an abbreviation used alone ("GMP
+should
 ...") to the name the document introduced before asking the organisation registry, so a
 document's own definitions win over the registry's aliases. A definition counts only when the
 abbreviation's letters are the initials of the name, in order ("CFT" from "Cornwall Partnership
@@ -20,7 +21,8 @@ _NAME_WORD = re.compile(r"[A-Z][\w'’&\-]*|and|of|for|the|&|upon|on|in|NHS")
 # "GMP (Greater Manchester Police)".
 _ABBR_THEN_NAME = re.compile(r"\b(?P<abbr>" + _ABBR + r")\s+\((?P<name>[A-Z][^()\n]{3,90})\)")
 # Glossary lines: "GMP - Greater Manchester Police", "GMP: ...", "GMP | ...", "GMP<tab>...".
-_GLOSSARY = re.compile(r"^\s*(?P<abbr>" + _ABBR + r")\s*(?:[-–—:|=]|\t)\s*(?P<name>[A-Z][^\n|]{3,90}?)"
+_GLOSSARY = re.compile(r"^\s*(?P<abbr>" + _ABBR
+                       + r")\s*(?:[-–—:|=]|\t)\s*(?P<name>[A-Z][^\n|]{3,90}?)"
                        r"\s*$", re.MULTILINE)
 _SMALL = {"and", "of", "for", "the", "&", "upon", "on", "in"}
 _OPEN = re.compile(r"\(")
@@ -118,7 +120,8 @@ def find_abbreviations(text: str) -> dict[str, str]:
 def defined_in(text: str, abbr: str) -> str | None:
     """The name ``text`` introduces ``abbr`` for, or None: the same definitions as
     ``find_abbreviations`` (first one wins), looked for at the abbreviation's own occurrences
-    only, which is much faster when a report uses one or two abbreviations in its recommendations."""
+    only, which is much faster when a report uses one or two abbreviations in its
+    recommendations."""
     if not _ABBR_ONLY.fullmatch(abbr):
         return None
     candidates: list[tuple[int, str]] = []

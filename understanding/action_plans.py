@@ -48,7 +48,8 @@ _LEADING_NUMBER = re.compile(
     r"^\s*(?:[•▪●\-–*]\s+)?(?:(?:rec(?:ommendation)?\.?\s*(?:no\.?\s*|number\s+)?)(?P<a>\d{1,3}(?:\.\d{1,3}){0,3}[a-z]?)"
     r"|(?P<r>R\s?\d{1,3}(?:\.\d{1,3})?[a-z]?)|\(?(?P<n>\d{1,3}(?:\.\d{1,3}){0,3}[a-z]?)(?=[.):\s])"
     r"|\((?P<l>[a-z])\)|(?P<l2>[a-z])[.)](?=\s))\s*[:.)\-–—]?\s*", re.IGNORECASE)
-_NUMBER_CELL = re.compile(r"^\(?(?:rec(?:ommendation)?\.?\s*(?:no\.?\s*)?)?(R?\s?\d{1,3}(?:\.\d{1,3}){0,3}[a-z]?|[a-z])[.):]?$",
+_NUMBER_CELL = re.compile(r"^\(?(?:rec(?:ommendation)?\.?\s*(?:no\.?\s*)?)?"
+                          r"(R?\s?\d{1,3}(?:\.\d{1,3}){0,3}[a-z]?|[a-z])[.):]?$",
                           re.IGNORECASE)
 _LONG_CELL = 40
 
@@ -156,7 +157,8 @@ def _continues(row: dict[str, str], prev: _Row, order: list[str]) -> bool:
     rec = row.get("recommendation", "")
     if rec and alnum_key(rec) == alnum_key(prev.cells.get("recommendation", "")):
         rec = ""
-    first = next(((k, row[k]) for k in order if row.get(k) and not (k == "recommendation" and not rec)),
+    first = next(((k, row[k]) for k in order if row.get(k)
+                  and not (k == "recommendation" and not rec)),
                  None)
     if first is None:
         return False

@@ -1,6 +1,7 @@
 """Find the agencies a report names, as taxonomy agency ids with their surface names and counts.
 
-Part of report understanding (``understanding.understand``); also used by ``understanding.recommendations`` to
+Part of report understanding (``understanding.understand``); also used by
+``understanding.recommendations`` to
 find the organisation a recommendation is addressed to. The rules are ``rules/agencies.yaml``:
 formal names, acronyms and generic words per agency id, and all 43 territorial police forces of
 England and Wales (each with "Police" / "Constabulary" / "Police Service" and "and" / "&"

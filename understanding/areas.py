@@ -1,7 +1,7 @@
 """Find the review's area (Community Safety Partnership / local authority) and its region.
 
-Part of report understanding (``understanding.understand`` -> ``understanding.metadata``). Area names and
-regions come from ``rules/areas.csv`` (the Home Office library's CSP names, from the DHRD,
+Part of report understanding (``understanding.understand`` -> ``understanding.metadata``). Area
+names and regions come from ``rules/areas.csv`` (the Home Office library's CSP names, from the DHRD,
 CC-BY-4.0) plus the variants and further areas in ``rules/areas.yaml``. A name scores when it
 stands in a partnership context ("Safer Preston Partnership", "Preston Community Safety
 Partnership", "commissioned by ...") on the first pages; bare mentions score little, and names

@@ -26,7 +26,8 @@ class TriggeredCues:
         for key, pattern in cues:
             lead = _LEAD.match(pattern)
             if lead is None:
-                raise ValueError(f"a cue must start with a literal word or (?:word|word): {pattern!r}")
+                raise ValueError("a cue must start with a literal word or (?:word|word): "
+                                 f"{pattern!r}")
             rx = re.compile(pattern)
             for word in (lead.group(1) or lead.group(2)).split("|"):
                 by_word[word].append((key, rx))

@@ -18,7 +18,8 @@ Rules (UK conventions, day before month):
 - "end of 2024" gives December (2024-12); a season (``Spring 2024``) or a bare year (``2024``)
   names a year but no month and gives ``"2024"``;
 - a range (``April 2024 - March 2025``) gives its end.
-Two-digit years are 20xx; "QI"/"Ql" (an OCR reading of "Q1") is the first quarter. :func:`find_date` also returns where the date is, so progress text can
+Two-digit years are 20xx; "QI"/"Ql" (an OCR reading of "Q1") is the first quarter. :func:`find_date`
+also returns where the date is, so progress text can
 be split into status, date and outcome (``understanding.progress``).
 """
 
@@ -34,21 +35,27 @@ _MONTH = (r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|j
           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
 _Y4 = r"(?:19|20)\d{2}"
 _YY = r"(?:(?:19|20)?\d{2})"
-_FY = (rf"(?P<fy1>{_Y4})\s*[/\-–]\s*(?P<fy2>{_YY})(?!\d)|(?:FY|F/Y)\s*(?P<fy3>\d{{2}})(?!\d)\s*[/\-–]?\s*(?P<fy4>\d{{2}})(?!\d)"
+_FY = (rf"(?P<fy1>{_Y4})\s*[/\-–]\s*(?P<fy2>{_YY})(?!\d)"
+       r"|(?:FY|F/Y)\s*(?P<fy3>\d{2})(?!\d)\s*[/\-–]?\s*(?P<fy4>\d{2})(?!\d)"
        r"|(?<![\d/.])(?P<fy5>1[3-9]|[2-9]\d)/(?P<fy6>\d{2})(?![\d/.])")
 _SEP = r"\s*[/.\-]\s*"
 
 # (kind, pattern); every pattern is searched, the leftmost (then longest) match wins.
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [(k, re.compile(p, re.IGNORECASE)) for k, p in [
-    ("fy_quarter", rf"\b(?:Q|quarter\s*)(?P<q>[1-4Il|])\b[.,:]?\s*(?:of\s+)?(?:the\s+)?(?:financial\s+year\s+)?(?:{_FY})"),
-    ("quarter", rf"\b(?:Q|quarter\s*)(?P<q>[1-4Il|])\b[.,:]?\s*(?:of\s+)?(?P<y>{_Y4})\b(?!\s*[/\-–]\s*\d)"),
-    ("fy", rf"(?:\b(?:end\s+of\s+)?(?:the\s+)?(?:financial\s+year|fin(?:ancial)?\.?\s+yr|year\s+end)\s*)?\b(?:{_FY})"),
+    ("fy_quarter",
+     rf"\b(?:Q|quarter\s*)(?P<q>[1-4Il|])\b[.,:]?\s*(?:of\s+)?(?:the\s+)?(?:financial\s+year\s+)?(?:{_FY})"),
+    ("quarter",
+     rf"\b(?:Q|quarter\s*)(?P<q>[1-4Il|])\b[.,:]?\s*(?:of\s+)?(?P<y>{_Y4})\b(?!\s*[/\-–]\s*\d)"),
+    ("fy",
+     rf"(?:\b(?:end\s+of\s+)?(?:the\s+)?(?:financial\s+year|fin(?:ancial)?\.?\s+yr|year\s+end)\s*)?\b(?:{_FY})"),
     ("dmy", rf"\b(?P<d>[0-3]?\d){_SEP}(?P<m>[01]?\d){_SEP}(?P<y>{_YY})\b"),
     ("ymd", rf"\b(?P<y>{_Y4})-(?P<m>[01]\d)(?:-(?P<d>[0-3]\d))?\b"),
     ("d_month_y", rf"\b(?:[0-3]?\d(?:st|nd|rd|th)?\s+(?:of\s+)?)?{_MONTH}[\s,\-']*(?P<y>{_YY})\b"),
     ("month_y_slash", rf"(?<![\d/.])\b(?P<m>[01]?\d)\s*[/.]\s*(?P<y>{_Y4}|\d{{2}})\b(?![/.]\d)"),
     ("end_of_year", rf"\b(?:end|close)\s+of\s+(?:the\s+)?(?:calendar\s+year\s+)?(?P<y>{_Y4})\b"),
-    ("season", rf"\b(?:early\s+|late\s+|mid[- ])?(?P<season>spring|summer|autumn|fall|winter)\s+(?:of\s+)?(?P<y>{_Y4})(?:\s*[/\-]\s*\d{{2,4}})?\b"),
+    ("season",
+     (r"\b(?:early\s+|late\s+|mid[- ])?(?P<season>spring|summer|autumn|fall|winter)"
+      rf"\s+(?:of\s+)?(?P<y>{_Y4})(?:\s*[/\-]\s*\d{{2,4}})?\b")),
     ("year", rf"(?<![\d/.\-])\b(?P<y>{_Y4})\b(?![/.\-]\d)"),
 ]]
 _RANGE = re.compile(r"\s*(?:-|–|—|to|until|through)\s*", re.IGNORECASE)

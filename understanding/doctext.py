@@ -1,6 +1,7 @@
 """The text model that report understanding works on: pages joined once, headings, section kinds.
 
-Built by ``understanding.understand`` from the extraction engine's clean page texts (and its outline, when
+Built by ``understanding.understand`` from the extraction engine's clean page texts (and its
+outline, when
 it found one), then shared by the rule modules (``doctype``, ``metadata``, ``agencies``,
 ``themes``, ``recommendations``) so none of them re-splits the text. Everything keeps character
 offsets into one joined string, and :meth:`DocText.page_at` turns an offset back into the 1-based
@@ -27,14 +28,16 @@ _NUMBER = re.compile(
     r"(?P<title>\S.*)$", re.IGNORECASE)
 _APPENDIX = re.compile(r"^(?:appendix|annex)\s+[\w\d]{1,3}\b", re.IGNORECASE)
 _LEADERS = re.compile(r"(?:\s*\.{2,}\s*|\s+)\d{1,3}\s*$")  # table-of-contents "Title ..... 12"
-_REC_ITEM = re.compile(r"^(?:rec(?:ommendation)?\.?\s+(?:no\.?\s*)?(?:\d|(?:one|two|three|four|five|six|"
+_REC_ITEM = re.compile(r"^(?:rec(?:ommendation)?\.?\s+(?:no\.?\s*)?(?:\d|(?:one|two|three|four|"
+                       r"five|six|"
                        r"seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
                        r"seventeen|eighteen|nineteen|twenty)\b)|R\d{1,3}\b)", re.IGNORECASE)
 _LINE = re.compile(r"[^\n]+")
 # A heading run into the first item of its list ("Recommendations 1) Kent Police should..."),
 # as OCR and some PDF layouts join them.
 HEAD_THEN_ITEM = re.compile(
-    r"^(?P<head>[A-Z][\w\-'’ ]{2,60}?)\s+(?=(?:recommendation\s+\d{1,3}\b|\(?\d{1,3}[.)]|\(?[a-z]\))\s+\S)")
+    r"^(?P<head>[A-Z][\w\-'’ ]{2,60}?)\s+(?=(?:recommendation\s+\d{1,3}\b|\(?\d{1,3}[.)]|"
+    r"\(?[a-z]\))\s+\S)")
 # A heading run into a stem sentence by OCR or a layout: "5. Recommendations The review panel
 # recommends that:".
 HEAD_THEN_STEM = re.compile(
@@ -324,8 +327,9 @@ class PhraseMatcher:
             {} if self._cs and "(?<" not in self._cs[2].pattern else None)
 
     @staticmethod
-    def _compile(alts: list[tuple[int, str, str | None]],
-                 ) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], list[str | None]] | None:
+    def _compile(
+        alts: list[tuple[int, str, str | None]],
+    ) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], list[str | None]] | None:
         if not alts:
             return None
         alts.sort(key=lambda a: -a[0])
@@ -378,7 +382,8 @@ class PhraseMatcher:
         if lower is None or len(lower) != len(text):
             lower = text.lower() if len(text.lower()) == len(text) else text
         found: list[tuple[int, int, str | None]] = []
-        for compiled, src, memo in ((self._ci, lower, self._ci_keys), (self._cs, text, self._cs_keys)):
+        for compiled, src, memo in ((self._ci, lower, self._ci_keys),
+                                    (self._cs, text, self._cs_keys)):
             if compiled is None:
                 continue
             scan, at_start = compiled[0], compiled[1]

@@ -32,7 +32,8 @@ class _Signal:
 @cache
 def _rules() -> tuple[list[tuple[str, list[_Signal]]], dict[str, Any], int, float]:
     data = load("doc_types")
-    types = [(t, [_Signal(s["where"], float(s["weight"]), re.compile(s["pattern"], re.IGNORECASE | re.MULTILINE))
+    types = [(t, [_Signal(s["where"], float(s["weight"]),
+                          re.compile(s["pattern"], re.IGNORECASE | re.MULTILINE))
                   for s in sigs]) for t, sigs in data["types"].items()]
     return types, data["structure"], int(data["title_lines"]), float(data["min_score"])
 
@@ -78,11 +79,15 @@ def _add_structure(scores: dict[str, float], doc: DocText, structure: dict[str, 
     # Page-less formats (HTML, text) count in page-sized runs of characters.
     n_pages = max(len(doc.pages), len(doc.text) // PAGE_CHARS)
     if has_action_table and n_pages <= int(structure["action_plan_table_max_pages"]):
-        scores["action_plan"] = scores.get("action_plan", 0) + float(structure["action_plan_table_weight"])
+        scores["action_plan"] = (scores.get("action_plan", 0)
+                                 + float(structure["action_plan_table_weight"]))
     n_known = len({h.title.lower() for h in doc.headings if h.kind and h.kind != "back"})
-    if n_pages >= int(structure["overview_min_pages"]) and n_known >= int(structure["overview_min_sections"]):
-        scores["overview_report"] = scores.get("overview_report", 0) + float(structure["overview_weight"])
+    if (n_pages >= int(structure["overview_min_pages"])
+        and n_known >= int(structure["overview_min_sections"])):
+        scores["overview_report"] = (scores.get("overview_report", 0)
+                                     + float(structure["overview_weight"]))
     kinds = {h.kind for h in doc.headings if h.kind}
     if n_pages <= int(structure["summary_max_pages"]) and n_known >= 3 and \
             {"analysis", "recommendations"} & kinds and not has_action_table:
-        scores["executive_summary"] = scores.get("executive_summary", 0) + float(structure["summary_weight"])
+        scores["executive_summary"] = (scores.get("executive_summary", 0)
+                                       + float(structure["summary_weight"]))

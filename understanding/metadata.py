@@ -1,8 +1,10 @@
 """Review metadata from a report's text: pseudonym, area, region, date of death, review and death
-type, victim age/band/sex, abuse types, chair, family involvement (contract.md section 2 ``review``).
+type, victim age/band/sex, abuse types, chair, family involvement (contract.md section 2
+``review``).
 
 Part of report understanding (``understanding.understand``). Rules are ``rules/metadata.yaml`` (and
-``areas.yaml`` / ``abuse_types.yaml`` through ``understanding.areas`` / ``understanding.themes``). Each value
+``areas.yaml`` / ``abuse_types.yaml`` through ``understanding.areas`` / ``understanding.themes``).
+Each value
 comes with the page it was read from (``ReviewFound.pages``) so the UI can show why. A value the
 text does not state stays None: never guessed. Boilerplate (the definition of domestic abuse,
 the statutory purposes) is skipped everywhere. The review type also comes from how the text
@@ -36,7 +38,8 @@ _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augu
 # for a month name or a numeric day/month; matched on lower-cased text (see DocText.lower).
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _MONTH_BEFORE = re.compile(
-    r"(?<![a-z])(?P<month>" + "|".join(_MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)"
+    r"(?<![a-z])(?P<month>" + "|".join(_MONTHS)
+    + r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)"
     r"\.?(?:\s+\d{1,2}(?:st|nd|rd|th)?)?,?\s+$")
 _NUMERIC_BEFORE = re.compile(r"(?<![\w/])\d{1,2}[/.](?P<nmonth>\d{1,2})[/.]$")
 # A bare year is a date of death only after "in", "during", "early", "summer of"...
@@ -238,7 +241,8 @@ _SEX_WORD = {"woman": "female", "female": "female", "mother": "female", "grandmo
 _PRONOUN = re.compile(r"\b(she|her|herself|he|his|him|himself)\b", re.IGNORECASE)
 
 
-def find_sex(doc: DocText, name: str | None, pronouns: bool = True) -> tuple[str | None, int | None]:
+def find_sex(doc: DocText, name: str | None,
+             pronouns: bool = True) -> tuple[str | None, int | None]:
     """The victim's sex from explicit statements, else (``pronouns``) from the first pronoun
     after the victim's name in each sentence, by clear majority."""
     votes: Counter[str] = Counter()
@@ -329,7 +333,8 @@ _PERSON_RX = r"(?:[‘'\"“][^’'\"”\s]{1,20}[’'\"”]|(?!her\b|his\b|the\
 
 
 @cache
-def _relation_cues(with_name: bool) -> tuple[TriggeredCues, tuple[tuple[str, int, re.Pattern[str]], ...]]:
+def _relation_cues(
+        with_name: bool) -> tuple[TriggeredCues, tuple[tuple[str, int, re.Pattern[str]], ...]]:
     """metadata.yaml ``relation_cues`` with the victim's name masked and {person} any other
     one-word name (cues naming the victim need a known name): those that start with a word run
     in one scan (keys "kind:index"); those that start with the name, one by one."""
@@ -459,12 +464,14 @@ def _dates(doc: DocText) -> Any:
         before = low[max(0, s - 30):s]
         named = _MONTH_BEFORE.search(before)
         if named:
-            yield _Date(s - len(before) + named.start(), e, m.group(), _month_number(named["month"]))
+            yield _Date(s - len(before) + named.start(), e, m.group(),
+                        _month_number(named["month"]))
             continue
         numeric = _NUMERIC_BEFORE.search(before)
         if numeric:
             nm = int(numeric["nmonth"])
-            yield _Date(s - len(before) + numeric.start(), e, m.group(), nm if 1 <= nm <= 12 else None)
+            yield _Date(s - len(before) + numeric.start(), e, m.group(),
+                        nm if 1 <= nm <= 12 else None)
         elif _YEAR_CONTEXT.search(before):
             yield _Date(s, e, m.group(), None)
 
@@ -511,7 +518,8 @@ def abuse_types_with_evidence(doc: DocText) -> list[tuple[str, list[tuple[int, s
         for weight, offset in sorted(found.evidence, key=lambda c: (-c[0], c[1])):
             start, end = doc.sentence_at(offset, limit=300)
             if start not in about_practice:
-                about_practice[start] = rules.abuse_not_the_case.search(doc.lower, start, end) is not None
+                about_practice[start] = (
+                    rules.abuse_not_the_case.search(doc.lower, start, end) is not None)
             if not about_practice[start]:
                 kept.append((weight, offset))
                 total += weight
@@ -525,7 +533,8 @@ def abuse_types_with_evidence(doc: DocText) -> list[tuple[str, list[tuple[int, s
 def find_chair(doc: DocText) -> tuple[Chair, int | None]:
     rules = _rules()
     name, page = None, None
-    front_end = doc.page_starts[min(len(doc.pages), 8) - 1] + len(doc.pages[min(len(doc.pages), 8) - 1]) \
+    front_end = doc.page_starts[min(len(doc.pages), 8) - 1] \
+        + len(doc.pages[min(len(doc.pages), 8) - 1]) \
         if doc.pages else 0
     for pat in _chair_patterns():
         m = pat.search(doc.text, 0, front_end)
@@ -604,7 +613,8 @@ def extract_review(doc: DocText, title: str | None = None, doc_type: str | None 
         pseudonym=name,
         area=area.area if area else None,
         region=cast(Region | None, area.region if area else None),  # pydantic checks the values
-        date_of_death=keep("date_of_death", *find_date_of_death(doc, name, labelled_only=not account)),
+        date_of_death=keep("date_of_death",
+                           *find_date_of_death(doc, name, labelled_only=not account)),
         review_type=keep("review_type", *find_review_type(doc, name)),
         death_type=keep("death_type", *find_death_type(doc, name)),
         victim=Victim(age=age, age_band=cast(AgeBand | None, age_band(age)), sex=sex),

@@ -108,7 +108,8 @@ class Registry:
         for csp_id, icb_id in (csp_icbs or {}).items():
             icb = self._orgs.get(icb_id)
             if csp_id not in self._orgs or icb is None or icb.kind != "icb":
-                raise RegistryError(f"CSP {csp_id!r}: icb {icb_id!r} is not an integrated care board")
+                raise RegistryError(f"CSP {csp_id!r}: icb {icb_id!r} is not an integrated care "
+                                    "board")
             self._csp_icb[csp_id] = icb_id
 
     def __iter__(self) -> Iterator[Organisation]:

@@ -11,9 +11,11 @@ Part of report understanding, run after ``understanding.recommendations``. For e
 3. **action_plan**: else the lead column of its action-plan row (a table row of this document, a
    "Lead agency:" line, or ``actions[*].lead`` matched by number when action plans are extracted).
 
-A name is resolved per document first (abbreviations the report introduced, ``understanding.abbreviations``),
+A name is resolved per document first (abbreviations the report introduced,
+``understanding.abbreviations``),
 then through the registry's names and aliases (``understanding.owner_registry``). "The CSP" / "the
-Community Safety Partnership" is the review's own partnership, "the ICB" / "the CCG" its area's board (found
+Community Safety Partnership" is the review's own partnership, "the ICB" / "the CCG" its area's
+board (found
 through the area's former CCG); a kind of service ("the police", "the GP surgery") names no
 organisation. Where nobody is named anywhere the owner is null ("no owner"), never guessed.
 """
@@ -31,10 +33,12 @@ from understanding.agencies import agency_of, find_agency_mentions
 from understanding.owner_registry import Organisation, Registry, default_registry
 
 # "It is recommended that", "The review panel recommends that", "That", "(a)".
-_LEAD_IN = re.compile(r"^(?:[^.;:]{0,100}?\brecommend(?:s|ed)?\s+(?:to\s+[^.;:]{0,60}?\s+)?that\s*:?\s+|"
+_LEAD_IN = re.compile(r"^(?:[^.;:]{0,100}?\brecommend(?:s|ed)?\s+"
+                      r"(?:to\s+[^.;:]{0,60}?\s+)?that\s*:?\s+|"
                       r"that\s+)", re.IGNORECASE)
 # Where the subject ends: a modal, "to <verb>", or a verb in the subjunctive after a name.
-_VERB = re.compile(r"\b(?:should|must|will|shall|could|may|might|would|(?:is|are|needs?|ought|has|have)\s+to|"
+_VERB = re.compile(r"\b(?:should|must|will|shall|could|may|might|would|"
+                   r"(?:is|are|needs?|ought|has|have)\s+to|"
                    r"to\s+(?=[a-z])|seeks?\b|obtains?\b|considers?\b|reviews?\b|ensures?\b|"
                    r"establish(?:es)?\b|develops?\b|provides?\b|commissions?\b|undertakes?\b|"
                    r"works?\b|issues?\b|includes?\b|introduces?\b|adopts?\b|funds?\b|publish(?:es)?\b|"
@@ -42,15 +46,17 @@ _VERB = re.compile(r"\b(?:should|must|will|shall|could|may|might|would|(?:is|are
                    r"follows?\b|places?\b|notif(?:y|ies)\b|keeps?\b|explores?\b|reflects?\b|"
                    r"implements?\b|amends?\b|updates?\b|creates?\b|agrees?\b)",
                    re.IGNORECASE)
-_ASSURANCE = re.compile(r"^(?P<a>.{2,120}?)\s+(?:should\s+|must\s+|to\s+|will\s+)?(?:seeks?|obtains?|gains?|"
-                        r"receives?|requests?)\s+(?:(?:written|further|formal)\s+)?(?:re)?assurances?\s+from\s+"
+_ASSURANCE = re.compile(r"^(?P<a>.{2,120}?)\s+(?:should\s+|must\s+|to\s+|will\s+)?"
+                        r"(?:seeks?|obtains?|gains?|receives?|requests?)\s+"
+                        r"(?:(?:written|further|formal)\s+)?(?:re)?assurances?\s+from\s+"
                         r"(?P<b>.{2,120}?)\s+(?:that|about|on|regarding|as\s+to)\b", re.IGNORECASE)
 _JOINT = re.compile(r",?\s+(?:and|together\s+with|jointly\s+with|in\s+partnership\s+with|with)\s+",
                     re.IGNORECASE)
 _ARTICLE = re.compile(r"^(?:the|all|each|every|any)\s+", re.IGNORECASE)
 _GENERIC_CSP = re.compile(r"(?:the\s+)?(?:csp|community\s+safety\s+partnership)", re.IGNORECASE)
 _GENERIC_ICB = re.compile(r"(?:the\s+)?(?:nhs\s+)?(?:icb|ccg|integrated\s+care\s+board|"
-                          r"clinical\s+commissioning\s+group|integrated\s+care\s+system|ics)", re.IGNORECASE)
+                          r"clinical\s+commissioning\s+group|integrated\s+care\s+system|ics)",
+                          re.IGNORECASE)
 _ACRONYM = re.compile(r"\b[A-Z][A-Za-z&]{0,3}[A-Z][A-Za-z&]{0,4}\b")
 _NOBODY = re.compile(r"^(?:all\s+|each\s+|every\s+|relevant\s+|partner\s+|other\s+)*"
                      r"(?:agenc(?:y|ies)|organisations?|partners?|services|professionals|practitioners|"
@@ -221,7 +227,8 @@ def assign_owners(recs: list[dict[str, Any]], *, abbreviations: dict[str, str] |
                   registry: Registry | None = None, resolver: OwnerResolver | None = None,
                   ) -> list[int]:
     """Set ``organisation``, ``organisations`` and ``owner_source`` on each recommendation dict
-    (from ``understanding.recommendations``; its private ``_heading`` and ``_lead`` hints are consumed).
+    (from ``understanding.recommendations``; its private ``_heading`` and ``_lead`` hints are
+    consumed).
     ``abbreviations``: the document's, if already found; else ``text`` is searched for each one
     a name uses (``understanding.abbreviations.defined_in``).
     and the agency type where only an abbreviation named it. Returns the indexes of the

@@ -1,7 +1,7 @@
 """SMART signals of a recommendation: specific, measurable, time-bound, and their count.
 
-Part of report understanding (``understanding.recommendations``). Research with review chairs found that
-broad recommendations diffuse responsibility; these signals let users see how concrete a
+Part of report understanding (``understanding.recommendations``). Research with review chairs found
+that broad recommendations diffuse responsibility; these signals let users see how concrete a
 recommendation is. Rules are ``rules/smart.yaml``:
 - specific: the recommendation names an organisation (its addressee) and a concrete action
   (the verb after "should" / "must" / "to" is not a vague one such as "consider");
@@ -58,4 +58,5 @@ def smart_signals(text: str, names_organisation: bool) -> Smart:
     specific = names_organisation and concrete_action(text)
     m = bool(measurable.search(text))
     t = bool(time_bound.search(text))
-    return Smart(specific=specific, measurable=m, time_bound=t, score=int(specific) + int(m) + int(t))
+    return Smart(specific=specific, measurable=m, time_bound=t,
+                 score=int(specific) + int(m) + int(t))

@@ -1,7 +1,7 @@
 """Learning and practice themes of a report, with evidence sentences and their pages.
 
-Part of report understanding (``understanding.understand``). Theme signals live in ``rules/themes.yaml``
-(taxonomy theme ids -> phrases). Every mention weighs by where it stands
+Part of report understanding (``understanding.understand``). Theme signals live in
+``rules/themes.yaml`` (taxonomy theme ids -> phrases). Every mention weighs by where it stands
 (``DocText.weight_at``): inside boilerplate sentences (statutory purposes, terms of reference,
 definitions) and boilerplate sections it weighs nothing, in analysis, lessons-learned and
 recommendation sections the most. A theme is kept when its weighted score reaches ``min_score``,
@@ -143,7 +143,8 @@ def _theme(key: str) -> tuple[str, bool]:
     return (key[:-5], True) if key.endswith("~weak") else (key, False)
 
 
-def pick_evidence(doc: DocText, candidates: list[tuple[float, int]], n: int) -> list[tuple[int, str]]:
+def pick_evidence(doc: DocText, candidates: list[tuple[float, int]],
+                  n: int) -> list[tuple[int, str]]:
     """Up to n distinct sentences, from the highest-weighted sections first."""
     out: list[tuple[int, str]] = []
     seen: set[str] = set()
@@ -202,7 +203,8 @@ def extract_themes(doc: DocText, agency_spans: Sequence[tuple[int, int]] = (),
     capped: dict[tuple[str, str], float] = {}
     hits = [hit for a, b in _scanned(doc, section_weights(), rules.kind_caps)
             for hit in rules.matcher.finditer(doc.text, doc.lower, a, b)]
-    process = _process_sentences(doc, rules.not_a_finding, _scanned(doc, section_weights(), rules.kind_caps)) if hits else []
+    process = _process_sentences(doc, rules.not_a_finding,
+                                 _scanned(doc, section_weights(), rules.kind_caps)) if hits else []
     for start, end, key in hits:
         if _masked(spans, start, end) or _masked(process, start, end):
             continue
@@ -226,7 +228,8 @@ def extract_themes(doc: DocText, agency_spans: Sequence[tuple[int, int]] = (),
             s = scored.setdefault(theme, Scored(theme))
             s.score += rules.main_weight if i == 0 else rules.other_weight
             s.mentions += 1
-            rec_evidence.setdefault(theme, []).append((int(rec.get("page") or 1), rec["text"][:400]))
+            rec_evidence.setdefault(theme, []).append((int(rec.get("page") or 1),
+                                                       rec["text"][:400]))
     found = []
     for key, s in scored.items():
         if s.score < rules.min_score:

@@ -3,7 +3,8 @@ recommendations from the extracted text (contract.md section 2).
 
 Flow: ``ingest.extract`` builds an ``Extracted`` (clean page texts, tables, outline) and a
 ``Document`` with the extraction fields, then calls :func:`understand`. This module builds the
-shared text model once (``understanding.doctext.DocText``: pages, headings, section kinds, boilerplate)
+shared text model once (``understanding.doctext.DocText``: pages, headings, section kinds,
+boilerplate)
 and runs the rule modules over it: ``doctype``, ``metadata`` (with ``areas``), ``agencies``,
 ``themes``, ``recommendations`` (with ``smart``), ``action_plans`` (action rows, with ``dates``
 and ``progress``). Pure functions, no network. Values keep the
@@ -110,7 +111,8 @@ def understand(extracted: Any, document: Document) -> Document:
         "review": review,
         "agencies": [Agency(**a) for a in result["agencies"]],
         "themes": [Theme(id=t["id"], mentions=t["mentions"],
-                         evidence=[Evidence(**e) for e in t["evidence"]]) for t in result["themes"]],
+                         evidence=[Evidence(**e) for e in t["evidence"]])
+                         for t in result["themes"]],
         "recommendations": [Recommendation(**r) for r in result["recommendations"]],
         "actions": [Action(**a) for a in result["actions"]],
         "provenance": provenance,
@@ -127,7 +129,8 @@ def _unambiguous(actions: list[Any], recommendations: list[dict[str, Any]]) -> l
             counts[r["number"]] = counts.get(r["number"], 0) + 1
 
     def number(a: Any) -> Any:
-        return a.get("recommendation") if isinstance(a, dict) else getattr(a, "recommendation", None)
+        return (a.get("recommendation") if isinstance(a, dict)
+                else getattr(a, "recommendation", None))
 
     return [a for a in actions if counts.get(number(a)) == 1]
 

@@ -35,7 +35,8 @@ DEFAULT_SELECTORS: dict[str, str] = {
 _MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september",
      "october", "november", "december"], start=1)}
-_TOTAL = re.compile(r"(?i)showing\s+(?:results\s+)?\d+\s+(?:to|-)\s+\d+\s+of\s+(\d+)|(\d+)\s+results?\b")
+_TOTAL = re.compile(
+    r"(?i)showing\s+(?:results\s+)?\d+\s+(?:to|-)\s+\d+\s+of\s+(\d+)|(\d+)\s+results?\b")
 
 
 @dataclass
@@ -75,7 +76,8 @@ def month_to_iso(text: str | None) -> str | None:
     m = re.fullmatch(r"([a-z]+)\.?\s+(\d{4})", t)
     if m:
         month = _MONTHS.get(m.group(1)) or next(
-            (n for name, n in _MONTHS.items() if len(m.group(1)) >= 3 and name.startswith(m.group(1))),
+            (n for name, n in _MONTHS.items() if len(m.group(1)) >= 3
+             and name.startswith(m.group(1))),
             None)
         return f"{m.group(2)}-{month:02d}" if month else None
     m = re.fullmatch(r"(\d{1,2})/(\d{4})", t)

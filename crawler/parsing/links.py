@@ -142,7 +142,8 @@ def classify_link(url: str, text: str, *, page_url: str, page_is_review: bool,
     return made(SKIP, "no review signal")
 
 
-def extract_links(html: str | bytes | Selector, page_url: str, *, page_is_review: bool | None = None,
+def extract_links(html: str | bytes | Selector, page_url: str, *,
+                  page_is_review: bool | None = None,
                   links_css: str | None = None, report_css: str | None = None,
                   rules: Rules | None = None) -> list[LinkCandidate]:
     """Every distinct link on the page, classified. One entry per catalog URL (the strongest)."""
@@ -160,7 +161,8 @@ def extract_links(html: str | bytes | Selector, page_url: str, *, page_is_review
     best: dict[str, LinkCandidate] = {}
     for a in anchors:
         href = (a.attrib.get("href") or "").strip()
-        if not href or href.startswith("#") or re.match(r"(?i)^(mailto|tel|javascript|data):", href):
+        if not href or href.startswith("#") or re.match(r"(?i)^(mailto|tel|javascript|data):",
+                                                        href):
             continue
         url = urljoin(base, href)
         if urlsplit(url).scheme not in ("http", "https"):

@@ -77,7 +77,8 @@ class HomeOfficeLibrarySpider(SourceSpider):
                 self.run["report_urls"].add(canonical_url(dl["url"], self.rules))
                 meta = {**card.metadata(), "document_label": dl["label"], "found_on": response.url,
                         "source_kind": "homeoffice_library"}
-                yield self.request_for(dl["url"], role="report", depth=1, callback=self.parse_download,
+                yield self.request_for(dl["url"], role="report", depth=1,
+                                       callback=self.parse_download,
                                        link={"text": dl["label"], "found_on": response.url,
                                              "metadata": meta})
         n = int(response.meta.get("page_number", 0))

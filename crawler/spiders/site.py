@@ -6,7 +6,8 @@ numbered sub-pages and pagination, document landing pages. Every response is jud
 a PDF/DOCX/DOC/ODT/RTF becomes a stored report, an HTML page is read for more links. Per-source
 ``selectors`` in config.yaml adjust it without code:
 
-- ``links``: CSS selector of the ``<a>`` elements to consider (default: all outside nav/header/footer);
+- ``links``: CSS selector of the ``<a>`` elements to consider (default: all outside
+  nav/header/footer);
 - ``reports``: CSS selector of ``<a>`` elements that are reports whatever their label says.
 
 Where that is not enough, a small subclass in ``crawler/spiders/sites/`` overrides
@@ -72,7 +73,8 @@ class SiteSpider(SourceSpider):
             key = canonical_url(cand.url, self.rules)
             known = key in self.catalog
             link = {"text": cand.text, "found_on": response.url, "heading": cand.heading,
-                    "context": cand.context, "signal": cand.kind == REPORT or cand.reason.startswith("signal")}
+                    "context": cand.context,
+                    "signal": cand.kind == REPORT or cand.reason.startswith("signal")}
             if cand.kind == REPORT or known:
                 self.run["report_urls"].add(key)
                 yield self.request_for(cand.url, role="report", depth=depth + 1, link=link)
@@ -80,7 +82,8 @@ class SiteSpider(SourceSpider):
                                         or self.rules.report_signal(cand.text)):
                 # A link whose text names a review is fetched even one level deeper: it may be
                 # the file itself (an extensionless download); only pages within max_depth are read.
-                yield self.request_for(cand.url, role="page", depth=depth + 1, link=link, priority=5)
+                yield self.request_for(cand.url, role="page", depth=depth + 1, link=link,
+                                       priority=5)
 
     def link_candidates(self, response: TextResponse, is_review: bool) -> list[LinkCandidate]:
         """The page's classified links; per-site subclasses add or replace candidates here."""

@@ -239,7 +239,8 @@ class ElasticsearchBackend(SearchBackend):
         except NotFoundError as err:
             if _reason(err).startswith("no such index") and fn.__name__ == "search":
                 raise BackendUnavailable("the search indices do not exist yet: run "
-                                         "`dhr index --rebuild` (or `dhr serve`, which creates them)"
+                                         "`dhr index --rebuild` (or `dhr serve`, which creates "
+                                         "them)"
                                          ) from None
             raise
         except (TransportConnectionError, TransportError) as err:
@@ -254,7 +255,8 @@ class ElasticsearchBackend(SearchBackend):
             return False
 
     def _new_index_name(self, kind: str) -> str:
-        return f"{self.prefix}-{kind}-v{SCHEMA_VERSION}-{time.strftime('%Y%m%d%H%M%S')}-{time.time_ns() % 10**6:06d}"
+        return (f"{self.prefix}-{kind}-v{SCHEMA_VERSION}-{time.strftime('%Y%m%d%H%M%S')}-"
+                f"{time.time_ns() % 10**6:06d}")
 
     def _create_index(self, kind: str, **load_settings: Any) -> str:
         name = self._new_index_name(kind)
@@ -286,7 +288,8 @@ class ElasticsearchBackend(SearchBackend):
         a live index; documents indexed earlier rank without them until `dhr index --rebuild`)."""
         props = load_index_body("documents", 1, 0)["mappings"]["properties"]
         # A refusal (e.g. a read-only API key) is fine: searching still works (ranking without
-        # the fields); indexing new documents needs `dhr index --rebuild` with a key that may manage.
+        # the fields); indexing new documents needs `dhr index --rebuild` with a key that may
+        # manage.
         with contextlib.suppress(ApiError):
             self._call(self.es.indices.put_mapping, index=alias, properties={
                 k: props[k] for k in ("key_text", "subjects", "prior", *DHRD_FACETS)})
@@ -347,7 +350,8 @@ class ElasticsearchBackend(SearchBackend):
             yield from self._batch_actions(batch, targets, stale)
 
     def _batch_actions(self, docs: list[Document], targets: dict[str, str], stale: bool):
-        old_counts = self._old_rec_counts(targets["documents"], [d.id for d in docs]) if stale else {}
+        old_counts = (self._old_rec_counts(targets["documents"], [d.id for d in docs])
+                      if stale else {})
         for doc in docs:
             rec = document_record(doc)
             recs = recommendation_records(doc)
@@ -368,7 +372,8 @@ class ElasticsearchBackend(SearchBackend):
             for r in recs:
                 yield {"_op_type": "index", "_index": targets["recommendations"], "_id": r["id"],
                        "_source": {
-                           "id": r["id"], "document_id": r["document_id"], "position": r["position"],
+                           "id": r["id"], "document_id": r["document_id"],
+                           "position": r["position"],
                            "agency": r["agency"], "scope": r["scope"], "area": r["area"],
                            "region": r["region"], "review_type": r["review_type"],
                            "themes": r["themes"], "year": r["year"], "date_key": r["date_key"],
@@ -789,13 +794,15 @@ class ElasticsearchBackend(SearchBackend):
         a = docs["aggregations"]
 
         def ordered(buckets, key, count_name):
-            items = sorted(((b["key"], b["doc_count"]) for b in buckets), key=lambda x: (-x[1], x[0]))
+            items = sorted(((b["key"], b["doc_count"]) for b in buckets),
+                           key=lambda x: (-x[1], x[0]))
             return [{key: k, count_name: c} for k, c in items]
 
         return {
             "documents": docs["hits"]["total"]["value"],
             "recommendations": recs["hits"]["total"]["value"],
-            "by_year": [{"year": b["key"], "count": b["doc_count"]} for b in a["by_year"]["buckets"]],
+            "by_year": [{"year": b["key"], "count": b["doc_count"]}
+                        for b in a["by_year"]["buckets"]],
             "themes_by_year": [{"year": b["key"], "theme": t["key"], "count": t["doc_count"]}
                                for b in a["by_year"]["buckets"] for t in b["themes"]["buckets"]],
             "by_agency": ordered(a["by_agency"]["buckets"], "agency", "documents"),

@@ -36,7 +36,8 @@ def parallel_bulk(client: Elasticsearch, actions: Iterable[dict[str, Any]], *,
 
     ``on_result(ok, item)`` is called once per action (one thread at a time) with the bulk
     response item; returning False stops the load: the requests in flight, and the partly
-    filled one each sender holds, are the last sent. ``bulk_params`` go to each ``_bulk`` request (e.g. ``timeout``). Returns True
+    filled one each sender holds, are the last sent. ``bulk_params`` go to each ``_bulk`` request
+    (e.g. ``timeout``). Returns True
     if every action was sent, False if ``on_result`` stopped the load. An exception in building
     the actions or in a request (after the client's own retries on other nodes) stops every
     sender and is raised here."""

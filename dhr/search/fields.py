@@ -167,7 +167,8 @@ def with_copies(results: list[dict[str, Any]], copies: list[dict[str, Any]]) -> 
         r["copies"] = [c for c in by_key.get(key, []) if c["id"] != r["id"]] if key else []
 
 
-def facet_list(name: str, counts: dict[str, int], selected: list[str], kind: str | None) -> list[dict]:
+def facet_list(name: str, counts: dict[str, int], selected: list[str],
+               kind: str | None) -> list[dict]:
     """Facet values sorted by count then value; selected values are always listed."""
     for value in selected:
         counts.setdefault(value, 0)

@@ -59,27 +59,37 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS docs (
     rowid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, summary TEXT NOT NULL, body TEXT NOT NULL,
     year INTEGER, date_key INTEGER, ntext TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS doc_facets (doc INTEGER NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS doc_facets (doc INTEGER NOT NULL, facet TEXT NOT NULL, \
+value TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS doc_facets_fv ON doc_facets (facet, value, doc);
 CREATE INDEX IF NOT EXISTS doc_facets_doc ON doc_facets (doc);
 CREATE INDEX IF NOT EXISTS docs_keys ON docs (date_key, year, id);
-CREATE VIRTUAL TABLE IF NOT EXISTS doc_stem USING fts5(ntext, content='docs', content_rowid='rowid', tokenize='{STEM}');
-CREATE VIRTUAL TABLE IF NOT EXISTS doc_exact USING fts5(ntext, content='docs', content_rowid='rowid', tokenize='{EXACT}');
-CREATE TABLE IF NOT EXISTS doc_rank (rowid INTEGER PRIMARY KEY, prior REAL NOT NULL, ktext TEXT NOT NULL, subjects TEXT NOT NULL);
-CREATE VIRTUAL TABLE IF NOT EXISTS doc_key USING fts5(ktext, subjects, content='doc_rank', content_rowid='rowid', tokenize='{STEM}');
-CREATE TABLE IF NOT EXISTS pages (rowid INTEGER PRIMARY KEY, doc INTEGER NOT NULL, page INTEGER NOT NULL, text TEXT NOT NULL);
+CREATE VIRTUAL TABLE IF NOT EXISTS doc_stem USING fts5(ntext, content='docs', \
+content_rowid='rowid', tokenize='{STEM}');
+CREATE VIRTUAL TABLE IF NOT EXISTS doc_exact USING fts5(ntext, content='docs', \
+content_rowid='rowid', tokenize='{EXACT}');
+CREATE TABLE IF NOT EXISTS doc_rank (rowid INTEGER PRIMARY KEY, prior REAL NOT NULL, \
+ktext TEXT NOT NULL, subjects TEXT NOT NULL);
+CREATE VIRTUAL TABLE IF NOT EXISTS doc_key USING fts5(ktext, subjects, content='doc_rank', \
+content_rowid='rowid', tokenize='{STEM}');
+CREATE TABLE IF NOT EXISTS pages (rowid INTEGER PRIMARY KEY, doc INTEGER NOT NULL, \
+page INTEGER NOT NULL, text TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS pages_doc ON pages (doc, page);
-CREATE VIRTUAL TABLE IF NOT EXISTS page_stem USING fts5(text, content='pages', content_rowid='rowid', tokenize='{STEM}');
+CREATE VIRTUAL TABLE IF NOT EXISTS page_stem USING fts5(text, content='pages', \
+content_rowid='rowid', tokenize='{STEM}');
 CREATE TABLE IF NOT EXISTS recs (
     rowid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, doc INTEGER NOT NULL, body TEXT NOT NULL,
     year INTEGER, date_key INTEGER, smart_score INTEGER, ntext TEXT NOT NULL, rkey TEXT);
 CREATE INDEX IF NOT EXISTS recs_doc ON recs (doc);
 CREATE INDEX IF NOT EXISTS recs_keys ON recs (date_key, year, smart_score, id);
-CREATE TABLE IF NOT EXISTS rec_facets (doc INTEGER NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS rec_facets (doc INTEGER NOT NULL, facet TEXT NOT NULL, \
+value TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS rec_facets_fv ON rec_facets (facet, value, doc);
 CREATE INDEX IF NOT EXISTS rec_facets_doc ON rec_facets (doc);
-CREATE VIRTUAL TABLE IF NOT EXISTS rec_stem USING fts5(ntext, content='recs', content_rowid='rowid', tokenize='{STEM}');
-CREATE VIRTUAL TABLE IF NOT EXISTS rec_exact USING fts5(ntext, content='recs', content_rowid='rowid', tokenize='{EXACT}');
+CREATE VIRTUAL TABLE IF NOT EXISTS rec_stem USING fts5(ntext, content='recs', \
+content_rowid='rowid', tokenize='{STEM}');
+CREATE VIRTUAL TABLE IF NOT EXISTS rec_exact USING fts5(ntext, content='recs', \
+content_rowid='rowid', tokenize='{EXACT}');
 """
 
 
@@ -291,7 +301,8 @@ class SqliteBackend(SearchBackend):
             if changes is not None:
                 changes.remove("docs", rowid, db.execute(
                     "SELECT facet, value FROM doc_facets WHERE doc=?", (rowid,)).fetchall())
-                for (rrow,) in db.execute("SELECT rowid FROM recs WHERE doc=?", (rowid,)).fetchall():
+                for (rrow,) in db.execute("SELECT rowid FROM recs WHERE doc=?",
+                                          (rowid,)).fetchall():
                     changes.remove("recs", rrow, db.execute(
                         "SELECT facet, value FROM rec_facets WHERE doc=?", (rrow,)).fetchall())
             # External-content FTS5 tables need the old values to delete their entries.
@@ -339,11 +350,13 @@ class SqliteBackend(SearchBackend):
         db.execute("INSERT INTO doc_key(rowid, ktext, subjects) VALUES (?, ?, ?)",
                    (rowid, rank["key_text"], rank["subjects"]))
         values = _facet_values(rec, DOC_FACETS)
-        db.executemany("INSERT INTO doc_facets VALUES (?,?,?)", [(rowid, f, str(v)) for f, v in values])
+        db.executemany("INSERT INTO doc_facets VALUES (?,?,?)",
+                       [(rowid, f, str(v)) for f, v in values])
         if changes is not None:
             changes.add("docs", rowid, values)
         for i, text in enumerate(doc.pages, start=1):
-            pcur = db.execute("INSERT INTO pages (doc, page, text) VALUES (?,?,?)", (rowid, i, text))
+            pcur = db.execute("INSERT INTO pages (doc, page, text) VALUES (?,?,?)",
+                              (rowid, i, text))
             db.execute("INSERT INTO page_stem(rowid, text) VALUES (?, ?)", (pcur.lastrowid, text))
         for r in recommendation_records(doc):
             rntext = normalize_for_index(r["text"])
@@ -444,7 +457,8 @@ class SqliteBackend(SearchBackend):
             if name == skip:
                 continue
             marks = ",".join("?" * len(values))
-            conds.append(f"x.rowid IN (SELECT doc FROM {t.facets} WHERE facet=? AND value IN ({marks}))")
+            conds.append(f"x.rowid IN (SELECT doc FROM {t.facets} WHERE facet=? AND value IN "
+                         f"({marks}))")
             args += [name, *values]
         if request.year_from is not None:
             conds.append("x.year >= ?")

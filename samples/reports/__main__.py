@@ -1,4 +1,5 @@
-"""Command line: ``python -m samples.reports OUT_DIR --seed N --reviews N --split train|heldout|dev``."""
+"""Command line:
+``python -m samples.reports OUT_DIR --seed N --reviews N --split train|heldout|dev``."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--split", choices=("train", "heldout", "dev"), default="train")
     ap.add_argument("--formats", default=",".join(ALL_FORMATS),
                     help=f"comma-separated subset of {','.join(ALL_FORMATS + OPTIONAL_FORMATS)} "
-                         "(doc, rtf: legacy Word and RTF via LibreOffice, skipped when it is missing)")
+                         "(doc, rtf: legacy Word and RTF via LibreOffice, skipped when it is "
+                         "missing)")
     ap.add_argument("--text-only", action="store_true", help="plain .txt files (fast)")
     a = ap.parse_args(argv)
     formats = tuple(f for f in a.formats.split(",") if f)

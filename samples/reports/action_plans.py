@@ -25,7 +25,8 @@ from .writer import MONTHS, Writer, bare_name, capitalise
 
 STATUSES = ("completed", "in_progress", "not_started", "not_accepted", "superseded", None)
 STATUS_WEIGHTS = (34, 34, 12, 6, 6, 8)
-MILESTONES = ("Policy revised; staff briefed; audit completed", "Working group set up; guidance issued",
+MILESTONES = ("Policy revised; staff briefed; audit completed",
+              "Working group set up; guidance issued",
               "Training delivered to all staff; compliance audited")
 WIDTHS = {"recommendation": 2.9, "number": 1.1, "scope": 1.1, "action": 2.2, "lead": 1.6,
           "milestones": 1.5, "target_date": 1.6, "completion": 1.7, "progress": 1.7}
@@ -101,7 +102,8 @@ class _Rows:
         form = self.rng.choice(forms)
         text, dated = (form["form"], form["date"]) if isinstance(form, dict) else (form, False)
         done = self.w.target + dt.timedelta(days=30 * self.rng.randint(-8, 2))
-        fill = {"outcome": self.rng.choice(self.bank["outcomes"]), "note": self.rng.choice(self.bank["notes"]),
+        fill = {"outcome": self.rng.choice(self.bank["outcomes"]),
+                "note": self.rng.choice(self.bank["notes"]),
                 "superseder": self.rng.choice(self.bank["superseders"]),
                 "by": lead if lead and not lead.startswith("All ") else "the partnership"}
         printed = text.format(**fill, **_date_fields(done))
@@ -140,10 +142,12 @@ class _Rows:
             status_kind = "completion" if "completion" in kinds else "progress"
             progress_text, progress_truth = self._progress(status_kind, lead)
             milestones = rng.choice(MILESTONES)
-            values = {"recommendation": rec_cell if k == 0 else "", "number": number or "" if k == 0 else "",
+            values = {"recommendation": rec_cell if k == 0 else "",
+                      "number": number or "" if k == 0 else "",
                       "scope": (r.truth["scope"] or "local").capitalize() if k == 0 else "",
                       "action": action, "lead": lead, "milestones": milestones,
-                      "target_date": target_text, "completion": progress_text, "progress": progress_text}
+                      "target_date": target_text, "completion": progress_text,
+                      "progress": progress_text}
             row = [values[kind] for kind in kinds]
             if k > 0:
                 self.merged.update((len(self.rows), j) for j, kind in enumerate(kinds)

@@ -53,7 +53,8 @@ class Area:
 
 @cache
 def areas() -> tuple[Area, ...]:
-    """Real CSP areas with region, police force and ambulance service (see samples/data/README.md)."""
+    """Real CSP areas with region, police force and ambulance service (see
+    samples/data/README.md)."""
     forces = load("forces")
     force_of = {a: f for f, names in forces["area_force"].items() for a in names}
     out = []

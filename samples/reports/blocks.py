@@ -33,7 +33,8 @@ class Heading:
     def label(self) -> str:
         if not self.number:
             return self.title
-        return f"{self.number} {self.title}" if "." in self.number else f"{self.number}. {self.title}"
+        return (f"{self.number} {self.title}" if "." in self.number
+                else f"{self.number}. {self.title}")
 
     def lines_text(self) -> list[str]:
         return [self.label]
@@ -95,7 +96,8 @@ class Table:
     recs: dict[int, dict[str, Any]] = field(default_factory=dict)   # row index -> truth rec
     repeat_header: bool = True
     actions: dict[int, dict[str, Any]] = field(default_factory=dict)  # row index -> truth action
-    merged: set[tuple[int, int]] = field(default_factory=set)  # (row, col) covered by the cell above
+    # (row, col) covered by the cell above
+    merged: set[tuple[int, int]] = field(default_factory=set)
 
     def row_text(self, row: list[str]) -> str:
         return " | ".join(c for c in row if c)   # an empty (or merged) cell prints nothing

@@ -24,7 +24,8 @@ POOL_SIZE = 150
 
 
 def _safe(texts: list[str], token: str) -> bool:
-    """True if every occurrence of ``token`` is a whole word, so str.replace cannot corrupt words."""
+    """True if every occurrence of ``token`` is a whole word, so str.replace cannot corrupt
+    words."""
     joined = "\f".join(texts)
     i = joined.find(token)
     while i >= 0:

@@ -26,9 +26,11 @@ SPLIT_SALT = {"train": 0x7A11, "heldout": 0x4E1D, "dev": 0xDE57}
 AGE_RANGES = {"16-19": (17, 19), "20-24": (20, 24), "25-34": (25, 34), "35-44": (35, 44),
               "45-54": (45, 54), "55-64": (55, 64), "65+": (66, 88)}
 ETHNICITIES = ("White British", "White British", "White British", "White Irish", "Black Caribbean",
-               "Pakistani", "Indian", "Bangladeshi", "White Polish", "Black African", "mixed heritage")
-SURNAMES = ("Ashworth", "Brennan", "Calloway", "Dunmore", "Elstow", "Farrant", "Greaves", "Holbrook",
-            "Ingleby", "Jarrow", "Kettering", "Lindqvist", "Marlowe", "Northcott", "Oakley", "Pemberton")
+               "Pakistani", "Indian", "Bangladeshi", "White Polish", "Black African",
+               "mixed heritage")
+SURNAMES = ("Ashworth", "Brennan", "Calloway", "Dunmore", "Elstow", "Farrant", "Greaves",
+            "Holbrook", "Ingleby", "Jarrow", "Kettering", "Lindqvist", "Marlowe", "Northcott",
+            "Oakley", "Pemberton")
 CHAIR_FIRST = {"female": ("Alison", "Ruth", "Catherine", "Deborah", "Margaret"),
                "male": ("Andrew", "Philip", "Jonathan", "Richard", "Stuart")}
 
@@ -78,7 +80,8 @@ class Case:
         return age_band(self.victim.age)
 
     def rng(self, purpose: str) -> random.Random:
-        """An independent random stream for one purpose, so adding text elsewhere never shifts it."""
+        """An independent random stream for one purpose, so adding text elsewhere never shifts
+        it."""
         return random.Random(f"{self.seed}:{self.split}:{self.index}:{purpose}")
 
 
@@ -88,7 +91,8 @@ def _rotation(rng: random.Random, values: tuple[str, ...] | list[str]) -> list[s
     return vals
 
 
-def _relation(rng: random.Random, review_type: str, vsex: str, age: int) -> tuple[str, str, str, int]:
+def _relation(rng: random.Random, review_type: str, vsex: str,
+              age: int) -> tuple[str, str, str, int]:
     """(perpetrator relation, victim relation, perpetrator sex, perpetrator age)."""
     if review_type == "intimate_partner":
         psex = "male" if vsex == "female" or rng.random() < 0.2 else "female"
@@ -106,9 +110,11 @@ def _relation(rng: random.Random, review_type: str, vsex: str, age: int) -> tupl
         parent = "mother" if vsex == "female" else "father"
         if age >= 62 and rng.random() < 0.3:
             return ("grandson" if psex == "male" else "granddaughter",
-                    "grandmother" if vsex == "female" else "grandfather", psex, age - rng.randint(42, 50))
+                    "grandmother" if vsex == "female" else "grandfather", psex,
+                    age - rng.randint(42, 50))
         if age >= 40:
-            return ("son" if psex == "male" else "daughter", parent, psex, age - rng.randint(20, 32))
+            return ("son" if psex == "male" else "daughter", parent, psex,
+                    age - rng.randint(20, 32))
         sib = "sister" if vsex == "female" else "brother"
         if age < 25 and rng.random() < 0.5:
             return ("father" if psex == "male" else "mother",
@@ -131,7 +137,8 @@ def _person(rng: random.Random, var: dict, form: dict, sex: str, age: int, lette
                   rng.choice(ETHNICITIES))
 
 
-def _agency_names(rng: random.Random, split: str, area: banks.Area, force_name: str) -> dict[str, str]:
+def _agency_names(rng: random.Random, split: str, area: banks.Area,
+                  force_name: str) -> dict[str, str]:
     bank = banks.load("agencies")
     fill = {"area": area.name, "force": area.force, "force_heldout": force_name,
             "ambulance": area.ambulance}

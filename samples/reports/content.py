@@ -99,7 +99,8 @@ def _review_truth(case: Case, *, full: bool, fields: tuple[str, ...] = ()) -> di
         "area": case.area.name,
         "region": case.area.region,
         "date_of_death": case.date_of_death.strftime("%Y-%m") if has("date_of_death") else None,
-        "review_type": case.review_type if has("review_type") and case.relationship_stated else None,
+        "review_type": (case.review_type if has("review_type") and case.relationship_stated
+                        else None),
         "death_type": case.death_type if has("death_type") else None,
         "victim": {"age": case.victim.age if has("victim") else None,
                    "age_band": case.age_band if has("victim") else None,
@@ -124,7 +125,8 @@ def _title_block(w: Writer, doc_type: str) -> Title:
 
 
 def _facts(d: _Doc) -> None:
-    """Background paragraphs: circumstances, age, abuse types (the facts a metadata extractor needs)."""
+    """Background paragraphs: circumstances, age, abuse types (the facts a metadata extractor
+    needs)."""
     w, case = d.w, d.w.case
     prose = banks.prose(case.split)
     d.para(w.fill(prose["circumstances"][case.death_type]))
@@ -174,7 +176,8 @@ def _overview(w: Writer, recs: list[DraftRec]) -> DocContent:
     d.heading("confidentiality")
     d.paras(prose["confidentiality"])
     d.blocks.append(Table(["Pseudonym", "Relationship", "Age", "Ethnicity"],
-                          [[case.victim.text, "Victim", str(case.victim.age), case.victim.ethnicity],
+                          [[case.victim.text, "Victim", str(case.victim.age),
+                            case.victim.ethnicity],
                            [case.perpetrator.text, wording.people_table_relation(w),
                             str(case.perpetrator.age), case.perpetrator.ethnicity]],
                           [1.5, 2.5, 0.6, 1.6]))
@@ -194,7 +197,8 @@ def _overview(w: Writer, recs: list[DraftRec]) -> DocContent:
     d.para(w.fill(prose["contributors_intro"]))
     d.paras(abbreviation_paras(case))
     involved = [a for a in case.agencies if a not in NOT_INVOLVED]
-    d.items([f"{bare_name(case.agency_names[a])} - {'IMR' if i % 3 != 2 else 'summary of involvement'}"
+    d.items([(f"{bare_name(case.agency_names[a])} - "
+              f"{'IMR' if i % 3 != 2 else 'summary of involvement'}")
              for i, a in enumerate(involved)])
     d.heading("panel")
     d.para(w.fill(prose["panel_intro"]))
@@ -207,7 +211,8 @@ def _overview(w: Writer, recs: list[DraftRec]) -> DocContent:
     d.blocks.append(Table(["Role", "Agency"], panel_rows, [2.0, 3.0]))
     d.heading("author")
     auth = prose["author"]
-    d.para(w.fill(w.pick(auth["independent"] if case.chair_independent else auth["not_independent"])))
+    d.para(w.fill(w.pick(auth["independent"] if case.chair_independent
+                         else auth["not_independent"])))
     d.heading("parallel_reviews")
     par = prose["parallel_reviews"]
     d.paras(([par[0]] if case.death_type == "homicide" else []) + par[1:])
@@ -395,7 +400,8 @@ def _letter(w: Writer) -> DocContent:
     d.para("Chair of the Home Office DHR Quality Assurance Panel")
     review = _review_truth(case, full=False)
     review["chair"]["name"] = case.chair_name   # named as addressee; independence not stated
-    return DocContent("home_office_letter", title, d.blocks, review, DOC_LABELS["home_office_letter"])
+    return DocContent("home_office_letter", title, d.blocks, review,
+                      DOC_LABELS["home_office_letter"])
 
 
 def _terms_of_reference(w: Writer) -> DocContent:
@@ -404,7 +410,8 @@ def _terms_of_reference(w: Writer) -> DocContent:
     d = _Doc(w)
     d.blocks.append(_title_block(w, "other"))
     d.heading("introduction")
-    d.para(w.fill("{csp} commissioned this Domestic Homicide Review following the death of {V} on {dod}."))
+    d.para(w.fill("{csp} commissioned this Domestic Homicide Review following the death of {V} on "
+                  "{dod}."))
     d.paras(prose["tor_doc"])
     sp = prose["statutory_purposes"]
     d.para(w.fill(sp["intro"]))
@@ -415,7 +422,8 @@ def _terms_of_reference(w: Writer) -> DocContent:
     d.items([w.fill(t) for t in tor["items"]], numbered=True)
     d.para(w.fill(tor["outro"]))
     return DocContent("other", d.blocks[0].title, d.blocks,  # type: ignore[union-attr]
-                      _review_truth(case, full=False, fields=("date_of_death",)), DOC_LABELS["other"])
+                      _review_truth(case, full=False, fields=("date_of_death",)),
+                      DOC_LABELS["other"])
 
 
 def write_document(case: Case, doc_type: str) -> DocContent:

@@ -68,7 +68,8 @@ def _style(case: Case, fmt: str, content: DocContent) -> PageStyle:
         kw.update(name=f"{base.name}-two-column", columns=2, size=base.size - 1.0,
                   leading=base.leading - 1.5)
     if content.landscape:
-        kw.update(name=f"{kw.get('name', base.name)}-landscape", width=base.height, height=base.width)
+        kw.update(name=f"{kw.get('name', base.name)}-landscape", width=base.height,
+                  height=base.width)
     return PageStyle(**{**base.__dict__, **kw}) if kw else base
 
 
@@ -112,12 +113,14 @@ def _render(case: Case, content: DocContent, fmt: str, metrics) -> tuple[bytes, 
     furniture = _furniture(case, content)
     if fmt == "docx" or fmt in CONVERTED:  # doc/rtf: these DOCX bytes, converted later in a batch
         from .render_docx import render_docx
-        return render_docx(pages, style, furniture, title=content.title), pages, f"{style.name}-{fmt}"
+        return (render_docx(pages, style, furniture, title=content.title), pages,
+                f"{style.name}-{fmt}")
     from .render_pdf import render_pdf
     data = render_pdf(pages, style, furniture, title=content.title)
     if fmt == "scanned_pdf":
         from .render_scanned import render_scanned
-        data = render_scanned(data, title=content.title, seed=f"{case.review_id}:{content.doc_type}")
+        data = render_scanned(data, title=content.title,
+                              seed=f"{case.review_id}:{content.doc_type}")
         return data, pages, f"{style.name}-scanned"
     return data, pages, style.name
 
@@ -131,7 +134,8 @@ def _write_json(path: Path, obj: Any, *, compact: bool = False) -> None:
 
 def generate_review(out_dir: Path, *, seed: int = 1, index: int = 0, split: str = "train",
                     formats: tuple[str, ...] = ALL_FORMATS, text_only: bool = False,
-                    case: Case | None = None, doc_batch: DocBatch | None = None) -> list[SampleFile]:
+                    case: Case | None = None,
+                    doc_batch: DocBatch | None = None) -> list[SampleFile]:
     """Write every document of review number ``index`` of the (seed, split) stream. With
     ``doc_batch``, ``doc``/``rtf`` files (and their truth) are written by ``doc_batch.flush()``."""
     out_dir = Path(out_dir)
@@ -152,7 +156,8 @@ def generate_review(out_dir: Path, *, seed: int = 1, index: int = 0, split: str 
         data, pages, layout = _render(case, content, fmt, metrics)
         name = _file_name(case, content, fmt)
         path = out_dir / f"{name}.{EXTENSIONS[fmt]}"
-        job = _Job(case, content, fmt, pages, layout, path, out_dir / f"{name}.truth.json", text_only)
+        job = _Job(case, content, fmt, pages, layout, path, out_dir / f"{name}.truth.json",
+                   text_only)
         if fmt in CONVERTED:
             batch.add(job, data)
         else:
@@ -233,7 +238,8 @@ def generate_corpus(out_dir: Path, *, seed: int = 1, n_reviews: int = 20, split:
     batch = doc_batch if doc_batch is not None else DocBatch()
     for case in make_cases(seed, n_reviews, split):
         out.extend(generate_review(out_dir, seed=seed, index=case.index, split=split,
-                                   formats=formats, text_only=text_only, case=case, doc_batch=batch))
+                                   formats=formats, text_only=text_only, case=case,
+                                   doc_batch=batch))
     if doc_batch is None:
         batch.flush()
     return out

@@ -66,7 +66,8 @@ def owner_plan(case: Case) -> OwnerPlan:
         if rng.random() < 0.5:
             plan.abbreviations = _abbreviations(case, rng.random() < 0.5)
         if rng.random() < 0.5:
-            plan.generic = {aid: rng.choice(v) for aid, v in bank.get("generic_subjects", {}).items()}
+            plan.generic = {aid: rng.choice(v)
+                            for aid, v in bank.get("generic_subjects", {}).items()}
         if rng.random() < 0.45:
             plan.two_owner = rng.choice(bank["two_owner"])
     _PLANS[key] = plan
@@ -179,7 +180,8 @@ def _with_two_owner(w: Writer, recs: list[DraftRec], plan: OwnerPlan) -> list[Dr
              "themes": [], **_owner_truth(orgs, "text")}
     rest = re.sub(r"^\{a\}\s+(?:should\s+|to\s+)?", "", body)
     rec = DraftRec("multi", None, "", template.own_line, text, truth,
-                   "Seek assurance and report it to the partnership", "community_safety_partnership",
+                   "Seek assurance and report it to the partnership",
+                   "community_safety_partnership",
                    a, rest.replace("seeks", "seek"), None)
     at = next((i for i, r in enumerate(recs) if r.group == "national"), len(recs))
     return recs[:at] + [rec] + recs[at:]
@@ -340,7 +342,8 @@ def abbreviation_paras(case: Case) -> list[str]:
     plan = owner_plan(case)
     if not plan.abbreviations:
         return []
-    items = [plan.bank["abbreviation_item"].format(full=bare_name(case.agency_names[aid]), abbr=abbr)
+    items = [plan.bank["abbreviation_item"].format(full=bare_name(case.agency_names[aid]),
+                                                   abbr=abbr)
              for aid, abbr in plan.abbreviations.items()]
     joined = ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else items[0]
     return [plan.bank["abbreviation_intro"].format(items=joined)]

@@ -39,7 +39,8 @@ class PageStyle:
     @property
     def frame_width(self) -> float:
         full = self.width - 2 * self.margin_x
-        return full if self.columns == 1 else (full - self.gutter * (self.columns - 1)) / self.columns
+        return (full if self.columns == 1
+                else (full - self.gutter * (self.columns - 1)) / self.columns)
 
     @property
     def full_width(self) -> float:
@@ -287,7 +288,8 @@ class _Paginator:
         lead = s.table_size + 2.5
 
         def row_cells(row: list[str], font: str) -> tuple[list[list[str]], float]:
-            wrapped = [self.m.wrap(c, font, s.table_size, w - 6) for c, w in zip(row, widths, strict=False)]
+            wrapped = [self.m.wrap(c, font, s.table_size, w - 6)
+                       for c, w in zip(row, widths, strict=False)]
             return wrapped, max(len(c) for c in wrapped) * lead + 6
 
         head_wrapped, head_h = row_cells(t.columns, s.bold)
@@ -302,7 +304,8 @@ class _Paginator:
                 if s.columns > 1:
                     self.full = True
             placed.frame_x = x
-            placed.cells.extend(self._cells(head_wrapped, widths, x, self.y, head_h, s.bold, lead, True))
+            placed.cells.extend(self._cells(head_wrapped, widths, x, self.y, head_h, s.bold, lead,
+                                            True))
             self.y += head_h
             while i < len(t.rows):
                 wrapped, h = row_cells(t.rows[i], s.font)

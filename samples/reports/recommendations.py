@@ -75,7 +75,8 @@ def build_recommendations(w: Writer) -> list[DraftRec]:
             tail += " " + w.fill(rng.choice(var["time_phrases"]), cap=False)
         scope = spec.get("scope", "local")
         action = spec["action"]
-        if scope == "local" and aid in MULTI_AGENCY_LEADS and not regional_done and case.index % 3 == 1:
+        if (scope == "local" and aid in MULTI_AGENCY_LEADS and not regional_done
+            and case.index % 3 == 1):
             # a partnership-level action taken up across the region
             scope, regional_done = "regional", True
             action += f", jointly with the other partnerships in the {case.area.region} region"

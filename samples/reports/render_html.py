@@ -1,4 +1,5 @@
-"""Write a document as a council web page: site chrome (nav, cookie banner, footer) around the report.
+"""Write a document as a council web page: site chrome (nav, cookie banner, footer) around the
+report.
 
 Renderer for the ``html`` format. Real councils publish some reports and most learning briefs as
 web pages; an extractor must keep the report body (inside ``<main>``) and drop the chrome. The
@@ -19,7 +20,8 @@ def render_html(blocks: list[Block], *, title: str, area: str, site_note: str) -
            '<meta name="description" content="Synthetic sample - not a real review">',
            '<meta name="generator" content="dhr-repository sample generator (synthetic sample)">',
            "</head>", "<body>",
-           ('<div class="cookie-banner" role="region" aria-label="Cookie banner"><p>We use cookies to '
+           ('<div class="cookie-banner" role="region" aria-label="Cookie banner"><p>We use cookies '
+            'to '
            "make this website work and to collect analytics. <button>Accept all cookies</button> "
            "<button>Reject non-essential cookies</button></p></div>"),
            (f'<header class="site-header"><a href="/">{e(area)} Council</a>'

@@ -84,7 +84,8 @@ def _draw(c: Canvas, style: PageStyle, placed: Placed) -> None:
     for i, ln in enumerate(placed.lines):
         _line(c, style, placed.frame_x, ln)
         if isinstance(block, Toc):   # page number at the right edge of the contents line
-            c.drawRightString(style.width - style.margin_x, _y(style, ln.y), str(block.entries[i].page))
+            c.drawRightString(style.width - style.margin_x, _y(style, ln.y),
+                              str(block.entries[i].page))
 
 
 def _furniture(c: Canvas, style: PageStyle, f: Furniture, page: int, pages: int) -> None:

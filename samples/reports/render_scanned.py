@@ -2,7 +2,8 @@
 
 Renderer for the ``scanned_pdf`` format: rasterises the text PDF with pdfium, degrades each page
 a little like a photocopy (small rotation, speckle noise) from a seeded stream, and wraps
-the images, JPEG-compressed, in a new PDF. Extractors must OCR every page (truth ``ocr_pages`` lists them all).
+the images, JPEG-compressed, in a new PDF. Extractors must OCR every page (truth ``ocr_pages`` lists
+them all).
 """
 
 from __future__ import annotations

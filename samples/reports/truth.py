@@ -130,7 +130,8 @@ def build_layout(case: Case, content: DocContent, pages: list[Page], *, fmt: str
         for placed in page.placed:
             b = placed.block
             if isinstance(b, Table) and placed.rows:
-                rows = ([b.columns] if placed.header_row else []) + b.rows[placed.rows[0]:placed.rows[1]]
+                rows = (([b.columns] if placed.header_row else [])
+                        + b.rows[placed.rows[0]:placed.rows[1]])
                 tables.append({"page": n, "rows": rows, "header_row": placed.header_row})
             if isinstance(b, Toc):
                 toc_pages.append(n)

@@ -81,7 +81,8 @@ def theme_paraphrases(w: Writer, theme: str) -> list[str]:
 
 # Agencies whose names carry a theme's words ("Riverside Housing Association").
 _THEME_NAMED = {"housing": "housing", "mental_health_services": "mental_health",
-                "substance_misuse_services": "drugs", "domestic_abuse_services": "specialist_services"}
+                "substance_misuse_services": "drugs",
+                "domestic_abuse_services": "specialist_services"}
 
 
 def mention_sentences(w: Writer, agencies: list[str], k: int = 2) -> list[str]:

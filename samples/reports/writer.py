@@ -24,7 +24,8 @@ def ordinal(n: int) -> str:
 
 
 def bare_name(display: str) -> str:
-    """Agency surface name without a leading article ("the Riverside Surgery" -> "Riverside Surgery")."""
+    """Agency surface name without a leading article ("the Riverside Surgery" -> "Riverside
+    Surgery")."""
     return display.removeprefix("the ")
 
 
@@ -45,7 +46,8 @@ class Writer:
 
     def date(self, d: dt.date, form: str | None = None) -> str:
         form = form or str(self.case.variant["date_form"])
-        return form.format(d=d.day, dd=f"{d.day:02d}", day_ord=ordinal(d.day), month=MONTHS[d.month], yyyy=d.year,
+        return form.format(d=d.day, dd=f"{d.day:02d}", day_ord=ordinal(d.day),
+                           month=MONTHS[d.month], yyyy=d.year,
                            mm=f"{d.month:02d}", weekday=WEEKDAYS[d.weekday()])
 
     @staticmethod
@@ -104,7 +106,8 @@ class Writer:
             "verdict": rng.choice(("murder", "manslaughter")), "min_term": rng.randint(12, 26),
             "family_member": rng.choice(("sister", "brother", "mother", "daughter", "cousin")),
             "birthplace": rng.choice(("a nearby town", "the north of England", "South Wales",
-                                      "Scotland", "Northern Ireland", "another part of the county")),
+                                      "Scotland", "Northern Ireland",
+                                      "another part of the county")),
             "workplace": rng.choice(("supermarket", "care home", "school kitchen", "bakery",
                                      "warehouse", "pharmacy")),
             "met_year": dod.year - rng.randint(2, 20),

@@ -61,7 +61,8 @@ class _Builder:
 
     def _write(self, host: str, path: str, data: bytes) -> str:
         digest = hashlib.sha1(f"{host}{path}".encode()).hexdigest()[:12]
-        rel = f"{host}/{digest}-{path.strip('/').replace('/', '_').replace('?', '_')[:60] or 'index'}"
+        rel = (f"{host}/"
+               f"{digest}-{path.strip('/').replace('/', '_').replace('?', '_')[:60] or 'index'}")
         target = self.root / "files" / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
@@ -78,7 +79,8 @@ class _Builder:
 
     def document(self, host: str, path: str, fmt: str, *, title: str, area: str, pseudonym: str,
                  content_type: str | None = None, filler: int = 0, **route: Any) -> None:
-        data = make_report(fmt, title=title, area=area, pseudonym=pseudonym, filler_paragraphs=filler)
+        data = make_report(fmt, title=title, area=area, pseudonym=pseudonym,
+                           filler_paragraphs=filler)
         self.routes.setdefault(host, {})[path] = {
             "file": self._write(host, path, data),
             "content_type": content_type or CONTENT_TYPES[fmt], **route}
@@ -101,7 +103,8 @@ def _council_page(title: str, main: str, aside: str = "", site: str = "Northbrid
   <button class="cookie-banner__accept">Accept additional cookies</button>
   <a href="/cookies">Cookie policy</a></div>
 <header><a href="/">{site}</a>
-  <nav><ul><li><a href="/bins">Bins and recycling</a></li><li><a href="/council-tax">Council tax</a></li>
+  <nav><ul><li><a href="/bins">Bins and recycling</a></li><li>\
+<a href="/council-tax">Council tax</a></li>
   <li><a href="/community-safety">Community safety</a></li></ul></nav></header>
 <div class="layout">
 <main id="content"><h1>{title}</h1>
@@ -111,7 +114,8 @@ def _council_page(title: str, main: str, aside: str = "", site: str = "Northbrid
 <aside class="related-downloads">{aside}</aside>
 </div>
 <footer><ul><li><a href="/privacy-notice">Privacy notice</a></li>
-<li><a href="/accessibility-statement">Accessibility statement</a></li><li><a href="/contact">Contact us</a></li></ul></footer>
+<li><a href="/accessibility-statement">Accessibility statement</a></li><li>\
+<a href="/contact">Contact us</a></li></ul></footer>
 </body></html>
 """
 
@@ -126,42 +130,61 @@ def _northbridge(b: _Builder) -> None:
 <p>Domestic Homicide Reviews became a statutory requirement for Community Safety Partnerships in
 April 2011. Reviews are carried out in line with the statutory guidance, and reports are
 published here for twelve months after the Home Office Quality Assurance Panel has approved them;
-older reports can be requested. Our protocol and policy documents explain how reviews are commissioned.</p>
+older reports can be requested. Our protocol and policy documents explain how reviews are \
+commissioned.</p>
 <h2>Published reviews</h2>
 <div class="accordion">
-  <h3><button class="accordion__toggle" aria-expanded="false" aria-controls="p1">Case of Eleena, March 2018</button></h3>
+  <h3><button class="accordion__toggle" aria-expanded="false" aria-controls="p1">Case of Eleena, \
+March 2018</button></h3>
   <div class="accordion__panel" id="p1"><ul>
     <li><a href="/media/2101/dhr-eleena-overview-report.pdf">Overview report (PDF, 1.2MB)</a></li>
     <li><a href="/media/2102/dhr-eleena-executive-summary.pdf">Executive summary</a></li>
     <li><a href="/media/2103/dhr-eleena-action-plan.docx">Action plan</a></li>
   </ul></div>
-  <h3><button class="accordion__toggle" aria-expanded="false" aria-controls="p2">Case of Mr K, November 2019</button></h3>
+  <h3><button class="accordion__toggle" aria-expanded="false" aria-controls="p2">Case of Mr K, \
+November 2019</button></h3>
   <div class="accordion__panel" id="p2"><ul>
-    <li><a href="/downloads/download/253/domestic-homicide-review-mr-k">Domestic Homicide Review - Mr K: documents</a></li>
+    <li><a href="/downloads/download/253/domestic-homicide-review-mr-k">Domestic Homicide Review - \
+Mr K: documents</a></li>
   </ul></div>
-  <h3><button class="accordion__toggle" aria-expanded="false" aria-controls="p3">Adult C, 2020</button></h3>
+  <h3><button class="accordion__toggle" aria-expanded="false" aria-controls="p3">Adult C, \
+2020</button></h3>
   <div class="accordion__panel" id="p3"><ul>
     <li><a href="/dhr/adult-c-overview">Adult C - Overview Report</a></li>
     <li><a href="/dhr/adult-c-summary">Adult C - Executive Summary</a></li>
-    <li><a href="/dhr/adult-c-regional-copy">Adult C - Overview Report (regional archive copy)</a></li>
+    <li><a href="/dhr/adult-c-regional-copy">Adult C - Overview Report (regional archive copy)</a>\
+</li>
   </ul></div>
 </div>
 <p><a href="/media/2199/dhr-overview-april-2019.pdf">DHR Overview April 2019</a></p>
-<p>Read the <a href="http://{bare}:__PORT__/media/2105/northbridge-dhr5-exec-summary.pdf?utm_source=newsletter&amp;utm_medium=email">DHR5 executive summary</a> as featured in our newsletter.</p>
-<p><a href="/internal/dhr-drafts/draft-overview-report.pdf">Draft overview report (panel members only)</a></p>
-<p>Copies are also held by the <a href="http://{ELSEWHERE}:__PORT__/dhr/northbridge-dhr5-overview-report.pdf">regional DHR archive</a>.</p>
+<p>Read the <a \
+href="http://{bare}:__PORT__/media/2105/northbridge-dhr5-exec-summary.pdf\
+?utm_source=newsletter&amp;utm_medium=email">DHR5 executive summary</a>\
+ as featured in our newsletter.</p>
+<p><a href="/internal/dhr-drafts/draft-overview-report.pdf">Draft overview report (panel members \
+only)</a></p>
+<p>Copies are also held by the <a \
+href="http://{ELSEWHERE}:__PORT__/dhr/northbridge-dhr5-overview-report.pdf">regional DHR \
+archive</a>.</p>
 <h2>How reviews are carried out</h2>
 <ul>
-  <li><a href="/downloads/download/254/domestic-homicide-review-protocol">Domestic Homicide Review Protocol</a></li>
-  <li><a href="/media/2303/thematic-analysis-of-local-dhrs-2023.pdf">Thematic analysis of local reviews 2023 (pdf)</a></li>
+  <li><a href="/downloads/download/254/domestic-homicide-review-protocol">Domestic Homicide Review \
+Protocol</a></li>
+  <li><a href="/media/2303/thematic-analysis-of-local-dhrs-2023.pdf">Thematic analysis of local \
+reviews 2023 (pdf)</a></li>
 </ul>
-<nav class="pagination" aria-label="Pagination"><a href="{listing}/2">Older reviews: page 2</a> <a href="{listing}/2">Next ›</a></nav>
+<nav class="pagination" aria-label="Pagination">\
+<a href="{listing}/2">Older reviews: page 2</a> <a href="{listing}/2">Next ›</a></nav>
 """
     aside = """<h2>Documents</h2><ul>
-<li><a href="/media/2105/northbridge-dhr5-exec-summary.pdf">Northbridge DHR5 - Exec Summary (pdf 531KB)</a></li>
-<li><a href="/media/2300/domestic-abuse-strategy-2021-2024.pdf">Domestic Abuse Strategy 2021-2024 (pdf 1MB)</a></li>
-<li><a href="/media/2301/dhr-statutory-guidance.pdf">Statutory guidance for the conduct of DHRs</a></li>
-<li><a href="/media/2302/csp-annual-report-2022.pdf">Community Safety Partnership Annual Report 2022</a></li>
+<li><a href="/media/2105/northbridge-dhr5-exec-summary.pdf">Northbridge DHR5 - Exec Summary (pdf \
+531KB)</a></li>
+<li><a href="/media/2300/domestic-abuse-strategy-2021-2024.pdf">Domestic Abuse Strategy 2021-2024 \
+(pdf 1MB)</a></li>
+<li><a href="/media/2301/dhr-statutory-guidance.pdf">Statutory guidance for the conduct of \
+DHRs</a></li>
+<li><a href="/media/2302/csp-annual-report-2022.pdf">Community Safety Partnership Annual Report \
+2022</a></li>
 </ul>"""
     b.page(www, listing, _council_page("Domestic homicide reviews", main, aside))
     b.page(bare, listing, _council_page("Domestic homicide reviews", main, aside))
@@ -174,14 +197,19 @@ older reports can be requested. Our protocol and policy documents explain how re
 <nav class="pagination"><a href="{listing}">Previous</a> <a href="{listing}/3">3</a></nav>"""
     b.page(www, f"{listing}/2", _council_page("Domestic homicide reviews - page 2", page2))
     page3 = f"""<ul><li><a href="/media/2140/sbp1703.pdf">SBP1703</a></li>
-<li><a href="/media/2141/support-after-a-homicide-leaflet.pdf">Leaflet: support for families after a homicide</a></li></ul>
+<li><a href="/media/2141/support-after-a-homicide-leaflet.pdf">Leaflet: support for families after \
+a homicide</a></li></ul>
 <nav class="pagination"><a href="{listing}/2">Previous</a> <a href="{listing}/4">4</a></nav>"""
     b.page(www, f"{listing}/3", _council_page("Domestic homicide reviews - page 3", page3))
-    page4 = """<ul><li><a href="/media/2150/case-40-overview-report.pdf">Case 40 overview report</a></li></ul>"""
+    page4 = (
+        """<ul><li><a href="/media/2150/case-40-overview-report.pdf">Case 40 overview report</a>"""
+        """</li></ul>""")
     b.page(www, f"{listing}/4", _council_page("Domestic homicide reviews - page 4", page4))
     landing = """<p>Documents for this review.</p><ul>
-<li><a href="/downloads/file/1407/dhr-mr-k-overview-report">Download DHR Mr K Overview Report [pdf] 900KB</a></li>
-<li><a href="/downloads/file/1408/home-office-letter-mr-k">Home Office feedback letter [docx]</a></li>
+<li><a href="/downloads/file/1407/dhr-mr-k-overview-report">Download DHR Mr K Overview Report \
+[pdf] 900KB</a></li>
+<li><a href="/downloads/file/1408/home-office-letter-mr-k">Home Office feedback letter [docx]</a>\
+</li>
 </ul>"""
     b.page(www, "/downloads/download/253/domestic-homicide-review-mr-k",
            _council_page("Domestic Homicide Review - Mr K", landing))
@@ -194,8 +222,10 @@ older reports can be requested. Our protocol and policy documents explain how re
         ("/media/2101/dhr-eleena-overview-report.pdf", "pdf", "Overview Report", "Eleena", {}),
         ("/media/2102/dhr-eleena-executive-summary.pdf", "pdf", "Executive Summary", "Eleena",
          {"flaky": {"status": 500, "every": 2}}),
-        ("/media/2103/dhr-eleena-action-plan.docx", "docx", "Action Plan", "Eleena", {"delay": 1.0}),
-        ("/media/2105/northbridge-dhr5-exec-summary.pdf", "pdf", "DHR5 Executive Summary", "Adult E", {}),
+        ("/media/2103/dhr-eleena-action-plan.docx", "docx", "Action Plan", "Eleena",
+         {"delay": 1.0}),
+        ("/media/2105/northbridge-dhr5-exec-summary.pdf", "pdf", "DHR5 Executive Summary",
+         "Adult E", {}),
         ("/media/2130/a-2018.pdf", "pdf", "Overview Report", "A", {}),
         ("/media/2131/case-23-learning-brief.rtf", "rtf", "Learning Brief", "Case 23", {}),
         ("/media/2132/b-2016.odt", "odt", "Overview Report", "B", {}),
@@ -210,12 +240,15 @@ older reports can be requested. Our protocol and policy documents explain how re
         b.routes[www]["/media/2105/northbridge-dhr5-exec-summary.pdf"]
     b.document(www, "/downloads/file/1407/dhr-mr-k-overview-report", "pdf",
                title="Domestic Homicide Review: Overview Report", area=area, pseudonym="Mr K",
-               headers={"Content-Disposition": 'attachment; filename="DHR Mr K Overview Report.pdf"'})
+               headers={"Content-Disposition": 'attachment; filename="DHR Mr K Overview '
+                                               'Report.pdf"'})
     b.expect(src, www, "/downloads/file/1407/dhr-mr-k-overview-report")
     b.document(www, "/downloads/file/1408/home-office-letter-mr-k", "docx",
-               title="Home Office Quality Assurance Panel feedback letter", area=area, pseudonym="Mr K",
+               title="Home Office Quality Assurance Panel feedback letter", area=area,
+               pseudonym="Mr K",
                content_type="application/octet-stream",
-               headers={"Content-Disposition": 'attachment; filename="../../letters/ho-letter-mr-k.docx"'})
+               headers={"Content-Disposition": 'attachment; filename="../../letters/'
+                                               'ho-letter-mr-k.docx"'})
     b.expect(src, www, "/downloads/file/1408/home-office-letter-mr-k")
     b.redirect(www, "/dhr/adult-c-overview", "/media/2120/adult-c-overview-report.pdf", 301)
     b.document(www, "/media/2120/adult-c-overview-report.pdf", "pdf",
@@ -228,10 +261,12 @@ older reports can be requested. Our protocol and policy documents explain how re
     b.expect(src, www, "/dhr/adult-c-summary")
     # Present on the server but never to be fetched: distractors, robots-disallowed, offsite,
     # beyond max_depth.
-    for path, title in (("/media/2300/domestic-abuse-strategy-2021-2024.pdf", "Domestic Abuse Strategy"),
+    for path, title in (("/media/2300/domestic-abuse-strategy-2021-2024.pdf",
+                         "Domestic Abuse Strategy"),
                         ("/media/2301/dhr-statutory-guidance.pdf", "Statutory guidance"),
                         ("/media/2302/csp-annual-report-2022.pdf", "Annual Report"),
-                        ("/media/2303/thematic-analysis-of-local-dhrs-2023.pdf", "Thematic analysis"),
+                        ("/media/2303/thematic-analysis-of-local-dhrs-2023.pdf",
+                         "Thematic analysis"),
                         ("/media/2141/support-after-a-homicide-leaflet.pdf", "Leaflet"),
                         ("/downloads/file/1500/dhr-protocol", "Protocol"),
                         ("/internal/dhr-drafts/draft-overview-report.pdf", "Draft overview report"),
@@ -241,7 +276,8 @@ older reports can be requested. Our protocol and policy documents explain how re
     b.never_fetch(src, www, "/downloads/download/254/domestic-homicide-review-protocol")
     b.never_fetch(src, www, f"{listing}/4")
     # A redirect to a host that is not one of the source's domains: never followed.
-    b.redirect(www, "/dhr/adult-c-regional-copy", f"http://{ELSEWHERE}:__PORT__/dhr/adult-c-copy.pdf", 302)
+    b.redirect(www, "/dhr/adult-c-regional-copy",
+               f"http://{ELSEWHERE}:__PORT__/dhr/adult-c-copy.pdf", 302)
     b.document(ELSEWHERE, "/dhr/adult-c-copy.pdf", "pdf", title="Overview Report", area=area,
                pseudonym="Adult C")
     b.never_fetch(src, ELSEWHERE, "/dhr/adult-c-copy.pdf")
@@ -252,21 +288,30 @@ older reports can be requested. Our protocol and policy documents explain how re
 
 def _eastmoor(b: _Builder) -> None:
     src, host = "eastmoor", EASTMOOR
-    route: dict[str, Any] = {"etag": "random", "conditional": False}  # an unreliable server: sha256 must decide
+    # an unreliable server: sha256 must decide
+    route: dict[str, Any] = {"etag": "random", "conditional": False}
     site = "Safer Eastmoor Partnership"
     b.text(host, "/robots.txt", "User-agent: *\nDisallow:\n")
-    rows1 = """<table class="register"><thead><tr><th>Title</th><th>Published</th><th>Download</th></tr></thead><tbody>
-<tr><td>Overview Report EM2101 (pdf 962kb)</td><td>May 2022</td><td><a href="/assets/em2101-overview.pdf">Overview Report EM2101 (pdf 962kb)</a></td></tr>
-<tr><td>Executive Summary EM2101 (pdf 369)</td><td>May 2022</td><td><a href="/assets/em2101-summary.pdf">Executive Summary EM2101 (pdf 369)</a></td></tr>
-<tr><td>Safeguarding Adult Review - Adult Q</td><td>June 2022</td><td><a href="/assets/sar-adult-q.pdf">Download</a></td></tr>
+    rows1 = """<table class="register"><thead><tr><th>Title</th><th>Published</th>\
+<th>Download</th></tr></thead><tbody>
+<tr><td>Overview Report EM2101 (pdf 962kb)</td><td>May 2022</td><td>\
+<a href="/assets/em2101-overview.pdf">Overview Report EM2101 (pdf 962kb)</a></td></tr>
+<tr><td>Executive Summary EM2101 (pdf 369)</td><td>May 2022</td><td>\
+<a href="/assets/em2101-summary.pdf">Executive Summary EM2101 (pdf 369)</a></td></tr>
+<tr><td>Safeguarding Adult Review - Adult Q</td><td>June 2022</td><td>\
+<a href="/assets/sar-adult-q.pdf">Download</a></td></tr>
 </tbody></table>
-<p><a href="/reviews/adult-d">Adult D (2021) - the partnership published an overview report and action plan</a></p>
+<p><a href="/reviews/adult-d">Adult D (2021) - the partnership published an overview report and \
+action plan</a></p>
 <nav><a href="/reviews?page=2" rel="next">Next page</a></nav>"""
-    b.page(host, "/reviews", _council_page("Domestic abuse related death reviews", rows1, site=site),
+    b.page(host, "/reviews",
+           _council_page("Domestic abuse related death reviews", rows1, site=site),
            **route)
     rows2 = """<table class="register"><tbody>
-<tr><td>7 minute briefing - Adult H</td><td><a href="/assets/adult-h-7-minute-briefing.docx">Download (docx)</a></td></tr>
-<tr><td>Eastmoor thematic review of DHRs 2023</td><td><a href="/assets/thematic-review-2023.pdf">Download</a></td></tr>
+<tr><td>7 minute briefing - Adult H</td><td>\
+<a href="/assets/adult-h-7-minute-briefing.docx">Download (docx)</a></td></tr>
+<tr><td>Eastmoor thematic review of DHRs 2023</td><td>\
+<a href="/assets/thematic-review-2023.pdf">Download</a></td></tr>
 </tbody></table><nav><a href="/reviews?page=1">Previous page</a></nav>"""
     b.page(host, "/reviews?page=2", _council_page("Domestic abuse related death reviews - page 2",
                                                  rows2, site=site),
@@ -276,13 +321,19 @@ def _eastmoor(b: _Builder) -> None:
     sub = """<p>Adult D died in 2021. The review was published in 2023.</p><ul>
 <li><a href="/assets/adult-d-overview-report.pdf">Overview report</a></li>
 <li><a href="/assets/adult-d-action-plan.docx">Action plan</a></li></ul>"""
-    b.page(host, "/reviews/adult-d", _council_page("Domestic Homicide Review: Adult D", sub, site=site),
+    b.page(host, "/reviews/adult-d",
+           _council_page("Domestic Homicide Review: Adult D", sub, site=site),
            **route)
-    for path, fmt, title, who in (("/assets/em2101-overview.pdf", "pdf", "Overview Report", "EM2101"),
-                                  ("/assets/em2101-summary.pdf", "pdf", "Executive Summary", "EM2101"),
-                                  ("/assets/adult-h-7-minute-briefing.docx", "docx", "7 minute briefing", "Adult H"),
-                                  ("/assets/adult-d-overview-report.pdf", "pdf", "Overview Report", "Adult D"),
-                                  ("/assets/adult-d-action-plan.docx", "docx", "Action Plan", "Adult D")):
+    for path, fmt, title, who in (("/assets/em2101-overview.pdf", "pdf", "Overview Report",
+                                   "EM2101"),
+                                  ("/assets/em2101-summary.pdf", "pdf", "Executive Summary",
+                                   "EM2101"),
+                                  ("/assets/adult-h-7-minute-briefing.docx", "docx",
+                                   "7 minute briefing", "Adult H"),
+                                  ("/assets/adult-d-overview-report.pdf", "pdf", "Overview Report",
+                                   "Adult D"),
+                                  ("/assets/adult-d-action-plan.docx", "docx", "Action Plan",
+                                   "Adult D")):
         b.document(host, path, fmt, title=f"Domestic Abuse Related Death Review: {title}",
                    area="Eastmoor", pseudonym=who, **route)
         b.expect(src, host, path)
@@ -299,7 +350,8 @@ def _westvale(b: _Builder) -> None:
   <option value="">Please choose</option>
   <option value="/docs/dhr-adult-g-overview-report.pdf">DHR Adult G overview report</option>
   <option value="/docs/dhr-adult-g-executive-summary.pdf">DHR Adult G executive summary</option>
-  <option value="/docs/westvale-community-safety-strategy.pdf">Community safety strategy 2022</option>
+  <option value="/docs/westvale-community-safety-strategy.pdf">Community safety strategy \
+2022</option>
 </select><button type="submit">Go</button></form>"""
     b.text(host, "/robots.txt", "User-agent: *\nDisallow:\n")
     b.page(host, "/council/community-safety/domestic-homicide-reviews",
@@ -316,7 +368,8 @@ def _westvale(b: _Builder) -> None:
 
 # (pseudonym, CSP, region, uploaded, month/year of death, tags, formats)
 _LIBRARY_CARDS = [
-    ("Joan", "Preston", "North West", "June 2025", "November 2018", ["Intimate partner homicide"], ["pdf"]),
+    ("Joan", "Preston", "North West", "June 2025", "November 2018", ["Intimate partner homicide"],
+     ["pdf"]),
     ("Adult A", "Bristol", "South West", "June 2025", "March 2019", [], ["pdf"]),
     ("Marcus", "Norfolk", "East", "May 2025", "June 2020", ["Mental health (victim)"], ["docx"]),
     ("Mrs B", "East Sussex", "South East", "May 2025", "February 2017", [], ["pdf", "pdf"]),
@@ -327,7 +380,8 @@ _LIBRARY_CARDS = [
     ("Rose", "Dudley", "West Midlands", "February 2025", "2018", [], ["pdf"]),
     ("Patrick", "Leeds", "Yorkshire and Humber", "February 2025", "May 2016", [], ["broken"]),
     ("Nadia", "Tower Hamlets", "Greater London", "January 2025", "December 2020", [], ["pdf"]),
-    ("Adult K", "Kent", "South East", "January 2025", "October 2019", ["Homicide-suicide"], ["pdf"]),
+    ("Adult K", "Kent", "South East", "January 2025", "October 2019", ["Homicide-suicide"],
+     ["pdf"]),
 ]
 
 
@@ -351,10 +405,13 @@ def _library(b: _Builder, rng: random.Random) -> None:
             if fmt == "docx":
                 ctype = "application/octet-stream"  # the type must come from the bytes
             elif i == 1:
-                headers = {"Content-Disposition": 'attachment; filename="../../../etc/cron.d/adult-a.pdf"'}
+                headers = {"Content-Disposition": 'attachment; filename="../../../etc/cron.d/'
+                                                  'adult-a.pdf"'}
             else:
                 headers = {"Content-Disposition": f'attachment; filename="{label}.pdf"'}
-            b.document(host, path, fmt, title=f"Domestic Homicide Review: {'Executive Summary' if j else 'Overview Report'}",
+            b.document(host, path, fmt,
+                       title="Domestic Homicide Review: "
+                             f"{'Executive Summary' if j else 'Overview Report'}",
                        area=csp, pseudonym=name, content_type=ctype, headers=headers)
             b.expect(src, host, path)
         cards.append({"pseudonym": name, "csp": csp, "region": region, "uploaded": uploaded,
@@ -373,11 +430,13 @@ def _bulk(b: _Builder, n: int, rng: random.Random, per_page: int = 50) -> None:
         for k in range(p * per_page, min(n, (p + 1) * per_page)):
             path = f"/media/{5000 + k}/dhr-{k + 1:04d}-overview-report.pdf"
             b.document(host, path, "pdf", title="Domestic Homicide Review: Overview Report",
-                       area="Bulk Borough", pseudonym=f"Adult {k + 1}", filler=rng.randint(150, 450))
+                       area="Bulk Borough", pseudonym=f"Adult {k + 1}",
+                       filler=rng.randint(150, 450))
             b.expect(src, host, path)
             rows.append(f'<li><a href="{path}">Review {k + 1:04d} - Overview Report (pdf)</a></li>')
         nav = " ".join(f'<a href="{listing}?page={q + 1}">{q + 1}</a>' for q in range(pages))
-        html = _council_page("Domestic homicide reviews", f"<ul>{''.join(rows)}</ul><nav class='pagination'>{nav}</nav>",
+        html = _council_page("Domestic homicide reviews",
+                             f"<ul>{''.join(rows)}</ul><nav class='pagination'>{nav}</nav>",
                              site="Bulk Borough Council")
         b.page(host, f"{listing}?page={p + 1}", html)
         if p == 0:
@@ -401,7 +460,8 @@ def build_sites(root: str | Path, *, seed: int = 0, bulk_reports: int = 0) -> di
     sources = [
         {"name": "northbridge", "kind": "site",
          "start_urls": [f"http://{NORTHBRIDGE}:__PORT__/community-safety/domestic-homicide-reviews"],
-         "area": "Northbridge", "allowed_domains": [NORTHBRIDGE_BARE, NORTHBRIDGE_CSP], "max_depth": 2},
+         "area": "Northbridge", "allowed_domains": [NORTHBRIDGE_BARE, NORTHBRIDGE_CSP],
+         "max_depth": 2},
         {"name": "eastmoor", "kind": "site", "start_urls": [f"http://{EASTMOOR}:__PORT__/reviews"],
          "area": "Eastmoor", "max_depth": 2},
         {"name": "westvale", "kind": "site", "spider": "SelectMenuSiteSpider",

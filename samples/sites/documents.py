@@ -35,7 +35,8 @@ def report_lines(title: str, area: str, pseudonym: str, *, filler_paragraphs: in
              SYNTHETIC_NOTE, ""] + _BODY
     for i in range(filler_paragraphs):
         lines += [(f"Appendix paragraph {i + 1}: chronology entry summarising agency contact with"
-                  f" {pseudonym}; the panel considered what was known and what could have been done.")]
+                  f" {pseudonym}; the panel considered what was known and what could have been "
+                  "done.")]
     return lines
 
 
@@ -46,7 +47,8 @@ def _pdf_text(s: str) -> str:
 
 def make_pdf(lines: list[str], *, title: str, lines_per_page: int = 48) -> bytes:
     """A valid multi-page PDF with a real text layer and an Info dictionary."""
-    pages = [lines[i:i + lines_per_page] for i in range(0, max(len(lines), 1), lines_per_page)] or [[]]
+    pages = [lines[i:i + lines_per_page] for i in range(0, max(len(lines), 1),
+                                                        lines_per_page)] or [[]]
     objects: list[bytes] = []
 
     def add(body: str | bytes) -> int:
@@ -64,7 +66,8 @@ def make_pdf(lines: list[str], *, title: str, lines_per_page: int = 48) -> bytes
         stream = "\n".join(ops).encode("latin-1", "replace")
         content = add(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
         page_ids.append(add(f"<< /Type /Page /Parent {pages_id} 0 R /MediaBox [0 0 595 842]"
-                            f" /Resources << /Font << /F1 {font} 0 R >> >> /Contents {content} 0 R >>"))
+                            f" /Resources << /Font << /F1 {font} 0 R >> >> /Contents {content} 0 R "
+                            ">>"))
     objects[catalog - 1] = f"<< /Type /Catalog /Pages {pages_id} 0 R >>".encode()
     kids = " ".join(f"{p} 0 R" for p in page_ids)
     objects[pages_id - 1] = f"<< /Type /Pages /Kids [{kids}] /Count {len(page_ids)} >>".encode()
@@ -122,7 +125,8 @@ def make_odt(lines: list[str], *, title: str) -> bytes:
         '<?xml version="1.0" encoding="UTF-8"?>'
         '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"'
         ' manifest:version="1.2">'
-        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.text"/>'
+        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/'
+        'vnd.oasis.opendocument.text"/>'
         '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
         '<manifest:file-entry manifest:full-path="meta.xml" manifest:media-type="text/xml"/>'
         "</manifest:manifest>")
@@ -153,6 +157,7 @@ def make_rtf(lines: list[str], *, title: str) -> bytes:
 MAKERS = {"pdf": make_pdf, "docx": make_docx, "odt": make_odt, "rtf": make_rtf}
 
 
-def make_report(fmt: str, *, title: str, area: str, pseudonym: str, filler_paragraphs: int = 0) -> bytes:
+def make_report(fmt: str, *, title: str, area: str, pseudonym: str,
+                filler_paragraphs: int = 0) -> bytes:
     lines = report_lines(title, area, pseudonym, filler_paragraphs=filler_paragraphs)
     return MAKERS[fmt](lines, title=title)

@@ -34,7 +34,8 @@ def _card(card: dict) -> str:
         name = escape(dl.get("name", label))
         buttons += f"""
           <a href="/download/{dl['id']}" aria-label="View {name} in a new tab"
-             class="govuk-button govuk-button--secondary" data-module="govuk-button" target="_blank">View</a>
+             class="govuk-button govuk-button--secondary" data-module="govuk-button" \
+target="_blank">View</a>
           <a href="/download/{dl['id']}" download="{name}" aria-label="Download {name}"
              class="govuk-button govuk-button--secondary" data-module="govuk-button">Download</a>"""
     return f"""
@@ -77,24 +78,29 @@ def render_search_page(cards: list[dict], page_number: int, page_size: int | Non
         f'<span class="govuk-visually-hidden">Page</span> {n + 1}</a></li>'
         for n in range(pages))
     if page_number + 1 < pages:
-        items += (f'<li class="hods-pagination__item" id="nextButton"><a class="hods-pagination__link"'
-                  f' href="{href(page_number + 1)}">Next <span class="govuk-visually-hidden">Page</span>'
+        items += ('<li class="hods-pagination__item" id="nextButton"><a class='
+                  '"hods-pagination__link"'
+                  f' href="{href(page_number + 1)}">Next <span class="govuk-visually-hidden">Page</'
+                  'span>'
                   f' <span aria-hidden="true">»</span></a></li>')
     showing = (f"Showing results {first} to {last} of {total}" if shown
                else f"Showing results 0 to 0 of {total}")
     return f"""<!DOCTYPE html>
 <html lang="en" class="govuk-template">
-<head><meta charset="utf-8"><title>Search DHRs: Search the Domestic Homicide Review Library (synthetic fixture)</title></head>
+<head><meta charset="utf-8"><title>Search DHRs: Search the Domestic Homicide Review Library \
+(synthetic fixture)</title></head>
 <body class="govuk-template__body">
 <div class="govuk-cookie-banner" role="region" aria-label="Cookies">
   <p class="govuk-body">We use some essential cookies to make this website work.</p>
   <button value="accept" type="submit" name="cookies" class="govuk-button">Accept</button>
   <a class="govuk-link" href="/cookies">View all cookies</a>
 </div>
-<header class="govuk-header"><a href="/" class="govuk-header__link">Search the Domestic Homicide Review Library</a></header>
+<header class="govuk-header"><a href="/" class="govuk-header__link">Search the Domestic Homicide \
+Review Library</a></header>
 <main class="govuk-main-wrapper" id="main-content">
   <h1 class="govuk-heading-l">List of Domestic Homicide Reviews (DHRs)</h1>
-  <p class="govuk-body">Synthetic fixture modelled on the Home Office library's layout. No real review.</p>
+  <p class="govuk-body">Synthetic fixture modelled on the Home Office library's layout. No real \
+review.</p>
   <form action="/" method="get"><h2 class="govuk-heading-m" id="filters-header">Filters</h2></form>
   <p class="govuk-body dhrr-results-count">{showing}</p>
   {''.join(_card(c) for c in shown)}

@@ -46,7 +46,8 @@ class FixtureHTTPServer(ThreadingHTTPServer):
             self.routes: dict[str, dict[str, dict]] = json.loads(
                 (self.root / "routes.json").read_text(encoding="utf-8"))
             lib = self.root / "library.json"
-            self.library: dict[str, Any] = json.loads(lib.read_text(encoding="utf-8")) if lib.exists() else {}
+            self.library: dict[str, Any] = (json.loads(lib.read_text(encoding="utf-8"))
+                                            if lib.exists() else {})
 
     def record(self, entry: dict[str, Any]) -> None:
         with self.lock:
@@ -78,7 +79,8 @@ class _Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         key = parts.path + (f"?{parts.query}" if parts.query else "")
         entry = {"host": host, "path": key, "time": time.time(), "status": None, "bytes": 0,
-                 "conditional": bool(self.headers.get("If-None-Match") or self.headers.get("If-Modified-Since")),
+                 "conditional": bool(self.headers.get("If-None-Match")
+                                     or self.headers.get("If-Modified-Since")),
                  "user_agent": self.headers.get("User-Agent")}
         try:
             lib = self.server.library

@@ -48,7 +48,8 @@ def write_markup_document(out_dir: Path) -> None:
     html = ("<!doctype html><html><head><title>Synthetic sample: web notes</title></head><body>"
             "<p>Synthetic sample page for testing.</p><p>Notes copied from a web page: "
             "&lt;script&gt;alert(\"x\")&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt; claims about "
-            "the tenancy warden's &lt;i&gt;late&lt;/i&gt; visit, written in the warden's ledger.</p>"
+            "the tenancy warden's &lt;i&gt;late&lt;/i&gt; visit, written in the warden's "
+            "ledger.</p>"
             "<script>document.title='ran'</script></body></html>")
     content = html.encode("utf-8")
     doc = {

@@ -40,7 +40,8 @@ def write_dhrd(folder: Path, docs: list[Document]) -> DhrdTruth:
     """One incident per review with an area and a month of death (matched unless two reviews
     share area and month: then ambiguous), a second incident for one review (both ambiguous),
     one for a review known only by its year (ambiguous), one the dataset dates only by a year
-(ambiguous), and three that match nothing (an unknown CSP; a known CSP in a month with no review)."""
+(ambiguous), and three that match nothing (an unknown CSP; a known CSP in a month with no
+review)."""
     folder.mkdir(parents=True, exist_ok=True)
     reviews: dict[str, tuple[str, str]] = {}
     for d in docs:

@@ -39,7 +39,8 @@ THEME_SENTENCES = {
     "children": "Children were present in the household during several incidents.",
     "housing": "The family faced eviction and the housing officer was not told of the abuse.",
     "disability_neurodiversity": "He had a learning disability and autism.",
-    "equality_diversity": "An interpreter was not offered although English was her second language.",
+    "equality_diversity": "An interpreter was not offered although English was her second "
+                          "language.",
     "carers": "She had caring responsibilities and no carer's assessment was offered.",
     "covid19": "Contact moved to telephone during the Covid-19 pandemic lockdown.",
     "perpetrator_management": "No perpetrator programme was offered and bail conditions lapsed.",
@@ -58,7 +59,8 @@ AGENCY_NAMES = {
     "education": "the college", "dwp": "Jobcentre Plus",
     "community_safety_partnership": "the Community Safety Partnership",
     "safeguarding_board": "the Safeguarding Adults Board", "local_authority": "the borough council",
-    "home_office": "the Home Office", "central_government": "the Department of Health and Social Care",
+    "home_office": "the Home Office",
+    "central_government": "the Department of Health and Social Care",
     "courts_legal": "the Crown Prosecution Service", "fire_rescue": "the Fire and Rescue Service",
     "victim_services": "Victim Support", "other": "her employer",
 }
@@ -94,7 +96,8 @@ def build_corpus() -> list[Document]:
         recs = [{
             "number": "1",
             "text": f"{AGENCY_NAMES[doc_agencies[0]]} should review its training on "
-                    f"{doc_themes[0].replace('_', ' ')} and report to the panel by March {year + 2}.",
+                    f"{doc_themes[0].replace('_', ' ')} and report to the panel by March "
+                    f"{year + 2}.",
             "agency": doc_agencies[0], "agency_name": AGENCY_NAMES[doc_agencies[0]],
             "scope": ["local", "regional", "national"][i % 3], "page": 3, "source": "list",
             "smart": {"specific": True, "measurable": i % 2 == 0, "time_bound": True,
@@ -130,7 +133,8 @@ def build_corpus() -> list[Document]:
                 "abuse_types": sorted({abuse[i % 11], abuse[(i + 4) % 11]}),
             },
             "agencies": [{"id": a, "name": AGENCY_NAMES[a], "mentions": 1} for a in doc_agencies],
-            "themes": [{"id": t, "mentions": 1, "evidence": [{"page": 2, "text": THEME_SENTENCES[t]}]}
+            "themes": [{"id": t, "mentions": 1,
+                        "evidence": [{"page": 2, "text": THEME_SENTENCES[t]}]}
                        for t in doc_themes],
             "recommendations": recs,
             "pages": [page1, page2, page3],

@@ -80,7 +80,8 @@ REC_REQUESTS = {
     "rec_theme_year": {"filters": {"theme": ["alcohol"]}, "year_from": 2014},
     "rec_phrase": {"q": '"routine enquiry"'},
     "rec_nested": {"q": _nested(["training", "police", "review*", "policy"])},
-    "rec_region_review_type": {"filters": {"region": ["Wales"], "review_type": ["intimate_partner"]}},
+    "rec_region_review_type": {"filters": {"region": ["Wales"],
+                                           "review_type": ["intimate_partner"]}},
 }
 
 

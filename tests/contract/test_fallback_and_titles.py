@@ -149,7 +149,8 @@ def test_the_api_flags_the_fallback_and_gives_display_titles(site):
     assert titles["sub-alc"] == ("Case 23 (Cardiff): Learning brief", "Final version sub-alc")
     exact = http.get(f"{url}/api/v1/search", params={"q": "alcohol"}, timeout=30).json()
     assert exact["fallback"] is None
-    assert {r["display_title"] for r in exact["results"]} >= {"Vera (Swindon, 2015): Overview report"}
+    assert {r["display_title"]
+            for r in exact["results"]} >= {"Vera (Swindon, 2015): Overview report"}
     nothing = http.get(f"{url}/api/v1/search", params={"q": "misuse"}, timeout=30).json()
     assert nothing["fallback"] is None
     none = http.get(f"{url}/api/v1/search", params={"q": "relevant"}, timeout=30).json()

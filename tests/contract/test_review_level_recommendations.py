@@ -138,7 +138,8 @@ def test_reindexing_a_document_clears_its_stamps_until_stamped_again(tmp_path):
     engine = open_backend(make_config(tmp_path, "sqlite"))
     engine.index_documents(CORPUS[:2])
     engine.set_review_recommendations(
-        {f"{CORPUS[0].id}-000": "rr-00000000000000aa", f"{CORPUS[1].id}-000": "rr-00000000000000aa"})
+        {f"{CORPUS[0].id}-000": "rr-00000000000000aa",
+         f"{CORPUS[1].id}-000": "rr-00000000000000aa"})
     by_review = RecommendationRequest(by_review=True)
     assert engine.search_recommendations(by_review).total == 3
     engine.index_documents(CORPUS[:1])

@@ -64,7 +64,8 @@ def run_cli(*args: str, cwd: Path, env_extra: dict | None = None) -> subprocess.
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("DHR_")}
     env.update(env_extra or {})
-    return subprocess.run([*DHR, *args], check=False, cwd=cwd, capture_output=True, text=True, env=env,
+    return subprocess.run([*DHR, *args], check=False, cwd=cwd, capture_output=True, text=True,
+                          env=env,
                           timeout=60)
 
 

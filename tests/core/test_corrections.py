@@ -31,7 +31,8 @@ def _doc(**extra: Any) -> Document:
 
 def _c(cid: int, field: str, value: Any) -> Applied:
     return Applied(cid, field, core.validate(field, value), None, "checked with the panel",
-                   "preston-csp", "Preston Community Safety Partnership", f"2027-02-0{cid}T10:00:00Z")
+                   "preston-csp", "Preston Community Safety Partnership",
+                   f"2027-02-0{cid}T10:00:00Z")
 
 
 @pytest.mark.parametrize("field,value,expected", [

@@ -42,8 +42,10 @@ def test_parses(text, expected):
 
 def test_synonyms_expand_plain_words_only():
     assert parse_query("idva") == Or((Term("idva"),
-                                      Phrase(("independent", "domestic", "violence", "advisor"), False),
-                                      Phrase(("independent", "domestic", "violence", "adviser"), False)))
+                                      Phrase(("independent", "domestic", "violence", "advisor"),
+                                             False),
+                                      Phrase(("independent", "domestic", "violence", "adviser"),
+                                             False)))
     assert parse_query('"idva"') == Phrase(("idva",))
 
 

@@ -34,9 +34,12 @@ def test_sightings_track_versions_and_withdrawal(tmp_path):
     v1 = store.put(b"version one").sha256
     v2 = store.put(b"version two").sha256
     url = "https://example.org/dhr.pdf"
-    assert store.record_sighting(url, v1, source="s", seen_at="2026-01-01T00:00:00Z").change == "new"
-    assert store.record_sighting(url, v1, source="s", seen_at="2026-01-02T00:00:00Z").change == "unchanged"
-    assert store.record_sighting(url, v2, source="s", seen_at="2026-01-03T00:00:00Z").change == "changed"
+    assert store.record_sighting(url, v1, source="s",
+                                 seen_at="2026-01-01T00:00:00Z").change == "new"
+    assert store.record_sighting(url, v1, source="s",
+                                 seen_at="2026-01-02T00:00:00Z").change == "unchanged"
+    assert store.record_sighting(url, v2, source="s",
+                                 seen_at="2026-01-03T00:00:00Z").change == "changed"
     assert store.mark_offline(url, http_status=404, when="2026-02-01T00:00:00Z")
     info = store.url_info(url)
     assert info["online"] is False and info["withdrawn_at"] == "2026-02-01T00:00:00Z"

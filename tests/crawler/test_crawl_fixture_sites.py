@@ -68,7 +68,8 @@ REVISED = make_report("pdf", title="Domestic Homicide Review: Overview Report (r
 def third(second: Any, sites: FixtureSites, config: Config) -> tuple[dict, list[dict]]:
     sites.remove_file(NORTHBRIDGE, "/media/2130/a-2018.pdf")                  # taken down: 404
     sites.edit_page(NORTHBRIDGE, LISTING,                                       # no longer linked
-                    '<li><a href="/media/2103/dhr-eleena-action-plan.docx">Action plan</a></li>', "")
+                    '<li><a href="/media/2103/dhr-eleena-action-plan.docx">Action plan</a></li>',
+                    "")
     sites.replace_file(NORTHBRIDGE, "/media/2101/dhr-eleena-overview-report.pdf", REVISED)
     sites.remove_library_card("Rose")
     return _run(sites, config)
@@ -77,7 +78,8 @@ def third(second: Any, sites: FixtureSites, config: Config) -> tuple[dict, list[
 @pytest.fixture(scope="module")
 def emptied(third: Any, sites: FixtureSites, config: Config) -> tuple[dict, list[dict]]:
     sites.edit_page(WESTVALE, "/council/community-safety/domestic-homicide-reviews",
-                    '<select id="doc" name="doc">', '<select id="doc" name="doc" hidden></select><!--')
+                    '<select id="doc" name="doc">',
+                    '<select id="doc" name="doc" hidden></select><!--')
     sites.edit_page(WESTVALE, "/council/community-safety/domestic-homicide-reviews",
                     "</select><button", "--><button")
     return _run(sites, config, sources=["westvale"])
@@ -104,7 +106,8 @@ def test_first_run_stores_exactly_the_expected_reports(first: Any, sites: Fixtur
     result = report["sources"][source]
     assert result["ok"], result
     assert result["new"] == len(expected(sites, source))
-    assert (result["changed"], result["unchanged"], result["withdrawn"], result["failed"]) == (0, 0, 0, [])
+    assert (result["changed"], result["unchanged"], result["withdrawn"],
+            result["failed"]) == (0, 0, 0, [])
 
 
 def test_first_run_report_and_exit_code(first: Any, data_dir: Path) -> None:
@@ -118,15 +121,19 @@ def test_first_run_report_and_exit_code(first: Any, data_dir: Path) -> None:
     assert (data_dir / "first-report.json").exists()
 
 
-def test_stored_files_are_the_served_bytes_with_types_from_the_bytes(first: Any, sites: FixtureSites,
+def test_stored_files_are_the_served_bytes_with_types_from_the_bytes(first: Any,
+                                                                     sites: FixtureSites,
                                                                       data_dir: Path) -> None:
     store = CorpusStore(data_dir)
     cases = {
-        url(sites, NORTHBRIDGE, "/downloads/file/1408/home-office-letter-mr-k"): "docx",  # octet-stream
-        url(sites, NORTHBRIDGE, "/downloads/file/1407/dhr-mr-k-overview-report"): "pdf",  # no extension
+        # octet-stream
+        url(sites, NORTHBRIDGE, "/downloads/file/1408/home-office-letter-mr-k"): "docx",
+        # no extension
+        url(sites, NORTHBRIDGE, "/downloads/file/1407/dhr-mr-k-overview-report"): "pdf",
         url(sites, NORTHBRIDGE, "/media/2131/case-23-learning-brief.rtf"): "rtf",
         url(sites, NORTHBRIDGE, "/media/2132/b-2016.odt"): "odt",
-        url(sites, NORTHBRIDGE, "/dhr/adult-c-summary"): "pdf",  # redirected to another allowed host
+        # redirected to another allowed host
+        url(sites, NORTHBRIDGE, "/dhr/adult-c-summary"): "pdf",
     }
     for u, ext in cases.items():
         info = store.url_info(u)
@@ -158,13 +165,15 @@ def test_library_card_metadata_is_stored_with_the_file(first: Any, data_dir: Pat
 
 def test_site_documents_carry_the_configured_area_and_where_they_were_found(
         first: Any, sites: FixtureSites, data_dir: Path) -> None:
-    meta = CorpusStore(data_dir).url_info(url(sites, NORTHBRIDGE, "/media/2101/dhr-eleena-overview-report.pdf"))["metadata"]
+    meta = CorpusStore(data_dir).url_info(url(sites, NORTHBRIDGE,
+                                              "/media/2101/dhr-eleena-overview-report.pdf"))["metadata"]
     assert meta["area"] == "Northbridge"
     assert meta["heading"] == "Case of Eleena, March 2018"
     assert meta["found_on"] == sites.url(NORTHBRIDGE, LISTING)
 
 
-def test_disallowed_offsite_and_distractor_urls_are_never_requested(first: Any, sites: FixtureSites) -> None:
+def test_disallowed_offsite_and_distractor_urls_are_never_requested(first: Any,
+                                                                    sites: FixtureSites) -> None:
     _, requests = first
     requested = {canonical_url(sites.url(r["host"], r["path"])) for r in requests}
     for source in SOURCES:
@@ -190,10 +199,12 @@ def test_server_errors_are_retried_with_backoff_and_retry_after(first: Any) -> N
     assert limited[1]["time"] - limited[0]["time"] >= 0.9  # Retry-After: 1 honoured
 
 
-def test_broken_links_are_reported_not_stored(first: Any, sites: FixtureSites, data_dir: Path) -> None:
+def test_broken_links_are_reported_not_stored(first: Any, sites: FixtureSites,
+                                              data_dir: Path) -> None:
     report, _ = first
     broken = report["sources"]["northbridge"]["broken_links"]
-    assert [b["url"] for b in broken] == [sites.url(NORTHBRIDGE, "/media/2199/dhr-overview-april-2019.pdf")]
+    assert [b["url"] for b in broken] == [sites.url(NORTHBRIDGE,
+                                                    "/media/2199/dhr-overview-april-2019.pdf")]
     assert broken[0]["status"] == 404
     lib_broken = report["sources"]["homeoffice-library"]["broken_links"]
     assert [b["url"] for b in lib_broken] == sites.expected_reports("homeoffice-library:broken")
@@ -209,7 +220,8 @@ def test_only_pages_within_max_depth_are_read(first: Any, sites: FixtureSites) -
 
 # -- second run: nothing changed -----------------------------------------------------------------
 @pytest.mark.parametrize("source", SOURCES)
-def test_second_run_reports_everything_unchanged(second: Any, sites: FixtureSites, source: str) -> None:
+def test_second_run_reports_everything_unchanged(second: Any, sites: FixtureSites,
+                                                 source: str) -> None:
     report, _ = second
     result = report["sources"][source]
     assert (result["new"], result["changed"], result["withdrawn"]) == (0, 0, 0)
@@ -227,27 +239,31 @@ def test_second_run_downloads_no_file_body_where_the_server_supports_it(
     assert fetched and all(r["conditional"] for r in fetched)
     bodies = [r for r in fetched if r["status"] == 200]
     assert bodies == [], "unchanged files were downloaded again"
-    redirected_target = [r for r in requests if r["path"] == "/media/2120/adult-c-overview-report.pdf"]
+    redirected_target = [r for r in requests
+                         if r["path"] == "/media/2120/adult-c-overview-report.pdf"]
     assert [r["status"] for r in redirected_target] == [304]
 
 
 def test_second_run_decides_unchanged_by_hash_when_the_server_ignores_conditions(
         second: Any, sites: FixtureSites, data_dir: Path) -> None:
     _, requests = second
-    docs = [r for r in requests if r["host"] == "eastmoor-csp.org.test" and r["path"].startswith("/assets/")]
+    docs = [r for r in requests if r["host"] == "eastmoor-csp.org.test"
+            and r["path"].startswith("/assets/")]
     assert docs and all(r["status"] == 200 for r in docs)  # new ETag each time: bytes re-sent
     assert len(list(CorpusStore(data_dir).list_files())) == 31  # no new file stored
 
 
 # -- third run: the sites changed ------------------------------------------------------------------
-def test_removed_file_is_marked_withdrawn_and_kept(third: Any, sites: FixtureSites, data_dir: Path) -> None:
+def test_removed_file_is_marked_withdrawn_and_kept(third: Any, sites: FixtureSites,
+                                                   data_dir: Path) -> None:
     store = CorpusStore(data_dir)
     info = store.url_info(url(sites, NORTHBRIDGE, "/media/2130/a-2018.pdf"))
     assert info["online"] is False and info["withdrawn_at"] and info["http_status"] == 404
     assert store.has_file(info["sha256"]) and store.read_bytes(info["sha256"]).startswith(b"%PDF")
 
 
-def test_report_no_longer_linked_is_marked_withdrawn(third: Any, sites: FixtureSites, data_dir: Path) -> None:
+def test_report_no_longer_linked_is_marked_withdrawn(third: Any, sites: FixtureSites,
+                                                     data_dir: Path) -> None:
     report, _ = third
     gone = url(sites, NORTHBRIDGE, "/media/2103/dhr-eleena-action-plan.docx")
     assert report["sources"]["northbridge"]["withdrawn_unlinked"] == [gone]

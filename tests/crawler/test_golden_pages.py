@@ -33,9 +33,13 @@ def _check(name: str, actual: object) -> None:
 
 
 SITE_PAGES = [
-    ("council-label-patterns", "https://www.example.gov.test/community-safety/domestic-homicide-reviews", None),
-    ("northbridge-listing", "http://www.northbridge.gov.test:8080/community-safety/domestic-homicide-reviews", True),
-    ("northbridge-landing", "http://www.northbridge.gov.test:8080/downloads/download/253/domestic-homicide-review-mr-k", None),
+    ("council-label-patterns",
+     "https://www.example.gov.test/community-safety/domestic-homicide-reviews", None),
+    ("northbridge-listing",
+     "http://www.northbridge.gov.test:8080/community-safety/domestic-homicide-reviews", True),
+    ("northbridge-landing",
+     "http://www.northbridge.gov.test:8080/downloads/download/253/domestic-homicide-review-mr-k",
+     None),
     ("eastmoor-register", "http://eastmoor-csp.org.test:8080/reviews", None),
 ]
 
@@ -51,8 +55,10 @@ def test_label_patterns_page_finds_every_real_world_label() -> None:
     html = (PAGES / "council-label-patterns.html").read_text(encoding="utf-8")
     links = extract_links(html, "https://www.example.gov.test/community-safety/domestic-homicide-reviews")
     reports = {c.text for c in links if c.kind == "report"}
-    for label in ("Case of Eleena, March 2018", "A - 2018", "Sefton DHR5 - Exec Summary (pdf 531KB)",
-                  "Case 23", "DHR Overview April 2019", "Overview Report SBP1703 (pdf 962kb)", "003_DHR"):
+    for label in ("Case of Eleena, March 2018", "A - 2018",
+                  "Sefton DHR5 - Exec Summary (pdf 531KB)",
+                  "Case 23", "DHR Overview April 2019", "Overview Report SBP1703 (pdf 962kb)",
+                  "003_DHR"):
         assert label in reports
     skipped = {c.text: c.reason for c in links if c.kind == "skip"}
     assert skipped["Domestic Homicide Review Protocol"] == "distractor: protocol"

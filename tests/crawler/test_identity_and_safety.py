@@ -56,7 +56,8 @@ def test_document_type_comes_from_the_bytes(fmt: str) -> None:
 def test_legacy_word_is_told_from_other_ole_files() -> None:
     ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 3000
     assert detect_document_type(ole + "WordDocument".encode("utf-16-le"), None, None) == "doc"
-    assert detect_document_type(ole + "Workbook".encode("utf-16-le"), "application/msword", None) is None
+    assert detect_document_type(ole + "Workbook".encode("utf-16-le"), "application/msword",
+                                None) is None
 
 
 def test_web_pages_and_lying_headers_are_not_documents() -> None:
@@ -72,7 +73,8 @@ def test_web_pages_and_lying_headers_are_not_documents() -> None:
     ("attachment; filename*=UTF-8''Adult%20%C3%89%20summary.pdf", "Adult É summary.pdf"),
     ("inline", None),
 ])
-def test_content_disposition_gives_a_display_name_never_a_path(header: str, name: str | None) -> None:
+def test_content_disposition_gives_a_display_name_never_a_path(header: str,
+                                                               name: str | None) -> None:
     assert disposition_filename(header) == name
 
 

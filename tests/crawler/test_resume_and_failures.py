@@ -40,11 +40,13 @@ def test_interrupted_crawl_resumes_without_fetching_again(tmp_path: Path) -> Non
         cfg_path = _write_config(tmp_path / "config.yaml", cfg)
         jobdir = tmp_path / "jobs"
         child = subprocess.Popen(
-            [sys.executable, "-m", "crawler.run", "--config", str(cfg_path), "--jobdir", str(jobdir)],
+            [sys.executable, "-m", "crawler.run", "--config", str(cfg_path), "--jobdir",
+             str(jobdir)],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
-            if sum(1 for r in sites.requests if r["path"].startswith("/media/") and r["status"] == 200) >= 10:
+            if sum(1 for r in sites.requests if r["path"].startswith("/media/")
+                   and r["status"] == 200) >= 10:
                 break
             time.sleep(0.05)
         child.send_signal(signal.SIGINT)
@@ -54,7 +56,8 @@ def test_interrupted_crawl_resumes_without_fetching_again(tmp_path: Path) -> Non
         assert first["sources"]["bulk"]["problems"] == [
             "crawl did not finish (shutdown); run again to resume"]
         assert (jobdir / "bulk" / "requests.seen").exists()
-        done_first = {r["path"] for r in sites.requests if r["path"].startswith("/media/") and r["status"] == 200}
+        done_first = {r["path"] for r in sites.requests if r["path"].startswith("/media/")
+                      and r["status"] == 200}
         stored_first = len(CorpusStore(tmp_path / "data").urls_for_source("bulk"))
         assert 10 <= stored_first < len(docs)
         assert stored_first == len(done_first)
@@ -77,8 +80,10 @@ def test_failures_are_reported_per_url_and_the_rest_is_stored(tmp_path: Path) ->
         overview = "/docs/dhr-adult-g-overview-report.pdf"
         sites.set_route(WESTVALE, summary, delay=5.0)  # longer than the timeout below
         sites.replace_file(WESTVALE, overview, make_report(
-            "pdf", title="Overview Report", area="Westvale", pseudonym="Adult G", filler_paragraphs=2000))
-        cfg = config_from_dict(sites.config_dict(tmp_path / "data", sources=["westvale", "eastmoor"],
+            "pdf", title="Overview Report", area="Westvale", pseudonym="Adult G",
+            filler_paragraphs=2000))
+        cfg = config_from_dict(sites.config_dict(tmp_path / "data",
+                                                 sources=["westvale", "eastmoor"],
                                                  timeout=2.0, retries=1))
         report = run_crawl(cfg, extra_settings={**FAST, "DOWNLOAD_MAXSIZE": 100_000})
     westvale = report["sources"]["westvale"]
@@ -91,7 +96,8 @@ def test_failures_are_reported_per_url_and_the_rest_is_stored(tmp_path: Path) ->
 
 def test_private_addresses_are_refused_unless_allowed(tmp_path: Path) -> None:
     with FixtureSites(tmp_path / "sites") as sites:
-        cfg = config_from_dict(sites.config_dict(tmp_path / "data", sources=["westvale", "homeoffice-library"],
+        cfg = config_from_dict(sites.config_dict(tmp_path / "data",
+                                                 sources=["westvale", "homeoffice-library"],
                                                  allow_private_hosts=False))
         report = run_crawl(cfg, extra_settings=FAST)
         assert sites.requests == [], "nothing may reach a private address"
@@ -107,7 +113,8 @@ def test_scrapy_list_and_crawl_from_the_repository_root(tmp_path: Path) -> None:
         cfg_path = _write_config(tmp_path / "config.yaml", sites.config_dict(tmp_path / "data"))
         env = {**os.environ, "DHR_CONFIG": str(cfg_path)}
         scrapy = [sys.executable, "-m", "scrapy"]
-        listed = subprocess.run([*scrapy, "list"], check=False, cwd=REPO, env=env, capture_output=True, text=True,
+        listed = subprocess.run([*scrapy, "list"], check=False, cwd=REPO, env=env,
+                                capture_output=True, text=True,
                                 timeout=120)
         assert sorted(listed.stdout.split()) == ["eastmoor", "homeoffice-library", "northbridge",
                                                  "westvale"], listed.stderr
@@ -117,4 +124,5 @@ def test_scrapy_list_and_crawl_from_the_repository_root(tmp_path: Path) -> None:
     stored = CorpusStore(tmp_path / "data").urls_for_source("westvale")
     assert len(stored) == 2
     reports = list((tmp_path / "data" / "reports").glob("crawl-*.json"))
-    assert len(reports) == 1 and json.loads(reports[0].read_text())["sources"]["westvale"]["new"] == 2
+    assert len(reports) == 1 and json.loads(
+        reports[0].read_text())["sources"]["westvale"]["new"] == 2

@@ -80,7 +80,8 @@ def drop_es(cfg: Config) -> None:
         ElasticsearchBackend(cfg.search.elasticsearch).drop()
 
 
-def run_dhr(*args: str, config: Config, timeout: float = 300, **kw: Any) -> subprocess.CompletedProcess:
+def run_dhr(*args: str, config: Config, timeout: float = 300,
+            **kw: Any) -> subprocess.CompletedProcess:
     """The real ``dhr`` command in a child process (as cron runs it)."""
     return subprocess.run([*DHR, "--config", str(config.path), *args], capture_output=True,
                           check=False, text=True, timeout=timeout, cwd=ROOT, env=child_env(), **kw)

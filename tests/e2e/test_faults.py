@@ -156,7 +156,8 @@ def test_next_run_takes_the_stale_lock_over_and_stops_the_orphan(interrupted: In
     assert c["crawlers"] == []
 
 
-def test_after_interruptions_every_file_is_stored_and_indexed_once(interrupted: Interrupted) -> None:
+def test_after_interruptions_every_file_is_stored_and_indexed_once(
+        interrupted: Interrupted) -> None:
     c = interrupted.results["c"]["report"]
     assert c["exit_code"] == 0, c["failures"]
     cfg = interrupted.cfg
@@ -170,7 +171,8 @@ def test_after_interruptions_every_file_is_stored_and_indexed_once(interrupted: 
     assert sorted(r["id"] for r in found) == sorted(published)
 
 
-def test_outdated_extractor_version_is_extracted_and_indexed_again(interrupted: Interrupted) -> None:
+def test_outdated_extractor_version_is_extracted_and_indexed_again(
+        interrupted: Interrupted) -> None:
     d = interrupted.results["d"]["report"]
     n = len(interrupted.sites.manifest["documents"])
     assert d["exit_code"] == 0
@@ -221,12 +223,15 @@ def test_elasticsearch_down_leaves_a_backlog_the_next_run_indexes(
         finally:
             drop_es(up)
     assert first["exit_code"] == 1
-    assert (first["stages"]["extract"]["extracted"], first["stages"]["index"]["left_pending"]) == (n, n)
+    assert (first["stages"]["extract"]["extracted"],
+            first["stages"]["index"]["left_pending"]) == (n, n)
     assert "not reachable" in first["stages"]["index"]["error"]
     assert second["exit_code"] == 0
-    assert (second["stages"]["extract"]["extracted"], second["stages"]["index"]["indexed"]) == (0, n)
+    assert (second["stages"]["extract"]["extracted"], second["stages"]["index"]["indexed"]) == (0,
+                                                                                                n)
     assert second["stages"]["index"]["left_pending"] == 0
-    assert sorted(r["id"] for r in found) == sorted(e["sha256"] for e in sites.manifest["documents"])
+    assert sorted(r["id"] for r in found) == sorted(e["sha256"]
+                                                    for e in sites.manifest["documents"])
 
 
 def _seed_store(cfg: Config, n: int) -> list[str]:

@@ -121,7 +121,8 @@ def test_search_returns_exactly_the_published_documents(nights: Nights) -> None:
     truth = nights.truth.by_id()
     docs = nights.snapshots[0]["docs"]
     assert set(docs) == set(truth)
-    assert {i: d["doc_type"] for i, d in docs.items()} == {i: t["doc_type"] for i, t in truth.items()}
+    assert {i: d["doc_type"] for i, d in docs.items()} == {i: t["doc_type"]
+                                                           for i, t in truth.items()}
 
 
 def test_facets_match_the_truth_merged_with_the_sources(nights: Nights) -> None:
@@ -143,7 +144,8 @@ def _norm(text: str) -> str:
 def test_recommendations_are_those_of_the_stored_documents(nights: Nights) -> None:
     store = CorpusStore(nights.cfg.data_dir)
     want = Counter((d.id, _norm(r.text)) for d in store.documents() for r in d.recommendations)
-    got = Counter((r["document_id"], _norm(r["text"])) for r in nights.api.all("/api/v1/recommendations"))
+    got = Counter((r["document_id"], _norm(r["text"]))
+                  for r in nights.api.all("/api/v1/recommendations"))
     assert got == want
 
 

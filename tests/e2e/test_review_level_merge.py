@@ -7,7 +7,8 @@ real waitress server on 127.0.0.1) then shows each recommendation printed in all
 as ONE review recommendation whose appearances name the three documents and their pages, whose
 owners are the registry organisations the truth names, whose action rows are the plan's, and
 whose history starts "as published", attributed to the action plan document (the overview's
-appendix repeats the plan with other progress, and must not come first). The review (train seed 3) numbers its recommendations per agency heading
+appendix repeats the plan with other progress, and must not come first). The review (train seed 3)
+numbers its recommendations per agency heading
 (numbers restart at 1, so a number is not unique), introduces an abbreviation, uses a short form
 ("the CCG") and has a recommendation with two owners.
 """

@@ -51,7 +51,8 @@ def report_pdf(pages: int = 3, *, marking: str = "OFFICIAL", title: str = "Synth
                           subject="Synthetic sample - not a real review")
     doc.addPageTemplates([PageTemplate(frames=[Frame(72, 72, 451, 690)], onPage=furniture)])
     story = [Paragraph(title, styles["Title"]),
-             Paragraph("1. Introduction", styles["Heading1"]), Paragraph(BODY_1, styles["BodyText"])]
+             Paragraph("1. Introduction", styles["Heading1"]),
+             Paragraph(BODY_1, styles["BodyText"])]
     if table:
         story.append(Table(
             [["Recommendation", "Lead agency", "Target date"],
@@ -59,14 +60,18 @@ def report_pdf(pages: int = 3, *, marking: str = "OFFICIAL", title: str = "Synth
              ["Audit referrals to MARAC", "Community Safety Partnership", "June 2024"]],
             style=TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black)])))
     for n in range(2, pages + 1):
-        story += [PageBreak(), Paragraph(f"{n}. {['', '', 'Terms of Reference', 'Chronology', 'Analysis', 'Conclusions'][min(n, 5)]}",
-                                         styles["Heading1"]),
-                  Paragraph(BODY_2 if n == 2 else BODY_3.replace("3.1", f"{n}.1"), styles["BodyText"])]
+        story += [PageBreak(),
+                  Paragraph(f"""{n}. {['', '', 'Terms of Reference', 'Chronology', 'Analysis',
+                                       'Conclusions'][min(n, 5)]}""",
+                            styles["Heading1"]),
+                  Paragraph(BODY_2 if n == 2 else BODY_3.replace("3.1", f"{n}.1"),
+                            styles["BodyText"])]
     doc.build(story)
     return buf.getvalue()
 
 
-def encrypted_pdf(source: bytes, *, user_password: str, owner_password: str = "owner-secret") -> bytes:
+def encrypted_pdf(source: bytes, *, user_password: str,
+                  owner_password: str = "owner-secret") -> bytes:
     import pypdf
 
     reader = pypdf.PdfReader(io.BytesIO(source))
@@ -109,7 +114,8 @@ def report_docx(*, with_numbering: bool = True) -> bytes:
     table = d.add_table(rows=3, cols=3)
     for i, row in enumerate([["Recommendation", "Lead agency", "Target date"],
                              ["Review the training on risk assessment", "Police", "March 2024"],
-                             ["Audit referrals to MARAC", "Community Safety Partnership", "June 2024"]]):
+                             ["Audit referrals to MARAC", "Community Safety Partnership",
+                              "June 2024"]]):
         for j, value in enumerate(row):
             table.cell(i, j).text = value
     d.add_paragraph("OFFICIAL")

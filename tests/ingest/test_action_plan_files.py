@@ -43,7 +43,8 @@ def _extract(path: Path, cwd: Path) -> dict:
 
 def _rows(actions: list[dict]) -> list[tuple]:
     """Each row's fields as printed, and its lead organisation's registry id."""
-    return [tuple(" ".join((a[k] or "").split()) or None for k in FIELDS) + ((a["lead"] or {}).get("id"),)
+    return [tuple(" ".join((a[k] or "").split()) or None for k in FIELDS)
+            + ((a["lead"] or {}).get("id"),)
             for a in actions]
 
 
@@ -54,7 +55,8 @@ def test_every_layout_in_pdf_docx_and_html(split, tmp_path):
         assert truth["actions"], path.name
         doc = _extract(path, tmp_path)
         assert _rows(doc["actions"]) == _rows(truth["actions"]), path.name
-        assert [a["page"] for a in doc["actions"]] == [a["page"] for a in truth["actions"]], path.name
+        assert [a["page"] for a in doc["actions"]] == [
+            a["page"] for a in truth["actions"]], path.name
     assert len(files) == 3 * len(layouts(split))
 
 
@@ -84,5 +86,6 @@ def test_scanned_action_plan(tmp_path):
         want = _rows(truth["actions"])
         got = _rows(doc["actions"])
         key = (0, 4, 5)   # recommendation, target date, status
-        hits = sum(1 for w in want if tuple(w[k] for k in key) in {tuple(g[k] for k in key) for g in got})
+        hits = sum(1 for w in want
+                   if tuple(w[k] for k in key) in {tuple(g[k] for k in key) for g in got})
         assert hits >= 0.8 * len(want), (got, want)

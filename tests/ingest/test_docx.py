@@ -96,13 +96,15 @@ def test_section_breaks_and_page_break_before() -> None:
     buf = io.BytesIO()
     d.save(buf)
     doc = extract_structured_bytes(buf.getvalue())
-    assert doc.pages == ["First page text.\n\nStill the first page after a continuous section break.",
+    assert doc.pages == [("First page text.\n\nStill the first page after a continuous section "
+                          "break."),
                          "Second page after a next-page section break.",
                          "Third page: this paragraph starts a page."]
 
 
 def test_numbered_headings_from_word_numbering() -> None:
-    """Heading styles linked to a multi-level list: the number Word draws becomes the section number."""
+    """Heading styles linked to a multi-level list: the number Word draws becomes the section
+    number."""
     import io
 
     import docx
@@ -113,8 +115,10 @@ def test_numbered_headings_from_word_numbering() -> None:
     w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
     numbering.append(parse_xml(
         f'<w:abstractNum {w} w:abstractNumId="90">'
-        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl>'
-        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1.%2"/></w:lvl>'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText '
+        'w:val="%1."/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText '
+        'w:val="%1.%2"/></w:lvl>'
         '</w:abstractNum>'))
     numbering.append(parse_xml(f'<w:num {w} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
 
@@ -132,7 +136,8 @@ def test_numbered_headings_from_word_numbering() -> None:
     d.save(buf)
     doc = extract_structured_bytes(buf.getvalue())
     assert doc.pages[0].split("\n\n") == [
-        "1. Introduction", "1.1 The review examined the contact agencies had with Adult A in detail.",
+        "1. Introduction",
+        "1.1 The review examined the contact agencies had with Adult A in detail.",
         "1.2 The panel met six times between March and October.", "2. Terms of Reference",
         "2.1 The terms of reference were agreed at the first meeting."]
     assert [(s.number, s.title, s.level) for s in doc.sections] == [

@@ -34,7 +34,8 @@ def test_corpus_covers_every_layout(corpus) -> None:
     layouts = {layout["layout"] for _, _, layout in corpus}
     assert {"classic", "classic-two-column", "classic-docx", "council-web-page",
             "serif-right", "serif-right-two-column", "serif-right-docx"} <= layouts
-    assert {t["doc_type"] for _, t, _ in corpus} >= {"overview_report", "executive_summary", "action_plan"}
+    assert {t["doc_type"] for _, t, _ in corpus} >= {"overview_report", "executive_summary",
+                                                     "action_plan"}
 
 
 def test_page_texts(corpus, extracted) -> None:
@@ -63,7 +64,8 @@ def test_no_running_header_footer_or_marking_left(corpus, extracted) -> None:
 def test_outline_titles_and_pages(corpus, extracted) -> None:
     for path, truth, _ in corpus:
         mine = [(s.number, normalize_chars(s.title), s.page) for s in extracted[path].sections]
-        expected = [(s["number"], normalize_chars(s["title"]), s["page"]) for s in truth["sections"]]
+        expected = [(s["number"], normalize_chars(s["title"]), s["page"])
+                    for s in truth["sections"]]
         assert mine == expected, path.name
 
 
@@ -89,4 +91,5 @@ def test_tables_match_ground_truth(corpus, extracted) -> None:
 
 def test_titles(corpus, extracted) -> None:
     for path, truth, _ in corpus:
-        assert normalize_chars(extracted[path].title or "") == normalize_chars(truth["title"]), path.name
+        assert normalize_chars(extracted[path].title or "") == normalize_chars(
+            truth["title"]), path.name

@@ -7,7 +7,8 @@ from ingest.extract import extract_structured_bytes
 PAGE = b"""<!doctype html><html><head><title>DHR Adult A | Synthetic Council</title>
 <script>var tracking = 1;</script><style>p {color: red}</style></head><body>
 <div id="cookie-banner">We use cookies on this site. <button>Accept all cookies</button></div>
-<header class="site-header"><nav><a href="/">Home</a> <a href="/services">Services</a></nav></header>
+<header class="site-header"><nav><a href="/">Home</a> <a \
+href="/services">Services</a></nav></header>
 <div class="breadcrumbs">Home &gt; Community safety</div>
 <main id="main-content">
 <h1>Domestic Homicide Review: Adult A (synthetic sample)</h1>
@@ -47,16 +48,20 @@ def test_headings_lists_and_paragraphs_in_order() -> None:
 def test_title_outline_and_tables() -> None:
     doc = extract_structured_bytes(PAGE)
     assert doc.title == "Domestic Homicide Review: Adult A (synthetic sample)"
-    assert [(s.number, s.title, s.level) for s in doc.sections] == [("1", "Introduction", 1), ("1.2", "Scope", 2)]
-    assert [t.rows for t in doc.tables] == [[["Recommendation", "Lead agency"], ["Review training", "Police"]]]
+    assert [(s.number, s.title, s.level) for s in doc.sections] == [("1", "Introduction", 1),
+                                                                    ("1.2", "Scope", 2)]
+    assert [t.rows for t in doc.tables] == [[["Recommendation", "Lead agency"],
+                                             ["Review training", "Police"]]]
 
 
 def test_page_without_main_element_uses_body() -> None:
-    doc = extract_structured_bytes(b"<html><body><nav>Menu</nav><p>Only paragraph.</p></body></html>")
+    doc = extract_structured_bytes(b"<html><body><nav>Menu</nav><p>Only paragraph.</p></body></"
+                                   b"html>")
     assert doc.pages == ["Only paragraph."]
 
 
 def test_title_from_title_element_without_site_suffix() -> None:
-    doc = extract_structured_bytes(b"<html><head><title>Overview report - Synthetic Council</title></head>"
+    doc = extract_structured_bytes(b"<html><head><title>Overview report - Synthetic Council</title>"
+                                   b"</head>"
                                    b"<body><p>Text of the report.</p></body></html>")
     assert doc.title == "Overview report"

@@ -31,7 +31,8 @@ def review_files(tmp_path_factory: pytest.TempPathFactory):
 def scanned(review_files):
     report = next(f for f in review_files if f.doc_type == "overview_report")
     truth = json.loads(report.truth_path.read_text(encoding="utf-8"))
-    layout = json.loads(report.path.with_name(report.path.stem + ".layout.json").read_text(encoding="utf-8"))
+    layout = json.loads(
+        report.path.with_name(report.path.stem + ".layout.json").read_text(encoding="utf-8"))
     src = pdfium.PdfDocument(report.path.read_bytes())
     excerpt = pdfium.PdfDocument.new()
     excerpt.import_pages(src, list(range(FIRST - 1, LAST)))
@@ -113,7 +114,8 @@ def test_scanned_action_plan_recommendations_match_truth(scanned_action_plan) ->
     matched = 0
     agency_ok = 0
     for t in expected:
-        best = max(found, key=lambda r: SequenceMatcher(None, norm(r.text), norm(t["text"])).ratio())
+        best = max(found,
+                   key=lambda r: SequenceMatcher(None, norm(r.text), norm(t["text"])).ratio())
         if SequenceMatcher(None, norm(best.text), norm(t["text"])).ratio() >= 0.9:
             matched += 1
             agency_ok += best.agency == t["agency"]
@@ -151,5 +153,6 @@ def test_no_table_on_a_page_of_prose() -> None:
     from ingest.ocr_tables import Word, find_tables
 
     words = [Word(w, 60 + 40 * i, 100 + 12 * k, 95 + 40 * i, 109 + 12 * k, (1, 1, k))
-             for k in range(20) for i, w in enumerate(["the", "panel", "found", "that", "agencies", "shared"])]
+             for k in range(20)
+             for i, w in enumerate(["the", "panel", "found", "that", "agencies", "shared"])]
     assert find_tables(words, [], page=1) == ([], 0.0)

@@ -11,7 +11,8 @@ LONG = ("The panel considered the information provided by each agency and the ch
         "of contact over the period under review in detail.")
 
 
-def outline(pages: list[list[Block]], title: str | None = None) -> list[tuple[str | None, str, int, int]]:
+def outline(pages: list[list[Block]],
+            title: str | None = None) -> list[tuple[str | None, str, int, int]]:
     return [(s.number, s.title, s.page, s.level) for s in build_outline(pages, title=title)]
 
 
@@ -25,17 +26,21 @@ def bold(text: str, size: float = 11) -> Block:
 
 CASES = [
     ("numbered, styled",
-     [[bold("1. Introduction", 14), body("1.1 " + LONG), bold("1.2 Scope of the review", 12), body()],
+     [[bold("1. Introduction", 14), body("1.1 " + LONG), bold("1.2 Scope of the review", 12),
+       body()],
       [bold("2. Terms of Reference", 14), body("2.1 " + LONG)]],
-     [("1", "Introduction", 1, 1), ("1.2", "Scope of the review", 1, 2), ("2", "Terms of Reference", 2, 1)]),
+     [("1", "Introduction", 1, 1), ("1.2", "Scope of the review", 1, 2),
+      ("2", "Terms of Reference", 2, 1)]),
     ("numbered paragraphs are not headings",
-     [[bold("3. Chronology", 14), body("3.1 The panel met six times."), body("3.2 Agencies shared records")]],
+     [[bold("3. Chronology", 14), body("3.1 The panel met six times."),
+       body("3.2 Agencies shared records")]],
      [("3", "Chronology", 1, 1)]),
     ("three levels",
      [[bold("4. Analysis", 14), bold("4.1 Risk", 12), bold("4.1.1 DASH checklist", 11), body()]],
      [("4", "Analysis", 1, 1), ("4.1", "Risk", 1, 2), ("4.1.1", "DASH checklist", 1, 3)]),
     ("Section N divisions",
-     [[bold("Section 4: Terms of Reference", 14), body()], [bold("Section 5 - Methodology", 14), body()]],
+     [[bold("Section 4: Terms of Reference", 14), body()],
+      [bold("Section 5 - Methodology", 14), body()]],
      [("4", "Terms of Reference", 1, 1), ("5", "Methodology", 2, 1)]),
     ("appendices are named, not numbered",
      [[bold("Appendix A: Action Plan", 14), body()]],
@@ -50,10 +55,12 @@ CASES = [
      [[Block("2. Terms of Reference"), body(), Block("1 Local Police to Review Training"), body()]],
      [("2", "Terms of Reference", 1, 1)]),
     ("plain text: numbered and capitalised headings",
-     [[Block("1. Introduction"), Block(LONG), Block("BACKGROUND"), Block(LONG), Block("2. Chronology"), Block(LONG)]],
+     [[Block("1. Introduction"), Block(LONG), Block("BACKGROUND"), Block(LONG),
+       Block("2. Chronology"), Block(LONG)]],
      [("1", "Introduction", 1, 1), (None, "BACKGROUND", 1, 1), ("2", "Chronology", 1, 1)]),
     ("styled headings from the format keep their level",
-     [[Block("Introduction", kind="heading", level=1), Block(LONG), Block("Scope", kind="heading", level=2)]],
+     [[Block("Introduction", kind="heading", level=1), Block(LONG),
+       Block("Scope", kind="heading", level=2)]],
      [(None, "Introduction", 1, 1), (None, "Scope", 1, 2)]),
     ("recommendation labels are not sections",
      [[bold("19. Recommendations", 14), bold("Recommendation 1", 11), body()]],
@@ -73,11 +80,14 @@ def test_table_of_contents_is_not_mistaken_for_sections() -> None:
              [bold("1. Introduction", 14), body()], [bold("2. Timescales", 14), body()],
              [bold("3. Methodology", 14), body()]]
     assert toc_pages(pages) == {2}
-    assert outline(pages, find_title(pages, None)) == [("1", "Introduction", 3, 1), ("2", "Timescales", 4, 1), ("3", "Methodology", 5, 1)]
+    assert outline(pages, find_title(pages, None)) == [("1", "Introduction", 3, 1),
+                                                       ("2", "Timescales", 4, 1),
+                                                       ("3", "Methodology", 5, 1)]
 
 
 def test_contents_without_page_numbers_on_its_own_page() -> None:
-    toc = [Block("Contents")] + [Block(f"{n}. {t}") for n, t in enumerate(["Introduction", "Chronology"], 1)]
+    toc = [Block("Contents")] + [Block(f"{n}. {t}")
+                                 for n, t in enumerate(["Introduction", "Chronology"], 1)]
     pages = [toc, [Block("1. Introduction"), Block(LONG)], [Block("2. Chronology"), Block(LONG)]]
     assert outline(pages) == [("1", "Introduction", 2, 1), ("2", "Chronology", 3, 1)]
 

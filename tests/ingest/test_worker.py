@@ -103,7 +103,8 @@ def _lean_extract(path: Path, timeout: float = 60, memory_mb: int = 2048) -> dic
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-c", _LEAN_RUN, str(path), str(timeout), str(memory_mb)],
+    done = subprocess.run([sys.executable, "-c", _LEAN_RUN, str(path), str(timeout),
+                           str(memory_mb)],
                           capture_output=True, text=True, timeout=120, check=True)
     return json.loads(done.stdout)
 
@@ -152,14 +153,16 @@ def test_the_extract_command_prints_the_document_or_a_one_line_error(tmp_path: P
     (tmp_path / "config.yaml").write_text(f"storage:\n  data_dir: {tmp_path / 'data'}\n")
 
     def dhr(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "orchestration.cli", "extract", *args], check=False,
+        return subprocess.run([sys.executable, "-m", "orchestration.cli", "extract", *args],
+                              check=False,
                               cwd=tmp_path,
                               capture_output=True, text=True, timeout=120)
 
     good = dhr(str(letter))
     assert good.returncode == 0, good.stderr
     document = json.loads(good.stdout)
-    assert (document["filename"], document["format"], document["page_count"]) == ("letter.pdf", "pdf", 1)
+    assert (document["filename"], document["format"], document["page_count"]) == ("letter.pdf",
+                                                                                  "pdf", 1)
     bad = dhr(str(broken))
     assert bad.returncode == 2 and bad.stdout == ""
     assert bad.stderr.startswith("dhr: error: ") and "cannot extract (corrupt)" in bad.stderr

@@ -16,7 +16,8 @@ def load_cases(files: list[Any]) -> list[tuple[Path, dict, dict]]:
     cases = []
     for f in files:
         truth = json.loads(f.truth_path.read_text(encoding="utf-8"))
-        layout = json.loads(f.path.with_name(f.path.stem + ".layout.json").read_text(encoding="utf-8"))
+        layout = json.loads(
+            f.path.with_name(f.path.stem + ".layout.json").read_text(encoding="utf-8"))
         cases.append((f.path, truth, layout))
     return cases
 

@@ -75,7 +75,8 @@ def test_train_and_dev_owner_wordings_never_meet():
     assert not set(train["two_owner"]) & set(dev["two_owner"])
     assert train["abbreviation_intro"] != dev["abbreviation_intro"]
     assert train["abbreviation_item"] != dev["abbreviation_item"]
-    stems = {lay.get("stem") for lay in train["layouts"]} & {lay.get("stem") for lay in dev["layouts"]}
+    stems = {lay.get("stem") for lay in train["layouts"]} & {lay.get("stem")
+                                                             for lay in dev["layouts"]}
     assert stems <= {None}
     headings = ({lay.get("heading") for lay in train["layouts"]} &
                 {lay.get("heading") for lay in dev["layouts"]})

@@ -193,7 +193,8 @@ def test_twenty_reviews_cover_every_taxonomy_value(split, request):
     assert values(lambda d: [d["review"]["region"]]) == set(ids("region"))
     assert values(lambda d: [t["id"] for t in d["themes"]]) == set(ids("theme"))
     assert values(lambda d: [a["id"] for a in d["agencies"]]) == set(ids("agency"))
-    assert values(lambda d: [r["scope"] for r in d["recommendations"]]) == {"local", "regional", "national"}
+    assert values(lambda d: [r["scope"] for r in d["recommendations"]]) == {"local", "regional",
+                                                                            "national"}
     assert values(lambda d: [r["source"] for r in d["recommendations"]]) == {"list", "table"}
 
 

@@ -46,7 +46,8 @@ def test_some_reports_never_say_how_the_people_were_related(dev_docs) -> None:
     assert silent and len(silent) < len(overviews)
     for d in silent:
         # no couple-implying abuse type either
-        assert not {"separation", "forced_marriage", "faith_based_marriage"} & set(d["review"]["abuse_types"])
+        assert not {"separation", "forced_marriage", "faith_based_marriage"} & set(
+            d["review"]["abuse_types"])
 
 
 @pytest.mark.parametrize("abuse, labels", [

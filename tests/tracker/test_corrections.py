@@ -45,13 +45,15 @@ This report is synthetic: it was generated for testing and describes no real per
 
 1. Introduction
 
-1.1 This review examines the contact agencies had with Robin, a resident of Bolton, before Robin died in March 2020.
+1.1 This review examines the contact agencies had with Robin, a resident of Bolton, before Robin \
+died in March 2020.
 
 1.2 Robin was killed by her partner. There was a history of coercive control.
 
 2. Recommendations
 
-Recommendation 1: Greater Manchester Police to review how officers record coercive control at domestic abuse incidents and brief all response teams.
+Recommendation 1: Greater Manchester Police to review how officers record coercive control at \
+domestic abuse incidents and brief all response teams.
 
 Recommendation 2: Bolton Council to audit its housing referrals for victims of domestic abuse.
 """
@@ -214,8 +216,9 @@ def _config_file(stack: Stack) -> Path:
            "tracker": {"database_url": stack.cfg.tracker_database_url},
            "search": {"backend": stack.cfg.search.backend}}
     if stack.cfg.search.backend == "elasticsearch":
-        raw["search"]["elasticsearch"] = {"url": stack.cfg.search.elasticsearch.urls[0],
-                                          "index_prefix": stack.cfg.search.elasticsearch.index_prefix}
+        raw["search"]["elasticsearch"] = {
+            "url": stack.cfg.search.elasticsearch.urls[0],
+            "index_prefix": stack.cfg.search.elasticsearch.index_prefix}
     import yaml
 
     path.write_text(yaml.safe_dump(raw), encoding="utf-8")
@@ -356,7 +359,8 @@ def test_a_recommendation_correction_survives_sync_and_re_extraction(stack, worl
     assert bad.status_code == 400 and "no-such-org" in bad.get_json()["error"]["message"]
     for body in ({"field": "owners", "value": ["bolton-csp"],
                   "reason": "The council's housing service owns it"},
-                 {"field": "scope", "value": "regional", "reason": "All ten Greater Manchester boroughs"},
+                 {"field": "scope", "value": "regional",
+                  "reason": "All ten Greater Manchester boroughs"},
                  {"field": "text", "value": "Bolton Council to audit its housing referrals for "
                   "victims of domestic abuse within six months.",
                   "reason": "The action plan's wording"}):

@@ -352,7 +352,8 @@ def test_evidence_upload_is_stored_and_served_with_a_safe_name_and_type(app, wor
     editor = app.test_client()
     sign_in(editor, "gmp-editor@example.org")
     resp = upload(editor, rec, _pdf(), "../../Évaluation <final>*.pdf")
-    assert resp.status_code == 200, re.findall(r"govuk-error-message\">(.*?)</p>", resp.get_data(as_text=True))
+    assert resp.status_code == 200, re.findall(r"govuk-error-message\">(.*?)</p>",
+                                               resp.get_data(as_text=True))
     with read_session(engine) as s:
         upd = s.scalars(select(Update).where(Update.recommendation_id == rec)
                         .order_by(Update.seq.desc())).first()

@@ -45,7 +45,8 @@ def test_a_wrong_password_shows_an_error_and_the_account_locks(client, world, en
         body = resp.get_data(as_text=True)
         assert "is not right" in body
         # the error summary links the message to its field
-        assert re.search(r'govuk-error-summary__list">\s*<li><a href="#\w+">[^<]*is not right', body)
+        assert re.search(r'govuk-error-summary__list">\s*<li><a href="#\w+">[^<]*is not right',
+                         body)
     resp = sign_in(client, "gmp-editor@example.org", PASSWORD)
     assert resp.status_code == 400
     assert audit_entries(engine, "signin.refused")[-1].detail == '{"reason":"locked"}'
@@ -56,7 +57,8 @@ def test_a_wrong_password_shows_an_error_and_the_account_locks(client, world, en
 def test_the_sign_in_error_does_not_say_whether_an_account_exists_or_is_locked(client, world):
     def error_of(email: str, password: str) -> str:
         body = sign_in(client, email, password).get_data(as_text=True)
-        return re.search(r'govuk-error-message">.*?Error:</span>([^<]*)</p>', body, re.DOTALL)[1].strip()
+        return re.search(r'govuk-error-message">.*?Error:</span>([^<]*)</p>', body,
+                         re.DOTALL)[1].strip()
 
     unknown = error_of("nobody-here@example.org", "not the password at all")
     for _ in range(MAX_FAILED_SIGNINS):

@@ -48,7 +48,8 @@ def _review_pages(doc: Document) -> dict[str, int]:
         want = truth.get(head) if not tail else (truth.get(head) or {}).get(tail)
         got = found["review"].get(head) if not tail else (found["review"].get(head) or {}).get(tail)
         if field == "chair":
-            want, got = (truth["chair"] or {}).get("name"), (found["review"]["chair"] or {}).get("name")
+            want, got = ((truth["chair"] or {}).get("name"),
+                         (found["review"]["chair"] or {}).get("name"))
         if want is not None and want == got:
             pages[field] = page
     return pages

@@ -224,7 +224,8 @@ def test_axe_check_can_fail(site, page, axe_source):
 # itself being wide), that reach past the viewport outside a scrolling table box.
 WIDER_THAN_VIEWPORT = """() => {
   const clipped = e => { for (let a = e; a && a !== document.body; a = a.parentElement) {
-    if (a.matches('.dhr-table-scroll') || getComputedStyle(a).overflowX !== 'visible') return true; }
+    if (a.matches('.dhr-table-scroll') || \
+getComputedStyle(a).overflowX !== 'visible') return true; }
     return false; };
   const out = [...document.querySelectorAll('body *')]
     .filter(e => e.getBoundingClientRect().right > 321 && !clipped(e.parentElement))

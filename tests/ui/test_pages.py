@@ -161,7 +161,8 @@ def _doc(site, **want):
 
 def _origin_cell(html: str, key: str) -> str:
     row = re.search(rf"<dt class=\"govuk-summary-list__key\">{key}</dt>\s*<dd[^>]*>(.*?)</dd>\s*"
-                    r"<dd class=\"govuk-summary-list__actions dhr-origin\">(.*?)</dd>", html, re.DOTALL)
+                    r"<dd class=\"govuk-summary-list__actions dhr-origin\">(.*?)</dd>", html,
+                    re.DOTALL)
     assert row, key
     return text_of(row.group(1)) + " | " + text_of(row.group(2))
 

@@ -367,7 +367,8 @@ def test_the_explorer_links_each_result_to_its_tracked_review_recommendation(tra
     # one printed in two documents of its review (an overview report and its summary)
     rec = next(r for r in listed if len({d["id"] for d in r["documents"]}) >= 2)
     words = " ".join(rec["text"].split()[:6])
-    html = requests.get(tracker_site.url + "/recommendations", params={"q": f'"{words}"', "page_size": "100"},
+    html = requests.get(tracker_site.url + "/recommendations",
+                        params={"q": f'"{words}"', "page_size": "100"},
                         timeout=30).text
     assert "What was done" in html
     # listed once (review level); the other documents that print it are named under it

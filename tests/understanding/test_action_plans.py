@@ -1,5 +1,5 @@
-"""Action-plan rows from tables of any layout (understanding.action_plans): column names in any order
-and wording, merged recommendation cells, rows split over pages, dates, progress, and the link
+"""Action-plan rows from tables of any layout (understanding.action_plans): column names in any
+order and wording, merged recommendation cells, rows split over pages, dates, progress, and the link
 to the review's recommendations."""
 
 from __future__ import annotations
@@ -41,7 +41,8 @@ def test_home_office_template():
 
 
 def test_short_progress_table():
-    table = Table(1, [["Ref", "Recommendation", "Lead organisation", "Target date", "Progress update"],
+    table = Table(1,
+                  [["Ref", "Recommendation", "Lead organisation", "Target date", "Progress update"],
                       ["1", REC_1, "Kent Police", "31.03.24", "Not yet started"],
                       ["2", REC_2, "Kent and Medway CCG", "End of financial year", "Not accepted"]])
     a, b = rows_of(table)
@@ -51,13 +52,15 @@ def test_short_progress_table():
 
 
 @pytest.mark.parametrize("header", [
-    ["Agency", "Ref", "Recommendation", "Action to be taken", "By when", "Completed (date and outcome)"],
+    ["Agency", "Ref", "Recommendation", "Action to be taken", "By when",
+     "Completed (date and outcome)"],
     ["Owner", "No.", "DHR recommendation", "Agreed actions", "Due date", "RAG status and update"],
     ["Responsible organisation", "Rec No.", "Learning identified", "Steps to be taken", "Timeframe",
      "Latest update"],
 ])
 def test_reordered_and_renamed_columns(header):
-    table = Table(2, [header, ["Kent Police", "1", REC_1, "Revise the package.", "Mar-24", "Ongoing"]])
+    table = Table(2,
+                  [header, ["Kent Police", "1", REC_1, "Revise the package.", "Mar-24", "Ongoing"]])
     (row,) = rows_of(table)
     assert (row["lead_name"], row["recommendation"], row["action"], row["target_date"]) == \
         ("Kent Police", "1", "Revise the package.", "2024-03")
@@ -65,7 +68,8 @@ def test_reordered_and_renamed_columns(header):
 
 
 def test_a_column_headed_like_a_number_that_holds_the_text_is_the_recommendation():
-    table = Table(1, [["Rec", "Action", "Responsible agency/organ isation", "By when", "Progress/RAG"],
+    table = Table(1,
+                  [["Rec", "Action", "Responsible agency/organ isation", "By when", "Progress/RAG"],
                       [f"R2 {REC_2}", "Audit twenty records.", "Kent and Medway CCG", "Spring 2025",
                        "Green: completed"]])
     (row,) = rows_of(table, recs=[{"number": "R2", "text": REC_2}])
@@ -79,7 +83,8 @@ def test_merged_recommendation_cell_gives_a_row_per_action(repeat):
                       [f"1. {REC_1}", "Local", "Revise the training package.", "Kent Police", "",
                        "March 2024", "Ongoing"],
                       [f"1. {REC_1}" if repeat else "", "Local" if repeat else "",
-                       "Brief staff on the revised procedure.", "", "", "June 2024", "Not yet started"]])
+                       "Brief staff on the revised procedure.", "", "", "June 2024",
+                       "Not yet started"]])
     a, b = rows_of(table)
     assert (a["recommendation"], b["recommendation"]) == ("1", "1")
     assert b["action"] == "Brief staff on the revised procedure."
@@ -107,7 +112,8 @@ def test_a_table_without_header_on_the_next_page_goes_on():
     page_2 = Table(2, [["2", REC_2, "Kent and Medway CCG", "June 2024", "Complete (July 2024)"]])
     first, b = rows_of(page_1, page_2)
     assert first["page"] == 1
-    assert (b["recommendation"], b["page"], b["status"], b["completed_date"]) == ("2", 2, "completed", "2024-07")
+    assert ((b["recommendation"], b["page"], b["status"], b["completed_date"]) == (
+        "2", 2, "completed", "2024-07"))
 
 
 @pytest.mark.parametrize("rows", [
@@ -185,7 +191,8 @@ def test_a_row_gives_its_lead_to_an_owner_only_when_its_number_names_one_recomme
     from understanding.understand import _unambiguous
 
     recs = [{"number": "1", "text": REC_1}, {"number": "2", "text": REC_2},
-            {"number": "1", "text": "Agencies may wish to consider training."}]  # numbering restarts
+            # numbering restarts
+            {"number": "1", "text": "Agencies may wish to consider training."}]
     rows = [{"recommendation": "1", "lead": {"id": "kent-police", "name": "Kent Police"}},
             {"recommendation": "2", "lead": None}]
     assert _unambiguous(rows, recs) == [rows[1]]

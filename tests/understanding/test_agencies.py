@@ -88,9 +88,11 @@ def test_phrase_matcher_first_character_guard() -> None:
     """The look-ahead guard lists every possible first character, or is left out when unknown."""
     from understanding.doctext import PhraseMatcher, _first_chars
 
-    assert _first_chars([r"(?!The\s)[A-C][a-z]+\s+Surgery", r"[Tt]he\s+Met", "GP"]) == {"A", "B", "C", "T", "t", "G"}
+    assert (_first_chars([r"(?!The\s)[A-C][a-z]+\s+Surgery", r"[Tt]he\s+Met", "GP"]) == {
+        "A", "B", "C", "T", "t", "G"})
     assert _first_chars([r"(?:\w+\s+){1,3}Council"]) is None
-    matcher = PhraseMatcher([("gp", "GP", True, 2), ("council", r"(?:[A-Z][a-z]+\s+){1,3}Council", True, 40)])
+    matcher = PhraseMatcher([("gp", "GP", True, 2),
+                             ("council", r"(?:[A-Z][a-z]+\s+){1,3}Council", True, 40)])
     text = "Her GP and Rotherham Borough Council met; the GPs (not gp) did not."
     assert [(text[s:e], k) for s, e, k in matcher.finditer(text)] == [
         ("GP", "gp"), ("Rotherham Borough Council", "council")]

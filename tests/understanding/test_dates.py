@@ -73,4 +73,5 @@ def test_find_date_gives_where_the_date_is():
 
 
 def test_find_dates_reads_left_to_right():
-    assert [h.value for h in find_dates("Drafted May 2023; signed off 12/09/2023")] == ["2023-05", "2023-09"]
+    assert [h.value for h in find_dates("Drafted May 2023; signed off 12/09/2023")] == ["2023-05",
+                                                                                        "2023-09"]

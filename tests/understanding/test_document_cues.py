@@ -20,7 +20,8 @@ def facts(*sentences: str) -> str:
 
 @pytest.mark.parametrize("text, name, expected", [
     # relationship stated indirectly
-    ("Paul, her former husband, still visited the house to see the children.", "Jane", "intimate_partner"),
+    ("Paul, her former husband, still visited the house to see the children.", "Jane",
+     "intimate_partner"),
     ("Jane and Paul had separated in 2019 after ten years together.", "Jane", "intimate_partner"),
     ("Paul, her partner of six years, lived with her at the address.", "Jane", "intimate_partner"),
     ("The couple had lived together in Preston since 2011.", "Jane", "intimate_partner"),
@@ -131,7 +132,8 @@ def test_abuse_described_by_behaviour(text, expected) -> None:
 
 @pytest.mark.parametrize("text, not_expected", [
     ("Jane was found with serious injuries.", "physical_abuse"),
-    ("She attended with an injury to her wrist, which she said was caused by a fall.", "physical_abuse"),
+    ("She attended with an injury to her wrist, which she said was caused by a fall.",
+     "physical_abuse"),
     ("The officer followed the guidance and followed up the call.", "stalking"),
     ("Staff had not been trained to recognise coercive control.", "coercive_control"),
     ("She had a religious marriage, which affected her rights on separation.", "separation"),
@@ -168,7 +170,8 @@ def test_training_said_in_other_words_is_a_theme(sentences) -> None:
       "The housing provider was represented on the panel."), "housing"),
     (("The mental health trust provided an IMR.",
       "A consultant from the mental health service sat on the panel.",
-      "The mental health trust was asked to search its records and found nothing."), "mental_health"),
+      "The mental health trust was asked to search its records and found nothing."),
+      "mental_health"),
 ])
 def test_a_contributor_named_is_not_a_theme(sentences, theme) -> None:
     assert theme not in {t.id for t in extract_themes(doc(analysis(*sentences)))}
@@ -205,7 +208,8 @@ def test_chair_name_stops_at_the_name(text, name) -> None:
 def test_key_lines_of_enquiry_after_the_chronology_are_the_analysis(after_chronology, kind) -> None:
     kloe = "4. Key Lines of Enquiry\nThe panel examined the risk assessments.\n"
     chronology = "3. Chronology\nOn 1 May 2019 the police attended.\n"
-    body = "1. Introduction\nThis review.\n" + (chronology + kloe if after_chronology else kloe + chronology)
+    body = "1. Introduction\nThis review.\n" + (chronology + kloe if after_chronology else kloe
+                                                + chronology)
     d = doc(body)
     assert d.kind_at(d.text.index("The panel examined")) == kind
 
@@ -225,7 +229,8 @@ def test_abuse_evidence_is_kept_with_the_document() -> None:
     from understanding.understand import understand_text
 
     pages = ["1. Introduction\nThis review concerns Jane.",
-             facts("Paul took Jane's wages each month.", "Paul repeatedly turned up at her workplace.")]
+             facts("Paul took Jane's wages each month.",
+                   "Paul repeatedly turned up at her workplace.")]
     result = understand_text(pages)
     assert result["review"]["abuse_types"] == ["economic_abuse", "stalking"]
     assert result["abuse_evidence"]["stalking"] == [

@@ -89,7 +89,8 @@ def test_date_of_death(text: str, expected: str) -> None:
 
 
 def test_review_period_dates_are_not_the_death() -> None:
-    d = doc("1.2 The review considers contact from 1st December 2010 to the date of Joanne's death.")
+    d = doc("1.2 The review considers contact from 1st December 2010 to the date of Joanne's "
+            "death.")
     assert find_date_of_death(d, "Joanne") == (None, None)
 
 
@@ -125,7 +126,8 @@ def test_definition_of_domestic_abuse_says_nothing_about_the_relationship() -> N
     ("The police investigation concluded that Paul had killed Joanne and then taken his own life.",
      "homicide_suicide"),
     ("The coroner concluded that she had taken her own life.", "suicide"),
-    ("The circumstances of the death were unexplained, and the coroner recorded an open conclusion.",
+    (("The circumstances of the death were unexplained, and the coroner recorded an open "
+      "conclusion."),
      "other"),
     ("Gary was convicted of his murder in 2019.", "homicide"),
 ])

@@ -36,10 +36,12 @@ def summary(found: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
 def test_numbering_restarts_under_each_agency_heading_and_the_heading_owns() -> None:
     found = recs(SOUTHAMPTON_INTRO + "12. Recommendations\n"
                  "Greater Manchester Police\n"
-                 "1. To audit the use of DASH risk assessments at repeat incidents within six months.\n"
+                 "1. To audit the use of DASH risk assessments at repeat incidents within six "
+                 "months.\n"
                  "2. Review the training given to call handlers on coercive control.\n"
                  "National Probation Service\n"
-                 "1. Ensure that MAPPA eligibility is considered for every domestic abuse offender.\n"
+                 "1. Ensure that MAPPA eligibility is considered for every domestic abuse "
+                 "offender.\n"
                  "13. Glossary")
     assert summary(found) == [
         ("1", "greater-manchester-police", "heading", "police"),
@@ -137,7 +139,8 @@ def test_no_named_agent_takes_the_lead_column_else_no_owner() -> None:
 
 def test_a_table_lead_column_owns_a_recommendation_without_an_agent() -> None:
     table = ("Recommendation | Lead agency | Target date\n"
-             "1. Review the MARAC referral pathway and brief all staff. | Kent Police | March 2024\n"
+             "1. Review the MARAC referral pathway and brief all staff. | Kent Police | March "
+             "2024\n"
              "2. Audit the referral pathway every year. | All agencies | March 2025")
     found = recs("Action Plan\n" + table)
     assert [(r["number"], owner(r), r["owner_source"]) for r in found] == [
@@ -220,7 +223,8 @@ def test_a_local_group_is_not_the_national_body_it_shares_words_with() -> None:
     assert resolver.owner("Southampton Women's Aid").organisation is None
     assert resolver.owner("Women's Aid").organisation.id == "womens-aid-federation"
     assert [o.organisation.id for o in text_owners(
-        "Safeguarding leads in Kent Police should review supervision.", resolver)] == ["kent-police"]
+        "Safeguarding leads in Kent Police should review supervision.",
+        resolver)] == ["kent-police"]
 
 
 def test_the_area_is_the_partnerships_not_the_police_forces() -> None:
@@ -245,13 +249,15 @@ HTML = """<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>D
 <li>The Home Office should publish guidance on domestic homicide reviews.</li></ol>
 <h2>Action plan</h2>
 <table><tr><th>No.</th><th>Recommendation</th><th>Lead agency</th></tr>
-<tr><td>3</td><td>Audit the MARAC referral pathway every year.</td><td>Crown Prosecution Service</td></tr>
+<tr><td>3</td><td>Audit the MARAC referral pathway every year.</td><td>Crown Prosecution \
+Service</td></tr>
 </table></main></body></html>"""
 
 
 def test_html_list_and_table_recommendations_take_the_list_number() -> None:
     doc = extract_bytes(HTML.encode("utf-8"), filename="summary.html").to_json_dict()
-    got = [(r["number"], r["text"][:20], owner(r), r["owner_source"]) for r in doc["recommendations"]]
+    got = [(r["number"], r["text"][:20], owner(r), r["owner_source"])
+           for r in doc["recommendations"]]
     assert got == [("1", "Kent Police should r", "kent-police", "text"),
                    ("2", "The Home Office shou", "home-office", "text"),
                    ("3", "Audit the MARAC refe", "cps", "action_plan")]
@@ -271,7 +277,8 @@ def test_ocr_runs_a_heading_into_its_stem_sentence_and_an_agency_heading_into_it
 
 def test_a_heading_that_only_looks_numbered_is_not_an_agency_heading() -> None:
     found = recs(SOUTHAMPTON_INTRO + "12. Recommendations\n12.1 Kent Police should review the "
-                 "guidance on repeat incidents.\n12.2 Audit the use of DVPNs every year.\n13. Glossary")
+                 "guidance on repeat incidents.\n12.2 Audit the use of DVPNs every year.\n13. "
+                 "Glossary")
     assert [(r["number"], owner(r), r["owner_source"]) for r in found] == [
         ("12.1", "kent-police", "text"), ("12.2", None, None)]
 
@@ -282,7 +289,8 @@ def test_a_heading_that_only_looks_numbered_is_not_an_agency_heading() -> None:
 def test_stem_wordings_with_bulleted_or_numbered_clauses(stem: str) -> None:
     found = recs(SOUTHAMPTON_INTRO + f"12. Recommendations\n{stem}\n"
                  "• Kent Police ensure that every repeat incident is risk assessed;\n"
-                 "• the Home Office include coercive control in its statutory guidance.\n13. Glossary")
+                 "• the Home Office include coercive control in its statutory guidance.\n13. "
+                 "Glossary")
     assert [owner(r) for r in found] == ["kent-police", "home-office"]
     assert all(r["number"] is None for r in found)
 

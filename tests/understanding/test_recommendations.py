@@ -63,7 +63,8 @@ def test_a_recommendation_continues_over_a_page_break() -> None:
             "attend domestic incidents complete a DASH risk assessment.\n2. The CCG should audit "
             "GP referrals.")
     recs = extract_list_recommendations(d)
-    assert texts(recs) == [("Lancashire Constabulary should ensure that officers who attend domestic "
+    assert texts(recs) == [("Lancashire Constabulary should ensure that officers who attend "
+                            "domestic "
                            "incidents complete a DASH risk assessment."),
                            "The CCG should audit GP referrals."]
     assert [r.page for r in recs] == [1, 2]
@@ -176,7 +177,8 @@ def test_two_items_merged_by_the_layout_are_split() -> None:
 def test_table_of_contents_lines_are_not_recommendations() -> None:
     d = doc("Contents\n18. Lessons Learned 13\n19. Recommendations 14\nAppendix A: Action Plan 15",
             "19. Recommendations\n1. Kent Police should review training.")
-    assert [r.text for r in extract_list_recommendations(d)] == ["Kent Police should review training."]
+    assert [r.text for r in extract_list_recommendations(d)] == [
+        "Kent Police should review training."]
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -194,7 +196,8 @@ def test_labelled_lines_give_the_lead_agency_and_end_the_text() -> None:
     recs = extract_list_recommendations(doc(
         "Recommendations\nRecommendation One\nReferrals to MARAC are audited every quarter.\n"
         "Lead agency: Kent Police\nTarget date: March 2025\n"
-        "Recommendation Two\nThe CSP should publish a local protocol.\nLead: Safer Kent Partnership"))
+        "Recommendation Two\nThe CSP should publish a local protocol.\nLead: Safer Kent "
+        "Partnership"))
     assert [(r.number, r.text, r.agency) for r in recs] == [
         ("1", "Referrals to MARAC are audited every quarter.", "police"),
         ("2", "The CSP should publish a local protocol.", "community_safety_partnership")]
@@ -276,12 +279,14 @@ def test_a_contents_entry_does_not_open_a_recommendations_section(contents: str,
             "1.2 The review considers contact from March 2016 to the date of the death.\n"
             "2. Confidentiality and Anonymity\n2.1 Pseudonyms have been used throughout.",
             "19. Recommendations of the Review\n1. Kent Police should review training.")
-    assert [r.text for r in extract_list_recommendations(d)] == ["Kent Police should review training."]
+    assert [r.text for r in extract_list_recommendations(d)] == [
+        "Kent Police should review training."]
 
 
 def test_a_heading_with_a_page_number_but_no_contents_around_it_is_still_read() -> None:
     d = doc("Summary of Recommendations 12\n1. Kent Police should review training.")
-    assert [r.text for r in extract_list_recommendations(d)] == ["Kent Police should review training."]
+    assert [r.text for r in extract_list_recommendations(d)] == [
+        "Kent Police should review training."]
 
 
 @pytest.mark.parametrize("heading, expected", [
@@ -353,7 +358,8 @@ def test_that_clauses_are_recommendations_in_lists_and_tables() -> None:
         ["2. That the Home Office maintain a national repository of recommendations.", "National",
          "Maintain a repository.", "Home Office", "Scoping", "2025", "Ongoing"],
         ["Note", "", "Progress is reported to the board.", "", "", "", ""]))
-    assert [(r["number"], r["agency"], r["scope"]) for r in recs] == [("2", "home_office", "national")]
+    assert [(r["number"], r["agency"], r["scope"]) for r in recs] == [
+        ("2", "home_office", "national")]
 
 
 @pytest.mark.parametrize("head, scope", [
@@ -401,13 +407,16 @@ def test_a_regional_action_under_a_local_heading_is_regional() -> None:
 ])
 def test_sub_points_stay_inside_their_recommendation(body: str, expected: list) -> None:
     recs = extract_list_recommendations(doc(f"Recommendations\n{body}"))
-    assert [(r.number, r.text[-len(end):]) for r, (_, end) in zip(recs, expected, strict=False)] == expected
+    assert [(r.number, r.text[-len(end):])
+            for r, (_, end) in zip(recs, expected, strict=False)] == expected
     assert len(recs) == len(expected)
 
 
-@pytest.mark.parametrize("furniture", ["OFFICIAL\nPage 12 of 30", "- 12 -", "OFFICIAL - SENSITIVE\n12"])
+@pytest.mark.parametrize("furniture",
+                         ["OFFICIAL\nPage 12 of 30", "- 12 -", "OFFICIAL - SENSITIVE\n12"])
 def test_page_furniture_inside_a_recommendation_is_skipped(furniture: str) -> None:
-    d = doc("Recommendations\n1. Kent Police should review the DASH training for call handlers and audit",
+    d = doc("Recommendations\n1. Kent Police should review the DASH training for call handlers and "
+            "audit",
             f"{furniture}\nthe quality of risk assessments by March 2025.\n2. Kent County Council "
             "should fund an IDVA post.")
     assert texts(extract_list_recommendations(d)) == [
@@ -419,7 +428,8 @@ def test_page_furniture_inside_a_recommendation_is_skipped(furniture: str) -> No
                                          "Organisation/Agency responsible"])
 def test_lead_columns_named_with_alternatives(lead_column: str) -> None:
     rows = [["Ref", "DHR Recommendation", lead_column, "Key actions", "Timescale", "Outcome"],
-            ["R1", "Review the DASH training for call handlers.", "Kent Police", "Review", "2025", ""],
+            ["R1", "Review the DASH training for call handlers.", "Kent Police", "Review", "2025",
+             ""],
             ["R2", "Fund an IDVA post in the emergency department.", "Kent County Council", "Fund",
              "2025", ""]]
     recs = extract_table_recommendations([Table(1, rows)])
@@ -428,7 +438,8 @@ def test_lead_columns_named_with_alternatives(lead_column: str) -> None:
 
 def test_columns_in_another_order() -> None:
     rows = [["Lead agency", "No.", "Recommendation", "Action", "By when", "Progress/RAG"],
-            ["Kent Police", "1", "Kent Police should review the DASH training.", "Review", "2025", "Green"],
+            ["Kent Police", "1", "Kent Police should review the DASH training.", "Review", "2025",
+             "Green"],
             ["Kent County Council", "2", "Fund an IDVA post in the emergency department.", "Fund",
              "2025", "Amber"]]
     recs = extract_table_recommendations([Table(1, rows)])

@@ -1,5 +1,5 @@
-"""The rule files an expert edits (understanding/rules/*.yaml) each follow a typed schema: every file
-loads, and a malformed one stops with a message naming the file and the key at fault."""
+"""The rule files an expert edits (understanding/rules/*.yaml) each follow a typed schema: every
+file loads, and a malformed one stops with a message naming the file and the key at fault."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from understanding.rules.schema import SCHEMAS, MetadataRules, RecommendationRul
 
 
 def _text(name: str) -> str:
-    return resources.files("understanding.rules").joinpath(f"{name}.yaml").read_text(encoding="utf-8")
+    return resources.files("understanding.rules").joinpath(f"{name}.yaml").read_text(
+        encoding="utf-8")
 
 
 def test_every_rule_file_in_the_folder_has_a_schema():

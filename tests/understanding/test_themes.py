@@ -10,25 +10,32 @@ from understanding.themes import extract_themes, recommendation_themes
 
 STATUTORY_PURPOSES = """1. Introduction
 1.1 The purpose of a Domestic Homicide Review is to:
-• establish what lessons are to be learned from the death regarding the way in which local professionals and organisations work individually and together to safeguard victims;
+• establish what lessons are to be learned from the death regarding the way in which local \
+professionals and organisations work individually and together to safeguard victims;
 • identify clearly what those lessons are, both within and between agencies;
-• apply those lessons to service responses, including changes to inform national and local policies and procedures as appropriate;
-• prevent domestic abuse and homicide and improve service responses for all victims and their children by developing a co-ordinated multi-agency approach;
+• apply those lessons to service responses, including changes to inform national and local \
+policies and procedures as appropriate;
+• prevent domestic abuse and homicide and improve service responses for all victims and their \
+children by developing a co-ordinated multi-agency approach;
 • contribute to a better understanding of the nature of domestic violence and abuse; and
 • highlight good practice."""
 
 TERMS_OF_REFERENCE = """2. Terms of Reference
 2.1 The panel asked agencies to address these lines of enquiry:
-• How did each agency identify and assess risk, including use of the DASH risk identification checklist, and was the case referred to MARAC?
-• Was information sharing between agencies timely and effective, and did multi-agency working provide a co-ordinated response?
+• How did each agency identify and assess risk, including use of the DASH risk identification \
+checklist, and was the case referred to MARAC?
+• Was information sharing between agencies timely and effective, \
+and did multi-agency working provide a co-ordinated response?
 • What was known about mental health, alcohol and substance misuse, and how did agencies respond?
 • Were there any issues relating to housing, homelessness or financial hardship?
 • Did the Covid-19 pandemic affect how services were delivered?"""
 
 ANALYSIS = """16. Analysis
-16.1 No DASH risk assessment was completed after the second incident, and the risk was graded as standard.
+16.1 No DASH risk assessment was completed after the second incident, \
+and the risk was graded as standard.
 16.2 The risk assessment was not reviewed when Joanne disclosed that Paul had threatened her.
-16.3 Joanne's depression was treated without asking about her relationship; her mental health deteriorated."""
+16.3 Joanne's depression was treated without asking about her relationship; her mental health \
+deteriorated."""
 
 
 def ids(found) -> set[str]:

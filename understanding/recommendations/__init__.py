@@ -2,7 +2,8 @@
 action-plan tables, merged without duplicates, each with number, whole text, addressee agency,
 scope, page, source and SMART signals.
 
-Part of report understanding (``understanding.understand``). Rules are ``rules/recommendations.yaml``
+Part of report understanding (``understanding.understand``). Rules are
+``rules/recommendations.yaml``
 (item markers, scope headings, table column names) and ``rules/smart.yaml``.
 
 Lists: every section whose heading is a recommendations heading (``sections.yaml``) is read

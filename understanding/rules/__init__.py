@@ -4,8 +4,8 @@ recommendations).
 The YAML/CSV files in this folder are data a domain expert can edit without touching code; the
 small modules in ``ingest/`` (``doctype.py``, ``metadata.py``, ``agencies.py``, ``themes.py``,
 ``recommendations.py``, ``smart.py``) read them through :func:`load` and compile them once.
-Every YAML file has a typed schema in :mod:`understanding.rules.schema`; :func:`load` checks the file
-against it on first use and raises :class:`RuleFileError` naming the file and the key at fault.
+Every YAML file has a typed schema in :mod:`understanding.rules.schema`; :func:`load` checks the
+file against it on first use and raises :class:`RuleFileError` naming the file and the key at fault.
 ``python -m understanding.rules`` checks them all.
 """
 

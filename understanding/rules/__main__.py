@@ -1,4 +1,5 @@
-"""``python -m understanding.rules``: check every rule file against its schema (for rule editors)."""
+"""``python -m understanding.rules``: check every rule file against its schema (for rule
+editors)."""
 
 from __future__ import annotations
 

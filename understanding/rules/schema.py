@@ -1,7 +1,7 @@
 """Typed schemas of the rule files in this folder: one pydantic model per ``<name>.yaml``.
 
-An expert edits the YAML; :func:`understanding.rules.load` checks each file against its model here the
-first time it is read, so a misspelt key, a list where a mapping belongs or a regular expression
+An expert edits the YAML; :func:`understanding.rules.load` checks each file against its model here
+the first time it is read, so a misspelt key, a list where a mapping belongs or a regular expression
 that does not compile stops the run with a message naming the file and the key
 (``recommendations.yaml: item_markers.2.pattern: ...``) instead of a confusing failure later.
 Every mapping forbids keys it does not know: a new key is added here first, with its meaning.

@@ -88,13 +88,15 @@ def upgrade() -> None:
     sa.Column('organisation_id', sa.String(length=100), nullable=False),
     sa.Column('role', sa.String(length=20), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_memberships_organisation_id_organisations')),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'],
+                            name=op.f('fk_memberships_organisation_id_organisations')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_memberships_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_memberships')),
     sa.UniqueConstraint('user_id', 'organisation_id', 'role', name=op.f('uq_memberships_user_id'))
     )
     with op.batch_alter_table('memberships', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_memberships_organisation_id'), ['organisation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_memberships_organisation_id'), ['organisation_id'],
+                              unique=False)
         batch_op.create_index(batch_op.f('ix_memberships_user_id'), ['user_id'], unique=False)
 
     op.create_table('reviews',
@@ -106,12 +108,14 @@ def upgrade() -> None:
     sa.Column('csp_organisation_id', sa.String(length=100), nullable=True),
     sa.Column('source_hash', sa.String(length=64), nullable=True),
     sa.Column('synced_at', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['csp_organisation_id'], ['organisations.id'], name=op.f('fk_reviews_csp_organisation_id_organisations')),
+    sa.ForeignKeyConstraint(['csp_organisation_id'], ['organisations.id'],
+                            name=op.f('fk_reviews_csp_organisation_id_organisations')),
     sa.PrimaryKeyConstraint('review_key', name=op.f('pk_reviews'))
     )
     with op.batch_alter_table('reviews', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_reviews_area'), ['area'], unique=False)
-        batch_op.create_index(batch_op.f('ix_reviews_csp_organisation_id'), ['csp_organisation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_reviews_csp_organisation_id'), ['csp_organisation_id'],
+                              unique=False)
         batch_op.create_index(batch_op.f('ix_reviews_year'), ['year'], unique=False)
 
     op.create_table('review_recommendations',
@@ -133,13 +137,17 @@ def upgrade() -> None:
     sa.Column('recurring_group', sa.String(length=32), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('synced_at', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['review_key'], ['reviews.review_key'], name=op.f('fk_review_recommendations_review_key_reviews')),
+    sa.ForeignKeyConstraint(['review_key'], ['reviews.review_key'],
+                            name=op.f('fk_review_recommendations_review_key_reviews')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_review_recommendations'))
     )
     with op.batch_alter_table('review_recommendations', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_review_recommendations_review_key'), ['review_key'], unique=False)
-        batch_op.create_index(batch_op.f('ix_review_recommendations_status'), ['status'], unique=False)
-        batch_op.create_index(batch_op.f('ix_review_recommendations_target_due'), ['target_due'], unique=False)
+        batch_op.create_index(batch_op.f('ix_review_recommendations_review_key'), ['review_key'],
+                              unique=False)
+        batch_op.create_index(batch_op.f('ix_review_recommendations_status'), ['status'],
+                              unique=False)
+        batch_op.create_index(batch_op.f('ix_review_recommendations_target_due'), ['target_due'],
+                              unique=False)
 
     op.create_table('action_rows',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -157,12 +165,15 @@ def upgrade() -> None:
     sa.Column('completed_date', sa.String(length=10), nullable=True),
     sa.Column('outcome', sa.Text(), nullable=True),
     sa.Column('status', sa.String(length=20), nullable=True),
-    sa.ForeignKeyConstraint(['recommendation_id'], ['review_recommendations.id'], name=op.f('fk_action_rows_recommendation_id_review_recommendations')),
-    sa.ForeignKeyConstraint(['review_key'], ['reviews.review_key'], name=op.f('fk_action_rows_review_key_reviews')),
+    sa.ForeignKeyConstraint(['recommendation_id'], ['review_recommendations.id'],
+                            name=op.f('fk_action_rows_recommendation_id_review_recommendations')),
+    sa.ForeignKeyConstraint(['review_key'], ['reviews.review_key'],
+                            name=op.f('fk_action_rows_review_key_reviews')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_action_rows'))
     )
     with op.batch_alter_table('action_rows', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_action_rows_recommendation_id'), ['recommendation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_action_rows_recommendation_id'), ['recommendation_id'],
+                              unique=False)
         batch_op.create_index(batch_op.f('ix_action_rows_review_key'), ['review_key'], unique=False)
 
     op.create_table('appearances',
@@ -174,24 +185,30 @@ def upgrade() -> None:
     sa.Column('number', sa.String(length=40), nullable=True),
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('extractor_version', sa.String(length=40), nullable=True),
-    sa.ForeignKeyConstraint(['recommendation_id'], ['review_recommendations.id'], name=op.f('fk_appearances_recommendation_id_review_recommendations')),
+    sa.ForeignKeyConstraint(['recommendation_id'], ['review_recommendations.id'],
+                            name=op.f('fk_appearances_recommendation_id_review_recommendations')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_appearances'))
     )
     with op.batch_alter_table('appearances', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_appearances_document_id'), ['document_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_appearances_recommendation_id'), ['recommendation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_appearances_document_id'), ['document_id'],
+                              unique=False)
+        batch_op.create_index(batch_op.f('ix_appearances_recommendation_id'), ['recommendation_id'],
+                              unique=False)
 
     op.create_table('recommendation_owners',
     sa.Column('recommendation_id', sa.String(length=32), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('organisation_id', sa.String(length=100), nullable=True),
     sa.Column('name', sa.String(length=300), nullable=False),
-    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_recommendation_owners_organisation_id_organisations')),
-    sa.ForeignKeyConstraint(['recommendation_id'], ['review_recommendations.id'], name=op.f('fk_recommendation_owners_recommendation_id_review_recommendations')),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'],
+                            name=op.f('fk_recommendation_owners_organisation_id_organisations')),
+    sa.ForeignKeyConstraint(['recommendation_id'], ['review_recommendations.id'],
+                            name=op.f('fk_recommendation_owners_recommendation_id_review_recommendations')),
     sa.PrimaryKeyConstraint('recommendation_id', 'position', name=op.f('pk_recommendation_owners'))
     )
     with op.batch_alter_table('recommendation_owners', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_recommendation_owners_organisation_id'), ['organisation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_recommendation_owners_organisation_id'),
+                              ['organisation_id'], unique=False)
 
     op.create_table('relink_flags',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -204,13 +221,17 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('resolved_at', sa.DateTime(), nullable=True),
     sa.Column('resolution', sa.String(length=40), nullable=True),
-    sa.ForeignKeyConstraint(['candidate_id'], ['review_recommendations.id'], name=op.f('fk_relink_flags_candidate_id_review_recommendations')),
-    sa.ForeignKeyConstraint(['recommendation_id'], ['review_recommendations.id'], name=op.f('fk_relink_flags_recommendation_id_review_recommendations')),
+    sa.ForeignKeyConstraint(['candidate_id'], ['review_recommendations.id'],
+                            name=op.f('fk_relink_flags_candidate_id_review_recommendations')),
+    sa.ForeignKeyConstraint(['recommendation_id'], ['review_recommendations.id'],
+                            name=op.f('fk_relink_flags_recommendation_id_review_recommendations')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_relink_flags'))
     )
     with op.batch_alter_table('relink_flags', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_relink_flags_recommendation_id'), ['recommendation_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_relink_flags_review_key'), ['review_key'], unique=False)
+        batch_op.create_index(batch_op.f('ix_relink_flags_recommendation_id'),
+                              ['recommendation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_relink_flags_review_key'), ['review_key'],
+                              unique=False)
 
     op.create_table('updates',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -229,15 +250,18 @@ def upgrade() -> None:
     sa.Column('organisation_id', sa.String(length=100), nullable=True),
     sa.Column('document_id', sa.String(length=64), nullable=True),
     sa.Column('published_key', sa.String(length=64), nullable=True),
-    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_updates_organisation_id_organisations')),
-    sa.ForeignKeyConstraint(['recommendation_id'], ['review_recommendations.id'], name=op.f('fk_updates_recommendation_id_review_recommendations')),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'],
+                            name=op.f('fk_updates_organisation_id_organisations')),
+    sa.ForeignKeyConstraint(['recommendation_id'], ['review_recommendations.id'],
+                            name=op.f('fk_updates_recommendation_id_review_recommendations')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_updates_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_updates')),
     sa.UniqueConstraint('recommendation_id', 'published_key', name='uq_updates_published_key'),
     sa.UniqueConstraint('recommendation_id', 'seq', name=op.f('uq_updates_recommendation_id'))
     )
     with op.batch_alter_table('updates', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_updates_recommendation_id'), ['recommendation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_updates_recommendation_id'), ['recommendation_id'],
+                              unique=False)
 
     op.create_index('ix_recommendation_owners_org_rec', 'recommendation_owners',
                     ['organisation_id', 'recommendation_id'])

@@ -25,7 +25,8 @@ class SelectMenuSiteSpider(SiteSpider):
             if not value or value.startswith("#"):
                 continue
             label = clean_text(" ".join(option.css("::text").getall()))
-            heading = clean_text(" ".join(option.xpath("ancestor::select[1]/preceding::label[1]//text()").getall()))
+            heading = clean_text(
+                " ".join(option.xpath("ancestor::select[1]/preceding::label[1]//text()").getall()))
             found.append(classify_link(urljoin(response.url, value), label, page_url=response.url,
                                        page_is_review=is_review, heading=heading, rules=self.rules))
         return found
