@@ -14,6 +14,11 @@ data (``rules/action_plans.yaml``):
 - a row with no number, no recommendation (or the same recommendation again, as Word repeats a
   vertically merged cell), no lead and no date whose text carries on an unfinished sentence of
   the row above is the rest of that row (split over a page): its cells are appended;
+- the first row of a new page (under a repeated header or not) with no number, or with a
+  "(continued)" marker (dropped), is the rest of the last row of the page before when it is
+  marked so, when it has no action (or, without an action column, no recommendation) of its
+  own, or when its first text cell carries on an unfinished sentence: there a lead or a date is
+  the rest of a cell broken over the page ("Hillside Group" / "Practice");
 - a row under a merged recommendation cell (blank, or repeated) is a further action of the
   recommendation above and inherits its recommendation, and its lead and scope when blank;
 - dates through ``understanding.dates``, progress and "date of completion and outcome" cells through
@@ -59,6 +64,7 @@ class _Rules:
     anchors: frozenset[str]
     details: frozenset[str]
     no_lead: re.Pattern[str]
+    continued: re.Pattern[str]
 
 
 @cache
@@ -66,7 +72,7 @@ def _rules() -> _Rules:
     d = load("action_plans")
     cols = [(kind, compile_any(pats)) for kind, pats in d["columns"].items()]
     return _Rules(cols, frozenset(d["anchor_columns"]), frozenset(d["detail_columns"]),
-                  compile_any(d["no_single_lead"]))
+                  compile_any(d["no_single_lead"]), compile_any(d.get("continued_marker", []) or ["(?!)"]))
 
 
 def _clean(cell: str | None) -> str:
@@ -165,6 +171,50 @@ def _continues(row: dict[str, str], prev: _Row, order: list[str]) -> bool:
     return bool(before) and (text[:1].islower() or not before.endswith(_TERMINAL))
 
 
+_TEXT_CELLS = ("recommendation", "scope", "action", "milestones", "progress", "completion", "outcome")
+
+
+def _continues_over_page(row: dict[str, str], prev: _Row, order: list[str], marked: bool) -> bool:
+    """The rest of the row above, carried on at the top of a new page: no number of its own, and
+    marked "(continued)", or without an action (a recommendation where the plan has no action
+    column) of its own, or its first text cell carrying on an unfinished sentence."""
+    if marked:
+        return True
+    if row.get("number") or not any(row.values()):
+        return False
+    if row.get("recommendation") and _leading_number(row["recommendation"])[0] is not None:
+        return False   # a numbered recommendation starts a row of its own
+    if any(v and not prev.cells.get(k) for k, v in row.items()):
+        return False   # a cell the row above left empty cannot carry on
+    key = "action" if "action" in order else "recommendation"
+    if not row.get(key):
+        return True
+    text_kinds = [k for k in order if k in _TEXT_CELLS and row.get(k)]
+    kind = text_kinds[0]
+    before, text = prev.cells.get(kind, ""), row[kind]
+    if kind == "recommendation" and alnum_key(text) == alnum_key(before):
+        return False
+    if text[:1].islower():
+        return True
+    if all(row.get(k) for k, v in prev.cells.items() if v and k not in ("number", "scope")):
+        return False   # every cell filled again, the first with a new sentence: a row of its own
+    return not before.endswith(_TERMINAL)
+
+
+def _strip_marker(raw: list[str]) -> tuple[list[str], bool]:
+    """The row without a "(continued)" marker at the start of its first filled cell, and whether
+    it had one."""
+    for i, cell in enumerate(raw):
+        if not cell:
+            continue
+        m = _rules().continued.match(cell)
+        if m is None:
+            return raw, False
+        rest = cell[m.end():].strip(" :-–")
+        return raw[:i] + [rest] + raw[i + 1:], True
+    return raw, False
+
+
 def table_rows(tables: Sequence[Any]) -> list[_Row]:
     """Logical action-plan rows of a document's tables (continuations joined, merges filled)."""
     out: list[_Row] = []
@@ -176,8 +226,12 @@ def table_rows(tables: Sequence[Any]) -> list[_Row]:
         assert plan.cols is not None  # a header was found here or on the page before
         cols = plan.cols
         order = sorted(cols, key=lambda k: cols[k])
+        page_top = bool(out) and out[-1].page < plan.last_page
         for raw in body:
-            _add_row(out, raw, plan.last_page, cols, order)
+            if page_top and header_columns(raw) is not None:
+                continue   # the header repeated on the new page
+            _add_row(out, raw, plan.last_page, cols, order, page_top)
+            page_top = False
     return out
 
 
@@ -217,13 +271,18 @@ _DETAIL_CELLS = ("action", "lead", "target_date", "progress", "completion", "mil
 
 
 def _add_row(out: list[_Row], raw: list[str], page: int, cols: dict[str, int],
-             order: list[str]) -> None:
+             order: list[str], page_top: bool = False) -> None:
     """Add one table row to ``out``: a new action row, the rest of the one above, or nothing
-    (a repeated header, a group heading, a recommendation without any action detail)."""
+    (a repeated header, a group heading, a recommendation without any action detail).
+    ``page_top``: the row is the first one on a new page (it may carry on the last row before)."""
     if header_columns(raw) is not None:
         return  # the header repeated on a new page
+    marked = False
+    if page_top:
+        raw, marked = _strip_marker(raw)
     cells = _row_cells(raw, cols)
-    continues = bool(out) and _continues(cells, out[-1], order)
+    continues = bool(out) and (_continues(cells, out[-1], order) or
+                               (page_top and _continues_over_page(cells, out[-1], order, marked)))
     if sum(1 for c in raw if c) <= 1 and not continues and \
             not any(cells.get(k) for k in ("action", "target_date")):
         return  # a group heading spanning the table ("Single agency actions")
