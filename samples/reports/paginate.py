@@ -369,7 +369,9 @@ class _Paginator:
                 self._new_page()
                 if s.columns > 1:
                     self.full = True
-                header = t.repeat_header or not t.split_rows
+                # Only a PDF row broken over the page may leave the header off the next page;
+                # Word (DOCX, and the .doc/.rtf converted from it) repeats it on every page.
+                header = t.repeat_header or not (self.split and t.split_rows)
         self.y += s.para_space + 4
         if s.columns > 1:
             self._new_page()
