@@ -40,13 +40,13 @@ from functools import cache
 from typing import Any
 
 from dhr.text import alnum_key
+from understanding.continued_rows import carries_on, continues_over_page, strip_continued_marker
 from understanding.dates import year_month
 from understanding.owners import OwnerResolver
 from understanding.progress import read_progress
 from understanding.rules import compile_any, load
 
 _WS = re.compile(r"\s+")
-_TERMINAL = (".", "!", "?", ";")
 # The number printed at the start of a recommendation cell: "R3", "Recommendation 3:", "3.",
 # "3)", "(c)", "Rec 3 -", "15.2.1", "Recommendation No. 3".
 _LEADING_NUMBER = re.compile(
@@ -64,7 +64,6 @@ class _Rules:
     anchors: frozenset[str]
     details: frozenset[str]
     no_lead: re.Pattern[str]
-    continued: re.Pattern[str]
 
 
 @cache
@@ -72,7 +71,7 @@ def _rules() -> _Rules:
     d = load("action_plans")
     cols = [(kind, compile_any(pats)) for kind, pats in d["columns"].items()]
     return _Rules(cols, frozenset(d["anchor_columns"]), frozenset(d["detail_columns"]),
-                  compile_any(d["no_single_lead"]), compile_any(d.get("continued_marker", []) or ["(?!)"]))
+                  compile_any(d["no_single_lead"]))
 
 
 def _clean(cell: str | None) -> str:
@@ -168,51 +167,19 @@ def _continues(row: dict[str, str], prev: _Row, order: list[str]) -> bool:
         return False
     kind, text = first
     before = prev.cells.get(kind, "")
-    return bool(before) and (text[:1].islower() or not before.endswith(_TERMINAL))
+    return carries_on(before, text)
 
 
 _TEXT_CELLS = ("recommendation", "scope", "action", "milestones", "progress", "completion", "outcome")
 
 
 def _continues_over_page(row: dict[str, str], prev: _Row, order: list[str], marked: bool) -> bool:
-    """The rest of the row above, carried on at the top of a new page: no number of its own, and
-    marked "(continued)", or without an action (a recommendation where the plan has no action
-    column) of its own, or its first text cell carrying on an unfinished sentence."""
-    if marked:
-        return True
-    if row.get("number") or not any(row.values()):
-        return False
-    if row.get("recommendation") and _leading_number(row["recommendation"])[0] is not None:
-        return False   # a numbered recommendation starts a row of its own
-    if any(v and not prev.cells.get(k) for k, v in row.items()):
-        return False   # a cell the row above left empty cannot carry on
-    key = "action" if "action" in order else "recommendation"
-    if not row.get(key):
-        return True
-    text_kinds = [k for k in order if k in _TEXT_CELLS and row.get(k)]
-    kind = text_kinds[0]
-    before, text = prev.cells.get(kind, ""), row[kind]
-    if kind == "recommendation" and alnum_key(text) == alnum_key(before):
-        return False
-    if text[:1].islower():
-        return True
-    if all(row.get(k) for k, v in prev.cells.items() if v and k not in ("number", "scope")):
-        return False   # every cell filled again, the first with a new sentence: a row of its own
-    return not before.endswith(_TERMINAL)
-
-
-def _strip_marker(raw: list[str]) -> tuple[list[str], bool]:
-    """The row without a "(continued)" marker at the start of its first filled cell, and whether
-    it had one."""
-    for i, cell in enumerate(raw):
-        if not cell:
-            continue
-        m = _rules().continued.match(cell)
-        if m is None:
-            return raw, False
-        rest = cell[m.end():].strip(" :-–")
-        return raw[:i] + [rest] + raw[i + 1:], True
-    return raw, False
+    """The rest of the row above, carried on at the top of a new page (``understanding.continued_rows``;
+    a number cell or a numbered recommendation starts a row of its own)."""
+    rec = row.get("recommendation", "")
+    numbered = bool(row.get("number")) or (bool(rec) and _leading_number(rec)[0] is not None)
+    return continues_over_page(row, prev.cells, anchor="action" if "action" in order else "recommendation",
+                               texts=[k for k in order if k in _TEXT_CELLS], marked=marked, numbered=numbered)
 
 
 def table_rows(tables: Sequence[Any]) -> list[_Row]:
@@ -277,25 +244,23 @@ def _add_row(out: list[_Row], raw: list[str], page: int, cols: dict[str, int],
     ``page_top``: the row is the first one on a new page (it may carry on the last row before)."""
     if header_columns(raw) is not None:
         return  # the header repeated on a new page
-    marked = False
-    if page_top:
-        raw, marked = _strip_marker(raw)
+    raw, marked = strip_continued_marker(raw) if page_top else (raw, False)
     cells = _row_cells(raw, cols)
     continues = bool(out) and (_continues(cells, out[-1], order) or
                                (page_top and _continues_over_page(cells, out[-1], order, marked)))
-    if sum(1 for c in raw if c) <= 1 and not continues and \
-            not any(cells.get(k) for k in ("action", "target_date")):
-        return  # a group heading spanning the table ("Single agency actions")
     if continues:
-        prev = out[-1]
-        for k, v in cells.items():
-            if v and not (k == "recommendation" and
-                          alnum_key(v) == alnum_key(prev.cells.get(k, ""))):
-                prev.cells[k] = f"{prev.cells.get(k, '')} {v}".strip()
-        return
-    if not any(cells.get(k) for k in _DETAIL_CELLS):
-        return  # a recommendation without any action detail is not an action row
-    out.append(_new_row(cells, page, out[-1] if out else None))
+        _join(out[-1], cells)
+    elif sum(1 for c in raw if c) <= 1 and not any(cells.get(k) for k in ("action", "target_date")):
+        return  # a group heading spanning the table ("Single agency actions")
+    elif any(cells.get(k) for k in _DETAIL_CELLS):   # else a recommendation without any action
+        out.append(_new_row(cells, page, out[-1] if out else None))
+
+
+def _join(prev: _Row, cells: dict[str, str]) -> None:
+    """Append the cells of the rest of a row to it (a repeated recommendation cell only once)."""
+    for k, v in cells.items():
+        if v and not (k == "recommendation" and alnum_key(v) == alnum_key(prev.cells.get(k, ""))):
+            prev.cells[k] = f"{prev.cells.get(k, '')} {v}".strip()
 
 
 def _row_cells(raw: list[str], cols: dict[str, int]) -> dict[str, str]:
