@@ -30,11 +30,13 @@ def _layout(path: Path) -> dict:
     return json.loads(path.with_suffix(".layout.json").read_text(encoding="utf-8"))
 
 
-def _plans_with_split_rows(out: Path, split: str, seed: int, n: int) -> list[tuple[Path, dict]]:
-    """Action-plan PDFs of the split in which a row breaks over a page."""
+def _plans_with_split_rows(out: Path, split: str, seed: int, n: int,
+                           doc_type: str = "action_plan") -> list[tuple[Path, dict]]:
+    """PDFs of the split (action plans, or reports with an action plan) in which a row breaks
+    over a page."""
     found = []
     for case in make_cases(seed, n, split):
-        case = dataclasses.replace(case, doc_types=["action_plan"])
+        case = dataclasses.replace(case, doc_types=[doc_type])
         for f in generate_review(out, seed=seed, index=case.index, split=split, formats=("pdf",), case=case):
             if any(t["continues"] for t in _layout(f.path)["tables"]):
                 found.append((f.path, json.loads(f.truth_path.read_text(encoding="utf-8"))))
@@ -49,6 +51,19 @@ def test_an_action_row_split_over_a_page_is_one_row(split, tmp_path):
         doc = extract_file(path).to_json_dict()
         assert _rows(doc["actions"]) == _rows(truth["actions"]), path.name
         assert [a["page"] for a in doc["actions"]] == [a["page"] for a in truth["actions"]], path.name
+
+
+@pytest.mark.parametrize("doc_type", ["action_plan", "overview_report"])
+def test_a_recommendation_in_a_row_split_over_a_page_is_one_recommendation(doc_type, tmp_path):
+    files = [f for split in ("train", "dev")
+             for f in _plans_with_split_rows(tmp_path / split, split, 11, 10, doc_type)]
+    assert files, "the generator printed no row over a page break"
+    for path, truth in files:
+        doc = extract_file(path).to_json_dict()
+        want = [(r["number"], _text(r["text"]), r["page"]) for r in truth["recommendations"]]
+        got = [(r["number"], _text(r["text"]), r["page"]) for r in doc["recommendations"]]
+        assert got == want, path.name
+        assert not any(re.match(r"\(?cont", t, re.IGNORECASE) for _, t, _ in got), path.name
 
 
 def test_split_rows_come_with_and_without_a_repeated_header_and_marker(tmp_path):

@@ -151,8 +151,8 @@ def test_a_row_broken_over_a_page_is_one_recommendation(header, marker, where) -
     recs = extract_table_recommendations(tables)
     assert [(r.number, r.text, r.page) for r in recs] == [
         ("1", "Kent Police should review DASH training.", 5),
-        ("2", "The Ministry of Justice should issue guidance on the publication of domestic homicide "
-              "reviews in a central library.", 5),
+        ("2", ("The Ministry of Justice should issue guidance on the publication of domestic "
+               "homicide reviews in a central library."), 5),
         ("3", "The CSP should publish the review.", 6)]
     assert (recs[1].lead_name, recs[1].scope) == ("Ministry of Justice", "national")
 
