@@ -18,7 +18,8 @@ data (``rules/action_plans.yaml``):
   "(continued)" marker (dropped), is the rest of the last row of the page before when it is
   marked so, when it has no action (or, without an action column, no recommendation) of its
   own, or when its first text cell carries on an unfinished sentence: there a lead or a date is
-  the rest of a cell broken over the page ("Hillside Group" / "Practice");
+  the rest of a cell broken over the page ("Hillside Group" / "Practice") (the rule of
+  ``understanding.continued_rows``, which the recommendation table reader shares);
 - a row under a merged recommendation cell (blank, or repeated) is a further action of the
   recommendation above and inherits its recommendation, and its lead and scope when blank;
 - dates through ``understanding.dates``, progress and "date of completion and outcome" cells through
