@@ -14,6 +14,12 @@ data (``rules/action_plans.yaml``):
 - a row with no number, no recommendation (or the same recommendation again, as Word repeats a
   vertically merged cell), no lead and no date whose text carries on an unfinished sentence of
   the row above is the rest of that row (split over a page): its cells are appended;
+- the first row of a new page (under a repeated header or not) with no number, or with a
+  "(continued)" marker (dropped), is the rest of the last row of the page before when it is
+  marked so, when it has no action (or, without an action column, no recommendation) of its
+  own, or when its first text cell carries on an unfinished sentence: there a lead or a date is
+  the rest of a cell broken over the page ("Hillside Group" / "Practice") (the rule of
+  ``understanding.continued_rows``, which the recommendation table reader shares);
 - a row under a merged recommendation cell (blank, or repeated) is a further action of the
   recommendation above and inherits its recommendation, and its lead and scope when blank;
 - dates through ``understanding.dates``, progress and "date of completion and outcome" cells through
@@ -35,13 +41,13 @@ from functools import cache
 from typing import Any
 
 from dhr.text import alnum_key
+from understanding.continued_rows import carries_on, continues_over_page, strip_continued_marker
 from understanding.dates import year_month
 from understanding.owners import OwnerResolver
 from understanding.progress import read_progress
 from understanding.rules import compile_any, load
 
 _WS = re.compile(r"\s+")
-_TERMINAL = (".", "!", "?", ";")
 # The number printed at the start of a recommendation cell: "R3", "Recommendation 3:", "3.",
 # "3)", "(c)", "Rec 3 -", "15.2.1", "Recommendation No. 3".
 _LEADING_NUMBER = re.compile(
@@ -164,7 +170,34 @@ def _continues(row: dict[str, str], prev: _Row, order: list[str]) -> bool:
         return False
     kind, text = first
     before = prev.cells.get(kind, "")
-    return bool(before) and (text[:1].islower() or not before.endswith(_TERMINAL))
+    return carries_on(before, text)
+
+
+_TEXT_CELLS = (
+    "recommendation",
+    "scope",
+    "action",
+    "milestones",
+    "progress",
+    "completion",
+    "outcome",
+)
+
+
+def _continues_over_page(row: dict[str, str], prev: _Row, order: list[str], marked: bool) -> bool:
+    """The rest of the row above, carried on at the top of a new page
+    (``understanding.continued_rows``; a number cell or a numbered recommendation starts a row of
+    its own)."""
+    rec = row.get("recommendation", "")
+    numbered = bool(row.get("number")) or (bool(rec) and _leading_number(rec)[0] is not None)
+    return continues_over_page(
+        row,
+        prev.cells,
+        anchor="action" if "action" in order else "recommendation",
+        texts=[k for k in order if k in _TEXT_CELLS],
+        marked=marked,
+        numbered=numbered,
+    )
 
 
 def table_rows(tables: Sequence[Any]) -> list[_Row]:
@@ -178,8 +211,12 @@ def table_rows(tables: Sequence[Any]) -> list[_Row]:
         assert plan.cols is not None  # a header was found here or on the page before
         cols = plan.cols
         order = sorted(cols, key=lambda k: cols[k])
+        page_top = bool(out) and out[-1].page < plan.last_page
         for raw in body:
-            _add_row(out, raw, plan.last_page, cols, order)
+            if page_top and header_columns(raw) is not None:
+                continue   # the header repeated on the new page
+            _add_row(out, raw, plan.last_page, cols, order, page_top)
+            page_top = False
     return out
 
 
@@ -219,26 +256,29 @@ _DETAIL_CELLS = ("action", "lead", "target_date", "progress", "completion", "mil
 
 
 def _add_row(out: list[_Row], raw: list[str], page: int, cols: dict[str, int],
-             order: list[str]) -> None:
+             order: list[str], page_top: bool = False) -> None:
     """Add one table row to ``out``: a new action row, the rest of the one above, or nothing
-    (a repeated header, a group heading, a recommendation without any action detail)."""
+    (a repeated header, a group heading, a recommendation without any action detail).
+    ``page_top``: the row is the first one on a new page (it may carry on the last row before)."""
     if header_columns(raw) is not None:
         return  # the header repeated on a new page
+    raw, marked = strip_continued_marker(raw) if page_top else (raw, False)
     cells = _row_cells(raw, cols)
-    continues = bool(out) and _continues(cells, out[-1], order)
-    if sum(1 for c in raw if c) <= 1 and not continues and \
-            not any(cells.get(k) for k in ("action", "target_date")):
-        return  # a group heading spanning the table ("Single agency actions")
+    continues = bool(out) and (_continues(cells, out[-1], order) or
+                               (page_top and _continues_over_page(cells, out[-1], order, marked)))
     if continues:
-        prev = out[-1]
-        for k, v in cells.items():
-            if v and not (k == "recommendation" and
-                          alnum_key(v) == alnum_key(prev.cells.get(k, ""))):
-                prev.cells[k] = f"{prev.cells.get(k, '')} {v}".strip()
-        return
-    if not any(cells.get(k) for k in _DETAIL_CELLS):
-        return  # a recommendation without any action detail is not an action row
-    out.append(_new_row(cells, page, out[-1] if out else None))
+        _join(out[-1], cells)
+    elif sum(1 for c in raw if c) <= 1 and not any(cells.get(k) for k in ("action", "target_date")):
+        return  # a group heading spanning the table ("Single agency actions")
+    elif any(cells.get(k) for k in _DETAIL_CELLS):   # else a recommendation without any action
+        out.append(_new_row(cells, page, out[-1] if out else None))
+
+
+def _join(prev: _Row, cells: dict[str, str]) -> None:
+    """Append the cells of the rest of a row to it (a repeated recommendation cell only once)."""
+    for k, v in cells.items():
+        if v and not (k == "recommendation" and alnum_key(v) == alnum_key(prev.cells.get(k, ""))):
+            prev.cells[k] = f"{prev.cells.get(k, '')} {v}".strip()
 
 
 def _row_cells(raw: list[str], cols: dict[str, int]) -> dict[str, str]:

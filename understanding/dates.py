@@ -71,7 +71,7 @@ class DateHit:
 
 
 def _quarter(text: str) -> int:
-    return 1 if text in "Il|" else int(text)  # OCR reads "Q1" as "QI" or "Ql"
+    return 1 if text in "IilL|" else int(text)  # OCR reads "Q1" as "QI" or "Ql" (any case)
 
 
 def _year(text: str) -> int:

@@ -4,7 +4,9 @@ Called by ``content.py`` for the action plan document and the overview report's 
 layouts and wordings are data (``data/action_plans.yaml``, one section per split): the Home
 Office template (headers from the split's ``action_plan_columns``), short progress tables,
 reordered and renamed columns, recommendation cells merged over several actions, rows split in
-two (a long action carrying on in the next row, as when a row breaks over a page), and printed
+two (a long action carrying on in the next row, as when a row breaks over a page), rows that do
+break over a PDF page (``page_split``: the cells carry on at the top of the next page, under a
+repeated header row or not, sometimes marked "(continued)"), and printed
 dates and progress texts in the split's own wordings. Each row's truth is a contract 2a action
 (``recommendation`` number, ``action``, ``lead`` (the registry organisation the generator meant,
 ``owners.owner_org``), ``lead_name`` (as printed: the addressee's name, or the abbreviation the
@@ -174,6 +176,12 @@ class _Rows:
         t = Table([h for _, h in self.cols], self.rows, [WIDTHS[k] for k in self.kinds], self.recs)
         t.actions = self.actions
         t.merged = self.merged
+        split = self.bank.get("page_split")
+        if split and self.rng.random() < split["share"]:
+            # In PDFs a row reaching the page foot carries on on the next page (paginate.py).
+            t.split_rows = True
+            t.repeat_header = self.rng.random() < split["repeat_header"]
+            t.continued = self.rng.choice(split["markers"])
         return t
 
 

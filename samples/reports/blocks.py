@@ -74,6 +74,8 @@ class Rec:
     text: str
     rec: dict[str, Any]
     own_line: bool = False
+    may_break: bool = False      # in PDFs the entry may carry on over the page foot (paginate.py)
+    break_inside: bool = False   # a PDF page (or column) ends inside this entry
 
     @property
     def list_number(self) -> int | None:
@@ -98,6 +100,8 @@ class Table:
     actions: dict[int, dict[str, Any]] = field(default_factory=dict)  # row index -> truth action
     # (row, col) covered by the cell above
     merged: set[tuple[int, int]] = field(default_factory=set)
+    split_rows: bool = False  # in PDFs a row that reaches the page foot carries on on the next page
+    continued: str = ""        # marker printed in the first cell of a row's continuation, if any
 
     def row_text(self, row: list[str]) -> str:
         return " | ".join(c for c in row if c)   # an empty (or merged) cell prints nothing

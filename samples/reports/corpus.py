@@ -109,7 +109,9 @@ def _render(case: Case, content: DocContent, fmt: str, metrics) -> tuple[bytes, 
     if fmt == "txt":
         pages = paginate_estimate(content.blocks)
         return "\f".join(p.text() for p in pages).encode("utf-8") + b"\n", pages, "plain-text"
-    pages = paginate(content.blocks, style, metrics)
+    pages = paginate(
+        content.blocks, style, metrics, split=fmt in ("pdf", "two_column_pdf", "scanned_pdf")
+    )
     furniture = _furniture(case, content)
     if fmt == "docx" or fmt in CONVERTED:  # doc/rtf: these DOCX bytes, converted later in a batch
         from .render_docx import render_docx

@@ -289,13 +289,17 @@ def layout_blocks(case: Case, recs: list[DraftRec], section: int) -> list[Block]
     blocks: list[Block] = []
     if layout["id"] == "stem":
         blocks.append(Para(layout["stem"]))
+        # In PDFs the clause list often runs over a page: one clause breaks over the page foot.
+        rng = case.rng(f"stem_break:{section}")
+        broken = rng.randint(1, len(recs)) if len(recs) > 1 and rng.random() < 0.7 else 0
         for k, r in enumerate(recs, start=1):
             end = "." if k == len(recs) else ("; and" if k == len(recs) - 1 else ";")
             # The last clause ends the sentence: its full stop is part of it, as for any other
             # recommendation; the separators between clauses are not.
             truth = ({**r.truth, "text": r.text.rstrip(".") + "."} if k == len(recs)
                      else r.truth)
-            blocks.append(Rec(r.prefix, r.text.rstrip(".") + end, truth, False))
+            blocks.append(Rec(r.prefix, r.text.rstrip(".") + end, truth, False, may_break=True,
+                              break_inside=k == broken))
         return blocks
     groups = _groups(recs, plan)
     top_done: set[str] = set()

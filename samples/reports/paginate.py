@@ -3,8 +3,12 @@
 Third step of the generator: ``paginate(blocks, style, metrics)`` decides line breaks and page
 breaks once, so every renderer (PDF, scanned PDF, DOCX page breaks) and the truth file agree on
 which text is on which page. Paragraphs are never split across pages; tables split between rows
-and repeat their header row; headings keep with the next lines. In two-column layouts tables and
-the title span the full width.
+and repeat their header row; headings keep with the next lines. With ``split=True`` (PDF
+formats) a table with ``split_rows`` also breaks inside a row (its cells carry on at the top of
+the next page, under a repeated header row or not, the first cell perhaps marked "(continued)"),
+and a recommendation entry marked ``may_break`` (the clauses of a stem sentence) that reaches the
+page foot, or is marked ``break_inside``, carries on on the next page, as printed reports do. In
+two-column layouts tables and the title span the full width.
 """
 
 from __future__ import annotations
@@ -124,6 +128,15 @@ class Placed:
     cells: list[Cell] = field(default_factory=list)
     rows: tuple[int, int] | None = None   # table rows on this page [start, end)
     header_row: bool = False
+    # row -> cells printed here (split rows)
+    parts: dict[int, list[str]] = field(default_factory=dict)
+    continues: bool = False   # the first row (or the entry) began on an earlier page
+    text: list[str] | None = None   # the part of a split entry printed here
+
+    def table_rows(self) -> list[list[str]]:
+        """The table rows as printed in this place (a split row's part only)."""
+        assert isinstance(self.block, Table) and self.rows is not None
+        return [self.parts.get(i, self.block.rows[i]) for i in range(*self.rows)]
 
 
 @dataclass
@@ -139,7 +152,9 @@ class Page:
         out: list[str] = []
         for p in self.placed:
             b = p.block
-            if isinstance(b, Item):
+            if p.text is not None:
+                out.extend(p.text)
+            elif isinstance(b, Item):
                 out.extend(b.lines_text(markers))
             elif isinstance(b, Rec):
                 out.extend(b.lines_text(html_lists))   # numbered ones are <ol> items in HTML
@@ -147,16 +162,17 @@ class Page:
                 assert p.rows is not None
                 if p.header_row:
                     out.append(b.row_text(b.columns))
-                out.extend(b.row_text(r) for r in b.rows[p.rows[0]:p.rows[1]])
+                out.extend(b.row_text(r) for r in p.table_rows())
             else:
                 out.extend(b.lines_text())   # type: ignore[union-attr]
         return "\n".join(out)
 
 
 class _Paginator:
-    def __init__(self, style: PageStyle, metrics: Metrics) -> None:
+    def __init__(self, style: PageStyle, metrics: Metrics, split: bool = False) -> None:
         self.s = style
         self.m = metrics
+        self.split = split
         self.pages: list[Page] = []
         self.top = style.margin_top
         self.bottom = style.height - style.margin_bottom
@@ -230,6 +246,18 @@ class _Paginator:
 
     def _place_lines(self, block: Block, lines: list[Line], height: float, after: float,
                      keep: float = 0.0) -> None:
+        if (
+            self.split
+            and isinstance(block, Rec)
+            and block.may_break
+            and not block.own_line
+            and len(lines) > 1
+        ):
+            room = [ln for ln in lines if self.y + ln.y + 4 <= self.bottom]
+            fit = len(lines) // 2 if block.break_inside else len(room)
+            if 0 < fit < len(lines) and (block.break_inside or self.y + height > self.bottom):
+                self._place_split(block, lines, fit, after)
+                return
         if self.y + height + keep > self.bottom and not self._frame_empty():
             self._next_frame()
         x, _ = self._frame()
@@ -237,6 +265,25 @@ class _Paginator:
             ln.y += self.y
         self.pages[-1].placed.append(Placed(block, x, lines))
         self.y += height + after
+
+    def _place_split(self, block: Rec, lines: list[Line], fit: int, after: float) -> None:
+        """Print the first ``fit`` lines of an entry here and the rest at the top of the next
+        frame."""
+        x, _ = self._frame()
+        head, rest = lines[:fit], lines[fit:]
+        shift = rest[0].y - lines[0].y
+        for ln in head:
+            ln.y += self.y
+        self.pages[-1].placed.append(
+            Placed(block, x, head, text=[" ".join(ln.text for ln in head)])
+        )
+        self._next_frame()
+        x, _ = self._frame()
+        for ln in rest:
+            ln.y += self.y - shift
+        self.pages[-1].placed.append(Placed(block, x, rest, continues=True,
+                                            text=[" ".join(ln.text for ln in rest)]))
+        self.y += rest[-1].y - self.y + 4 + after
 
     def _frame_empty(self) -> bool:
         return self.y == self.col_top
@@ -294,24 +341,41 @@ class _Paginator:
 
         head_wrapped, head_h = row_cells(t.columns, s.bold)
         i = 0
+        pending: list[str] | None = None   # the rest of row i, carried on from the previous page
+        header = True
         if self.y != self.col_top:
             self.y += 4
         while i < len(t.rows):
-            placed = Placed(t, x, rows=(i, i), header_row=True)
+            placed = Placed(t, x, rows=(i, i), header_row=header, continues=pending is not None)
             assert placed.rows is not None
-            if self.y + head_h + 30 > self.bottom and not self._frame_empty():
-                self._next_frame()
-                if s.columns > 1:
-                    self.full = True
-            placed.frame_x = x
-            placed.cells.extend(self._cells(head_wrapped, widths, x, self.y, head_h, s.bold, lead,
-                                            True))
-            self.y += head_h
+            if header:
+                if self.y + head_h + 30 > self.bottom and not self._frame_empty():
+                    self._next_frame()
+                    if s.columns > 1:
+                        self.full = True
+                placed.cells.extend(
+                    self._cells(head_wrapped, widths, x, self.y, head_h, s.bold, lead, True)
+                )
+                self.y += head_h
             while i < len(t.rows):
-                wrapped, h = row_cells(t.rows[i], s.font)
+                row = pending if pending is not None else t.rows[i]
+                wrapped, h = row_cells(row, s.font)
                 if self.y + h > self.bottom and placed.rows[1] > placed.rows[0]:
+                    fit = int((self.bottom - self.y - 6) // lead)
+                    if self.split and t.split_rows and 0 < fit < max(len(c) for c in wrapped):
+                        top = [c[:fit] for c in wrapped]
+                        placed.cells.extend(
+                            self._cells(top, widths, x, self.y, fit * lead + 6, s.font, lead, False)
+                        )
+                        placed.parts[i] = [" ".join(c) for c in top]
+                        placed.rows = (placed.rows[0], i + 1)
+                        pending = [" ".join(c[fit:]) for c in wrapped]
+                        if t.continued:
+                            pending[0] = f"{t.continued} {pending[0]}".strip()
                     break
                 placed.cells.extend(self._cells(wrapped, widths, x, self.y, h, s.font, lead, False))
+                if pending is not None:
+                    placed.parts[i], pending = pending, None
                 self.y += h
                 i += 1
                 placed.rows = (placed.rows[0], i)
@@ -320,8 +384,9 @@ class _Paginator:
                 self._new_page()
                 if s.columns > 1:
                     self.full = True
-                placed = Placed(t, x, rows=(i, i), header_row=True)
-            assert placed.rows is not None
+                # Only a PDF row broken over the page may leave the header off the next page;
+                # Word (DOCX, and the .doc/.rtf converted from it) repeats it on every page.
+                header = t.repeat_header or not (self.split and t.split_rows)
         self.y += s.para_space + 4
         if s.columns > 1:
             self._new_page()
@@ -347,8 +412,12 @@ def _stack(lines: list[Line], before: float = 0.0) -> list[Line]:
     return lines
 
 
-def paginate(blocks: list[Block], style: PageStyle, metrics: Metrics) -> list[Page]:
-    p = _Paginator(style, metrics)
+def paginate(
+    blocks: list[Block], style: PageStyle, metrics: Metrics, *, split: bool = False
+) -> list[Page]:
+    """Pages of ``blocks``; ``split`` lets table rows and recommendation entries break over
+    pages."""
+    p = _Paginator(style, metrics, split)
     for b in blocks:
         p.add(b)
     pages = [pg for pg in p.pages if pg.placed]

@@ -51,12 +51,14 @@ def build_document(case: Case, content: DocContent, pages: list[Page], *, doc_id
             elif isinstance(b, (Para, Item)):
                 for theme, sentence in b.tags:
                     theme_hits.setdefault(theme, []).append((n, sentence))
-            elif isinstance(b, Rec):
+            elif isinstance(b, Rec) and not placed.continues:   # an entry is on the page it starts
                 recs.append({**b.rec, "page": n})
                 for theme in b.rec["themes"]:
                     theme_hits.setdefault(theme, []).append((n, b.text))
             elif isinstance(b, Table) and (b.recs or b.actions) and placed.rows:
                 for i in range(*placed.rows):
+                    if i == placed.rows[0] and placed.continues:   # a row is on the page it starts
+                        continue
                     if i in b.actions:
                         actions.append({**b.actions[i], "page": n})
                     if i in b.recs:
@@ -126,13 +128,17 @@ def build_layout(case: Case, content: DocContent, pages: list[Page], *, fmt: str
                  marking: str, header: str, footer: str) -> dict[str, Any]:
     tables = []
     toc_pages = []
+    split_entries: list[dict[str, Any]] = []
     for n, page in enumerate(pages, start=1):
         for placed in page.placed:
             b = placed.block
             if isinstance(b, Table) and placed.rows:
-                rows = (([b.columns] if placed.header_row else [])
-                        + b.rows[placed.rows[0]:placed.rows[1]])
-                tables.append({"page": n, "rows": rows, "header_row": placed.header_row})
+                rows = ([b.columns] if placed.header_row else []) + placed.table_rows()
+                # continues: the first row is the rest of the last row of the page before
+                tables.append({"page": n, "rows": rows, "header_row": placed.header_row,
+                               "continues": placed.continues})
+            if isinstance(b, Rec) and placed.continues:   # an entry carried on over the page
+                split_entries.append({"page": n, "prefix": b.prefix, "text": b.text})
             if isinstance(b, Toc):
                 toc_pages.append(n)
     return {
@@ -145,5 +151,6 @@ def build_layout(case: Case, content: DocContent, pages: list[Page], *, fmt: str
         "running_footer": footer or None,
         "toc_pages": toc_pages,
         "tables": tables,
+        "split_entries": split_entries,
         "synthetic": True,
     }

@@ -13,7 +13,9 @@ import yaml
 from dhr.document import Action
 from samples.reports import banks, generate_review
 from samples.reports.action_plans import date_truth, layouts
+from samples.reports.blocks import Table
 from samples.reports.case import make_cases
+from samples.reports.paginate import PageStyle, ReportlabMetrics, paginate
 
 
 def _wordings(split: str) -> dict[str, set[str]]:
@@ -68,3 +70,22 @@ def test_action_rows_are_valid_and_printed(split, tmp_path):
                 assert a["action"].rstrip(".") .split()[-1] in page
         numbers = {r["number"] for r in truth["recommendations"]}
         assert {a["recommendation"] for a in truth["actions"]} <= numbers
+
+
+def _long_table() -> Table:
+    rows = [[f"{i}) Agencies should review the referral pathway and record the outcome " * 3,
+             "Lead agency", "March 2024"] for i in range(1, 40)]
+    return Table(["Recommendation", "Lead", "Target date"], rows, [3, 1, 1],
+                 split_rows=True, repeat_header=False, continued="(continued)")
+
+
+@pytest.mark.parametrize("split", [True, False])
+def test_only_a_pdf_row_breaks_over_a_page_and_only_a_pdf_drops_the_header(split):
+    """A PDF (``split``) may break a row over the page and leave the header off the next page;
+    Word (DOCX, and the .doc/.rtf converted from it) repeats the header row on every page and
+    never breaks a row, so the truth of those formats says so."""
+    pages = paginate([_long_table()], PageStyle(), ReportlabMetrics(), split=split)
+    parts = [p for page in pages for p in page.placed]
+    assert len(parts) > 1
+    assert [p.header_row for p in parts[1:]] == [not split] * (len(parts) - 1)
+    assert any(p.continues for p in parts) == split

@@ -106,6 +106,74 @@ def test_row_split_over_pages_is_joined_and_the_header_repeat_is_skipped():
     assert (b["recommendation"], b["target_date"]) == ("2", "2024")
 
 
+SHORT = ["Ref", "Recommendation", "Lead organisation", "Target date", "Progress update"]
+
+
+@pytest.mark.parametrize("header", [True, False], ids=["header repeated", "no header"])
+@pytest.mark.parametrize("marker", ["", "(continued)", "(Cont.)", "cont'd"])
+def test_a_row_broken_over_a_page_with_its_lead_and_date_carrying_on_is_one_row(header, marker):
+    page_3 = Table(
+        3,
+        [
+            HOME_OFFICE,
+            [
+                f"1. {REC_1}",
+                "Local",
+                "Revise the training package and",
+                "Kent and Medway",
+                "",
+                "End of financial",
+                "Work has started:",
+            ],
+        ],
+    )
+    rest = [marker, "", "brief every call handler.", "CCG", "", "year 2023/24", "package drafted"]
+    page_4 = Table(
+        4,
+        ([HOME_OFFICE] if header else [])
+        + [
+            rest,
+            [
+                f"2. {REC_2}",
+                "Local",
+                "Audit twenty records.",
+                "Kent Police",
+                "",
+                "2024",
+                "Complete",
+            ],
+        ],
+    )
+    a, b = rows_of(page_3, page_4)
+    assert a["action"] == "Revise the training package and brief every call handler."
+    assert (a["lead_name"], a["target_date"], a["status"]) == (
+        "Kent and Medway CCG",
+        "2024-03",
+        "in_progress",
+    )
+    assert (a["recommendation"], a["page"]) == ("1", 3)
+    assert (b["recommendation"], b["lead_name"], b["page"]) == ("2", "Kent Police", 4)
+
+
+def test_a_numbered_row_or_a_merged_cell_action_at_the_top_of_a_page_is_a_row_of_its_own():
+    page_1 = Table(
+        1, [SHORT, ["1", f"{REC_1[:-1]} within six months", "Kent Police", "May 2024", "Ongoing"]]
+    )
+    page_2 = Table(2, [SHORT, ["2", REC_2, "Kent and Medway CCG", "June 2024", "Complete"]])
+    assert [r["recommendation"] for r in rows_of(page_1, page_2)] == ["1", "2"]
+    merged_1 = Table(1, [HOME_OFFICE, [f"1. {REC_1}", "Local", "Revise the training package.",
+                                       "Kent Police", "", "March 2024", "Ongoing"]])
+    merged_2 = Table(2, [HOME_OFFICE, ["", "", "Brief every call handler.", "Kent Police", "",
+                                       "June 2024", "Not started"]])
+    a, b = rows_of(merged_1, merged_2)
+    assert a["action"] == "Revise the training package."
+    assert (b["recommendation"], b["action"], b["status"]) == (
+        "1",
+        "Brief every call handler.",
+        "not_started",
+    )
+
+
 def test_a_table_without_header_on_the_next_page_goes_on():
     page_1 = Table(1, [["Ref", "Recommendation", "Lead", "Target date", "Progress"],
                        ["1", REC_1, "Kent Police", "May 2024", "Ongoing"]])

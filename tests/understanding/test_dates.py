@@ -36,6 +36,7 @@ from understanding.dates import find_date, find_dates, year_month
     ("Quarter 2 of 2024-25", "2024-09"),
     ("QI 2021", "2021-03"),                  # OCR of "Q1 2021"
     ("Ql 2024/25", "2024-06"),
+    ("Qi 2022", "2022-03"),                  # OCR of "Q1 2022" in lower case (no crash)
     ("Quarter 3. 2019-20", "2019-12"),       # OCR's stray full stop
     # financial years
     ("2024/25", "2025-03"),

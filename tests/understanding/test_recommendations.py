@@ -130,6 +130,76 @@ def test_a_row_split_across_pages_is_joined_back() -> None:
         ("2", "The CSP should publish the review.", "community_safety_partnership")]
 
 
+@pytest.mark.parametrize("header", [True, False], ids=["header repeated", "no header"])
+@pytest.mark.parametrize(
+    "marker, where",
+    [("", None), ("(continued)", "text"), ("(Cont.)", "number"), ("continued", "text")],
+)
+def test_a_row_broken_over_a_page_is_one_recommendation(header, marker, where) -> None:
+    """The rest of a row at the top of the next page, under a repeated header or not, marked
+    "(continued)" (in the number cell or before the text) or not, with its lead cell carrying
+    on too, joins the row above (the rule action-plan rows follow)."""
+    rest = ["", "domestic homicide reviews in a central library.", "reviews.", "Justice", "", ""]
+    if where == "number":
+        rest[0] = marker
+    elif where == "text":
+        rest[1] = f"{marker} {rest[1]}"
+    tables = [
+        Table(
+            5,
+            [
+                HEADER,
+                [
+                    "1",
+                    "Kent Police should review DASH training.",
+                    "Review",
+                    "Kent Police",
+                    "2024",
+                    "",
+                ],
+                [
+                    "2",
+                    "The Ministry of Justice should issue guidance on the publication of",
+                    "Issue guidance on publishing",
+                    "Ministry of",
+                    "2025",
+                    "",
+                ],
+            ],
+        ),
+        Table(
+            6,
+            ([HEADER] if header else [])
+            + [
+                rest,
+                [
+                    "3",
+                    "The CSP should publish the review.",
+                    "Publish",
+                    "Safer Kent Partnership",
+                    "2024",
+                    "",
+                ],
+            ],
+        ),
+    ]
+    recs = extract_table_recommendations(tables)
+    assert [(r.number, r.text, r.page) for r in recs] == [
+        ("1", "Kent Police should review DASH training.", 5),
+        ("2", ("The Ministry of Justice should issue guidance on the publication of domestic "
+               "homicide reviews in a central library."), 5),
+        ("3", "The CSP should publish the review.", 6)]
+    assert (recs[1].lead_name, recs[1].scope) == ("Ministry of Justice", "national")
+
+
+def test_a_numbered_row_at_the_top_of_a_page_is_a_recommendation_of_its_own() -> None:
+    tables = [Table(5, [HEADER, ["1", "Kent Police should review DASH training within six months",
+                                 "Review", "Kent Police", "2024", ""]]),
+              Table(6, [HEADER, ["2", "The CSP should publish the review.", "Publish",
+                                 "Safer Kent Partnership", "2024", ""]])]
+    assert [r.number for r in extract_table_recommendations(tables)] == ["1", "2"]
+
+
 def test_further_actions_of_one_recommendation_are_not_new_recommendations() -> None:
     table = Table(2, [HEADER, ["1", "Kent Police should review DASH training.", "Audit", ("Kent "
                                "Police"), "2024", ""], ["", "", "Brief staff", "", "2024", ""]])

@@ -1,6 +1,9 @@
 """Recommendations in action-plan tables: the header row (or, without one, the columns' content)
 says which column holds the recommendation, its number, lead agency and scope; a table going
-on over the page and a row continuing the one above are joined."""
+on over the page and a row continuing the one above are joined. The first row of a new page
+(under a repeated header row or not, perhaps marked "(continued)") that carries on the last row
+of the page before is joined to it by the rule action-plan rows follow
+(``understanding.continued_rows``)."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from understanding.continued_rows import continues_over_page, strip_continued_marker
 from understanding.doctext import DocText
 from understanding.recommendations.addressees import _agency_cell, _scope_of, addressee
 from understanding.recommendations.common import (
@@ -95,6 +99,8 @@ class _TableReader:
         self.width = 0                            # cells in a row of the current table
         self.last_page = 0
         self.header_cells: list[str] = []         # the header, to skip where it repeats
+        self.above: dict[str, str] | None = None  # the last row read, by column kind
+        self.above_rec: RecFound | None = None    # the recommendation that row printed
 
     def read(self, tables: Sequence[Any]) -> list[RecFound]:
         for table in tables:
@@ -104,13 +110,45 @@ class _TableReader:
                 continue
             found = self._columns(rows, page)
             if found is None:
+                self.above = self.above_rec = None
                 continue  # not an action plan
             body, continued = found
+            page_top = self.above is not None and page > self.last_page
             self.last_page = page
             for k, row in enumerate(body):
-                # A row may finish the one above: within a table, or across a page break.
-                self._row(row, page, joinable=k > 0 or continued)
+                if self._repeated_header(row):
+                    continue
+                if not (page_top and self._carried_over(row)):
+                    # A row may finish the one above: within a table, or across a page break.
+                    self._row(row, page, joinable=k > 0 or continued)
+                page_top = False
         return self.out
+
+    def _kinds(self, row: Sequence[str]) -> dict[str, str]:
+        assert self.cols is not None  # set by _columns
+        return {kind: _cell(row, self.cols, kind) for kind in self.cols}
+
+    def _repeated_header(self, row: list[str]) -> bool:
+        return _header_map(row) is not None or _lower_cells(row) == self.header_cells
+
+    def _carried_over(self, row: list[str]) -> bool:
+        """Join the first row of a new page to the last row of the page before when it is the
+        rest of it (the rule of ``understanding.continued_rows``); whether it was."""
+        cols, above = self.cols, self.above
+        assert cols is not None and above is not None
+        raw, marked = strip_continued_marker(row)
+        cells = self._kinds(raw)
+        texts = [k for k in sorted(cols, key=lambda kind: cols[kind]) if k in _TEXT_KINDS]
+        if not continues_over_page(cells, above, anchor="action" if "action" in cols else "text",
+                                   texts=texts, marked=marked, numbered=_numbered(cells)):
+            return False
+        self.above = {k: f"{above.get(k, '')} {v}".strip() for k, v in cells.items()}
+        rec = self.above_rec
+        if rec is not None and cells.get("text") and self.out and self.out[-1] is rec:
+            # the recommendation printed above, with its lead and scope cells carried on too
+            self.out[-1] = self.above_rec = _table_recommendation(
+                self.above, rec.number, f"{rec.text} {cells['text']}", rec.page)
+        return True
 
     def _columns(self, rows: list[list[str]], page: int) -> tuple[list[list[str]], bool] | None:
         """(the rows below the header, whether they go on from the table before), with
@@ -136,8 +174,7 @@ class _TableReader:
     def _row(self, row: list[str], page: int, *, joinable: bool) -> None:
         cols = self.cols
         assert cols is not None  # set by _columns
-        if _header_map(row) is not None or _lower_cells(row) == self.header_cells:
-            return  # a header repeated on a new page
+        self.above, self.above_rec = self._kinds(row), None
         text = _cell(row, cols, "text")
         if not text:
             return  # a further action of the recommendation above (merged cell)
@@ -149,8 +186,19 @@ class _TableReader:
         if (prev is not None and joinable and (number is None or number == prev.number) and
                 (not prev.text.endswith(_TERMINAL) or text[:1].islower())):
             prev.text = f"{prev.text} {text}"
+            self.above_rec = prev
             return
-        self.out.append(_table_recommendation(row, cols, number, text, page))
+        self.above_rec = _table_recommendation(self.above, number, text, page)
+        self.out.append(self.above_rec)
+
+
+def _numbered(cells: dict[str, str]) -> bool:
+    """Whether a row prints a number of its own: a number cell, or a numbered recommendation."""
+    m = _marker(cells.get("text", ""))
+    return bool(cells.get("number")) or (m is not None and m[1] in _NUMBERED and bool(m[0]))
+
+
+_NUMBERED = ("rec", "r", "num", "letter")   # list markers that number a recommendation
 
 
 def _recommendation_cell(row: list[str], cols: dict[str, int], text: str,
@@ -164,7 +212,7 @@ def _recommendation_cell(row: list[str], cols: dict[str, int], text: str,
         return None  # "Note", "See above", a status word
     if not (continuing or _row_recommends(text, m, _cell(row, cols, "agency"))):
         return None  # not a recommendation: a misread cell, a note, a status
-    if m is not None and m[1] in ("rec", "r", "num", "letter") and m[0]:
+    if m is not None and m[1] in _NUMBERED and m[0]:
         number = number or m[0]
         text = _CLAUSE_END.sub("", m[2].strip())
     return number, text
@@ -179,13 +227,18 @@ def _row_recommends(text: str, m: _Marker, agency_cell: str) -> bool:
                 (m is not None and m[1] in ("num", "letter", "r") and m[0] and agency_cell))
 
 
-def _table_recommendation(row: list[str], cols: dict[str, int], number: str | None, text: str,
+_TEXT_KINDS = ("text", "scope", "action", "outcome")   # columns of sentences (continued_rows)
+
+
+def _table_recommendation(cells: dict[str, str], number: str | None, text: str,
                           page: int) -> RecFound:
-    agency_cell = _cell(row, cols, "agency")
+    """The recommendation of a row (``cells`` by column kind), its agency from the lead cell or
+    else from the text."""
+    agency_cell = cells.get("agency", "")
     agency, name = _agency_cell(agency_cell)
     if agency is None and not agency_cell:
         agency, name = addressee(text)
-    scope_cell = _cell(row, cols, "scope").lower()
+    scope_cell = cells.get("scope", "").lower()
     scope = scope_cell if scope_cell in ("local", "regional", "national") else None
     return RecFound(number, text, agency, name, scope or _scope_of(None, text, agency),
                     page, "table", None, agency_cell or None)

@@ -57,6 +57,7 @@ class ActionPlanRules(Rules):
     anchor_columns: list[str]
     detail_columns: list[str]
     no_single_lead: Patterns
+    continued_marker: Patterns = []
     status_phrases: dict[Literal["not_accepted", "superseded", "not_started", "in_progress",
                                  "completed"], Patterns]
     outcome_lead_in: Patterns
