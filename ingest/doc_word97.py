@@ -488,7 +488,8 @@ def _piece_text(word: bytes, piece: _Piece, ccp_text: int, hidden: list[tuple[in
         raise NotWord97("piece runs past the end of the stream")
     if hidden:
         text = _mask_hidden(text, piece, hidden)
-    marks = [cp - piece.cp_start for cp in same_page if piece.cp_start <= cp < piece.cp_start + len(text)]
+    end = piece.cp_start + len(text)
+    marks = [cp - piece.cp_start for cp in same_page if piece.cp_start <= cp < end]
     if not marks:
         return text
     chars = list(text)

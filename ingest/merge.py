@@ -99,7 +99,8 @@ class SourceValues:
 
     values: dict[str, tuple[Any, str]] = field(default_factory=dict)  # review field -> (value, url)
     abuse_types: list[tuple[str, str]] = field(default_factory=list)  # (taxonomy id, url), sorted
-    conflicts: list[dict[str, Any]] = field(default_factory=list)  # ``provenance["source_conflicts"]``
+    # ``provenance["source_conflicts"]``: {"field", "values": [{"value", "url"}, ...]}
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
     unmapped_tags: list[str] = field(default_factory=list)
     ignored: list[dict[str, Any]] = field(default_factory=list)  # values no Document could hold
     title: str | None = None
@@ -132,9 +133,10 @@ class _SourceReader:
         for a in meta.get("abuse_types") or []:
             if a in ids("abuse_type"):
                 self.abuse.setdefault(a, url)
+        victim = self.said.victim
         for k, v in (meta.get("victim") or {}).items():
-            if k in ("age", "age_band", "sex") and v not in (None, "") and k not in self.said.victim:
-                self.said.victim[k] = (v, url)
+            if k in ("age", "age_band", "sex") and v not in (None, "") and k not in victim:
+                victim[k] = (v, url)
         if self.said.title is None and meta.get("title"):
             self.said.title = str(meta["title"])
 
@@ -165,8 +167,9 @@ class _SourceReader:
         values = self.said.values
         self.said.abuse_types = sorted(self.abuse.items())
         self.said.conflicts = [
-            {"field": f"review.{name}", "values": [{"value": values[name][0], "url": values[name][1]}] + c}
-            for name, c in self.conflicts.items()]
+            {"field": f"review.{name}",
+             "values": [{"value": values[name][0], "url": values[name][1]}] + later}
+            for name, later in self.conflicts.items()]
         return self.said
 
 
@@ -280,7 +283,8 @@ class _Merge:
             merge_record["title"] = True
         said = self.said
         for key, value in (("merge", merge_record), ("disagreements", self.disagreements),
-                           ("source_conflicts", said.conflicts), ("unmapped_tags", said.unmapped_tags),
+                           ("source_conflicts", said.conflicts),
+                           ("unmapped_tags", said.unmapped_tags),
                            ("ignored_source_values", said.ignored)):
             if value:
                 prov[key] = value

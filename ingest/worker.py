@@ -196,7 +196,8 @@ class WorkerPool:
                 continue
             wait_for = max(0.0, min(w.deadline for w in busy.values()) - time.monotonic())
             for ready in wait(list(busy), timeout=wait_for):
-                done = self._receive(cast(Connection, ready), busy)  # wait() returns what it was given
+                # wait() returns the connections it was given
+                done = self._receive(cast(Connection, ready), busy)
                 if done is not None:
                     yield done
             yield from self._expire(busy)
@@ -245,7 +246,8 @@ class WorkerPool:
                 busy.pop(conn)
                 assert w.task is not None
                 path = w.task[1]
-                yield path, self._replace(w, "timeout", f"extraction took longer than {self.timeout:g}s")
+                yield path, self._replace(w, "timeout",
+                                          f"extraction took longer than {self.timeout:g}s")
 
     def _replace(self, worker: _Worker, reason: str, message: str) -> Quarantined:
         worker.kill()
