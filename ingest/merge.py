@@ -133,12 +133,15 @@ class _SourceReader:
         for a in meta.get("abuse_types") or []:
             if a in ids("abuse_type"):
                 self.abuse.setdefault(a, url)
-        victim = self.said.victim
-        for k, v in (meta.get("victim") or {}).items():
-            if k in ("age", "age_band", "sex") and v not in (None, "") and k not in victim:
-                victim[k] = (v, url)
+        self._victim(meta.get("victim") or {}, url)
         if self.said.title is None and meta.get("title"):
             self.said.title = str(meta["title"])
+
+    def _victim(self, details: dict[str, Any], url: str) -> None:
+        victim = self.said.victim
+        for k, v in details.items():
+            if k in ("age", "age_band", "sex") and v not in (None, "") and k not in victim:
+                victim[k] = (v, url)
 
     def offer(self, name: str, value: Any, url: str) -> None:
         if value in (None, "", []):

@@ -190,7 +190,14 @@ class _Reader:
             return
         if group.label and not group.skip:
             self._label_word(word, arg, group)  # a label's own \pard, \plain, fonts do not count
-        elif word == "u" and arg is not None:
+        elif not self._document_word(word, arg, group) and not group.skip:
+            # (paragraph properties inside skipped destinations do not count)
+            self._body_word(word, arg)
+
+    def _document_word(self, word: str, arg: int | None, group: _Group) -> bool:
+        """True for the words read even inside skipped groups: a Unicode character, the number
+        of fallback characters after one, the code page, a style sheet entry's number."""
+        if word == "u" and arg is not None:
             self._emit(chr(arg + 65536 if arg < 0 else arg))
             self.skip_chars = group.uc
         elif word == "uc" and arg is not None:
@@ -199,8 +206,9 @@ class _Reader:
             self.codec = _codec(arg)
         elif word == "s" and group.dest == "stylesheet-entry":
             self._entry_style = arg or 0
-        elif not group.skip:  # paragraph properties inside skipped destinations do not count
-            self._body_word(word, arg)
+        else:
+            return False
+        return True
 
     def _starts_destination(self, word: str, group: _Group) -> bool:
         """True if ``word`` names what its group holds: an info field, a destination left out,
