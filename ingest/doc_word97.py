@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import struct
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -337,27 +338,61 @@ def _papx(fkp: bytes, off: int, data_stream: bytes) -> ParaProps:
 
 
 def _apply(props: ParaProps, sprms, data_stream: bytes) -> None:
+    """Set on ``props`` what the paragraph sprms we read say (``_PARA_SPRMS``)."""
     for sprm, operand in sprms:
-        if sprm == SPRM_P_FINTABLE:
-            props.in_table = bool(operand[:1] and operand[0])
-        elif sprm == SPRM_P_FTTP:
-            props.row_end = bool(operand[:1] and operand[0])
-        elif sprm == SPRM_P_ITAP:
-            props.in_table = props.in_table or (len(operand) == 4
-                                                and struct.unpack("<i", operand)[0] > 0)
-        elif sprm == SPRM_P_OUTLVL and operand:
-            props.outline_level = operand[0] if operand[0] < 9 else None
-        elif sprm == SPRM_P_PAGE_BREAK_BEFORE and operand:
-            props.page_break_before = bool(operand[0])
-        elif sprm == SPRM_P_ILFO and len(operand) == 2:
-            props.ilfo = struct.unpack("<h", operand)[0]
-        elif sprm == SPRM_P_ILVL and operand:
-            props.ilvl = operand[0]
-        elif sprm == SPRM_P_HUGE_PAPX and len(operand) == 4:
-            off = struct.unpack("<I", operand)[0]
-            if off + 2 <= len(data_stream):
-                size = struct.unpack_from("<H", data_stream, off)[0]
-                _apply(props, _sprms(data_stream[off + 2:off + 2 + size], 0), b"")
+        handler = _PARA_SPRMS.get(sprm)
+        if handler is not None:
+            handler(props, operand, data_stream)
+
+
+# One small setter per paragraph sprm: (props, operand bytes, Data stream).
+def _set_in_table(props: ParaProps, operand: bytes, data_stream: bytes) -> None:
+    props.in_table = bool(operand[:1] and operand[0])
+
+
+def _set_row_end(props: ParaProps, operand: bytes, data_stream: bytes) -> None:
+    props.row_end = bool(operand[:1] and operand[0])
+
+
+def _set_table_depth(props: ParaProps, operand: bytes, data_stream: bytes) -> None:
+    props.in_table = props.in_table or (len(operand) == 4 and struct.unpack("<i", operand)[0] > 0)
+
+
+def _set_outline_level(props: ParaProps, operand: bytes, data_stream: bytes) -> None:
+    if operand:
+        props.outline_level = operand[0] if operand[0] < 9 else None
+
+
+def _set_page_break_before(props: ParaProps, operand: bytes, data_stream: bytes) -> None:
+    if operand:
+        props.page_break_before = bool(operand[0])
+
+
+def _set_list_override(props: ParaProps, operand: bytes, data_stream: bytes) -> None:
+    if len(operand) == 2:
+        props.ilfo = struct.unpack("<h", operand)[0]
+
+
+def _set_list_level(props: ParaProps, operand: bytes, data_stream: bytes) -> None:
+    if operand:
+        props.ilvl = operand[0]
+
+
+def _apply_huge_papx(props: ParaProps, operand: bytes, data_stream: bytes) -> None:
+    """The properties stored in the Data stream (large table-row marks)."""
+    if len(operand) == 4:
+        off = struct.unpack("<I", operand)[0]
+        if off + 2 <= len(data_stream):
+            size = struct.unpack_from("<H", data_stream, off)[0]
+            _apply(props, _sprms(data_stream[off + 2:off + 2 + size], 0), b"")
+
+
+_PARA_SPRMS: dict[int, Callable[[ParaProps, bytes, bytes], None]] = {
+    SPRM_P_FINTABLE: _set_in_table, SPRM_P_FTTP: _set_row_end, SPRM_P_ITAP: _set_table_depth,
+    SPRM_P_OUTLVL: _set_outline_level, SPRM_P_PAGE_BREAK_BEFORE: _set_page_break_before,
+    SPRM_P_ILFO: _set_list_override, SPRM_P_ILVL: _set_list_level,
+    SPRM_P_HUGE_PAPX: _apply_huge_papx,
+}
 
 
 def _sprms(data: bytes, pos: int):
@@ -433,63 +468,103 @@ def _styles(table: bytes, fc: int, lcb: int) -> tuple[dict[int, str], dict[int, 
     return names, props
 
 
-def _paragraphs(word: bytes, pieces: list[_Piece], ccp_text: int, papx: _PapxIndex,  # noqa: C901
-                styles: dict[int, str], hidden: list[tuple[int, int]],
-                same_page: set[int]) -> list[Paragraph]:
-    out: list[Paragraph] = []
-    buf: list[str] = []
-    fields: list[bool] = []  # per open field: True once its result part started
+def _paragraphs(
+    word: bytes,
+    pieces: list[_Piece],
+    ccp_text: int,
+    papx: _PapxIndex,
+    styles: dict[int, str],
+    hidden: list[tuple[int, int]],
+    same_page: set[int],
+) -> list[Paragraph]:
+    splitter = _ParagraphSplitter(papx, styles)
     for piece in pieces:
         if piece.cp_start >= ccp_text:
             break
-        count = min(piece.cp_end, ccp_text) - piece.cp_start
-        if piece.compressed:
-            raw = word[piece.offset:piece.offset + count]
-            text = raw.decode("cp1252", "replace")
-        else:
-            raw = word[piece.offset:piece.offset + 2 * count]
-            text = raw.decode("utf-16-le", "replace")
-        if len(text) < count:
-            raise NotWord97("piece runs past the end of the stream")
-        if hidden:
-            text = _mask_hidden(text, piece, hidden)
-        marks = [cp - piece.cp_start for cp in same_page
-                 if piece.cp_start <= cp < piece.cp_start + len(text)]
-        if marks:  # a continuous section break ends its paragraph but not the page
-            chars = list(text)
-            for k in marks:
-                if chars[k] == PAGE_BREAK:
-                    chars[k] = PARA_END
-            text = "".join(chars)
+        splitter.feed(piece, _piece_text(word, piece, ccp_text, hidden, same_page))
+    return splitter.finish()
+
+
+def _piece_text(word: bytes, piece: _Piece, ccp_text: int, hidden: list[tuple[int, int]],
+                same_page: set[int]) -> str:
+    """A piece's characters of the main story: hidden text masked, and continuous section
+    breaks turned into paragraph ends (they end their paragraph but not the page)."""
+    count = min(piece.cp_end, ccp_text) - piece.cp_start
+    if piece.compressed:
+        text = word[piece.offset:piece.offset + count].decode("cp1252", "replace")
+    else:
+        text = word[piece.offset:piece.offset + 2 * count].decode("utf-16-le", "replace")
+    if len(text) < count:
+        raise NotWord97("piece runs past the end of the stream")
+    if hidden:
+        text = _mask_hidden(text, piece, hidden)
+    end = piece.cp_start + len(text)
+    marks = [cp - piece.cp_start for cp in same_page if piece.cp_start <= cp < end]
+    if not marks:
+        return text
+    chars = list(text)
+    for k in marks:
+        if chars[k] == PAGE_BREAK:
+            chars[k] = PARA_END
+    return "".join(chars)
+
+
+_MARKS = frozenset((PARA_END, CELL_END, _FIELD_BEGIN, _FIELD_SEP, _FIELD_END))
+
+
+class _ParagraphSplitter:
+    """Paragraphs from the main story's text, fed piece by piece: cut at paragraph and cell
+    ends (each with the properties of its end mark), field codes dropped and field results kept."""
+
+    def __init__(self, papx: _PapxIndex, styles: dict[int, str]) -> None:
+        self.papx = papx
+        self.styles = styles
+        self.out: list[Paragraph] = []
+        self.buf: list[str] = []
+        self.fields: list[bool] = []  # per open field: True once its result part started
+
+    def _visible(self) -> bool:
+        """Outside field codes (every open field is in its result part)."""
+        return not self.fields or all(self.fields)
+
+    def feed(self, piece: _Piece, text: str) -> None:
         start = 0
         for i, ch in enumerate(text):
-            if ch in (PARA_END, CELL_END, _FIELD_BEGIN, _FIELD_SEP, _FIELD_END):
-                if not fields or all(fields):
-                    buf.append(text[start:i])
-                start = i + 1
-                if ch == _FIELD_BEGIN:
-                    fields.append(False)
-                elif ch == _FIELD_SEP:
-                    if fields:
-                        fields[-1] = True
-                elif ch == _FIELD_END:
-                    if fields:
-                        fields.pop()
-                else:
-                    fc = piece.offset + (i if piece.compressed else 2 * i)
-                    props = papx.at(fc)
-                    para = "".join(buf)
-                    buf = []
-                    for old, new in _REPLACE.items():
-                        if old in para:
-                            para = para.replace(old, new)
-                    out.append(Paragraph(para, ch, props, styles.get(props.istd, "")))
-        if not fields or all(fields):
-            buf.append(text[start:])
-    rest = "".join(buf)
-    if rest.strip():
-        out.append(Paragraph(rest, PARA_END, ParaProps()))
-    return out
+            if ch not in _MARKS:
+                continue
+            if self._visible():
+                self.buf.append(text[start:i])
+            start = i + 1
+            if ch in (PARA_END, CELL_END):
+                self._end_paragraph(piece.offset + (i if piece.compressed else 2 * i), ch)
+            else:
+                self._field_mark(ch)
+        if self._visible():
+            self.buf.append(text[start:])
+
+    def _field_mark(self, ch: str) -> None:
+        if ch == _FIELD_BEGIN:
+            self.fields.append(False)
+        elif ch == _FIELD_SEP:
+            if self.fields:
+                self.fields[-1] = True
+        elif self.fields:  # _FIELD_END
+            self.fields.pop()
+
+    def _end_paragraph(self, fc: int, end: str) -> None:
+        props = self.papx.at(fc)
+        para = "".join(self.buf)
+        self.buf = []
+        for old, new in _REPLACE.items():
+            if old in para:
+                para = para.replace(old, new)
+        self.out.append(Paragraph(para, end, props, self.styles.get(props.istd, "")))
+
+    def finish(self) -> list[Paragraph]:
+        rest = "".join(self.buf)
+        if rest.strip():
+            self.out.append(Paragraph(rest, PARA_END, ParaProps()))
+        return self.out
 
 
 # SummaryInformation property ids we read (string properties) and the code-page property.

@@ -23,15 +23,16 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import yaml
 
 from dhr.corrections import strip as strip_corrections
-from dhr.document import DATE_OF_DEATH_PATTERN, Document, Source
+from dhr.document import DATE_OF_DEATH_PATTERN, AbuseType, Document, Source, Victim
 from dhr.review_keys import review_key
 from dhr.taxonomy import ids
 from dhr.text import fold
@@ -70,15 +71,15 @@ def tag_rules() -> dict[str, dict[str, str]]:
                          .read_text(encoding="utf-8"))
     kinds = {"review_type": "review_type", "death_type": "death_type", "abuse_types": "abuse_type"}
     out: dict[str, dict[str, str]] = {}
-    for field, kind in kinds.items():
+    for name, kind in kinds.items():
         valid = set(ids(kind))
         table: dict[str, str] = {}
-        for value, tags in (raw.get(field) or {}).items():
+        for value, tags in (raw.get(name) or {}).items():
             if value not in valid:
-                raise ValueError(f"source_tags.yaml: {field}: {value!r} is not a taxonomy id")
+                raise ValueError(f"source_tags.yaml: {name}: {value!r} is not a taxonomy id")
             for tag in tags:
                 table[_norm_tag(tag)] = value
-        out[field] = table
+        out[name] = table
     return out
 
 
@@ -94,62 +95,87 @@ def _rank(sighting: dict[str, Any]) -> tuple[int, str]:
     return (1 if weak else 0, str(sighting.get("first_seen") or ""))
 
 
-def source_values(sightings: list[dict[str, Any]]) -> dict[str, Any]:
-    """What the sources say, one value per field with the URL that said it.
+@dataclass
+class SourceValues:
+    """What the sources say about a review: one value per field with the URL that said it."""
 
-    Returns ``{"values": {field: (value, url)}, "abuse_types": [(id, url)], "conflicts": [...],
-    "unmapped_tags": [...], "ignored": [...], "title": str | None, "victim": {...}}``.
-    """
-    values: dict[str, tuple[Any, str]] = {}
-    conflicts: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    abuse: dict[str, str] = {}
-    unmapped: list[str] = []
-    ignored: list[dict[str, Any]] = []
-    title = None
-    victim: dict[str, Any] = {}
-    rules = tag_rules()
+    values: dict[str, tuple[Any, str]] = field(default_factory=dict)  # review field -> (value, url)
+    abuse_types: list[tuple[str, str]] = field(default_factory=list)  # (taxonomy id, url), sorted
+    # ``provenance["source_conflicts"]``: {"field", "values": [{"value", "url"}, ...]}
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    unmapped_tags: list[str] = field(default_factory=list)
+    ignored: list[dict[str, Any]] = field(default_factory=list)  # values no Document could hold
+    title: str | None = None
+    victim: dict[str, tuple[Any, str]] = field(default_factory=dict)  # age, age_band, sex
 
-    def offer(field: str, value: Any, url: str) -> None:
-        if value in (None, "", []):
-            return
-        ok = _valid(field, value)
-        if ok is None:
-            ignored.append({"field": f"review.{field}", "value": value, "url": url})
-            return
-        if field not in values:
-            values[field] = (ok, url)
-        elif (fold(values[field][0]) != fold(ok)
-              and not _compatible_dates(field, values[field][0], ok)):
-            conflicts[field].append({"value": ok, "url": url})
 
+def source_values(sightings: list[dict[str, Any]]) -> SourceValues:
+    """What the sources say, strongest source first (:func:`_rank`): the first valid value of a
+    field wins, later different ones are conflicts."""
+    reader = _SourceReader()
     for s in sorted(sightings, key=_rank):
-        meta = s.get("metadata") or {}
-        url = s["url"]
-        for field in REVIEW_KEYS:
-            offer(field, meta.get(field), url)
+        reader.read(s.get("metadata") or {}, s["url"])
+    return reader.result()
+
+
+class _SourceReader:
+    """Collects :class:`SourceValues` from the sightings' metadata, one sighting at a time."""
+
+    def __init__(self) -> None:
+        self.said = SourceValues()
+        self.conflicts: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.abuse: dict[str, str] = {}
+        self.rules = tag_rules()
+
+    def read(self, meta: dict[str, Any], url: str) -> None:
+        for name in REVIEW_KEYS:
+            self.offer(name, meta.get(name), url)
         for tag in meta.get("tags") or []:
-            key = _norm_tag(tag)
-            if key in rules["review_type"]:
-                offer("review_type", rules["review_type"][key], url)
-            elif key in rules["death_type"]:
-                offer("death_type", rules["death_type"][key], url)
-            elif key in rules["abuse_types"]:
-                abuse.setdefault(rules["abuse_types"][key], url)
-            elif tag not in unmapped:
-                unmapped.append(tag)
+            self._tag(tag, url)
         for a in meta.get("abuse_types") or []:
             if a in ids("abuse_type"):
-                abuse.setdefault(a, url)
-        for k, v in (meta.get("victim") or {}).items():
+                self.abuse.setdefault(a, url)
+        self._victim(meta.get("victim") or {}, url)
+        if self.said.title is None and meta.get("title"):
+            self.said.title = str(meta["title"])
+
+    def _victim(self, details: dict[str, Any], url: str) -> None:
+        victim = self.said.victim
+        for k, v in details.items():
             if k in ("age", "age_band", "sex") and v not in (None, "") and k not in victim:
                 victim[k] = (v, url)
-        if title is None and meta.get("title"):
-            title = str(meta["title"])
-    return {"values": values, "abuse_types": sorted(abuse.items()),
-            "conflicts": [{"field": f"review.{f}",
-                           "values": [{"value": values[f][0], "url": values[f][1]}] + c}
-                          for f, c in conflicts.items()],
-            "unmapped_tags": unmapped, "ignored": ignored, "title": title, "victim": victim}
+
+    def offer(self, name: str, value: Any, url: str) -> None:
+        if value in (None, "", []):
+            return
+        ok = _valid(name, value)
+        values = self.said.values
+        if ok is None:
+            self.said.ignored.append({"field": f"review.{name}", "value": value, "url": url})
+        elif name not in values:
+            values[name] = (ok, url)
+        elif fold(values[name][0]) != fold(ok) and not _compatible_dates(name, values[name][0], ok):
+            self.conflicts[name].append({"value": ok, "url": url})
+
+    def _tag(self, tag: str, url: str) -> None:
+        key = _norm_tag(tag)
+        if key in self.rules["review_type"]:
+            self.offer("review_type", self.rules["review_type"][key], url)
+        elif key in self.rules["death_type"]:
+            self.offer("death_type", self.rules["death_type"][key], url)
+        elif key in self.rules["abuse_types"]:
+            self.abuse.setdefault(self.rules["abuse_types"][key], url)
+        elif tag not in self.said.unmapped_tags:
+            self.said.unmapped_tags.append(tag)
+
+    def result(self) -> SourceValues:
+        values = self.said.values
+        self.said.abuse_types = sorted(self.abuse.items())
+        self.said.conflicts = [
+            {"field": f"review.{name}",
+             "values": [{"value": values[name][0], "url": values[name][1]}] + later}
+            for name, later in self.conflicts.items()]
+        return self.said
 
 
 def _valid(field: str, value: Any) -> Any:
@@ -164,80 +190,111 @@ def _valid(field: str, value: Any) -> Any:
 
 
 # -- the merge --------------------------------------------------------------------------------
-def merge_document(doc: Document, sightings: list[dict[str, Any]]) -> Document:  # noqa: C901
+def merge_document(doc: Document, sightings: list[dict[str, Any]]) -> Document:
     """The Document with its sources merged in (idempotent: re-merging starts from the text)."""
-    data = unmerge(doc.to_json_dict())
-    review = data["review"]
-    prov = data["provenance"]
-    fields: dict[str, Any] = prov.setdefault("fields", {})
-    replaced: dict[str, Any] = {}
-    disagreements: list[dict[str, Any]] = []
-    said = source_values(sightings)
-    values = said["values"]
+    text = Document.from_json_dict(unmerge(doc.to_json_dict()))
+    return _Merge(text, source_values(sightings)).run(source_of(sightings))
 
-    def take(path: str, value: Any, url: str, current: Any) -> None:
-        replaced[path] = current
-        fields[path] = {"from": "source", "url": url}
 
-    if "area" in values and "region" not in values:
-        # The region follows from the source's area (and a region the text gave for another area
-        # would be wrong: unknown rather than guessed).
-        region = _region_of(values["area"][0])
-        text_area = review.get("area")
+class _Merge:
+    """One merge of what the sources say into a Document as extraction left it (changed in
+    place), with the provenance it records: the values it replaced, the fields it set and
+    the disagreements it found."""
+
+    def __init__(self, doc: Document, said: SourceValues) -> None:
+        self.doc = doc
+        self.review = doc.review
+        self.said = said
+        self.values = dict(said.values)
+        self.fields: dict[str, Any] = doc.provenance.setdefault("fields", {})
+        self.replaced: dict[str, Any] = {}
+        self.disagreements: list[dict[str, Any]] = []
+
+    def run(self, source: Source | None) -> Document:
+        self._region_from_area()
+        for name in REVIEW_KEYS:
+            if name in self.values:
+                self._review_field(name, *self.values[name])
+        added = self._abuse_types()
+        self._victim()
+        self._record(added)
+        self.doc.source = source
+        self.doc.review_key = review_key(self.review.model_dump(mode="json"))
+        return self.doc
+
+    def _take(self, path: str, url: str, current: Any) -> None:
+        self.replaced[path] = current
+        self.fields[path] = {"from": "source", "url": url}
+
+    def _region_from_area(self) -> None:
+        """The region follows from the source's area (and a region the text gave for another
+        area would be wrong: unknown rather than guessed)."""
+        if "area" not in self.values or "region" in self.values:
+            return
+        area, url = self.values["area"]
+        region = _region_of(area)
         if region:
-            values["region"] = (region, values["area"][1])
-        elif text_area and fold(text_area) != fold(values["area"][0]) and review.get("region"):
-            replaced["review.region"] = review["region"]
-            review["region"] = None
-    for field in REVIEW_KEYS:
-        if field not in values:
-            continue
-        value, url = values[field]
-        current = review.get(field)
+            self.values["region"] = (region, url)
+        elif self.review.area and fold(self.review.area) != fold(area) and self.review.region:
+            self.replaced["review.region"] = self.review.region
+            self.review.region = None
+
+    def _review_field(self, name: str, value: Any, url: str) -> None:
+        """The source's value of a review field (``REVIEW_KEYS``) over the text's, unless they
+        agree or the text states the same date more precisely."""
+        current = getattr(self.review, name)
         if current not in (None, "") and fold(current) == fold(value):
-            continue
-        if field == "date_of_death" and current and _compatible_dates(field, current, value):
+            return
+        if name == "date_of_death" and current and _compatible_dates(name, current, value):
             if len(value) <= len(current):
-                continue  # the text is as precise or more: keep it
+                return  # the text is as precise or more: keep it
         elif current not in (None, ""):
-            disagreements.append({"field": f"review.{field}", "source": value, "text": current,
-                                  "url": url})
-        take(f"review.{field}", value, url, current)
-        review[field] = value
-    added = [a for a, _ in said["abuse_types"] if a not in (review.get("abuse_types") or [])]
-    if added:
-        review["abuse_types"] = sorted(set(review.get("abuse_types") or []) | set(added))
-        fields["review.abuse_types"] = {"from": "source",
-                                        "url": dict(said["abuse_types"])[added[0]]}
-    victim = review.setdefault("victim", {})
-    for key, (value, url) in said["victim"].items():
-        if victim.get(key) in (None, ""):
-            take(f"review.victim.{key}", value, url, None)
-            victim[key] = value
-    merge_record: dict[str, Any] = {}
-    if replaced:
-        merge_record["replaced"] = replaced
-    if added:
-        merge_record["added_abuse_types"] = added
-    if said["title"] and not data.get("title"):
-        data["title"] = said["title"]
-        merge_record["title"] = True
-    if merge_record:
-        prov["merge"] = merge_record
-    if disagreements:
-        prov["disagreements"] = disagreements
-    if said["conflicts"]:
-        prov["source_conflicts"] = said["conflicts"]
-    if said["unmapped_tags"]:
-        prov["unmapped_tags"] = said["unmapped_tags"]
-    if said["ignored"]:
-        prov["ignored_source_values"] = said["ignored"]
-    if not fields:
-        prov.pop("fields", None)
-    src = source_of(sightings)
-    data["source"] = src.model_dump(mode="json") if src else None
-    data["review_key"] = review_key(review)
-    return Document.from_json_dict(data)
+            self.disagreements.append({"field": f"review.{name}", "source": value, "text": current,
+                                       "url": url})
+        self._take(f"review.{name}", url, current)
+        setattr(self.review, name, value)  # valid: checked by _valid
+
+    def _abuse_types(self) -> list[str]:
+        """Abuse types the sources add to the text's (never removed): the ids added."""
+        current = self.review.abuse_types
+        added = [a for a, _ in self.said.abuse_types if a not in current]
+        if added:
+            # taxonomy ids (checked when read), the Document's AbuseType values
+            self.review.abuse_types = cast(list[AbuseType], sorted(set(current) | set(added)))
+            self.fields["review.abuse_types"] = {"from": "source",
+                                                 "url": dict(self.said.abuse_types)[added[0]]}
+        return added
+
+    def _victim(self) -> None:
+        """Victim details the text does not give (validated as the Document validates them)."""
+        victim = self.review.victim.model_dump()
+        for key, (value, url) in self.said.victim.items():
+            if victim.get(key) in (None, ""):
+                self._take(f"review.victim.{key}", url, None)
+                victim[key] = value
+        if self.said.victim:
+            self.review.victim = Victim.model_validate(victim)
+
+    def _record(self, added: list[str]) -> None:
+        """The merge's provenance (what :func:`unmerge` undoes) and a title the text lacked."""
+        prov = self.doc.provenance
+        merge_record: dict[str, Any] = {}
+        if self.replaced:
+            merge_record["replaced"] = self.replaced
+        if added:
+            merge_record["added_abuse_types"] = added
+        if self.said.title and not self.doc.title:
+            self.doc.title = self.said.title
+            merge_record["title"] = True
+        said = self.said
+        for key, value in (("merge", merge_record), ("disagreements", self.disagreements),
+                           ("source_conflicts", said.conflicts),
+                           ("unmapped_tags", said.unmapped_tags),
+                           ("ignored_source_values", said.ignored)):
+            if value:
+                prov[key] = value
+        if not self.fields:
+            prov.pop("fields", None)
 
 
 def unmerge(data: dict[str, Any]) -> dict[str, Any]:

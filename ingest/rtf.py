@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from ingest.detect import is_rtf
@@ -182,81 +183,119 @@ class _Reader:
             else:
                 self._emit(out)
 
-    def _word(self, word: str, arg: int | None) -> None:  # noqa: C901 - one branch per RTF word
+    def _word(self, word: str, arg: int | None) -> None:
+        """One control word. Destinations and list labels first; then the words that count
+        even inside skipped groups (Unicode characters, the code page, a style's number); then
+        the body's paragraph and character words, one handler each (``_BODY_WORDS``)."""
         group = self.stack[-1]
         if group.dest == "*":
             # {\*\keyword ...}: read the few starred destinations we understand, skip the rest.
             group.dest = word
             group.skip = word not in ("fldrslt",)
-        if word in _INFO_FIELDS and len(self.stack) > 1 and self.stack[-2].dest == "info":
-            group.dest, self._info_key, self.capture = "info-field", _INFO_FIELDS[word], []
-            return
-        if word in _SKIP_DESTINATIONS:
-            self._destination(word)
-            return
-        if word in ("listtext", "pntext"):
-            group.label, group.dest = True, word
+        if self._starts_destination(word, group):
             return
         if group.label and not group.skip:
-            if word == "tab" or word == "u" or word in _SYMBOLS:
-                self._emit(" " if word == "tab" else _label_char(word, arg))
-                if word == "u":
-                    self.skip_chars = group.uc
-            return  # a list label's own \pard, \plain, fonts do not touch the paragraph
+            self._label_word(word, arg, group)  # a label's own \pard, \plain, fonts do not count
+        elif not self._document_word(word, arg, group) and not group.skip:
+            # (paragraph properties inside skipped destinations do not count)
+            self._body_word(word, arg)
+
+    def _document_word(self, word: str, arg: int | None, group: _Group) -> bool:
+        """True for the words read even inside skipped groups: a Unicode character, the number
+        of fallback characters after one, the code page, a style sheet entry's number."""
         if word == "u" and arg is not None:
             self._emit(chr(arg + 65536 if arg < 0 else arg))
             self.skip_chars = group.uc
-            return
-        if word == "uc" and arg is not None:
+        elif word == "uc" and arg is not None:
             group.uc = max(arg, 0)
         elif word == "ansicpg" and arg:
             self.codec = _codec(arg)
         elif word == "s" and group.dest == "stylesheet-entry":
             self._entry_style = arg or 0
-        elif group.skip:
-            # paragraph properties inside skipped destinations (\listtext\pard...) do not count
-            return
-        elif word in ("par", "cell", "row"):
-            if word == "par":
-                self._end_paragraph(PARA_END)
-            elif word == "cell":
-                self.props.in_table = True
-                self._end_paragraph(CELL_END)
-            else:
-                self._end_paragraph(CELL_END, row_end=True)
-        elif word == "sect":
-            if "".join(self.text).strip():
-                self._end_paragraph(PARA_END)
-            self.section_break = True
-        elif word in _SAME_PAGE_BREAKS or word in _NEW_PAGE_BREAKS:
-            if self.section_break is not None:
-                self.section_break = word in _NEW_PAGE_BREAKS
-        elif word == "pard":
-            self.props = ParaProps()
-            self.style = 0
-        elif word == "s":
-            self.style = arg or 0
-        elif word == "intbl":
-            self.props.in_table = True
-        elif word == "itap" and arg is not None:
-            self.props.in_table = arg > 0
-        elif word == "outlinelevel" and arg is not None:
-            self.props.outline_level = arg if 0 <= arg < 9 else None
-        elif word == "pagebb":
-            self.props.page_break_before = arg != 0
-        elif word in ("v", "deleted"):
-            group.hidden = arg != 0
-        elif word == "plain":
-            group.hidden = False
+        else:
+            return False
+        return True
+
+    def _starts_destination(self, word: str, group: _Group) -> bool:
+        """True if ``word`` names what its group holds: an info field, a destination left out,
+        or a list label."""
+        if word in _INFO_FIELDS and len(self.stack) > 1 and self.stack[-2].dest == "info":
+            group.dest, self._info_key, self.capture = "info-field", _INFO_FIELDS[word], []
+        elif word in _SKIP_DESTINATIONS:
+            group.skip, group.dest = True, word
+        elif word in ("listtext", "pntext"):
+            group.label, group.dest = True, word
+        else:
+            return False
+        return True
+
+    def _label_word(self, word: str, arg: int | None, group: _Group) -> None:
+        """A word inside a list label (``\\listtext``): only its characters count."""
+        if word == "tab" or word == "u" or word in _SYMBOLS:
+            self._emit(" " if word == "tab" else _label_char(word, arg))
+            if word == "u":
+                self.skip_chars = group.uc
+
+    def _body_word(self, word: str, arg: int | None) -> None:
+        handler = _BODY_WORDS.get(word)
+        if handler is not None:
+            handler(self, arg)
         elif word in _SYMBOLS:
             if self.skip_chars:
                 self.skip_chars -= 1
             else:
                 self._emit(_SYMBOLS[word])
 
-    def _destination(self, word: str) -> None:
-        group = self.stack[-1]
-        group.skip, group.dest = True, word
+    # -- the body's control words (``_BODY_WORDS``) ------------------------------------------
+    def _par(self, arg: int | None) -> None:
+        self._end_paragraph(PARA_END)
+
+    def _cell(self, arg: int | None) -> None:
+        self.props.in_table = True
+        self._end_paragraph(CELL_END)
+
+    def _row(self, arg: int | None) -> None:
+        self._end_paragraph(CELL_END, row_end=True)
+
+    def _sect(self, arg: int | None) -> None:
+        if "".join(self.text).strip():
+            self._end_paragraph(PARA_END)
+        self.section_break = True
+
+    def _same_page_section(self, arg: int | None) -> None:
+        if self.section_break is not None:
+            self.section_break = False
+
+    def _new_page_section(self, arg: int | None) -> None:
+        if self.section_break is not None:
+            self.section_break = True
+
+    def _pard(self, arg: int | None) -> None:
+        self.props = ParaProps()
+        self.style = 0
+
+    def _style(self, arg: int | None) -> None:
+        self.style = arg or 0
+
+    def _intbl(self, arg: int | None) -> None:
+        self.props.in_table = True
+
+    def _itap(self, arg: int | None) -> None:
+        if arg is not None:
+            self.props.in_table = arg > 0
+
+    def _outline_level(self, arg: int | None) -> None:
+        if arg is not None:
+            self.props.outline_level = arg if 0 <= arg < 9 else None
+
+    def _page_break_before(self, arg: int | None) -> None:
+        self.props.page_break_before = arg != 0
+
+    def _hidden(self, arg: int | None) -> None:
+        self.stack[-1].hidden = arg != 0
+
+    def _plain(self, arg: int | None) -> None:
+        self.stack[-1].hidden = False
 
     def _end_paragraph(self, end: str, *, row_end: bool = False, final: bool = False) -> None:
         text = "".join(self.text)
@@ -271,6 +310,18 @@ class _Reader:
     # Stylesheet entries: "{\sN ... Name;}" groups directly inside {\stylesheet}.
     _entry_style = 0
     _info_key = ""
+
+
+# Control words of the body text: paragraph and table structure, section breaks, paragraph
+# properties, hidden text. (Symbol words such as \emdash are ``_SYMBOLS``.)
+_BODY_WORDS: dict[str, Callable[[_Reader, int | None], None]] = {
+    "par": _Reader._par, "cell": _Reader._cell, "row": _Reader._row, "sect": _Reader._sect,
+    **dict.fromkeys(_SAME_PAGE_BREAKS, _Reader._same_page_section),
+    **dict.fromkeys(_NEW_PAGE_BREAKS, _Reader._new_page_section),
+    "pard": _Reader._pard, "s": _Reader._style, "intbl": _Reader._intbl, "itap": _Reader._itap,
+    "outlinelevel": _Reader._outline_level, "pagebb": _Reader._page_break_before,
+    "v": _Reader._hidden, "deleted": _Reader._hidden, "plain": _Reader._plain,
+}
 
 
 def _label_char(word: str, arg: int | None) -> str:

@@ -193,52 +193,63 @@ class WorkerPool:
             self.workers.append(self._start())
         busy: dict[Connection, _Worker] = {}
         while queue or busy:
-            for w in self.workers:
-                if w.task is None and queue:
-                    task_id, path = queue.popleft()
-                    name = (filenames or {}).get(task_id) or Path(path).name
-                    try:
-                        w.send(task_id, Path(path), name, self.timeout)
-                    except (OSError, BrokenPipeError):
-                        yield Path(path), self._replace(w, "corrupt", "worker process unavailable")
-                        continue
-                    busy[w.conn] = w
+            yield from self._dispatch(queue, busy, filenames or {})
             if not busy:
                 continue
-            now = time.monotonic()
-            wait_for = max(0.0, min(w.deadline for w in busy.values()) - now)
-            ready = wait(list(busy), timeout=wait_for)
-            for ready_conn in ready:
-                conn = cast(Connection, ready_conn)  # wait() returns what it was given
-                w = busy.pop(conn)
+            wait_for = max(0.0, min(w.deadline for w in busy.values()) - time.monotonic())
+            for ready in wait(list(busy), timeout=wait_for):
+                # wait() returns the connections it was given
+                done = self._receive(cast(Connection, ready), busy)
+                if done is not None:
+                    yield done
+            yield from self._expire(busy)
+
+    def _dispatch(self, queue: deque[tuple[int, Path]], busy: dict[Connection, _Worker],
+                  filenames: dict[int, str | None]) -> Iterator[tuple[Path, Quarantined]]:
+        """Give each idle worker the next file; a worker that cannot take one is replaced and
+        its file quarantined."""
+        for w in self.workers:
+            if w.task is None and queue:
+                task_id, path = queue.popleft()
+                name = filenames.get(task_id) or Path(path).name
+                try:
+                    w.send(task_id, Path(path), name, self.timeout)
+                except (OSError, BrokenPipeError):
+                    yield Path(path), self._replace(w, "corrupt", "worker process unavailable")
+                    continue
+                busy[w.conn] = w
+
+    def _receive(self, conn: Connection, busy: dict[Connection, _Worker]
+                 ) -> tuple[Path, Document | Quarantined] | None:
+        """A busy worker's message: its file's outcome, or None when it reported progress (an
+        OCR'd page: more time, up to a ceiling). A worker that died is replaced."""
+        w = busy.pop(conn)
+        assert w.task is not None
+        path = w.task[1]
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return path, self._replace(w, "corrupt", f"extractor process died ({_exit_of(w)})")
+        if message[0] == "progress":
+            w.deadline = min(max(w.deadline, time.monotonic() + self.timeout),
+                             w.started + self.timeout * MAX_EXTENSIONS)
+            busy[conn] = w
+            return None
+        _, _, outcome, peak_kb = message
+        self.peak_rss_kb = max(self.peak_rss_kb, peak_kb)
+        w.task = None
+        return path, outcome
+
+    def _expire(self, busy: dict[Connection, _Worker]) -> Iterator[tuple[Path, Quarantined]]:
+        """Kill and replace the workers past their deadline; their files are quarantined."""
+        now = time.monotonic()
+        for conn, w in list(busy.items()):
+            if now >= w.deadline:
+                busy.pop(conn)
                 assert w.task is not None
                 path = w.task[1]
-                try:
-                    message = conn.recv()
-                    if message[0] == "progress":  # an OCR'd page: more time, up to a ceiling
-                        w.deadline = min(max(w.deadline, time.monotonic() + self.timeout),
-                                         w.started + self.timeout * MAX_EXTENSIONS)
-                        busy[conn] = w
-                        continue
-                    _, _, outcome, peak_kb = message
-                    self.peak_rss_kb = max(self.peak_rss_kb, peak_kb)
-                    w.task = None
-                except (EOFError, OSError):
-                    code = w.process.exitcode
-                    w.process.join(1)
-                    code = w.process.exitcode if code is None else code
-                    how = (f"signal {-code}" if code is not None and code < 0
-                           else f"exit status {code}")
-                    outcome = self._replace(w, "corrupt", f"extractor process died ({how})")
-                yield path, outcome
-            now = time.monotonic()
-            for conn, w in list(busy.items()):
-                if now >= w.deadline:
-                    busy.pop(conn)
-                    assert w.task is not None
-                    path = w.task[1]
-                    yield path, self._replace(w, "timeout",
-                                              f"extraction took longer than {self.timeout:g}s")
+                yield path, self._replace(w, "timeout",
+                                          f"extraction took longer than {self.timeout:g}s")
 
     def _replace(self, worker: _Worker, reason: str, message: str) -> Quarantined:
         worker.kill()
@@ -251,3 +262,11 @@ class WorkerPool:
         each worker: the caller may have started threads since), else from the fork server."""
         self.ctx = _FORK if self.lean and lean_fork_possible(self.memory_mb) else _CTX
         return _Worker(self.memory_mb, self.ctx)
+
+
+def _exit_of(worker: _Worker) -> str:
+    """How a worker process that closed its pipe ended: "signal 9", "exit status 1"."""
+    code = worker.process.exitcode
+    worker.process.join(1)
+    code = worker.process.exitcode if code is None else code
+    return f"signal {-code}" if code is not None and code < 0 else f"exit status {code}"
