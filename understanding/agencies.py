@@ -67,8 +67,15 @@ def _matcher() -> PhraseMatcher:
 def find_agency_mentions(text: str, start: int = 0, end: int | None = None,
                          lower: str | None = None) -> list[AgencyMention]:
     """Every agency mention in text[start:end], in order."""
-    return [AgencyMention(key, " ".join(text[s:e].split()), s, e)
-            for s, e, key in _matcher().finditer(text, lower, start, end)]
+    names: dict[str, str] = {}  # a name written the same way is collapsed once
+    out = []
+    for s, e, key in _matcher().finditer(text, lower, start, end):
+        written = text[s:e]
+        name = names.get(written)
+        if name is None:
+            name = names[written] = " ".join(written.split())
+        out.append(AgencyMention(key, name, s, e))
+    return out
 
 
 def agency_of(name: str) -> tuple[str, str] | None:

@@ -13,7 +13,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
-from understanding.doctext import _trie_regex, phrase_units
+from understanding.doctext import NOT_WORD, _trie_regex, phrase_units
 
 _LEAD = re.compile(r"\(\?:((?:[a-z\-]+\|)*[a-z\-]+)\)|([a-z\-]+)")
 
@@ -36,7 +36,7 @@ class TriggeredCues:
         # A trigger word starts after a non-word character: the scan consumes that character
         # (the engine then skips in C to the next one) instead of testing a word boundary at
         # every position; ``_at_start`` serves offset 0. Same matches as ``\b(?:trie)\b``.
-        self._scan = re.compile(r"\W(?:" + trie + r")\b")
+        self._scan = re.compile(NOT_WORD + "(?:" + trie + r")\b")
         self._at_start = re.compile(r"(?:" + trie + r")\b")
         if not all(w[:1].isalpha() for w in by_word):
             raise ValueError("a cue's first word must start with a letter")

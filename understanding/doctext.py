@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
 
+from dhr.text import fold
 from understanding.rules import load
 
 _NUMBER = re.compile(
@@ -46,6 +47,16 @@ HEAD_THEN_STEM = re.compile(
 # A sentence ends at . ! ? or at a line break before a line that does not continue it (clean
 # page text has one paragraph, heading or list item per line).
 _SENT_END = re.compile(r"[.!?][\"'’”)\]]?(?=\s)|\n(?=[ \t]*[^a-z\s])")
+# The last sentence end before an offset, in one call: ``.*`` runs to the end of the range and
+# backs off to the last position where a sentence end matches (sentence ends never overlap, so
+# it is the last match ``_SENT_END.finditer`` would give).
+_LAST_SENT_END = re.compile(r"(?s:.*)(?:" + _SENT_END.pattern + ")")
+# The character before a phrase: no word character (and, for phrases, no "&"). Written as an
+# ASCII set and a look-behind rather than ``[^\w&]``: the engine skips letters with a bitmap test
+# instead of a Unicode lookup per character, and the look-behind turns non-ASCII letters (é)
+# away. The same characters as ``[^\w&]`` (``[^\w]``).
+NOT_WORD_OR_AMP = r"[^A-Za-z0-9_&](?<!\w)"
+NOT_WORD = r"[^A-Za-z0-9_](?<!\w)"
 _LIST_ITEM = re.compile(r"\n[ \t]*(?:[•▪◦●■\-–*]|\(?[a-z0-9ivx]{1,3}[.)])[ \t]+[^\n]*")
 
 
@@ -91,9 +102,46 @@ def _section_rules() -> _SectionRules:
     firsts = _first_chars([body])
     guard = f"(?=[{''.join(re.escape(c) for c in sorted(firsts))}])" if firsts else ""
     # A marker does not start inside a word: the scan consumes the character before it (see
-    # PhraseMatcher), then checks the possible first characters before trying every marker.
+    # PhraseMatcher), then checks the possible first characters before trying the markers, the
+    # simple ones merged into one trie (the same places to start; ``_scan_markers``).
     return _SectionRules(kinds, {k: float(v) for k, v in data["weights"].items()},
-                         re.compile(r"[^\w]" + guard + body), re.compile(guard + body), late)
+                         re.compile(NOT_WORD + guard + _merged(markers)), re.compile(guard + body),
+                         late)
+
+
+def _merged(patterns: list[str]) -> str:
+    """An alternation that matches at the same places as ``patterns``' (not always as far): the
+    patterns :func:`exact_sequences` can spell out go into one trie."""
+    sequences: list[tuple[str, ...]] = []
+    rest: list[str] = []
+    for p in patterns:
+        spelled = exact_sequences(p)
+        if spelled is None:
+            rest.append(f"(?:{p})")
+        else:
+            sequences += spelled
+    return "(?:" + "|".join(rest + ([_trie_regex(sequences)] if sequences else [])) + ")"
+
+
+def _scan_markers(scan: re.Pattern[str], at_start: re.Pattern[str], src: str, start: int,
+                  end: int) -> Iterator[tuple[int, int]]:
+    """:func:`_scan` for a ``scan`` pattern that finds where ``at_start`` matches but not how
+    far (``_merged``): the end of each match is ``at_start``'s, so the matches are the same."""
+    pos = start
+    if pos == 0 and end > 0:
+        m = at_start.match(src, 0, end)
+        if m is not None:
+            yield 0, m.end()
+            pos = m.end()
+    while True:
+        found = scan.search(src, max(pos - 1, 0), end)
+        if found is None:
+            return
+        match = at_start.match(src, found.start() + 1, end)
+        if match is None:  # cannot happen: the merged pattern matches where one of them does
+            raise AssertionError(f"{scan.pattern[:40]!r} and {at_start.pattern[:40]!r} differ")
+        pos = match.end()
+        yield match.start(), pos
 
 
 def section_weights() -> dict[str, float]:
@@ -116,16 +164,13 @@ def parse_heading_line(line: str) -> tuple[str | None, str] | None:
     s = line.strip()
     if not (3 <= len(s) <= 100) or s.endswith((".", ",", ";")) or _REC_ITEM.match(s):
         return None
-    s = _LEADERS.sub("", s).strip() or s
+    if s[-1].isdigit():  # (a page number: the only place leaders can end)
+        s = _LEADERS.sub("", s).strip() or s
     m = _NUMBER.match(s)
     num, title = (m["num"], m["title"].strip()) if m else (None, s)
     if not title[:1].isupper() or len(title.split()) > 12:
         return None
     return num, title
-
-
-def _norm(s: str) -> str:
-    return " ".join(s.lower().split())
 
 
 @dataclass
@@ -185,9 +230,8 @@ class DocText:
         """Bounds of the sentence (or list item) around an offset."""
         text = self.text
         lo = max(0, offset - limit)
-        start = lo
-        for m in _SENT_END.finditer(text, lo, offset):
-            start = m.end()
+        last = _LAST_SENT_END.match(text, lo, offset)
+        start = last.end() if last is not None else lo
         after = _SENT_END.search(text, offset, min(len(text), offset + limit))
         end = after.end() if after else min(len(text), offset + limit)
         while start < end and text[start].isspace():
@@ -225,7 +269,7 @@ class DocText:
             title = s.get("title") if isinstance(s, dict) else getattr(s, "title", None)
             page = s.get("page") if isinstance(s, dict) else getattr(s, "page", None)
             if title and page:
-                out.setdefault(int(page), set()).add(_norm(str(title)))
+                out.setdefault(int(page), set()).add(fold(title))
         return out
 
     def _find_headings(self) -> list[Heading]:
@@ -234,27 +278,30 @@ class DocText:
         for page_no, page in enumerate(self.pages, start=1):
             base = self.page_starts[page_no - 1]
             titles = outline.get(page_no, set())
-            for m in _LINE.finditer(page):
-                line = m.group()
+            line_start = 0
+            for line in page.split("\n"):  # the non-empty lines, as ``_LINE`` finds them
+                start, line_start = line_start, line_start + len(line) + 1
+                if not line:
+                    continue
                 parsed = parse_heading_line(line)
-                end = m.end()
+                end = start + len(line)
                 if parsed is None:
                     joined = HEAD_THEN_ITEM.match(line) or (
                         HEAD_THEN_STEM.match(line) if line.rstrip().endswith(":") else None)
                     if joined is None or heading_kind(joined["head"]) is None:
                         continue
                     parsed = (joined.groupdict().get("num"), joined["head"].strip())
-                    end = m.start() + joined.end("head")
+                    end = start + joined.end("head")
                 num, title = parsed
                 kind = heading_kind(title)
-                in_outline = _norm(title) in titles or _norm(line) in titles
+                in_outline = fold(title) in titles or fold(line) in titles
                 if kind is None and _APPENDIX.match(title):
                     kind = heading_kind(title)  # "Appendix A: Action plan" is still an action plan
                     kind = kind or "back"
                 if kind is None and not in_outline:
                     continue
                 level = num.count(".") + 1 if num else 1
-                found.append(Heading(base + m.start(), base + end, title, num, level, kind))
+                found.append(Heading(base + start, base + end, title, num, level, kind))
         return found
 
     def _segment(self) -> list[Segment]:
@@ -285,8 +332,8 @@ class DocText:
     def _mark_boilerplate(self) -> None:
         spans: list[tuple[int, int]] = []
         rules = _section_rules()
-        for start, _end in _scan(rules.boilerplate, rules.boilerplate_at_start, self.lower, 0,
-                                 len(self.lower)):
+        for start, _end in _scan_markers(rules.boilerplate, rules.boilerplate_at_start,
+                                         self.lower, 0, len(self.lower)):
             s, e = self.sentence_at(start, limit=1500)
             # A boilerplate sentence that introduces a list ("...is not limited to:") covers it.
             if self.text[s:e].rstrip().endswith(":"):
@@ -347,7 +394,7 @@ class PhraseMatcher:
         # look-behind tried at every position, the scan consumes that character: a pattern that
         # starts with a character set lets the engine skip in C to the next candidate (a space
         # or punctuation), about one position in six. ``at_start`` serves offset 0.
-        scan = re.compile(r"[^\w&]" + body)
+        scan = re.compile(NOT_WORD_OR_AMP + body)
         at_start = re.compile(body)
         by_key: dict[str | None, list[str]] = {}
         for _, rx, key in alts:
@@ -551,6 +598,64 @@ def expand_literals(pattern: str, limit: int = 48) -> list[str] | None:
     return [" ".join(f.split()) for f in dict.fromkeys(found) if f.strip()]
 
 
+def exact_sequences(pattern: str, limit: int = 64) -> list[tuple[str, ...]] | None:
+    """The sequences of regex pieces a simple pattern stands for, exactly as it matches
+    ("prevent\\s+domestic\\s+(?:violence|abuse)" -> ("p", ..., "\\s+", "d", ..., "v", ...) and
+    ("p", ..., "a", ...)), or None when it is not that simple: literals, ``\\s``, ``\\s+``, ``.``,
+    small character sets, alternatives and optional parts, nothing that looks around."""
+    from re import _constants as C  # type: ignore[attr-defined]
+    from re import _parser as P  # type: ignore[attr-defined]
+
+    space = [(C.IN, [(C.CATEGORY, C.CATEGORY_SPACE)])]
+
+    def seq(items: Any) -> list[tuple[str, ...]] | None:
+        out: list[tuple[str, ...]] = [()]
+        for op, av in items:
+            alts = one(op, av)
+            if alts is None:
+                return None
+            out = [a + b for a in out for b in alts]
+            if len(out) > limit:
+                return None
+        return out
+
+    def one(op: Any, av: Any) -> list[tuple[str, ...]] | None:
+        if op is C.LITERAL:
+            return [(re.escape(chr(av)),)]
+        if op is C.ANY:
+            return [(".",)]
+        if op is C.IN:
+            if av == space[0][1]:
+                return [(r"\s",)]
+            if len(av) <= 3 and all(o is C.LITERAL for o, _ in av):
+                return [(re.escape(chr(c)),) for _, c in av]
+            return None
+        if op is C.SUBPATTERN:
+            group, add_flags, del_flags, sub = av
+            return seq(sub) if group is None and not add_flags and not del_flags else None
+        if op is C.BRANCH:
+            out: list[tuple[str, ...]] = []
+            for branch in av[1]:
+                got = seq(branch)
+                if got is None:
+                    return None
+                out += got
+            return out
+        if op is C.MAX_REPEAT:
+            lo, hi, sub = av
+            if (lo, hi) == (0, 1):
+                inner = seq(sub)
+                return None if inner is None else [(), *inner]
+            if (lo, hi) == (1, C.MAXREPEAT) and list(sub) == space:
+                return [(r"\s+",)]
+        return None
+
+    try:
+        return seq(P.parse(pattern))
+    except re.error:
+        return None
+
+
 def phrase_units(phrase: str) -> list[str]:
     """A phrase as a list of regex pieces, one per character: any whitespace between words,
     "and" = "&", optional apostrophes and hyphens ("Children's" = "Childrens" = "Children’s")."""
@@ -572,6 +677,18 @@ def phrase_units(phrase: str) -> list[str]:
     return out
 
 
+# How often English words start with each letter, and letters occur (most often first); -1
+# (the end) for other characters.
+_WORD_START_ORDER = "tasowicbhpfmdrelnguyvkjqz"
+_LETTER_ORDER = "etaoinsrhldcumfpgwybvkxjqz"
+
+
+def _is_one_char(unit: str) -> bool:
+    """Whether a trie unit matches exactly one fixed character ("a", "\\-")."""
+    return len(unit) == 1 and unit not in ".^$*+?{}[]|()\\" or (
+        len(unit) == 2 and unit[0] == "\\" and not unit[1].isalnum())
+
+
 def _trie_regex(sequences: list[tuple[str, ...]]) -> str:
     """One regex matching any of the unit sequences, shaped as a trie; longer matches first."""
     trie: dict[str, Any] = {}
@@ -581,8 +698,14 @@ def _trie_regex(sequences: list[tuple[str, ...]]) -> str:
             node = node.setdefault(unit, {})
         node[""] = {}  # end of a phrase
 
-    def emit(node: dict[str, Any]) -> str:
-        branches = [unit + emit(child) for unit, child in node.items() if unit != ""]
+    def emit(node: dict[str, Any], depth: int = 0) -> str:
+        units = [unit for unit in node if unit != ""]
+        if all(_is_one_char(unit) for unit in units):
+            # Branches that start with different characters exclude each other: their order
+            # changes no match, and the engine tries them in turn, so common letters go first.
+            order = _WORD_START_ORDER if depth == 0 else _LETTER_ORDER
+            units.sort(key=lambda u: order.find(u) % 64)
+        branches = [unit + emit(node[unit], depth + 1) for unit in units]
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"

@@ -16,6 +16,7 @@ from functools import cache
 from typing import Any
 
 from understanding.doctext import DocText
+from understanding.lowercase import case_simple, for_lower_text
 from understanding.rules import load
 
 START_CHARS = 4000
@@ -27,13 +28,22 @@ class _Signal:
     where: str
     weight: float
     pattern: re.Pattern[str]
+    lowered: re.Pattern[str] | None  # the same rule for lower-cased text (understanding.lowercase)
+
+    def search(self, text: str, lower: str | None) -> bool:
+        """Whether the rule occurs in ``text`` (``lower``: its lower case, when it can stand for
+        it)."""
+        if lower is not None and self.lowered is not None:
+            return self.lowered.search(lower) is not None
+        return self.pattern.search(text) is not None
 
 
 @cache
 def _rules() -> tuple[list[tuple[str, list[_Signal]]], dict[str, Any], int, float]:
     data = load("doc_types")
-    types = [(t, [_Signal(s["where"], float(s["weight"]),
-                          re.compile(s["pattern"], re.IGNORECASE | re.MULTILINE))
+    flags = re.IGNORECASE | re.MULTILINE
+    types = [(t, [_Signal(s["where"], float(s["weight"]), re.compile(s["pattern"], flags),
+                          for_lower_text(s["pattern"], flags))
                   for s in sigs]) for t, sigs in data["types"].items()]
     return types, data["structure"], int(data["title_lines"]), float(data["min_score"])
 
@@ -60,16 +70,22 @@ def _signal_scores(doc: DocText, title: str | None, types: list[tuple[str, list[
     # one long "page", and a QA panel named deep inside a report says nothing about its type.
     start = "\n".join(doc.pages[:2])[:START_CHARS]
     where = {"title": title_block, "start": start, "text": doc.text}
+    lower = {k: _lower_for(v, doc.lower if k == "text" else v.lower()) for k, v in where.items()}
     scores: dict[str, float] = {}
     for doc_type, signals in types:
         # The strongest title signal counts (titles repeat themselves), plus the others.
         title_hits = [s.weight for s in signals
-                      if s.where == "title" and s.pattern.search(title_block)]
+                      if s.where == "title" and s.search(title_block, lower["title"])]
         total = max(title_hits, default=0) + sum(
-            s.weight for s in signals if s.where != "title" and s.pattern.search(where[s.where]))
+            s.weight for s in signals
+            if s.where != "title" and s.search(where[s.where], lower[s.where]))
         if total:
             scores[doc_type] = total
     return scores
+
+
+def _lower_for(text: str, lower: str) -> str | None:
+    return lower if case_simple(text, lower) else None
 
 
 def _add_structure(scores: dict[str, float], doc: DocText, structure: dict[str, Any],

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, cast
@@ -28,6 +29,7 @@ from dhr.taxonomy import age_band
 from understanding.areas import find_area
 from understanding.cues import TriggeredCues
 from understanding.doctext import DocText, PhraseMatcher
+from understanding.lowercase import case_simple, for_lower_text
 from understanding.rules import compile_any, load
 from understanding.themes import Scored, pick_evidence, score_signals, signal_matcher
 
@@ -73,8 +75,8 @@ class _MetaRules:
     abuse_not_the_case: re.Pattern[str]
     abuse_behaviour: TriggeredCues
     abuse_evidence: int
-    chair_independent: re.Pattern[str]
-    chair_not_independent: re.Pattern[str]
+    chair_independent: tuple[re.Pattern[str], ...]       # any of them (see _found_any)
+    chair_not_independent: tuple[re.Pattern[str], ...]
     family_yes: re.Pattern[str]
     family_no: re.Pattern[str]
 
@@ -84,6 +86,13 @@ def _any(patterns: list[str]) -> re.Pattern[str]:
     look-behind either: it would disable the engine's fast literal-prefix search; callers check
     the word boundary with :func:`_at_word`."""
     return compile_any(patterns, 0)
+
+
+def _found_any(patterns: tuple[re.Pattern[str], ...], text: str) -> bool:
+    """Whether any of ``patterns`` occurs in ``text``: the same answer as their alternation, but
+    each pattern alone keeps its literal start ("not", "chair"), which the engine searches for
+    fast, where the alternation would be tried at every one of its first letters."""
+    return any(p.search(text) is not None for p in patterns)
 
 
 def _at_word(text: str, start: int) -> bool:
@@ -144,8 +153,8 @@ def _rules() -> _MetaRules:
         abuse_not_the_case=_any(abuse["not_the_case"]),
         abuse_behaviour=TriggeredCues((k, p) for k, ps in abuse["behaviour"].items() for p in ps),
         abuse_evidence=int(abuse.get("evidence_per_type", 2)),
-        chair_independent=_any(d["chair_independent"]),
-        chair_not_independent=_any(d["chair_not_independent"]),
+        chair_independent=tuple(_any([p]) for p in d["chair_independent"]),
+        chair_not_independent=tuple(_any([p]) for p in d["chair_not_independent"]),
         family_yes=_any(d["family_involved"]),
         family_no=_any(d["family_not_involved"]),
     )
@@ -207,14 +216,33 @@ def find_pseudonym(doc: DocText, title: str | None) -> tuple[str | None, int | N
     rules = _rules()
     front = _front_texts(doc, title)
     later = [(j + 1, p) for j, p in enumerate(doc.pages[3:8], start=3)]
+    lowered: dict[str, str | None] = {}
     for texts, patterns in ((front, rules.pseudonym), (later, rules.pseudonym_trusted)):
         for pat in patterns:
             for page, text in texts:
-                for m in pat.finditer(text):
-                    value = m["p"].strip(_QUOTES + " .,")
+                if text not in lowered:
+                    low = text.lower()
+                    lowered[text] = low if case_simple(text, low) else None
+                for m in _finditer_any_case(pat, text, lowered[text]):
+                    value = text[m.start("p"):m.end("p")].strip(_QUOTES + " .,")
                     if value and value.lower() not in rules.not_pseudonym and len(value) <= 30:
                         return value, page
     return None, None
+
+
+@cache
+def _for_lower_text(pat: re.Pattern[str]) -> re.Pattern[str] | None:
+    return for_lower_text(pat.pattern, pat.flags) if pat.flags & re.IGNORECASE else None
+
+
+def _finditer_any_case(
+    pat: re.Pattern[str], text: str, lower: str | None
+) -> Iterator[re.Match[str]]:
+    """``pat.finditer(text)`` for a case-insensitive pattern, run on ``lower`` (the text in lower
+    case, where it can stand for it) when the pattern allows (``understanding.lowercase``):
+    the same spans; read the matched text from ``text``."""
+    fast = _for_lower_text(pat) if lower is not None else None
+    return fast.finditer(lower) if fast is not None and lower is not None else pat.finditer(text)
 
 
 def _first(doc: DocText, patterns: tuple[re.Pattern[str], ...], group: str,
@@ -285,26 +313,63 @@ def _relation_kind(rel: str) -> str | None:
 
 
 def find_review_type(doc: DocText, name: str | None) -> tuple[str | None, int | None]:
-    votes: Counter[str] = Counter()
-    pages: dict[str, int] = {}
+    """The review type most voted for by how the text describes the victim and the other
+    person: strong statements ("killed by her husband"), appositions ("Paul, her husband") and
+    relation cues (``metadata.yaml``); None when nothing votes or two types tie."""
+    votes = _Votes(doc)
     masked = _victim_text(doc, name)
+    _vote_strong_relations(doc, name, masked, votes)
+    _vote_appositions(doc, votes)
+    _vote_relation_cues(doc, name, masked, votes)
+    return votes.winner()
+
+
+@dataclass
+class _Votes:
+    """Votes per review type, with the page of each type's first vote."""
+
+    doc: DocText
+    counts: Counter[str] = field(default_factory=Counter)
+    pages: dict[str, int] = field(default_factory=dict)
+
+    def add(self, kind: str, n: int, offset: int) -> None:
+        self.counts[kind] += n
+        self.pages.setdefault(kind, self.doc.page_at(offset))
+
+    def winner(self) -> tuple[str | None, int | None]:
+        if not self.counts:
+            return None, None
+        (top, n), *rest = self.counts.most_common()
+        if rest and rest[0][1] == n:
+            return None, None
+        return top, self.pages[top]
+
+
+def _vote_strong_relations(doc: DocText, name: str | None, masked: str, votes: _Votes) -> None:
+    """``relation_strong`` statements: three votes each."""
     for pat in _named("relation_strong", bool(name)):
         for m in _scan(doc, pat, masked):
             if not _at_word(doc.lower, m.start()) or doc.in_boilerplate(m.start()):
                 continue
             kind = _relation_kind(m["rel"])
             if kind:
-                votes[kind] += 3
-                pages.setdefault(kind, doc.page_at(m.start()))
+                votes.add(kind, 3, m.start())
+
+
+def _vote_appositions(doc: DocText, votes: _Votes) -> None:
+    """"Paul, her husband": one vote each, when the word before the comma is a capitalised
+    name."""
     for m in _scan(doc, _rules().apposition):
-        # "Paul, her husband": the word before the comma is a capitalised name.
         word = re.search(r"(\w+)[’'”\"]?$", doc.text[max(0, m.start() - 30):m.start()])
         if not word or not word.group(1)[:1].isupper() or doc.in_boilerplate(m.start()):
             continue
         kind = _relation_kind(m["rel"])
         if kind:
-            votes[kind] += 1
-            pages.setdefault(kind, doc.page_at(m.start()))
+            votes.add(kind, 1, m.start())
+
+
+def _vote_relation_cues(doc: DocText, name: str | None, masked: str, votes: _Votes) -> None:
+    """``relation_cues``: each cue's votes, for at most two of its matches."""
     triggered, named = _relation_cues(bool(name))
     hits: Counter[str] = Counter()
     # Cues are read where a report introduces the people (front, introduction, background;
@@ -317,15 +382,7 @@ def find_review_type(doc: DocText, name: str | None) -> tuple[str | None, int | 
         if hits[key] == 2 or not _at_word(doc.lower, start) or doc.in_boilerplate(start):
             continue
         hits[key] += 1   # at most two matches per cue count
-        kind = key.split(":")[0]
-        votes[kind] += _cue_votes(bool(name))[key]
-        pages.setdefault(kind, doc.page_at(start))
-    if not votes:
-        return None, None
-    (top, n), *rest = votes.most_common()
-    if rest and rest[0][1] == n:
-        return None, None
-    return top, pages[top]
+        votes.add(key.split(":")[0], _cue_votes(bool(name))[key], start)
 
 
 # A one-word name other than the victim's (quoted or not): the other person in a cue.
@@ -400,50 +457,66 @@ def find_date_of_death(doc: DocText, name: str | None, labelled_only: bool = Fal
     ``labelled_only``: only a "Date of death:" label counts (documents that are no account of
     the case, where dates are deadlines and meetings)."""
     rules = _rules()
-    low = doc.lower
     best: tuple[float, int, str] | None = None
     name_low = name.lower() if name else None
     words = sorted([w.start() for w in _scan(doc, rules.death_words)] +
                    [w.start() for w in _scan(doc, rules.death_words_weak)])
     for m in _dates(doc):
-        # Most dates (the chronology) have no death word near them: skip those cheaply.
-        i = bisect_left(words, m.start - 300)
-        if (i >= len(words) or words[i] > m.end + 300) and \
-                not _DEATH_LABEL.search(low, max(0, m.start - 40), m.start):
+        if not _may_be_death_date(doc, m, words):
             continue
-        if doc.in_boilerplate(m.start) or rules.not_death_date.search(low, max(0, m.start - 40),
-                                                                        m.start):
+        score = _death_date_score(doc, m, name_low, labelled_only)
+        if score is None:
             continue
-        s, e = doc.sentence_at(m.start, limit=300)
-        pos = m.start - s
-        sentence = low[s:e]
-        label = _DEATH_LABEL.search(low, max(s, m.start - 30), m.start)
-        strong = [abs(w.start() - pos) for w in rules.death_words.finditer(sentence)]
-        weak = [abs(w.start() - pos) for w in rules.death_words_weak.finditer(sentence)]
-        if labelled_only and not label:
-            continue
-        if label:
-            score = 20.0
-        elif strong:
-            score = 10.0 - min(strong) / 20
-        elif weak:
-            score = 6.0 - min(weak) / 20
-        else:
-            continue
-        if name_low and name_low in sentence:
-            score += 3
-        if doc.page_at(m.start) <= 3:
-            score += 1
-        if m.month:
-            value = f"{m.year}-{m.month:02d}"
-        else:
-            value = m.year
-            score -= 2
+        value = f"{m.year}-{m.month:02d}" if m.month else m.year
+        if not m.month:
+            score -= 2  # a year alone
         if best is None or score > best[0]:
             best = (score, m.start, value)
     if best is None or best[0] < 4:
         return None, None
     return best[2], doc.page_at(best[1])
+
+
+def _may_be_death_date(doc: DocText, m: _Date, words: list[int]) -> bool:
+    """A date with a death word within 300 characters (``words``: their sorted offsets) or a
+    "Date of death:" label before it, outside boilerplate, and not the bound of a period."""
+    low = doc.lower
+    # Most dates (the chronology) have no death word near them: skip those cheaply.
+    i = bisect_left(words, m.start - 300)
+    if (i >= len(words) or words[i] > m.end + 300) and \
+            not _DEATH_LABEL.search(low, max(0, m.start - 40), m.start):
+        return False
+    return not doc.in_boilerplate(m.start) and \
+        not _rules().not_death_date.search(low, max(0, m.start - 40), m.start)
+
+
+def _death_date_score(doc: DocText, m: _Date, name_low: str | None,
+                      labelled_only: bool) -> float | None:
+    """How surely a date is the date of death, from its sentence: a label, the nearest strong
+    or weak death word, the victim's name, a first page; None when its sentence has none."""
+    rules = _rules()
+    low = doc.lower
+    s, e = doc.sentence_at(m.start, limit=300)
+    pos = m.start - s
+    sentence = low[s:e]
+    label = _DEATH_LABEL.search(low, max(s, m.start - 30), m.start)
+    strong = [abs(w.start() - pos) for w in rules.death_words.finditer(sentence)]
+    weak = [abs(w.start() - pos) for w in rules.death_words_weak.finditer(sentence)]
+    if labelled_only and not label:
+        return None
+    if label:
+        score = 20.0
+    elif strong:
+        score = 10.0 - min(strong) / 20
+    elif weak:
+        score = 6.0 - min(weak) / 20
+    else:
+        return None
+    if name_low and name_low in sentence:
+        score += 3
+    if doc.page_at(m.start) <= 3:
+        score += 1
+    return score
 
 
 @dataclass(frozen=True)
@@ -542,9 +615,9 @@ def find_chair(doc: DocText) -> tuple[Chair, int | None]:
             name, page = _chair_name(m["name"]), doc.page_at(m.start())
             break
     independent: bool | None = None
-    if rules.chair_not_independent.search(doc.lower):
+    if _found_any(rules.chair_not_independent, doc.lower):
         independent = False
-    elif rules.chair_independent.search(doc.lower):
+    elif _found_any(rules.chair_independent, doc.lower):
         independent = True
     return Chair(name=name, independent=independent), page
 

@@ -16,6 +16,7 @@ import re
 from functools import cache
 
 from dhr.document import Smart
+from understanding.lowercase import AnyCase
 from understanding.rules import compile_any, load
 
 
@@ -25,6 +26,12 @@ def _rules() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Patt
     vague = re.compile(rf"(?:{compile_any(d['vague_only']).pattern})\b", re.IGNORECASE)
     return (compile_any(d["concrete_actions"], words=True), vague,
             compile_any(d["measurable"], words=True), compile_any(d["time_bound"], words=True))
+
+
+@cache
+def _any_case() -> tuple[AnyCase, ...]:
+    """The rules above (and the strong modal), each run on the lower-cased text where it can."""
+    return tuple(AnyCase(p) for p in (*_rules(), _strong_modal()))
 
 
 @cache
@@ -41,10 +48,11 @@ def starts_with_action(text: str) -> bool:
 
 def concrete_action(text: str) -> bool:
     """Whether the recommendation asks for a concrete action rather than a vague one."""
-    concrete, vague, _, _ = _rules()
-    m = _strong_modal().search(text)
+    concrete, vague, _, _, modal = _any_case()
+    m = modal.search(text)
     if m:
-        return not vague.match(text, m.end())
+        pattern, source = vague.source(text)
+        return not pattern.match(source, m.end())
     # No "should": the first action verb decides, whether after a bare "to" ("Kent Police to
     # review...") or in the subjunctive ("It is recommended that the CCG ensure that ... is
     # considered", "the DWP train work coaches to recognise ...").
@@ -54,7 +62,7 @@ def concrete_action(text: str) -> bool:
 
 def smart_signals(text: str, names_organisation: bool) -> Smart:
     """SMART signals of a recommendation's text; ``names_organisation``: an addressee was found."""
-    _, _, measurable, time_bound = _rules()
+    _, _, measurable, time_bound, _ = _any_case()
     specific = names_organisation and concrete_action(text)
     m = bool(measurable.search(text))
     t = bool(time_bound.search(text))

@@ -198,15 +198,27 @@ def extract_themes(doc: DocText, agency_spans: Sequence[tuple[int, int]] = (),
     ``page``; each adds weight to its themes.
     """
     rules = _theme_rules()
-    spans = sorted(agency_spans)
+    scored = _text_scores(doc, rules, sorted(agency_spans))
+    rec_evidence = _add_recommendations(scored, recommendations, rules)
+    found = [ThemeFound(key, s.mentions, s.score,
+                        _evidence(doc, s, rec_evidence.get(key, []), rules.n_evidence))
+             for key, s in scored.items() if s.score >= rules.min_score]
+    found.sort(key=lambda t: (-t.score, t.id))
+    return found
+
+
+def _text_scores(doc: DocText, rules: _ThemeRules,
+                 agency_spans: list[tuple[int, int]]) -> dict[str, Scored]:
+    """Each theme's weighted mentions in the text. A mention inside an agency's name or in a
+    sentence about who took part in the review does not count; weak signals count half; a
+    section kind with a cap (``kind_caps``) adds no more than the cap to a theme."""
+    scanned = _scanned(doc, section_weights(), rules.kind_caps)
+    hits = [hit for a, b in scanned for hit in rules.matcher.finditer(doc.text, doc.lower, a, b)]
+    process = _process_sentences(doc, rules.not_a_finding, scanned) if hits else []
     scored: dict[str, Scored] = {}
     capped: dict[tuple[str, str], float] = {}
-    hits = [hit for a, b in _scanned(doc, section_weights(), rules.kind_caps)
-            for hit in rules.matcher.finditer(doc.text, doc.lower, a, b)]
-    process = _process_sentences(doc, rules.not_a_finding,
-                                 _scanned(doc, section_weights(), rules.kind_caps)) if hits else []
     for start, end, key in hits:
-        if _masked(spans, start, end) or _masked(process, start, end):
+        if _masked(agency_spans, start, end) or _masked(process, start, end):
             continue
         weight = doc.weight_at(start)
         theme, is_weak = _theme(key)
@@ -216,30 +228,44 @@ def extract_themes(doc: DocText, agency_spans: Sequence[tuple[int, int]] = (),
         add = weight * (0.5 if is_weak else 1.0)
         kind = doc.kind_at(start)
         if kind in rules.kind_caps:
-            room = rules.kind_caps[kind] - capped.get((theme, kind), 0.0)
-            add = max(0.0, min(add, room))
-            capped[(theme, kind)] = capped.get((theme, kind), 0.0) + add
+            add = _within_cap(capped, (theme, kind), add, rules.kind_caps[kind])
         s.score += add
         s.mentions += 1
         s.evidence.append((weight, start))
+    return scored
+
+
+def _within_cap(capped: dict[tuple[str, str], float], key: tuple[str, str], add: float,
+                cap: float) -> float:
+    """What of ``add`` still fits under ``cap`` for (theme, section kind) ``key``; counted."""
+    add = max(0.0, min(add, cap - capped.get(key, 0.0)))
+    capped[key] = capped.get(key, 0.0) + add
+    return add
+
+
+def _add_recommendations(scored: dict[str, Scored], recommendations: Sequence[dict],
+                         rules: _ThemeRules) -> dict[str, list[tuple[int, str]]]:
+    """Add each recommendation's weight to its themes (the main theme first); returns the
+    recommendations as evidence (page, text) per theme."""
     rec_evidence: dict[str, list[tuple[int, str]]] = {}
     for rec in recommendations:
         for i, theme in enumerate(rec.get("themes") or ()):
             s = scored.setdefault(theme, Scored(theme))
             s.score += rules.main_weight if i == 0 else rules.other_weight
             s.mentions += 1
-            rec_evidence.setdefault(theme, []).append((int(rec.get("page") or 1),
-                                                       rec["text"][:400]))
-    found = []
-    for key, s in scored.items():
-        if s.score < rules.min_score:
-            continue
-        evidence = pick_evidence(doc, s.evidence, rules.n_evidence)
-        for ev in rec_evidence.get(key, ()):
-            if len(evidence) >= rules.n_evidence:
-                break
-            if ev[1] not in {t for _, t in evidence}:
-                evidence.append(ev)
-        found.append(ThemeFound(key, s.mentions, s.score, evidence))
-    found.sort(key=lambda t: (-t.score, t.id))
-    return found
+            rec_evidence.setdefault(theme, []).append(
+                (int(rec.get("page") or 1), rec["text"][:400])
+            )
+    return rec_evidence
+
+
+def _evidence(doc: DocText, scored: Scored, from_recommendations: list[tuple[int, str]],
+              n: int) -> list[tuple[int, str]]:
+    """Up to ``n`` evidence sentences from the text, then from the recommendations."""
+    evidence = pick_evidence(doc, scored.evidence, n)
+    for ev in from_recommendations:
+        if len(evidence) >= n:
+            break
+        if ev[1] not in {t for _, t in evidence}:
+            evidence.append(ev)
+    return evidence
