@@ -26,6 +26,7 @@ from dhr.taxonomy import age_band
 from understanding.areas import find_area
 from understanding.cues import TriggeredCues
 from understanding.doctext import DocText, PhraseMatcher
+from understanding.relationship import relation_to_perpetrator
 from understanding.rules import compile_any, load
 from understanding.themes import Scored, pick_evidence, score_signals, signal_matcher
 
@@ -316,6 +317,11 @@ def find_review_type(doc: DocText, name: str | None) -> tuple[str | None, int | 
         kind = key.split(":")[0]
         votes[kind] += _cue_votes(bool(name))[key]
         pages.setdefault(kind, doc.page_at(start))
+    # a relation bound to the perpetrator ("Paul, her husband"): understanding.relationship
+    bound, bound_pages = relation_to_perpetrator(doc, masked, _introductions(doc), name, _NAME_RX)
+    for kind, n in bound.items():
+        votes[kind] += 3 * min(n, 2)
+        pages.setdefault(kind, bound_pages[kind])
     if not votes:
         return None, None
     (top, n), *rest = votes.most_common()

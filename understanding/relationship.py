@@ -1,0 +1,145 @@
+"""Who the perpetrator was to the victim: the review type from a relation word bound to the
+perpetrator, not from relation words alone.
+
+A report names the perpetrator somewhere ("Paul | Perpetrator" in the people table, "the
+perpetrator, Paul,", "Paul was arrested", "abuse from Paul"); this module finds that name
+(``metadata.yaml`` ``perpetrator.names``, read only around a few anchor words), masks it in a
+copy of the text (same offsets) and reads the relation frames that tie a relation word to it:
+"Paul, her husband", "her grown-up son, Robert", "Teresa is the civil partner of Neil",
+"Neil was Robert's father", "Paul | Husband of Jane", "Olga and Barry were living together as
+partners". A relation word about anyone else ("her son found her", "Paul's brother told the
+review") carries no vote. Frames are read only in short windows around the perpetrator's name in
+the parts of a report that introduce the people, so the cost does not grow with the rule count.
+Used by ``understanding.metadata.find_review_type``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from understanding.doctext import DocText
+from understanding.rules import load
+
+PERP_MASK = "\x02"
+_WINDOW = 180          # characters either side of the perpetrator's name
+_MAX_ANCHORS = 40      # anchor words read to find the name
+_MAX_WINDOWS = 60      # mentions of the name read for frames
+_KINDS = ("intimate_partner", "adult_family", "household_member")
+
+
+@dataclass(frozen=True)
+class _Frames:
+    anchors: re.Pattern[str]
+    names: tuple[re.Pattern[str], ...]
+    frames: tuple[tuple[str | None, re.Pattern[str]], ...]
+    not_names: frozenset[str]
+
+
+def _relation_group(terms: dict[str, list[str]], modifiers: str, n: int) -> str:
+    """{R}: a relation word with its modifiers, one named group per review type ("k<n>_<type>")."""
+    alts = []
+    for kind in _KINDS:
+        words = sorted(terms.get(kind, ()), key=len, reverse=True)
+        alts.append(f"(?P<k{n}_{kind}>{'|'.join(words)})")
+    return rf"(?:(?:{modifiers})[\s-]+){{0,2}}(?:{'|'.join(alts)})(?![\w-])"
+
+
+@cache
+def _frames(victim_rx: str) -> _Frames:
+    d = load("metadata")
+    rules = d["perpetrator"]
+    perp_rx = PERP_MASK + "+"
+    poss = rf"(?:her|his|their|{victim_rx}[’']s|the\s+victim[’']s|the\s+deceased[’']s)"
+    frames = []
+    for i, frame in enumerate(rules["frames"]):
+        p = (frame["pattern"].replace("{R}", _relation_group(d["relation_terms"], rules["modifiers"], i))
+             .replace("{poss}", poss).replace("{name}", victim_rx).replace("{perp}", perp_rx))
+        frames.append((frame.get("kind"), re.compile(p)))
+    name = rules["name"]
+    return _Frames(anchors=re.compile(rules["anchors"]),
+                   names=tuple(re.compile(p.replace("{N}", name)) for p in rules["names"]),
+                   frames=tuple(frames),
+                   not_names=frozenset(w.lower() for w in rules["not_names"]))
+
+
+def find_perpetrator(doc: DocText, spans: Sequence[tuple[int, int]], victim: str | None,
+                     victim_rx: str) -> str | None:
+    """The perpetrator's name as the report prints it, by majority of the statements that name
+    one; None when no statement does."""
+    f = _frames(victim_rx)
+    votes: Counter[str] = Counter()
+    seen = 0
+    for a, b in spans:
+        for m in f.anchors.finditer(doc.lower, a, b):
+            seen += 1
+            if seen > _MAX_ANCHORS:
+                break
+            lo, hi = max(a, m.start() - 60), min(b, m.end() + 60)
+            window = doc.text[lo:hi]
+            at = m.start() - lo
+            for rx in f.names:
+                for n in rx.finditer(window):
+                    if not n.start() - 30 <= at <= n.end() + 30:
+                        continue
+                    value = n["p"].strip("‘’'\"“” ")
+                    if (value and value.lower() not in f.not_names
+                            and (victim is None or value.lower() != victim.lower())):
+                        votes[value] += 1
+    if not votes:
+        return None
+    (top, count), *rest = votes.most_common()
+    return None if rest and rest[0][1] == count else top
+
+
+def _masked(text: str, name: str) -> str:
+    """``text`` with every whole-word occurrence of ``name`` (lower-case) masked, same offsets."""
+    parts: list[str] = []
+    done = 0
+    for m in re.finditer(re.escape(name.lower()), text):
+        s, e = m.span()
+        if (s > 0 and text[s - 1].isalnum()) or (e < len(text) and text[e].isalnum()):
+            continue
+        parts += [text[done:s], PERP_MASK * (e - s)]
+        done = e
+    return "".join(parts) + text[done:]
+
+
+def relation_to_perpetrator(doc: DocText, masked: str, spans: Sequence[tuple[int, int]],
+                            victim: str | None, victim_rx: str,
+                            ) -> tuple[Counter[str], dict[str, int]]:
+    """Votes per review type from relation frames bound to the perpetrator, and the page each
+    type was first read from. ``masked`` is ``doc.lower`` with the victim's name masked
+    (``victim_rx`` matches that mask)."""
+    votes: Counter[str] = Counter()
+    pages: dict[str, int] = {}
+    perp = find_perpetrator(doc, spans, victim, victim_rx)
+    if perp is None:
+        return votes, pages
+    f = _frames(victim_rx)
+    text = _masked(masked, perp)
+    key = perp.lower()
+    windows = 0
+    for a, b in spans:
+        pos = a
+        while windows < _MAX_WINDOWS:
+            at = text.find(PERP_MASK, pos, b)
+            if at < 0:
+                break
+            windows += 1
+            end = at + len(key)
+            lo, hi = max(a, at - _WINDOW), min(b, end + _WINDOW)
+            for fixed, rx in f.frames:
+                for m in rx.finditer(text, lo, hi):
+                    if not m.start() <= at < m.end() or doc.in_boilerplate(m.start()):
+                        continue
+                    kind = fixed or next((k.split("_", 1)[1] for k, v in m.groupdict().items()
+                                          if v and k.startswith("k")), None)
+                    if kind:
+                        votes[kind] += 1
+                        pages.setdefault(kind, doc.page_at(m.start()))
+            pos = end
+    return votes, pages
