@@ -27,7 +27,9 @@ from understanding.rules import load
 PERP_MASK = "\x02"
 _WINDOW = 180          # characters either side of the perpetrator's name
 _MAX_ANCHORS = 40      # anchor words read to find the name
-_MAX_WINDOWS = 60      # mentions of the name read for frames
+_ENOUGH = 3            # statements naming the same person: that is the perpetrator
+_MAX_WINDOWS = 40      # mentions of the name read for frames
+_BEFORE, _AFTER = 120, 60  # how far a frame that does not start with the name may reach
 _KINDS = ("intimate_partner", "adult_family", "household_member")
 
 
@@ -35,7 +37,7 @@ _KINDS = ("intimate_partner", "adult_family", "household_member")
 class _Frames:
     anchors: re.Pattern[str]
     names: tuple[re.Pattern[str], ...]
-    frames: tuple[tuple[str | None, re.Pattern[str]], ...]
+    frames: tuple[tuple[str | None, re.Pattern[str], bool], ...]  # kind, pattern, name-led
     not_names: frozenset[str]
 
 
@@ -58,7 +60,7 @@ def _frames(victim_rx: str) -> _Frames:
     for i, frame in enumerate(rules["frames"]):
         p = (frame["pattern"].replace("{R}", _relation_group(d["relation_terms"], rules["modifiers"], i))
              .replace("{poss}", poss).replace("{name}", victim_rx).replace("{perp}", perp_rx))
-        frames.append((frame.get("kind"), re.compile(p)))
+        frames.append((frame.get("kind"), re.compile(p), frame["pattern"].startswith("{perp}")))
     name = rules["name"]
     return _Frames(anchors=re.compile(rules["anchors"]),
                    names=tuple(re.compile(p.replace("{N}", name)) for p in rules["names"]),
@@ -74,7 +76,11 @@ def find_perpetrator(doc: DocText, spans: Sequence[tuple[int, int]], victim: str
     votes: Counter[str] = Counter()
     seen = 0
     for a, b in spans:
+        if seen > _MAX_ANCHORS or (votes and votes.most_common(1)[0][1] >= _ENOUGH):
+            break
         for m in f.anchors.finditer(doc.lower, a, b):
+            if doc.in_boilerplate(m.start()):
+                continue
             seen += 1
             if seen > _MAX_ANCHORS:
                 break
@@ -89,23 +95,12 @@ def find_perpetrator(doc: DocText, spans: Sequence[tuple[int, int]], victim: str
                     if (value and value.lower() not in f.not_names
                             and (victim is None or value.lower() != victim.lower())):
                         votes[value] += 1
+            if votes and votes.most_common(1)[0][1] >= _ENOUGH:
+                break
     if not votes:
         return None
     (top, count), *rest = votes.most_common()
     return None if rest and rest[0][1] == count else top
-
-
-def _masked(text: str, name: str) -> str:
-    """``text`` with every whole-word occurrence of ``name`` (lower-case) masked, same offsets."""
-    parts: list[str] = []
-    done = 0
-    for m in re.finditer(re.escape(name.lower()), text):
-        s, e = m.span()
-        if (s > 0 and text[s - 1].isalnum()) or (e < len(text) and text[e].isalnum()):
-            continue
-        parts += [text[done:s], PERP_MASK * (e - s)]
-        done = e
-    return "".join(parts) + text[done:]
 
 
 def relation_to_perpetrator(doc: DocText, masked: str, spans: Sequence[tuple[int, int]],
@@ -120,26 +115,35 @@ def relation_to_perpetrator(doc: DocText, masked: str, spans: Sequence[tuple[int
     if perp is None:
         return votes, pages
     f = _frames(victim_rx)
-    text = _masked(masked, perp)
     key = perp.lower()
+    # the name as a whole word, masked in each window (same length, so offsets stay valid)
+    name_rx = re.compile(rf"(?<![^\W_]){re.escape(key)}(?![^\W_])")
+    mask = PERP_MASK * len(key)
     windows = 0
     for a, b in spans:
         pos = a
         while windows < _MAX_WINDOWS:
-            at = text.find(PERP_MASK, pos, b)
+            at = masked.find(key, pos, b)
             if at < 0:
                 break
-            windows += 1
             end = at + len(key)
+            pos = end
+            if (at > 0 and masked[at - 1].isalnum()) or (end < len(masked) and masked[end].isalnum()):
+                continue
+            windows += 1
+            # a short copy of the text around the name, the name masked (offsets from ``lo``)
             lo, hi = max(a, at - _WINDOW), min(b, end + _WINDOW)
-            for fixed, rx in f.frames:
-                for m in rx.finditer(text, lo, hi):
-                    if not m.start() <= at < m.end() or doc.in_boilerplate(m.start()):
+            text = name_rx.sub(mask, masked[lo:hi])
+            for fixed, rx, led in f.frames:
+                # a frame that starts with the name is tried there only; the others end near it
+                found = ([rx.match(text, at - lo)] if led
+                         else rx.finditer(text, max(0, at - lo - _BEFORE), end - lo + _AFTER))
+                for m in found:
+                    if m is None or not m.start() <= at - lo < m.end() or doc.in_boilerplate(lo + m.start()):
                         continue
                     kind = fixed or next((k.split("_", 1)[1] for k, v in m.groupdict().items()
                                           if v and k.startswith("k")), None)
                     if kind:
                         votes[kind] += 1
-                        pages.setdefault(kind, doc.page_at(m.start()))
-            pos = end
+                        pages.setdefault(kind, doc.page_at(lo + m.start()))
     return votes, pages
