@@ -59,8 +59,10 @@ def facts(*sentences: str) -> str:
     ("Natalie was Neil's younger sister, and the two lived together.", "Natalie", "adult_family"),
     ("Louise was Christine's daughter and had never lived away from home.", "Louise",
      "adult_family"),
-    ("Rachel, Barry's mother, had brought him up alone and they lived together.", "Barry",
-     "adult_family"),
+    # (a relation in apposition counts when it is the perpetrator's: "Jane's son, Tom, found
+    # her" is about someone else; test_relationship.py)
+    ("Rachel was charged with murder. Rachel, Barry's mother, had brought him up alone and they "
+     "lived together.", "Barry", "adult_family"),
     ("The siblings, Olga and Farhan, had shared a house for eight years.", "Olga",
      "adult_family"),
     ("Emma lived in the same household as her daughter, Samina.", "Emma", "adult_family"),

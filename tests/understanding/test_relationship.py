@@ -47,14 +47,33 @@ ARRESTED = "Paul was arrested and later charged with murder."
      "household_member"),
     ("Paul | Perpetrator (fellow tenant) | 33 | White Irish", "household_member"),
     (f"{ARRESTED} Paul was Jane's landlady.", "household_member"),
+    (f"{ARRESTED} Jane and Paul had been friends for years and shared a flat.", "household_member"),
+    # no name: the perpetrator is the one the relation is said of
+    ("The perpetrator is the victim's son.", "adult_family"),
+    ("Jane was murdered by her ex-partner.", "intimate_partner"),
+    (f"{ARRESTED} Jane was in a relationship with Paul.", "intimate_partner"),
+    ("Paul (the perpetrator) | Relationship to Jane: stepson | 30", "adult_family"),
 ])
+
 def test_a_relation_bound_to_the_perpetrator_gives_the_review_type(text, expected) -> None:
     assert find_review_type(doc(facts(text)), "Jane")[0] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Adult B was arrested. Adult A's son, Adult B, lived with her.", "adult_family"),
+    ("The perpetrator, Adult B, was Adult A's husband.", "intimate_partner"),
+    ("Adult B, Adult A's grandson, was convicted of her murder.", "adult_family"),
+    ("Adult B | Perpetrator | 30 | White British. Adult A's son, Adult C, found her.", None),
+])
+def test_pseudonyms_of_the_adult_a_form(text, expected) -> None:
+    assert find_review_type(doc(facts(text)), "Adult A")[0] == expected
 
 
 @pytest.mark.parametrize("text", [
     # someone else named by a relation: not the perpetrator
     f"{ARRESTED} Jane's son found her at the address and called an ambulance.",
+    f"{ARRESTED} Jane's son, Tom, found her at the address.",
+    "Jane's son, Tom, found her. Paul | Perpetrator | 30 | White British",
     f"{ARRESTED} Paul's brother told the review that Paul had been drinking heavily.",
     f"{ARRESTED} Her daughter had visited her the day before she died.",
     f"{ARRESTED} Paul had lived with his father for a time in 2015.",
