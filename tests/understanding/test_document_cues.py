@@ -61,8 +61,8 @@ def facts(*sentences: str) -> str:
      "adult_family"),
     # (a relation in apposition counts when it is the perpetrator's: "Jane's son, Tom, found
     # her" is about someone else; test_relationship.py)
-    ("Rachel was charged with murder. Rachel, Barry's mother, had brought him up alone and they "
-     "lived together.", "Barry", "adult_family"),
+    (("Rachel was charged with murder. Rachel, Barry's mother, had brought him up alone and they "
+      "lived together."), "Barry", "adult_family"),
     ("The siblings, Olga and Farhan, had shared a house for eight years.", "Olga",
      "adult_family"),
     ("Emma lived in the same household as her daughter, Samina.", "Emma", "adult_family"),

@@ -54,7 +54,6 @@ ARRESTED = "Paul was arrested and later charged with murder."
     (f"{ARRESTED} Jane was in a relationship with Paul.", "intimate_partner"),
     ("Paul (the perpetrator) | Relationship to Jane: stepson | 30", "adult_family"),
 ])
-
 def test_a_relation_bound_to_the_perpetrator_gives_the_review_type(text, expected) -> None:
     assert find_review_type(doc(facts(text)), "Jane")[0] == expected
 
