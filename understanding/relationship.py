@@ -103,6 +103,18 @@ def find_perpetrator(doc: DocText, spans: Sequence[tuple[int, int]], victim: str
     return None if rest and rest[0][1] == count else top
 
 
+_QUOTE_PAIRS = {("‘", "’"), ("'", "'"), ("“", "”"), ('"', '"')}
+
+
+def _mask(m: re.Match[str]) -> str:
+    """The perpetrator's name masked, with its quotes when it is quoted (‘Barry’), so frames
+    read it like a bare name; a lone closing quote (Barry’s) stays text."""
+    left, right = m.group(1), m.group(2)
+    if left and right and (left, right) in _QUOTE_PAIRS:
+        return PERP_MASK * len(m.group())
+    return left + PERP_MASK * (len(m.group()) - len(left) - len(right)) + right
+
+
 def relation_to_perpetrator(doc: DocText, masked: str, spans: Sequence[tuple[int, int]],
                             victim: str | None, victim_rx: str,
                             ) -> tuple[Counter[str], dict[str, int]]:
@@ -117,8 +129,7 @@ def relation_to_perpetrator(doc: DocText, masked: str, spans: Sequence[tuple[int
     f = _frames(victim_rx)
     key = perp.lower()
     # the name as a whole word, masked in each window (same length, so offsets stay valid)
-    name_rx = re.compile(rf"(?<![^\W_]){re.escape(key)}(?![^\W_])")
-    mask = PERP_MASK * len(key)
+    name_rx = re.compile(rf"(?<![^\W_])([‘'\"“]?){re.escape(key)}([’'\"”]?)(?![^\W_])")
     windows = 0
     for a, b in spans:
         pos = a
@@ -133,7 +144,7 @@ def relation_to_perpetrator(doc: DocText, masked: str, spans: Sequence[tuple[int
             windows += 1
             # a short copy of the text around the name, the name masked (offsets from ``lo``)
             lo, hi = max(a, at - _WINDOW), min(b, end + _WINDOW)
-            text = name_rx.sub(mask, masked[lo:hi])
+            text = name_rx.sub(_mask, masked[lo:hi])
             for fixed, rx, led in f.frames:
                 # a frame that starts with the name is tried there only; the others end near it
                 found = ([rx.match(text, at - lo)] if led

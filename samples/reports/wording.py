@@ -95,6 +95,31 @@ def people_table_relation(w: Writer) -> str:
     return w.fill(forms, **_extra(w))
 
 
+def people_table_other_row(w: Writer) -> list[str] | None:
+    """A row of the people table for someone else named by a relation (a relative who is not
+    the perpetrator: "Tom | Son of Jane"), in reports whose split's bank words it
+    (``relationship.table_others``); None otherwise."""
+    case = w.case
+    forms = bank(case.split)["relationship"].get("table_others")
+    rng = case.rng("table_other")
+    if not forms or rng.random() < 0.4:
+        return None
+    other = rng.choice([o for o in _TABLE_OTHERS if o[0] != case.rel])
+    names = banks.variants(case.split)["female_first_names" if other[1] == "female"
+                                       else "male_first_names"]
+    taken = {case.victim.text.strip("‘’"), case.perpetrator.text.strip("‘’")}
+    name = rng.choice([n for n in names if n not in taken])
+    if case.victim.text.startswith("‘"):
+        name = f"‘{name}’"
+    relation = w.fill(rng.choice(forms), other=other[0], Other=other[0].capitalize())
+    return [name, relation, str(rng.randint(18, 60)), rng.choice(("White British", "Pakistani", "White Irish"))]
+
+
+# (relation, sex) of people in the table who are not the perpetrator
+_TABLE_OTHERS = (("son", "male"), ("daughter", "female"), ("sister", "female"),
+                 ("brother", "male"), ("mother", "female"), ("niece", "female"))
+
+
 def abuse_sentence(w: Writer, abuse: str) -> str | None:
     """How the report describes one abuse type (named, or by behaviour only); None when the
     split's bank has no wording for it (the shared prose bank is used)."""

@@ -68,6 +68,16 @@ def test_pseudonyms_of_the_adult_a_form(text, expected) -> None:
     assert find_review_type(doc(facts(text)), "Adult A")[0] == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("‘Barry’ was arrested. ‘Barry’, her husband, was at home.", "intimate_partner"),
+    ("‘Barry’ was arrested. ‘Olga’ was ‘Barry’’s mother.", "adult_family"),
+    ("‘Barry’ | Perpetrator | 30. ‘Olga’ had let a room to ‘Barry’, her lodger.", "household_member"),
+    ("‘Barry’ | Perpetrator | 30. ‘Olga’’s son, ‘Tom’, found her.", None),
+])
+def test_quoted_pseudonyms(text, expected) -> None:
+    assert find_review_type(doc(facts(text)), "Olga")[0] == expected
+
+
 @pytest.mark.parametrize("text", [
     # someone else named by a relation: not the perpetrator
     f"{ARRESTED} Jane's son found her at the address and called an ambulance.",
