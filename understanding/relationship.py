@@ -21,12 +21,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from understanding.doctext import DocText
+from understanding.doctext import DocText, _trie_regex, phrase_units
 from understanding.rules import load
 
 PERP_MASK = "\x02"
 _WINDOW = 180          # characters either side of the perpetrator's name
 _MAX_ANCHORS = 40      # anchor words read to find the name
+_MAX_READ = 60_000     # characters of the introductions read for them (the people come first)
 _ENOUGH = 3            # statements naming the same person: that is the perpetrator
 _MAX_WINDOWS = 40      # mentions of the name read for frames
 _BEFORE, _AFTER = 120, 60  # how far a frame that does not start with the name may reach
@@ -62,7 +63,10 @@ def _frames(victim_rx: str) -> _Frames:
              .replace("{poss}", poss).replace("{name}", victim_rx).replace("{perp}", perp_rx))
         frames.append((frame.get("kind"), re.compile(p), frame["pattern"].startswith("{perp}")))
     name = rules["name"]
-    return _Frames(anchors=re.compile(rules["anchors"]),
+    # the anchor words as one trie, led by the non-word character before them (the engine skips
+    # to it in C; see understanding.cues)
+    trie = _trie_regex([tuple(phrase_units(w)) for w in sorted(rules["anchors"], key=len, reverse=True)])
+    return _Frames(anchors=re.compile(rf"\W(?:{trie})\b"),
                    names=tuple(re.compile(p.replace("{N}", name)) for p in rules["names"]),
                    frames=tuple(frames),
                    not_names=frozenset(w.lower() for w in rules["not_names"]))
@@ -75,9 +79,12 @@ def find_perpetrator(doc: DocText, spans: Sequence[tuple[int, int]], victim: str
     f = _frames(victim_rx)
     votes: Counter[str] = Counter()
     seen = 0
+    budget = _MAX_READ
     for a, b in spans:
-        if seen > _MAX_ANCHORS or (votes and votes.most_common(1)[0][1] >= _ENOUGH):
+        if seen > _MAX_ANCHORS or budget <= 0 or (votes and votes.most_common(1)[0][1] >= _ENOUGH):
             break
+        b = min(b, a + budget)
+        budget -= b - a
         for m in f.anchors.finditer(doc.lower, a, b):
             if doc.in_boilerplate(m.start()):
                 continue
@@ -106,13 +113,20 @@ def find_perpetrator(doc: DocText, spans: Sequence[tuple[int, int]], victim: str
 _QUOTE_PAIRS = {("‘", "’"), ("'", "'"), ("“", "”"), ('"', '"')}
 
 
-def _mask(m: re.Match[str]) -> str:
-    """The perpetrator's name masked, with its quotes when it is quoted (‘Barry’), so frames
-    read it like a bare name; a lone closing quote (Barry’s) stays text."""
-    left, right = m.group(1), m.group(2)
-    if left and right and (left, right) in _QUOTE_PAIRS:
-        return PERP_MASK * len(m.group())
-    return left + PERP_MASK * (len(m.group()) - len(left) - len(right)) + right
+def _mask_name(text: str, name: str) -> str:
+    """``text`` with the whole-word occurrences of ``name`` masked (same offsets), with its
+    quotes when it is quoted (‘barry’), so frames read it like a bare name; a lone closing
+    quote (barry’s) stays text."""
+    out = text
+    at = text.find(name)
+    while at >= 0:
+        s, e = at, at + len(name)
+        if not (s > 0 and text[s - 1].isalnum()) and not (e < len(text) and text[e].isalnum()):
+            if s > 0 and e < len(text) and (text[s - 1], text[e]) in _QUOTE_PAIRS:
+                s, e = s - 1, e + 1
+            out = out[:s] + PERP_MASK * (e - s) + out[e:]
+        at = text.find(name, at + len(name))
+    return out
 
 
 def relation_to_perpetrator(doc: DocText, masked: str, spans: Sequence[tuple[int, int]],
@@ -129,7 +143,6 @@ def relation_to_perpetrator(doc: DocText, masked: str, spans: Sequence[tuple[int
     f = _frames(victim_rx)
     key = perp.lower()
     # the name as a whole word, masked in each window (same length, so offsets stay valid)
-    name_rx = re.compile(rf"(?<![^\W_])([‘'\"“]?){re.escape(key)}([’'\"”]?)(?![^\W_])")
     windows = 0
     for a, b in spans:
         pos = a
@@ -144,7 +157,7 @@ def relation_to_perpetrator(doc: DocText, masked: str, spans: Sequence[tuple[int
             windows += 1
             # a short copy of the text around the name, the name masked (offsets from ``lo``)
             lo, hi = max(a, at - _WINDOW), min(b, end + _WINDOW)
-            text = name_rx.sub(_mask, masked[lo:hi])
+            text = _mask_name(masked[lo:hi], key)
             for fixed, rx, led in f.frames:
                 # a frame that starts with the name is tried there only; the others end near it
                 found = ([rx.match(text, at - lo)] if led

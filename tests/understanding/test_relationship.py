@@ -48,6 +48,9 @@ ARRESTED = "Paul was arrested and later charged with murder."
     ("Paul | Perpetrator (fellow tenant) | 33 | White Irish", "household_member"),
     (f"{ARRESTED} Paul was Jane's landlady.", "household_member"),
     (f"{ARRESTED} Jane and Paul had been friends for years and shared a flat.", "household_member"),
+    (f"{ARRESTED} Jane's husband of twenty years, Paul, was at home.", "intimate_partner"),
+    (f"{ARRESTED} Paul, son of Jane, had moved back home.", "adult_family"),
+    (f"{ARRESTED} Paul was living with his mother, Jane, at the time.", "adult_family"),
     # no name: the perpetrator is the one the relation is said of
     ("The perpetrator is the victim's son.", "adult_family"),
     ("Jane was murdered by her ex-partner.", "intimate_partner"),
@@ -103,7 +106,13 @@ def test_a_relation_about_someone_else_or_none_gives_no_review_type(text) -> Non
     ("Adult B (the perpetrator) was 39.", "Adult B"),
     ("Paul was arrested and later charged with murder.", "Paul"),
     ("Jane had experienced domestic abuse from Paul.", "Paul"),
+    ("Paul was later jailed for life.", "Paul"),
+    ("Paul admitted manslaughter at his trial.", "Paul"),
+    ("Paul - perpetrator, aged 39", "Paul"),
+    ("Jane had been stalked by Paul for months.", "Paul"),
+    ("Paul killed Jane and then took his own life.", "Paul"),
     ("Jane was 44 years old and lived alone.", None),
+    ("Jane was arrested for shoplifting in 2010.", None),
 ])
 def test_the_perpetrator_is_found_where_the_report_names_them(text, expected) -> None:
     d = doc(facts(text))

@@ -150,7 +150,7 @@ class RelationFrame(Rules):
 
 
 class PerpetratorRules(Rules):
-    anchors: Pattern
+    anchors: list[str]
     name: Pattern
     names: Patterns
     not_names: list[str]
