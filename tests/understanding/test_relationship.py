@@ -49,6 +49,7 @@ ARRESTED = "Paul was arrested and later charged with murder."
     (f"{ARRESTED} Paul was Jane's landlady.", "household_member"),
     (f"{ARRESTED} Jane and Paul had been friends for years and shared a flat.", "household_member"),
     (f"{ARRESTED} Jane's husband of twenty years, Paul, was at home.", "intimate_partner"),
+    ("Jane's former partner had been abusive.", "intimate_partner"),
     (f"{ARRESTED} Paul, son of Jane, had moved back home.", "adult_family"),
     (f"{ARRESTED} Paul was living with his mother, Jane, at the time.", "adult_family"),
     # no name: the perpetrator is the one the relation is said of
@@ -91,6 +92,7 @@ def test_quoted_pseudonyms(text, expected) -> None:
     f"{ARRESTED} Paul had lived with his father for a time in 2015.",
     f"{ARRESTED} Jane had lived with her sister until 2012.",
     f"{ARRESTED} Her former partner's brother was interviewed by the police.",
+    f"{ARRESTED} Paul's former partner told the review that he had been controlling.",
     f"{ARRESTED} Jane's aunt described her as a private person.",
     # the perpetrator named, the relation never said
     f"{ARRESTED} Jane was 44 years old. Paul was 39 years old.",
