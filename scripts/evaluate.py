@@ -49,6 +49,8 @@ from dhr.text import alnum_key  # (after the path set-up above)
 
 FIELDS = ["doc_type", "pseudonym", "area", "region", "year_of_death", "review_type",
           "death_type", "victim_sex", "victim_age_band"]
+# review type accuracy per true class; "null": documents that do not say (must stay null)
+REVIEW_TYPE_CLASSES = ("intimate_partner", "adult_family", "household_member", "null")
 SETS = ["agencies", "themes", "abuse_types"]
 SMART = ["specific", "measurable", "time_bound"]
 SEEDS = {"train": 1, "heldout": 2, "dev": 3}
@@ -215,11 +217,17 @@ class Score:
         default_factory=lambda: defaultdict(lambda: [0, 0, 0, 0]))
     owner_by_format: dict[str, list[int]] = field(
         default_factory=lambda: defaultdict(lambda: [0, 0, 0, 0]))
+    # review type per true class ("null" when the text is silent): [documents, right]
+    review_type_by_class: dict[str, list[int]] = field(
+        default_factory=lambda: defaultdict(lambda: [0, 0]))
 
     def metrics(self) -> dict[str, float | None]:
         out: dict[str, float | None] = {}
         for f in FIELDS:
             out[f] = self.field_ok[f] / self.docs if self.docs else None
+        for cls in REVIEW_TYPE_CLASSES:
+            n, ok = self.review_type_by_class.get(cls, (0, 0))
+            out[f"review_type.{cls}"] = ok / n if n else None
         for s in SETS:
             out.update(_prf(s, self.set_tp[s], self.set_fp[s], self.set_fn[s]))
         out.update(_prf("recommendations", self.rec_matched, self.rec_pred - self.rec_matched,
@@ -279,6 +287,9 @@ def match_recommendations(pred: list[dict[str, Any]], truth: list[dict[str, Any]
 def score_document(score: Score, name: str, pred: dict[str, Any], truth: dict[str, Any]) -> None:
     score.docs += 1
     pv, tv = field_values(pred), field_values(truth)
+    by_class = score.review_type_by_class[tv["review_type"] or "null"]
+    by_class[0] += 1
+    by_class[1] += pv["review_type"] == tv["review_type"]
     for f in FIELDS:
         if pv[f] == tv[f]:
             score.field_ok[f] += 1

@@ -30,6 +30,7 @@ from understanding.areas import find_area
 from understanding.cues import TriggeredCues
 from understanding.doctext import DocText, PhraseMatcher
 from understanding.lowercase import case_simple, for_lower_text
+from understanding.relationship import relation_to_perpetrator
 from understanding.rules import compile_any, load
 from understanding.themes import Scored, pick_evidence, score_signals, signal_matcher
 
@@ -321,6 +322,7 @@ def find_review_type(doc: DocText, name: str | None) -> tuple[str | None, int | 
     _vote_strong_relations(doc, name, masked, votes)
     _vote_appositions(doc, votes)
     _vote_relation_cues(doc, name, masked, votes)
+    _vote_perpetrator_relations(doc, name, masked, votes)
     return votes.winner()
 
 
@@ -383,6 +385,16 @@ def _vote_relation_cues(doc: DocText, name: str | None, masked: str, votes: _Vot
             continue
         hits[key] += 1   # at most two matches per cue count
         votes.add(key.split(":")[0], _cue_votes(bool(name))[key], start)
+
+
+def _vote_perpetrator_relations(doc: DocText, name: str | None, masked: str,
+                                votes: _Votes) -> None:
+    """A relation bound to the perpetrator ("Paul, her husband": understanding.relationship):
+    three votes each, counted at most twice."""
+    bound, bound_pages = relation_to_perpetrator(doc, masked, _introductions(doc), name, _NAME_RX)
+    for kind, n in bound.items():
+        votes.counts[kind] += 3 * min(n, 2)
+        votes.pages.setdefault(kind, bound_pages[kind])
 
 
 # A one-word name other than the victim's (quoted or not): the other person in a cue.

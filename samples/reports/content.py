@@ -175,11 +175,13 @@ def _overview(w: Writer, recs: list[DraftRec]) -> DocContent:
     d.paras(prose["timescales"][:2] + w.pick(prose["timescales"][2:], 1))
     d.heading("confidentiality")
     d.paras(prose["confidentiality"])
+    other_row = wording.people_table_other_row(w)   # someone else named by a relation
     d.blocks.append(Table(["Pseudonym", "Relationship", "Age", "Ethnicity"],
                           [[case.victim.text, "Victim", str(case.victim.age),
                             case.victim.ethnicity],
                            [case.perpetrator.text, wording.people_table_relation(w),
-                            str(case.perpetrator.age), case.perpetrator.ethnicity]],
+                            str(case.perpetrator.age), case.perpetrator.ethnicity],
+                           *([other_row] if other_row else [])],
                           [1.5, 2.5, 0.6, 1.6]))
     d.heading("terms_of_reference")
     tor = prose["terms_of_reference"]

@@ -5,6 +5,7 @@ the people were related, and agencies are named without a finding about them."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -60,3 +61,38 @@ def test_dev_describes_abuse_by_behaviour_without_naming_it(abuse, labels) -> No
     assert len(dev[abuse]) >= 2
     for sentence in dev[abuse]:
         assert not any(label in sentence.lower() for label in labels), sentence
+
+
+def test_train_and_dev_name_the_relation_in_their_own_other_words() -> None:
+    words = {
+        s: yaml.safe_load((BANKS / f"{s}.yaml").read_text(encoding="utf-8"))["relationship"][
+            "words"
+        ]
+        for s in ("train", "dev")
+    }
+    assert set(words["train"]) == set(words["dev"])   # every relation has other words in both
+    for rel in words["train"]:
+        assert not set(words["train"][rel]) & set(words["dev"][rel]), rel
+
+
+@pytest.fixture(scope="module")
+def dev_files(tmp_path_factory) -> list[tuple[dict, str]]:
+    out = tmp_path_factory.mktemp("dev-wording-text")
+    files = generate_corpus(out, seed=3, n_reviews=20, split="dev", text_only=True)
+    return [
+        (json.loads(f.truth_path.read_text()), f.path.read_text(encoding="utf-8")) for f in files
+    ]
+
+
+def test_reports_name_someone_else_by_a_relation_silent_ones_too(dev_files) -> None:
+    overviews = [(t, text) for t, text in dev_files if t["doc_type"] == "overview_report"]
+    # a relative who is not the perpetrator, in a row of the people table
+    row = re.compile(r"\| (?:[^|]*['’]s (?:son|daughter|sister|brother|mother|niece)"
+                     r"|(?:Son|Daughter|Sister|Brother|Mother|Niece) of the victim) \|")
+    assert len([1 for _t, text in overviews if row.search(text)]) >= len(overviews) // 4
+    # and reports that never say how victim and perpetrator were related still name relatives
+    silent = [text for t, text in overviews if t["review"]["review_type"] is None]
+    distractor = re.compile(r"\b(?:son|daughter|sister|brother|mother|father|niece|nephew|aunt|"
+                            r"cousin|grandson|neighbour|friend)(?:'s husband)?,? (?:who raised the "
+                            r"alarm|described|said that|was interviewed|who lived nearby|told the)")
+    assert silent and sum(bool(distractor.search(text)) for text in silent) >= len(silent) // 3

@@ -31,7 +31,8 @@ def facts(*sentences: str) -> str:
     ("Mark lived with his adult son, Paul.", "Mark", "adult_family"),
     ("Paul had moved back in with his mother in 2018.", "Jane", "adult_family"),
     ("Jane and her brother, Ryan, shared the family home.", "Jane", "adult_family"),
-    ("Emma was the mother of Farhan and the two lived together.", "Farhan", "adult_family"),
+    ("Emma was charged with murder. Emma was the mother of Farhan and the two lived together.",
+     "Farhan", "adult_family"),
     ("Emma's adult daughter Samina had lived with her since 2016.", "Emma", "adult_family"),
     ("Barry was the father of Olga's children.", "Olga", "intimate_partner"),
     ("Dean had been seeing Zoe for about a year before she died.", "Zoe", "intimate_partner"),
@@ -60,8 +61,10 @@ def facts(*sentences: str) -> str:
     ("Natalie was Neil's younger sister, and the two lived together.", "Natalie", "adult_family"),
     ("Louise was Christine's daughter and had never lived away from home.", "Louise",
      "adult_family"),
-    ("Rachel, Barry's mother, had brought him up alone and they lived together.", "Barry",
-     "adult_family"),
+    # (a relation in apposition counts when it is the perpetrator's: "Jane's son, Tom, found
+    # her" is about someone else; test_relationship.py)
+    (("Rachel was charged with murder. Rachel, Barry's mother, had brought him up alone and they "
+      "lived together."), "Barry", "adult_family"),
     ("The siblings, Olga and Farhan, had shared a house for eight years.", "Olga",
      "adult_family"),
     ("Emma lived in the same household as her daughter, Samina.", "Emma", "adult_family"),
@@ -91,6 +94,8 @@ def facts(*sentences: str) -> str:
      "Her daughter lived nearby."), "Jane", None),
     ("The couple of weeks before the death were quiet.", "Jane", None),
     ("Jane's daughter was seeing a counsellor.", "Jane", None),
+    # a relative in the people table who is not the perpetrator
+    ("Tom | Son of Jane | 20 | White British", "Jane", None),
 ])
 def test_review_type_from_how_the_people_are_described(text, name, expected) -> None:
     assert find_review_type(doc(facts(text)), name)[0] == expected

@@ -144,6 +144,21 @@ class RelationCue(Rules):
     pattern: Pattern
 
 
+class RelationFrame(Rules):
+    """A relation bound to the perpetrator ({perp}, {name}, {poss}, {R}: see metadata.yaml)."""
+    pattern: Pattern
+    kind: Literal["intimate_partner", "adult_family", "household_member"] | None = None
+
+
+class PerpetratorRules(Rules):
+    anchors: list[str]
+    name: Pattern
+    names: Patterns
+    not_names: list[str]
+    modifiers: Pattern
+    frames: list[RelationFrame]
+
+
 class MetadataRules(Rules):
     pseudonym: PseudonymRules
     not_pseudonym: list[str]
@@ -163,6 +178,7 @@ class MetadataRules(Rules):
     family_involved: Patterns
     family_not_involved: Patterns
     relation_cues: dict[str, list[RelationCue]]
+    perpetrator: PerpetratorRules
 
 
 # --- recommendations.yaml --------------------------------------------------------------------
