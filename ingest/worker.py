@@ -58,6 +58,9 @@ def _worker_main(conn: Connection, memory_mb: int, parent_fd: int | None = None)
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     import logging
 
+    from dhr import regex_cache
+
+    rules_cache = regex_cache.install()  # the rule files' compiled patterns, kept between runs
     from ingest import ocr
     from ingest.extract import extract_file
 
@@ -90,6 +93,8 @@ def _worker_main(conn: Connection, memory_mb: int, parent_fd: int | None = None)
             conn.send(("done", task_id, outcome, peak_kb))
         except MemoryError:
             conn.send(("done", task_id, Quarantined("too_large", "result too large to return"), peak_kb))
+        if rules_cache is not None:
+            rules_cache.save()  # after the answer: only when new patterns cost noticeable time
 
 
 def _vm_size_mb() -> float | None:
