@@ -16,7 +16,10 @@ Python's bytecode cache is allowed (``PYTHONDONTWRITEBYTECODE`` is cleared for t
 untimed run of each comes first, as on any installed system where the ``.pyc`` files exist; a
 last row runs ``dhr extract`` with no bytecode cache at all, for comparison (every imported
 module compiled from source at each start: pydantic alone costs a few tenths of a second).
-Target (issue 12): at most 0.6 s for ``dhr extract``. Run: ``python -m bench.quick_extract``.
+The extraction worker keeps the rule files' compiled regular expressions on disk between runs
+(``dhr/regex_cache.py``, under ``$DHR_CACHE``, filled by the untimed run); a row without that
+cache (``DHR_REGEX_CACHE=off``) shows what it saves. Target (issue 12): at most 0.6 s for
+``dhr extract``. Run: ``python -m bench.quick_extract``.
 """
 
 from __future__ import annotations
@@ -126,9 +129,15 @@ def main(argv: list[str] | None = None) -> int:
             walls, cpus = time_runs(cmd, args.runs, env, folder)
             rows.append([name, len(walls), statistics.median(walls), min(walls), max(walls),
                          statistics.median(cpus)])
-        walls, cpus = time_runs(ways[0][1], max(3, args.runs // 3), no_cache, folder)
-        rows.append(["dhr extract, no .pyc cache", len(walls), statistics.median(walls),
-                     min(walls), max(walls), statistics.median(cpus)])
+        # And without the cache of compiled rule patterns (dhr/regex_cache.py): every rule
+        # file's regular expressions compiled again at each start, as before issue 12's work.
+        no_regex = dict(env, DHR_REGEX_CACHE="off")
+        for name, extra_env, runs in (("dhr extract, no regex cache", no_regex, args.runs),
+                                      ("dhr extract, no .pyc cache", no_cache,
+                                       max(3, args.runs // 3))):
+            walls, cpus = time_runs(ways[0][1], runs, extra_env, folder)
+            rows.append([name, len(walls), statistics.median(walls), min(walls), max(walls),
+                         statistics.median(cpus)])
     print_table("one-page text PDF, cold process, seconds (target: dhr extract <= 0.6 wall)",
                 ["way", "runs", "wall median", "wall min", "wall max", "CPU median"], rows)
     print(f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after, on "
