@@ -93,8 +93,9 @@ def _worker_main(conn: Connection, memory_mb: int, parent_fd: int | None = None)
             conn.send(("done", task_id, outcome, peak_kb))
         except MemoryError:
             conn.send(("done", task_id, Quarantined("too_large", "result too large to return"), peak_kb))
-        if rules_cache is not None:
-            rules_cache.save()  # after the answer: only when new patterns cost noticeable time
+        if rules_cache is not None:  # after the answer, once: the first file loads the rules
+            rules_cache.save()  # (written only if new patterns cost noticeable time; patterns
+            rules_cache = None  # built from later files' text never grow the file)
 
 
 def _vm_size_mb() -> float | None:
