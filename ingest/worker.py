@@ -16,7 +16,9 @@ calling process when that is safe: the caller runs a single thread (so no lock c
 held) and its address space is small next to the memory limit (the worker's ``RLIMIT_AS`` counts
 what it inherits). The worker is then the same: its own process group, the same address-space
 cap, the same deadline, killed the same way; only nothing is imported twice. Otherwise (threads,
-a large caller) the pool falls back to the fork server.
+a large caller) the pool falls back to the fork server. Every worker compiles the rule files'
+regular expressions through ``dhr.regex_cache`` (kept on disk between runs, like ``.pyc`` files):
+a third of a one-off extraction's time otherwise. Neither changes what the worker may do.
 """
 
 from __future__ import annotations
