@@ -6,8 +6,10 @@ script looping over files would see it. Side by side, on the same generated one-
 - ``dhr extract`` as shipped: the worker forked straight from the command's own process when
   that is safe (``WorkerPool(lean=True)``, see ``ingest/worker.py``), time and memory limits on;
 - the previous way: the command's imports, then a worker started through a fork server (a new
-  interpreter that imports the extraction engine before forking the worker), same limits;
-- the floor: the command's imports and ``extract_file`` in process, with no isolation at all.
+  interpreter that imports the extraction engine before forking the worker), same limits, and
+  no regex cache;
+- the floor: the command's imports and ``extract_file`` in process (with the regex cache), with
+  no isolation at all.
 
 Wall clock and CPU time (user + system, of the process and of every process it waited for) are
 both given: on this shared machine the wall clock depends on the other sessions' load.
@@ -53,6 +55,8 @@ forkserver._forkserver._stop()  # reap the fork server, so that its CPU time is 
 _IN_PROCESS = """
 import sys, json
 from pathlib import Path
+from dhr import regex_cache
+regex_cache.install()  # as the worker does
 import orchestration.cli
 from ingest.extract import extract_file
 print(json.dumps(extract_file(Path(sys.argv[1])).to_json_dict()))
@@ -126,7 +130,9 @@ def main(argv: list[str] | None = None) -> int:
         load_before = os.getloadavg()[0]
         rows = []
         for name, cmd in ways:
-            walls, cpus = time_runs(cmd, args.runs, env, folder)
+            # the previous way had no regex cache either
+            way_env = dict(env, DHR_REGEX_CACHE="off") if "before" in name else env
+            walls, cpus = time_runs(cmd, args.runs, way_env, folder)
             rows.append([name, len(walls), statistics.median(walls), min(walls), max(walls),
                          statistics.median(cpus)])
         # And without the cache of compiled rule patterns (dhr/regex_cache.py): every rule
