@@ -13,7 +13,8 @@ The file is a cache like Python's own ``.pyc`` files: one per Python build and `
 version (both in its name and checked inside), written atomically with mode 0600 under
 ``$DHR_CACHE/regex`` (default ``~/.cache/dhr``), rewritten only when the new patterns of a run
 cost noticeable time to compile, holding what that run used (so patterns nobody uses any more
-drop out). An unreadable, foreign or corrupt file is ignored; ``DHR_REGEX_CACHE=off`` turns it
+drop out), and trusted as far as those are (a private folder of the user's). An unreadable,
+foreign or corrupt file is ignored; ``DHR_REGEX_CACHE=off`` turns it
 off; if this Python's ``re`` internals are not the ones expected, nothing is installed and
 patterns compile as usual. Used by the extraction worker (``ingest/worker.py``).
 """
@@ -155,7 +156,7 @@ class RegexCache:
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
                 raise
-        except (OSError, ValueError):
+        except (OSError, ValueError, MemoryError):
             return False
         self.stored.update(self.used)
         self.new_seconds = 0.0

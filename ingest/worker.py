@@ -96,8 +96,9 @@ def _worker_main(conn: Connection, memory_mb: int, parent_fd: int | None = None)
         except MemoryError:
             conn.send(("done", task_id, Quarantined("too_large", "result too large to return"), peak_kb))
         if rules_cache is not None:  # after the answer, once: the first file loads the rules
-            rules_cache.save()  # (written only if new patterns cost noticeable time; patterns
-            rules_cache = None  # built from later files' text never grow the file)
+            with contextlib.suppress(Exception):  # (written only if new patterns cost noticeable
+                rules_cache.save()  # time; patterns built from later files' text never grow it;
+            rules_cache = None  # a cache that cannot be written never stops the worker)
 
 
 def _vm_size_mb() -> float | None:
