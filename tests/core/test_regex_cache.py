@@ -117,3 +117,14 @@ def test_the_worker_extracts_the_same_document_with_and_without_the_cache(tmp_pa
     assert outputs[0] == outputs[1] == outputs[2]
     assert outputs[0]["pages"]
     assert list((tmp_path / "cache" / "regex").glob("*.marshal"))
+
+
+def test_a_cache_that_cannot_be_written_is_only_skipped(tmp_path: Path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder would go")
+    cache = _fresh(blocker / "regex.marshal")
+    try:
+        assert re.compile(PATTERNS[2][0], PATTERNS[2][1]).search(" 1. One\n") is not None
+        assert cache.save(force=True) is False
+    finally:
+        regex_cache.uninstall()
