@@ -6,8 +6,10 @@ script looping over files would see it. Side by side, on the same generated one-
 - ``dhr extract`` as shipped: the worker forked straight from the command's own process when
   that is safe (``WorkerPool(lean=True)``, see ``ingest/worker.py``), time and memory limits on;
 - the previous way: the command's imports, then a worker started through a fork server (a new
-  interpreter that imports the extraction engine before forking the worker), same limits;
-- the floor: the command's imports and ``extract_file`` in process, with no isolation at all.
+  interpreter that imports the extraction engine before forking the worker), same limits, and
+  no regex cache;
+- the floor: the command's imports and ``extract_file`` in process (with the regex cache), with
+  no isolation at all.
 
 Wall clock and CPU time (user + system, of the process and of every process it waited for) are
 both given: on this shared machine the wall clock depends on the other sessions' load.
@@ -16,7 +18,10 @@ Python's bytecode cache is allowed (``PYTHONDONTWRITEBYTECODE`` is cleared for t
 untimed run of each comes first, as on any installed system where the ``.pyc`` files exist; a
 last row runs ``dhr extract`` with no bytecode cache at all, for comparison (every imported
 module compiled from source at each start: pydantic alone costs a few tenths of a second).
-Target (issue 12): at most 0.6 s for ``dhr extract``. Run: ``python -m bench.quick_extract``.
+The extraction worker keeps the rule files' compiled regular expressions on disk between runs
+(``dhr/regex_cache.py``, under ``$DHR_CACHE``, filled by the untimed run); a row without that
+cache (``DHR_REGEX_CACHE=off``) shows what it saves. Target (issue 12): at most 0.6 s for
+``dhr extract``. Run: ``python -m bench.quick_extract``.
 """
 
 from __future__ import annotations
@@ -50,6 +55,8 @@ forkserver._forkserver._stop()  # reap the fork server, so that its CPU time is 
 _IN_PROCESS = """
 import sys, json
 from pathlib import Path
+from dhr import regex_cache
+regex_cache.install()  # as the worker does
 import orchestration.cli
 from ingest.extract import extract_file
 print(json.dumps(extract_file(Path(sys.argv[1])).to_json_dict()))
@@ -124,12 +131,20 @@ def main(argv: list[str] | None = None) -> int:
         load_before = os.getloadavg()[0]
         rows = []
         for name, cmd in ways:
-            walls, cpus = time_runs(cmd, args.runs, env, folder)
+            # the previous way had no regex cache either
+            way_env = dict(env, DHR_REGEX_CACHE="off") if "before" in name else env
+            walls, cpus = time_runs(cmd, args.runs, way_env, folder)
             rows.append([name, len(walls), statistics.median(walls), min(walls), max(walls),
                          statistics.median(cpus)])
-        walls, cpus = time_runs(ways[0][1], max(3, args.runs // 3), no_cache, folder)
-        rows.append(["dhr extract, no .pyc cache", len(walls), statistics.median(walls),
-                     min(walls), max(walls), statistics.median(cpus)])
+        # And without the cache of compiled rule patterns (dhr/regex_cache.py): every rule
+        # file's regular expressions compiled again at each start, as before issue 12's work.
+        no_regex = dict(env, DHR_REGEX_CACHE="off")
+        for name, extra_env, runs in (("dhr extract, no regex cache", no_regex, args.runs),
+                                      ("dhr extract, no .pyc cache", no_cache,
+                                       max(3, args.runs // 3))):
+            walls, cpus = time_runs(ways[0][1], runs, extra_env, folder)
+            rows.append([name, len(walls), statistics.median(walls), min(walls), max(walls),
+                         statistics.median(cpus)])
     print_table("one-page text PDF, cold process, seconds (target: dhr extract <= 0.6 wall)",
                 ["way", "runs", "wall median", "wall min", "wall max", "CPU median"], rows)
     print(f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after, on "

@@ -79,7 +79,10 @@ class _Commands(click.Group):
             self.add_command(dhrd)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        self._with_accountability()
+        # A command defined here (``dhr extract``...) needs none of the tracker's imports
+        # (SQLAlchemy, numpy, the research export): they are loaded only for the others.
+        if cmd_name not in self.commands:
+            self._with_accountability()
         return super().get_command(ctx, cmd_name)
 
     def list_commands(self, ctx: click.Context) -> list[str]:

@@ -52,3 +52,21 @@ def test_files_json_on_filled_store(tmp_path):
         assert key in ra
     plain = CliRunner().invoke(cli, ["--config", cfg, "files"])
     assert a.sha256[:12] in plain.output and "quarantined" in plain.output
+
+
+def test_a_core_command_loads_none_of_the_tracker(tmp_path):
+    """`dhr files` (like `dhr extract`) starts without SQLAlchemy, numpy or the research
+    export, which only the tracker commands need: a quick cold start for a one-off command."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from orchestration.cli import main; sys.argv = ['dhr', 'files', "
+        f"'--config', {_config(tmp_path)!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('sqlalchemy', 'numpy', 'accountability') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+    assert "db" in CliRunner().invoke(cli, ["--help"]).output  # the tracker commands still listed
