@@ -98,23 +98,30 @@ def find_perpetrator(doc: DocText, spans: Sequence[tuple[int, int]], victim: str
             seen += 1
             if seen > _MAX_ANCHORS:
                 break
-            lo, hi = max(a, m.start() - 60), min(b, m.end() + 60)
-            window = doc.text[lo:hi]
-            at = m.start() - lo
-            for rx in f.names:
-                for n in rx.finditer(window):
-                    if not n.start() - 30 <= at <= n.end() + 30:
-                        continue
-                    value = n["p"].strip("‘’'\"“” ")
-                    if (value and value.lower() not in f.not_names
-                            and (victim is None or value.lower() != victim.lower())):
-                        votes[value] += 1
+            _vote_names_near(f, doc.text, m, (a, b), victim, votes)
             if votes and votes.most_common(1)[0][1] >= _ENOUGH:
                 break
     if not votes:
         return None
     (top, count), *rest = votes.most_common()
     return None if rest and rest[0][1] == count else top
+
+
+def _vote_names_near(f: _Frames, text: str, anchor: re.Match[str], span: tuple[int, int],
+                     victim: str | None, votes: Counter[str]) -> None:
+    """A vote for each name printed within 30 characters of ``anchor`` ("arrested", "the
+    perpetrator"), read in a window of 60 characters each side, inside ``span``."""
+    lo, hi = max(span[0], anchor.start() - 60), min(span[1], anchor.end() + 60)
+    window = text[lo:hi]
+    at = anchor.start() - lo
+    for rx in f.names:
+        for n in rx.finditer(window):
+            if not n.start() - 30 <= at <= n.end() + 30:
+                continue
+            value = n["p"].strip("‘’'\"“” ")
+            if (value and value.lower() not in f.not_names
+                    and (victim is None or value.lower() != victim.lower())):
+                votes[value] += 1
 
 
 _QUOTE_PAIRS = {("‘", "’"), ("'", "'"), ("“", "”"), ('"', '"')}
