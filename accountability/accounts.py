@@ -21,6 +21,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -160,12 +161,7 @@ def authenticate_password(engine: Engine, email: str, password: str, *,
                          target_id=email, detail={"reason": "locked"}, ip=ip)
             return None, "locked"
         if not matches or seen is None or user.password_hash != seen[2]:
-            user.failed_signins += 1
-            detail: dict = {"reason": "bad_password", "failed_in_a_row": user.failed_signins}
-            if user.failed_signins >= MAX_FAILED_SIGNINS:
-                user.locked_until = now + LOCKOUT
-                user.failed_signins = 0
-                detail["locked_until"] = user.locked_until.isoformat()
+            detail = _count_failure(user, now)
             audit.append(s, f"user:{email}", "signin.refused", target_type="user",
                          target_id=email, detail=detail, ip=ip)
             return None, "bad_password"
@@ -218,12 +214,7 @@ def change_password(engine: Engine, user_id: int, current: str, new: str, *,
                          target_id=user.email, detail={"reason": "locked"}, ip=ip)
             return None, "locked"
         if not matches or user.password_hash != seen[1]:
-            user.failed_signins += 1
-            detail: dict = {"reason": "bad_password", "failed_in_a_row": user.failed_signins}
-            if user.failed_signins >= MAX_FAILED_SIGNINS:
-                user.locked_until = now + LOCKOUT
-                user.failed_signins = 0
-                detail["locked_until"] = user.locked_until.isoformat()
+            detail = _count_failure(user, now)
             audit.append(s, actor, "account.password_change.refused", target_type="user",
                          target_id=user.email, detail=detail, ip=ip)
             return None, "bad_password"
@@ -237,6 +228,18 @@ def change_password(engine: Engine, user_id: int, current: str, new: str, *,
         audit.append(s, actor, "account.password_change", target_type="user",
                      target_id=user.email, detail={"other_sessions_ended": True}, ip=ip)
         return user.session_epoch, "ok"
+
+
+def _count_failure(user: User, now: datetime) -> dict[str, Any]:
+    """One more wrong password in a row for ``user``; the ``MAX_FAILED_SIGNINS``-th locks the
+    account for ``LOCKOUT``. Returns the audit detail."""
+    user.failed_signins += 1
+    detail: dict[str, Any] = {"reason": "bad_password", "failed_in_a_row": user.failed_signins}
+    if user.failed_signins >= MAX_FAILED_SIGNINS:
+        user.locked_until = now + LOCKOUT
+        user.failed_signins = 0
+        detail["locked_until"] = user.locked_until.isoformat()
+    return detail
 
 
 def _verify(hash_: str, password: str) -> bool:

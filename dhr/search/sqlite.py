@@ -550,14 +550,7 @@ class SqliteBackend(SearchBackend):
         # narrow covering index rather than the wide rows, unless only a few rows qualify.
         indexed = f"INDEXED BY {t.main}_keys" if total > 500 else ""
         k1, k2, order = self._sort_keys(db, t, request, ranked, use_match, total)
-        after, after_args = "1", []
-        if request.cursor:
-            v = cursors.decode(request.cursor, request, self.cursor_key)
-            if len(v) != 3:
-                from .base import SearchError
-                raise SearchError("invalid cursor", "cursor")
-            after = "(k1 > ? OR (k1 = ? AND (k2 > ? OR (k2 = ? AND x.id > ?))))"
-            after_args = [v[0], v[0], v[1], v[1], v[2]]
+        after, after_args = self._after_cursor(request, "x.id")
         rows = db.execute(
             f"SELECT * FROM (SELECT x.rowid AS rowid, x.id AS id, {k1} AS k1, {k2} AS k2"
             f" FROM {t.main} x {indexed} WHERE {where}) x WHERE {after} ORDER BY {order} LIMIT ?",
@@ -569,6 +562,18 @@ class SqliteBackend(SearchBackend):
             last = rows[-1]
             next_cursor = cursors.encode([last[2], last[3], last[1]], request, self.cursor_key)
         return total, rows, facets, next_cursor
+
+    def _after_cursor(self, request: _Request, last: str) -> tuple[str, list[Any]]:
+        """The keyset condition for the page after ``request.cursor`` on (k1, k2, ``last``),
+        and its arguments ("1" and none on the first page)."""
+        if not request.cursor:
+            return "1", []
+        v = cursors.decode(request.cursor, request, self.cursor_key)
+        if len(v) != 3:
+            from .base import SearchError
+            raise SearchError("invalid cursor", "cursor")
+        return (f"(k1 > ? OR (k1 = ? AND (k2 > ? OR (k2 = ? AND {last} > ?))))",
+                [v[0], v[0], v[1], v[1], v[2]])
 
     def _run_grouped(self, db: sqlite3.Connection, t: _Tables, request: RecommendationRequest,
                      match_cond: str, ranked: bool, use_match: bool):
@@ -592,14 +597,7 @@ class SqliteBackend(SearchBackend):
             facets[name] = facet_list(name, counts, request.filters.get(name, []),
                                       TAXONOMY_KIND.get(name))
         k1, k2, _order = self._sort_keys(db, t, request, ranked, use_match, total)
-        after, after_args = "1", []
-        if request.cursor:
-            v = cursors.decode(request.cursor, request, self.cursor_key)
-            if len(v) != 3:
-                from .base import SearchError
-                raise SearchError("invalid cursor", "cursor")
-            after = "(k1 > ? OR (k1 = ? AND (k2 > ? OR (k2 = ? AND g > ?))))"
-            after_args = [v[0], v[0], v[1], v[1], v[2]]
+        after, after_args = self._after_cursor(request, "g")
         rows = db.execute(
             f"SELECT rowid, id, k1, k2, g FROM (SELECT rowid, id, g, k1, k2, ROW_NUMBER() OVER"
             f" (PARTITION BY g ORDER BY k1, k2, id) AS n FROM (SELECT x.rowid AS rowid,"
