@@ -555,13 +555,17 @@ class SqliteBackend(SearchBackend):
             f"SELECT * FROM (SELECT x.rowid AS rowid, x.id AS id, {k1} AS k1, {k2} AS k2"
             f" FROM {t.main} x {indexed} WHERE {where}) x WHERE {after} ORDER BY {order} LIMIT ?",
             [*fargs, *after_args, request.page_size + 1]).fetchall()
-        more = len(rows) > request.page_size
-        rows = rows[:request.page_size]
-        next_cursor = None
-        if more and rows:
-            last = rows[-1]
-            next_cursor = cursors.encode([last[2], last[3], last[1]], request, self.cursor_key)
+        rows, next_cursor = self._page(rows, request, 1)
         return total, rows, facets, next_cursor
+
+    def _page(self, rows: list[Any], request: _Request, last: int) -> tuple[list[Any], str | None]:
+        """The page of ``rows`` (fetched one beyond the page size) and the cursor after it, on
+        its last row's (k1, k2, column ``last``); None when there is no further page."""
+        if len(rows) <= request.page_size:
+            return rows, None
+        rows = rows[:request.page_size]
+        end = rows[-1]
+        return rows, cursors.encode([end[2], end[3], end[last]], request, self.cursor_key)
 
     def _after_cursor(self, request: _Request, last: str) -> tuple[str, list[Any]]:
         """The keyset condition for the page after ``request.cursor`` on (k1, k2, ``last``),
@@ -604,12 +608,7 @@ class SqliteBackend(SearchBackend):
             f" x.id AS id, {group} AS g, {k1} AS k1, {k2} AS k2 FROM {t.main} x WHERE {where}))"
             f" WHERE n = 1 AND {after} ORDER BY k1, k2, g LIMIT ?",
             [*fargs, *after_args, request.page_size + 1]).fetchall()
-        more = len(rows) > request.page_size
-        rows = rows[:request.page_size]
-        next_cursor = None
-        if more and rows:
-            last = rows[-1]
-            next_cursor = cursors.encode([last[2], last[3], last[4]], request, self.cursor_key)
+        rows, next_cursor = self._page(rows, request, 4)
         return total, rows, facets, next_cursor
 
     def _sort_keys(self, db: sqlite3.Connection, t: _Tables, request: _Request, ranked: bool,
