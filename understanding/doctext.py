@@ -103,7 +103,7 @@ def _section_rules() -> _SectionRules:
     guard = f"(?=[{''.join(re.escape(c) for c in sorted(firsts))}])" if firsts else ""
     # A marker does not start inside a word: the scan consumes the character before it (see
     # PhraseMatcher), then checks the possible first characters before trying the markers, the
-    # simple ones merged into one trie (the same places to start; ``_scan_markers``).
+    # simple ones merged into one trie (the same places to start; ``_scan`` with ``exact_end``).
     return _SectionRules(kinds, {k: float(v) for k, v in data["weights"].items()},
                          re.compile(NOT_WORD + guard + _merged(markers)), re.compile(guard + body),
                          late)
@@ -121,27 +121,6 @@ def _merged(patterns: list[str]) -> str:
         else:
             sequences += spelled
     return "(?:" + "|".join(rest + ([_trie_regex(sequences)] if sequences else [])) + ")"
-
-
-def _scan_markers(scan: re.Pattern[str], at_start: re.Pattern[str], src: str, start: int,
-                  end: int) -> Iterator[tuple[int, int]]:
-    """:func:`_scan` for a ``scan`` pattern that finds where ``at_start`` matches but not how
-    far (``_merged``): the end of each match is ``at_start``'s, so the matches are the same."""
-    pos = start
-    if pos == 0 and end > 0:
-        m = at_start.match(src, 0, end)
-        if m is not None:
-            yield 0, m.end()
-            pos = m.end()
-    while True:
-        found = scan.search(src, max(pos - 1, 0), end)
-        if found is None:
-            return
-        match = at_start.match(src, found.start() + 1, end)
-        if match is None:  # cannot happen: the merged pattern matches where one of them does
-            raise AssertionError(f"{scan.pattern[:40]!r} and {at_start.pattern[:40]!r} differ")
-        pos = match.end()
-        yield match.start(), pos
 
 
 def section_weights() -> dict[str, float]:
@@ -332,8 +311,8 @@ class DocText:
     def _mark_boilerplate(self) -> None:
         spans: list[tuple[int, int]] = []
         rules = _section_rules()
-        for start, _end in _scan_markers(rules.boilerplate, rules.boilerplate_at_start,
-                                         self.lower, 0, len(self.lower)):
+        for start, _end in _scan(rules.boilerplate, rules.boilerplate_at_start,
+                                 self.lower, 0, len(self.lower), exact_end=True):
             s, e = self.sentence_at(start, limit=1500)
             # A boilerplate sentence that introduces a list ("...is not limited to:") covers it.
             if self.text[s:e].rstrip().endswith(":"):
@@ -450,11 +429,12 @@ class PhraseMatcher:
 
 
 def _scan(scan: re.Pattern[str], at_start: re.Pattern[str], src: str, start: int,
-          end: int) -> Iterator[tuple[int, int]]:
+          end: int, *, exact_end: bool = False) -> Iterator[tuple[int, int]]:
     """(start, end) of the non-overlapping matches in src[start:end] of a phrase pattern that
     must not follow a word character or "&" (``at_start``; ``scan`` is the same pattern led by
     the character before the match). The same matches as ``(?<![\\w&])`` + pattern run by
-    ``finditer(src, start, end)``."""
+    ``finditer(src, start, end)``. With ``exact_end``, ``scan`` finds only where ``at_start``
+    matches, not how far (``_merged``): each match's end is ``at_start``'s."""
     pos = start
     if pos == 0 and end > 0:
         m = at_start.match(src, 0, end)
@@ -467,6 +447,14 @@ def _scan(scan: re.Pattern[str], at_start: re.Pattern[str], src: str, start: int
         m = scan.search(src, max(pos - 1, 0), end)
         if m is None:
             return
+        if exact_end:
+            m = at_start.match(src, m.start() + 1, end)
+            if m is None:  # cannot happen: the merged pattern matches where one of them does
+                raise AssertionError(f"{scan.pattern[:40]!r} and {at_start.pattern[:40]!r} "
+                                     "differ")
+            pos = m.end()
+            yield m.start(), pos
+            continue
         pos = m.end()
         yield m.start() + 1, pos
 
