@@ -177,7 +177,10 @@ def install(path: Path | None = None) -> RegexCache | None:
         or not _supported()
     ):
         return None
-    cache = RegexCache(path or default_path())
+    try:
+        cache = RegexCache(path or default_path())
+    except (RuntimeError, OSError):  # no home directory to keep it in: compile as usual
+        return None
     cache._original = _compiler.compile
     _compiler.compile = cache.compile
     _installed = cache

@@ -95,6 +95,19 @@ def test_turned_off_by_the_environment(monkeypatch, cache_file):
     assert regex_cache.install(cache_file) is None
 
 
+def test_no_home_directory_means_no_cache_not_an_error(monkeypatch):
+    regex_cache.uninstall()
+    monkeypatch.delenv("DHR_CACHE", raising=False)
+    monkeypatch.delenv("DHR_REGEX_CACHE", raising=False)
+
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    assert regex_cache.install() is None
+    assert re.compile("no (home|cache)").search("a run with no cache") is not None
+
+
 def test_the_worker_extracts_the_same_document_with_and_without_the_cache(tmp_path: Path):
     from reportlab.pdfgen import canvas
 
