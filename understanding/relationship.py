@@ -55,7 +55,7 @@ def _relation_group(terms: dict[str, list[str]], modifiers: str, n: int) -> str:
 def _frames(victim_rx: str) -> _Frames:
     d = load("metadata")
     rules = d["perpetrator"]
-    perp_rx = PERP_MASK + "+"
+    perp_rx = PERP_MASK + "++"  # possessive: a frame never ends inside the masked name
     poss = rf"(?:her|his|their|{victim_rx}[’']s|the\s+victim[’']s|the\s+deceased[’']s)"
     frames = []
     for i, frame in enumerate(rules["frames"]):

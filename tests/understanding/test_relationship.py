@@ -70,6 +70,11 @@ ARRESTED = "Paul was arrested and later charged with murder."
         ("Jane was murdered by her ex-partner.", "intimate_partner"),
         (f"{ARRESTED} Jane was in a relationship with Paul.", "intimate_partner"),
         ("Paul (the perpetrator) | Relationship to Jane: stepson | 30", "adult_family"),
+        # the other parent of her children is a partner, not her father
+        (f"{ARRESTED} Paul was the father of Jane's children.", "intimate_partner"),
+        (f"{ARRESTED} Paul, the father of her two children, had moved out.", "intimate_partner"),
+        (f"{ARRESTED} Jane was the mother of Paul's daughter.", "intimate_partner"),
+        (f"{ARRESTED} Paul was the father of Jane.", "adult_family"),
     ],
 )
 def test_a_relation_bound_to_the_perpetrator_gives_the_review_type(text, expected) -> None:
@@ -96,6 +101,8 @@ def test_pseudonyms_of_the_adult_a_form(text, expected) -> None:
             "household_member",
         ),
         ("‘Barry’ | Perpetrator | 30. ‘Olga’’s son, ‘Tom’, found her.", None),
+        ("'Barry' | Perpetrator | 24. 'Barry' was the father of 'Olga''s children.",
+         "intimate_partner"),
     ],
 )
 def test_quoted_pseudonyms(text, expected) -> None:
