@@ -29,6 +29,7 @@ from ..query import And, AtLeast, MatchNone, Not, Or, Phrase, Prefix, Term, posi
 from ..sqlite_db import ThreadLocalDB
 from . import cursor as cursors
 from . import postings as facet_postings
+from . import sqlite_rank
 from .base import (
     DOC_FACETS,
     REC_FACETS,
@@ -48,7 +49,7 @@ from .fields import (
     with_copies,
 )
 from .highlight import POST, PRE, highlight_leaves, normalize_for_index, safe_snippet
-from .ranking import KEY_WEIGHT, SUBJECT_WEIGHT, proximity_phrases, ranking_record
+from .ranking import proximity_phrases, ranking_record
 
 SCHEMA_VERSION = "1"
 STEM = "porter unicode61 remove_diacritics 2"
@@ -70,6 +71,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS doc_exact USING fts5(ntext, content='docs', \
 content_rowid='rowid', tokenize='{EXACT}');
 CREATE TABLE IF NOT EXISTS doc_rank (rowid INTEGER PRIMARY KEY, prior REAL NOT NULL, \
 ktext TEXT NOT NULL, subjects TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS doc_rank_prior ON doc_rank (prior);
 CREATE VIRTUAL TABLE IF NOT EXISTS doc_key USING fts5(ktext, subjects, content='doc_rank', \
 content_rowid='rowid', tokenize='{STEM}');
 CREATE TABLE IF NOT EXISTS pages (rowid INTEGER PRIMARY KEY, doc INTEGER NOT NULL, \
@@ -239,6 +241,8 @@ def _snippet_expression(node: Any) -> str | None:
 
 class SqliteBackend(SearchBackend):
     name = "sqlite"
+    # Documents ranked with a worker thread from this many indexed documents (sqlite_rank).
+    parallel_from = sqlite_rank.PARALLEL_FROM
 
     def __init__(self, path: str | Path, *, cursor_key: bytes = b"dhr-dev-key"):
         self.path = Path(path)
@@ -247,6 +251,8 @@ class SqliteBackend(SearchBackend):
         self._conn = ThreadLocalDB(self.path, busy_ms=60000,
                                    pragmas=("temp_store=MEMORY", "cache_size=-65536"))
         self._postings = facet_postings.Cache()
+        self._priors = sqlite_rank.Priors()
+        self._workers = sqlite_rank.RankWorkers(self._conn)
         self.ensure_indices()
 
     # -- connections ---------------------------------------------------------------------
@@ -477,6 +483,7 @@ class SqliteBackend(SearchBackend):
         db = self._db()
         own = not db.in_transaction
         if own:
+            sqlite_rank.attach_part(db)  # before the transaction: ATTACH cannot be in one
             db.execute("BEGIN")
         try:
             return self._run_snapshot(db, t, request)
@@ -487,6 +494,8 @@ class SqliteBackend(SearchBackend):
     def _run_snapshot(self, db: sqlite3.Connection, t: _Tables, request: _Request):
         node = request.query
         use_match = node is not None
+        if use_match and t.key is not None and request.sort == "relevance":
+            return self._run_by_relevance(db, t, request)
         ranked = False  # True once temp.rk holds the bm25 rank of every match
         if use_match:
             args: list[Any] = []
@@ -530,19 +539,7 @@ class SqliteBackend(SearchBackend):
         post = self._postings.get(db, t.main, t.facets)
         matched = (BitMap(r for (r,) in db.execute("SELECT r FROM temp.m")) if use_match
                    else post.all)
-        filters = {name: post.union(name, values) for name, values in request.filters.items()}
-        # Ranges are filters no facet ignores (their keys are not facet names).
-        if request.year_from is not None or request.year_to is not None:
-            filters[" year range"] = post.at_least("year", request.year_from, request.year_to)
-        if isinstance(request, RecommendationRequest) and request.smart_min is not None:
-            filters[" smart_min"] = post.at_least("smart_score", request.smart_min)
-        total, counts = facet_postings.facet_counts(
-            post, matched, filters, t.facet_fields if request.facets else ())
-        facets: dict[str, list[dict]] = {}
-        if request.facets:
-            for name in t.facet_fields:
-                facets[name] = facet_list(name, counts[name], request.filters.get(name, []),
-                                          TAXONOMY_KIND.get(name))
+        total, facets, _everything = self._counts(t, request, post, matched)
 
         cond, fargs = self._filter_sql(t, request, skip=None)
         where = f"{match_cond} AND {cond}"
@@ -558,6 +555,64 @@ class SqliteBackend(SearchBackend):
         rows, next_cursor = self._page(rows, request, 1)
         return total, rows, facets, next_cursor
 
+    def _counts(self, t: _Tables, request: _Request, post: facet_postings.Postings,
+                matched: BitMap) -> tuple[int, dict[str, list[dict]], BitMap]:
+        """The total, the facet counts and the rows of ``matched`` that pass every filter, over
+        the facet postings: each facet ignores its own filter and respects all the others
+        (multi-select)."""
+        filters = {name: post.union(name, values) for name, values in request.filters.items()}
+        # Ranges are filters no facet ignores (their keys are not facet names).
+        if request.year_from is not None or request.year_to is not None:
+            filters[" year range"] = post.at_least("year", request.year_from, request.year_to)
+        if isinstance(request, RecommendationRequest) and request.smart_min is not None:
+            filters[" smart_min"] = post.at_least("smart_score", request.smart_min)
+        total, counts = facet_postings.facet_counts(
+            post, matched, filters, t.facet_fields if request.facets else ())
+        facets: dict[str, list[dict]] = {}
+        if request.facets:
+            for name in t.facet_fields:
+                facets[name] = facet_list(name, counts[name], request.filters.get(name, []),
+                                          TAXONOMY_KIND.get(name))
+        everything = matched
+        for rows in filters.values():
+            everything = everything & rows
+        return total, facets, everything
+
+    def _run_by_relevance(self, db: sqlite3.Connection, t: _Tables, request: _Request):
+        """Documents matching a query, in relevance order (dhr/search/sqlite_rank.py): the
+        full-text bm25 pass runs in a worker thread while this one finds the matches, counts
+        the facets and runs the key-text pass; the scores are joined and the page is chosen in
+        memory."""
+        node = request.query
+        post = self._postings.get(db, t.main, t.facets)
+        expr = _rank_expression(node)
+        stem = sqlite_rank.stem_pass(t.stem, expr) if expr else None
+        future = (self._workers.start(post.version, stem)
+                  if stem is not None and len(post.all) >= self.parallel_from else None)
+        args: list[Any] = []
+        single = _single_match(node, t)
+        if single:
+            table, exprs = single
+            sql = f"SELECT rowid AS r FROM {table} WHERE {table} MATCH ?"
+            args.append(" AND ".join(f"({e})" for e in exprs))
+        else:
+            sql = _compile(node, t, args)
+        cur = db.cursor()
+        cur.row_factory = None
+        matched = BitMap([r for (r,) in cur.execute(f"SELECT r FROM ({sql})", args)])
+        total, facets, everything = self._counts(t, request, post, matched)
+        ranked = sqlite_rank.nothing_ranked()
+        if stem is not None and total:
+            key = sqlite_rank.key_pass(t.key or "", expr or "").columns(db)
+            ranked = sqlite_rank.scores(self._workers.result(future, db, stem), key,
+                                        self._priors.get(db, post.version), matched)
+        elif future is not None:
+            future.cancel()
+        rows = sqlite_rank.page(db, everything, ranked, self._cursor_values(request),
+                                request.page_size + 1)
+        rows, next_cursor = self._page(rows, request, 1)
+        return total, rows, facets, next_cursor
+
     def _page(self, rows: list[Any], request: _Request, last: int) -> tuple[list[Any], str | None]:
         """The page of ``rows`` (fetched one beyond the page size) and the cursor after it, on
         its last row's (k1, k2, column ``last``); None when there is no further page."""
@@ -567,15 +622,22 @@ class SqliteBackend(SearchBackend):
         end = rows[-1]
         return rows, cursors.encode([end[2], end[3], end[last]], request, self.cursor_key)
 
-    def _after_cursor(self, request: _Request, last: str) -> tuple[str, list[Any]]:
-        """The keyset condition for the page after ``request.cursor`` on (k1, k2, ``last``),
-        and its arguments ("1" and none on the first page)."""
+    def _cursor_values(self, request: _Request) -> list[Any] | None:
+        """(k1, k2, last) of the last row of the previous page; None on the first page."""
         if not request.cursor:
-            return "1", []
+            return None
         v = cursors.decode(request.cursor, request, self.cursor_key)
         if len(v) != 3:
             from .base import SearchError
             raise SearchError("invalid cursor", "cursor")
+        return v
+
+    def _after_cursor(self, request: _Request, last: str) -> tuple[str, list[Any]]:
+        """The keyset condition for the page after ``request.cursor`` on (k1, k2, ``last``),
+        and its arguments ("1" and none on the first page)."""
+        v = self._cursor_values(request)
+        if v is None:
+            return "1", []
         return (f"(k1 > ? OR (k1 = ? AND (k2 > ? OR (k2 = ? AND {last} > ?))))",
                 [v[0], v[0], v[1], v[1], v[2]])
 
@@ -613,8 +675,9 @@ class SqliteBackend(SearchBackend):
 
     def _sort_keys(self, db: sqlite3.Connection, t: _Tables, request: _Request, ranked: bool,
                    use_match: bool, total: int) -> tuple[str, str, str]:
-        """Sort keys (k1, k2) as SQL over row x, and the ORDER BY. Relevance: bm25 rank (lower
-        is better), unranked last; fills temp.rk when the rank is needed and not there yet."""
+        """Sort keys (k1, k2) as SQL over row x, and the ORDER BY. Relevance (recommendations;
+        documents take _run_by_relevance): bm25 rank (lower is better), unranked last; fills
+        temp.rk when the rank is needed and not there yet."""
         node = request.query
         rank_sql = "0"
         if ranked:
@@ -625,22 +688,12 @@ class SqliteBackend(SearchBackend):
                 db.execute("DROP TABLE IF EXISTS temp.rk")
                 db.execute("CREATE TEMP TABLE rk (r INTEGER PRIMARY KEY, s REAL)")
                 # Rank every match once, then keep those in the result set: a `rowid IN (...)`
-                # constraint on an FTS5 table re-runs the MATCH for each rowid.
-                if t.key:  # documents: full text + weighted key text, times the prior
-                    db.execute(
-                        f"WITH s AS MATERIALIZED (SELECT rowid AS r, bm25({t.stem}) AS score"
-                        f" FROM {t.stem} WHERE {t.stem} MATCH ?), k AS MATERIALIZED"
-                        f" (SELECT rowid AS r, bm25({t.key}, 1.0, ?) AS score FROM {t.key}"
-                        f" WHERE {t.key} MATCH ?) INSERT OR IGNORE INTO temp.rk"
-                        f" SELECT s.r, (s.score + ? * COALESCE(k.score, 0.0))"
-                        f" * COALESCE(p.prior, 1.0) FROM s JOIN temp.m ON temp.m.r = s.r"
-                        f" LEFT JOIN k ON k.r = s.r LEFT JOIN doc_rank p ON p.rowid = s.r",
-                        (expr, SUBJECT_WEIGHT / KEY_WEIGHT, expr, KEY_WEIGHT))
-                else:
-                    db.execute(f"WITH s AS MATERIALIZED (SELECT rowid AS r, bm25({t.stem})"
-                               f" AS score FROM {t.stem} WHERE {t.stem} MATCH ?) INSERT OR IGNORE"
-                               f" INTO temp.rk SELECT s.r, s.score FROM s JOIN temp.m"
-                               f" ON temp.m.r = s.r", (expr,))
+                # constraint on an FTS5 table re-runs the MATCH for each rowid. (Documents rank
+                # with their key text and prior too: _run_by_relevance.)
+                db.execute(f"WITH s AS MATERIALIZED (SELECT rowid AS r, bm25({t.stem})"
+                           f" AS score FROM {t.stem} WHERE {t.stem} MATCH ?) INSERT OR IGNORE"
+                           f" INTO temp.rk SELECT s.r, s.score FROM s JOIN temp.m"
+                           f" ON temp.m.r = s.r", (expr,))
                 rank_sql = "COALESCE((SELECT s FROM temp.rk WHERE r = x.rowid), 0.0)"
         if request.sort == "relevance":
             k1, k2 = rank_sql, "0"
