@@ -13,8 +13,8 @@ Both load without refreshes or per-request fsync, and without replicas (on one n
 none anyway). The runs alternate (before, now, now, before, ...) so that both see the same load
 from whatever else the machine is doing, and besides documents per second (wall clock) each run
 reports the CPU it cost: Elasticsearch's own (``_nodes/stats``) and this process's, per document,
-which a busy shared machine disturbs much less than the wall clock. Both settings load 200
-documents first, unmeasured, so that the node's JIT warm-up does not fall on the first run.
+which a busy shared machine disturbs much less than the wall clock. Both settings load 500
+documents twice first, unmeasured, so that the node's JIT warm-up does not fall on the first run.
 
 Run: ``scripts/esnode.sh with -- python -m bench.bulk [--docs 1000] [--rounds 1]``; against a
 cluster: ``python -m bench.bulk --es-url URL1,URL2,URL3 --shards 3 --replicas 1`` (there ``before``
@@ -111,11 +111,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     mb = sum(len(p) for d in docs for p in d.pages) / 1e6
     runs: dict[str, list[dict[str, float]]] = {"before": [], "now": []}
     load_before = os.getloadavg()[0]  # what else the machine is doing shows in the wall clock
-    # Warm the JVM up on both code paths first: a fresh node's first few hundred documents
-    # cost it about twice the CPU of later ones (JIT compilation), which would otherwise all
-    # fall on the first load measured (``before``).
-    for cls in (BeforeBackend, ElasticsearchBackend):
-        load_once(cls, args.es_url, docs[:min(len(docs), 200)])
+    # Warm the JVM up on both code paths first: a fresh node's first thousand or so documents
+    # cost it up to twice the CPU of later ones (JIT compilation), which would otherwise fall
+    # on the first loads measured.
+    for cls in (BeforeBackend, ElasticsearchBackend, BeforeBackend, ElasticsearchBackend):
+        load_once(cls, args.es_url, docs[:min(len(docs), 500)])
     for _ in range(args.rounds):
         for name in ("before", "now", "now", "before"):
             cls = BeforeBackend if name == "before" else ElasticsearchBackend
