@@ -483,7 +483,6 @@ class SqliteBackend(SearchBackend):
         db = self._db()
         own = not db.in_transaction
         if own:
-            sqlite_rank.attach_part(db)  # before the transaction: ATTACH cannot be in one
             db.execute("BEGIN")
         try:
             return self._run_snapshot(db, t, request)
@@ -609,7 +608,7 @@ class SqliteBackend(SearchBackend):
         elif future is not None:
             future.cancel()
         rows = sqlite_rank.page(db, everything, ranked, self._cursor_values(request),
-                                request.page_size + 1)
+                                request.page_size + 1, unranked=0.0 if expr else 0)
         rows, next_cursor = self._page(rows, request, 1)
         return total, rows, facets, next_cursor
 

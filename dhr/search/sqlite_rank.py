@@ -224,14 +224,17 @@ def scores(stem: Columns, key: Columns, priors: np.ndarray, matched: BitMap) -> 
 
 
 def page(db: sqlite3.Connection, everything: BitMap, ranked: Columns,
-         after: list[Any] | None, size: int) -> list[tuple[int, str, float, int]]:
+         after: list[Any] | None, size: int, unranked: float = 0.0
+         ) -> list[tuple[int, str, float, int]]:
     """The first ``size`` rows of ``everything`` in the order ``k1 ASC, k2 ASC, id ASC``
-    (k1 the score, 0.0 when unranked; k2 always 0), after the cursor values ``after``
-    ((k1, k2, id) of the last row of the previous page): what the SQL page query returns."""
+    (k1 the score, ``unranked`` for a row without one; k2 always 0), after the cursor values
+    ``after`` ((k1, k2, id) of the last row of the previous page): what the SQL page query
+    returns. (``unranked`` is the integer 0 when the query has nothing to rank by, as the SQL
+    wrote it then, so that cursors are the same.)"""
     import numpy as np
 
     rows = np.array(everything.to_array(), dtype=np.int64)
-    k1 = _lookup(ranked[0], ranked[1], rows, 0.0)
+    k1 = _lookup(ranked[0], ranked[1], rows, float(unranked))
     if after is not None:
         v0, v1, v2 = after
         if not (_number(v0) and _number(v1) and isinstance(v2, str)):
@@ -251,6 +254,8 @@ def page(db: sqlite3.Connection, everything: BitMap, ranked: Columns,
     ids = _ids(db, rows)
     ordered = sorted((score, ids[r], r) for score, r in zip(k1.tolist(), rows.tolist(),
                                                              strict=True))
+    if isinstance(unranked, int):  # nothing ranked: every k1 is that integer
+        return [(rowid, doc_id, unranked, 0) for _score, doc_id, rowid in ordered[:size]]
     return [(rowid, doc_id, score, 0) for score, doc_id, rowid in ordered[:size]]
 
 

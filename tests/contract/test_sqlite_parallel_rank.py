@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from corpus import build_corpus
 
 from dhr.document import Document
+from dhr.search import cursor as cursors
 from dhr.search import sqlite as sqlite_backend
 from dhr.search import sqlite_rank
 from dhr.search.base import DocumentRequest
@@ -25,7 +26,7 @@ from samples.reports import generate_documents
 
 QUERIES = ["risk assessment police", '"domestic abuse"', "training", "referr* MARAC",
            "alcohol drinking incidents", "police -training", "housing OR homelessness",
-           "coercive control", "GP routine enquiry", "zzzz-no-such-word"]
+           "coercive control", "GP routine enquiry", "zzzz-no-such-word", "-training"]
 FILTERS = [{}, {"theme": ["risk_assessment"]}, {"agency": ["police", "health_gp"]}]
 
 
@@ -90,6 +91,13 @@ def test_the_order_is_the_sql_statements_with_and_without_the_worker(engine, q, 
         assert pair[0] == pair[1]
     if q != "zzzz-no-such-word":
         assert any(total for total, _ids, _f in (a[0] for a in answers.values()))
+    # The cursor carries k1 as the SQL wrote it: a float score, or the integer 0 when the
+    # query has nothing to rank by (only exclusions), so cursors are the same as before.
+    first = engine.search(DocumentRequest(q=q, page_size=2))
+    if first.next_cursor:
+        k1 = cursors.decode(first.next_cursor, DocumentRequest(q=q, page_size=2),
+                            engine.cursor_key)[0]
+        assert type(k1) is (float if expr else int)
 
 
 def test_a_worker_that_sees_another_version_leaves_the_pass_to_the_query(engine):
@@ -148,7 +156,6 @@ def test_after_a_rebuild_the_worker_reads_the_new_file(tmp_path, monkeypatch):
 
 
 def test_a_tampered_cursor_value_is_a_client_error(engine):
-    from dhr.search import cursor as cursors
     from dhr.search.base import SearchError
 
     request = DocumentRequest(q="police", page_size=2)
