@@ -209,6 +209,18 @@ def _single_match(node: Any, t: _Tables) -> tuple[str, list[str]] | None:
     return found[0][0], [expr for _, expr in found]
 
 
+def _match_sql(node: Any, t: _Tables) -> tuple[str, list[Any], tuple[str, list[str]] | None]:
+    """SQL selecting column ``r`` (rowids) of the rows matching ``node``, its arguments, and
+    :func:`_single_match`'s (table, expressions) when the query is one MATCH."""
+    args: list[Any] = []
+    single = _single_match(node, t)
+    if single:
+        table, exprs = single
+        args.append(" AND ".join(f"({e})" for e in exprs))
+        return f"SELECT rowid AS r FROM {table} WHERE {table} MATCH ?", args, single
+    return _compile(node, t, args), args, None
+
+
 def _rank_expression(node: Any) -> str | None:
     """An OR of the positive leaves (and of the words typed side by side, as phrases) on the
     stemmed index: what bm25 ranks by."""
@@ -497,12 +509,9 @@ class SqliteBackend(SearchBackend):
             return self._run_by_relevance(db, t, request)
         ranked = False  # True once temp.rk holds the bm25 rank of every match
         if use_match:
-            args: list[Any] = []
-            single = _single_match(node, t)
+            sql, args, single = _match_sql(node, t)
             if single:
                 table, exprs = single
-                sql = f"SELECT rowid AS r FROM {table} WHERE {table} MATCH ?"
-                args.append(" AND ".join(f"({e})" for e in exprs))
                 # A row's bm25 depends only on the phrases (their IDF over the whole table) and
                 # on their instances in the row: under the AND of the phrases it is the same
                 # number as under their OR (the rank expression) for every row that matches, so
@@ -517,8 +526,6 @@ class SqliteBackend(SearchBackend):
                           and request.sort == "relevance"
                           and len(set(exprs)) == len(exprs)
                           and _rank_expression(node) == " OR ".join(exprs))
-            else:
-                sql = _compile(node, t, args)
             db.execute("DROP TABLE IF EXISTS temp.m")
             db.execute("CREATE TEMP TABLE m (r INTEGER PRIMARY KEY)")
             if ranked:
@@ -588,14 +595,7 @@ class SqliteBackend(SearchBackend):
         stem = sqlite_rank.stem_pass(t.stem, expr) if expr else None
         future = (self._workers.start(post.version, stem)
                   if stem is not None and len(post.all) >= self.parallel_from else None)
-        args: list[Any] = []
-        single = _single_match(node, t)
-        if single:
-            table, exprs = single
-            sql = f"SELECT rowid AS r FROM {table} WHERE {table} MATCH ?"
-            args.append(" AND ".join(f"({e})" for e in exprs))
-        else:
-            sql = _compile(node, t, args)
+        sql, args, _single = _match_sql(node, t)
         cur = db.cursor()
         cur.row_factory = None
         matched = BitMap([r for (r,) in cur.execute(f"SELECT r FROM ({sql})", args)])
