@@ -12,6 +12,8 @@ runs it against the tracker database:
 - :func:`rebuild` (``dhr tracker recurring --rebuild``) forgets every group and assigns all
   recommendations again from scratch (deterministic; it may differ a little from what nightly
   runs built, as term weights then cover everything at once and merging looks at every group);
+  :func:`assign_pending` does the same by itself when the groups were built by another version
+  of the method (``tracker_meta.recurring_method``, :func:`recurring_method.method_fingerprint`);
 - :func:`made_before`, :func:`group_refs`, :func:`list_groups`, :func:`group_detail` and
   :func:`export_groups` are the read side (the API, the pages and the research export).
 
@@ -43,13 +45,15 @@ from .models import (
     RecurringMember,
     ReviewRecommendation,
     ReviewRow,
+    TrackerMeta,
     utcnow,
 )
-from .recurring_method import Grouper, features, normalise
+from .recurring_method import Grouper, features, method_fingerprint, normalise
 from .statuses import STATUSES
 from .takedown import Hidden, hidden, visible_to
 
 LABEL_MAX = 160
+METHOD_KEY = "recurring_method"  # tracker_meta: the method that built the stored groups
 _FRAME = re.compile(r"^\s*(?:that|it is recommended that|the review recommends that|"
                     r"the panel recommends that)\s+", re.IGNORECASE)
 _VERB = re.compile(r"^\s*(?:the\s+)?(?:should|to|must|will|is to|are to)\s+", re.IGNORECASE)
@@ -127,9 +131,28 @@ def _pending(s: Session) -> list[_Pending]:
 
 
 def assign_pending(engine: Engine) -> dict[str, int]:
-    """Group the recommendations not grouped yet (incremental); returns counts."""
+    """Group the recommendations not grouped yet (incremental); returns counts. When the stored
+    groups were built by another version of the method (or by one from before the tracker
+    recorded it), regroup everything instead, as :func:`rebuild` does (``regrouped``: 1)."""
     with write_session(engine) as s:
-        return _assign(s)
+        current = method_fingerprint()
+        stored = s.get(TrackerMeta, METHOD_KEY)
+        if stored is not None and stored.value == current:
+            return _assign(s)
+        if stored is None and s.scalar(select(func.count()).select_from(RecurringGroup)) == 0:
+            result = _assign(s)  # nothing grouped yet: nothing to regroup
+        else:
+            result = {**_regroup(s), "regrouped": 1}
+        _record_method(s, current)
+        return result
+
+
+def _record_method(s: Session, fingerprint: str) -> None:
+    row = s.get(TrackerMeta, METHOD_KEY)
+    if row is None:
+        s.add(TrackerMeta(key=METHOD_KEY, value=fingerprint, updated_at=utcnow()))
+    else:
+        row.value, row.updated_at = fingerprint, utcnow()
 
 
 def _assign(s: Session) -> dict[str, int]:
@@ -211,11 +234,17 @@ def _refresh(s: Session, group_ids: set[str], now: datetime) -> None:
 def rebuild(engine: Engine) -> dict[str, int]:
     """Forget every group and group all current recommendations again (full rebuild)."""
     with write_session(engine) as s:
-        s.execute(update(ReviewRecommendation).values(recurring_group=None))
-        s.execute(delete(RecurringMember))
-        s.execute(delete(RecurringGroup))
-        s.flush()
-        return _assign(s)
+        result = _regroup(s)
+        _record_method(s, method_fingerprint())
+        return result
+
+
+def _regroup(s: Session) -> dict[str, int]:
+    s.execute(update(ReviewRecommendation).values(recurring_group=None))
+    s.execute(delete(RecurringMember))
+    s.execute(delete(RecurringGroup))
+    s.flush()
+    return _assign(s)
 
 
 # -- read side ----------------------------------------------------------------------------------

@@ -79,11 +79,16 @@ def parse(text: str) -> ConceptRules:
 
 
 @cache
+def concepts_source() -> str:
+    """The text of ``recurring_concepts.yaml``."""
+    return resources.files(__package__ or "accountability").joinpath(RULE_FILE).read_text(
+        encoding="utf-8")
+
+
+@cache
 def concept_rules() -> ConceptRules:
     """The rules of ``recurring_concepts.yaml`` (read and checked once per process)."""
-    text = resources.files(__package__ or "accountability").joinpath(RULE_FILE).read_text(
-        encoding="utf-8")
-    return parse(text)
+    return parse(concepts_source())
 
 
 class ConceptMap:

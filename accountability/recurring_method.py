@@ -51,8 +51,9 @@ share its key terms or concepts (DASH, MARAC, body-worn video, coercive control,
 "audit"), as recommendations in this field usually do; a paraphrase sharing no content word or
 concept is missed, and two different changes on one topic worded alike ("audit DASH completion"
 and "train officers to complete DASH"; "train staff on coercive control" and "charge coercive
-control") can be merged. After a change of this method (the concepts, the stop words), run
-``dhr tracker recurring --rebuild`` so stored members' features match new ones.
+control") can be merged. A change of this method (the concepts, the stop words, the thresholds,
+or :data:`METHOD_VERSION` for a change of code) changes :func:`method_fingerprint`, and the
+tracker's next sync regroups everything so stored members' features match new ones.
 """
 
 from __future__ import annotations
@@ -72,8 +73,13 @@ from scipy import sparse
 
 from understanding.owner_registry import Registry, default_registry
 
-from .recurring_concepts import ConceptMap, default_concepts
+from .recurring_concepts import ConceptMap, concepts_source, default_concepts
 
+# Change this when the method changes how it reads or compares recommendations (normalising,
+# features, assignment, merging): the tracker then regroups everything at its next sync, as
+# the stored members' features and groups came from the old method. The thresholds, stop words,
+# generic bodies and the concepts file are part of the fingerprint by themselves.
+METHOD_VERSION = "2026-12-05"
 THRESHOLD = 0.20        # mean cosine to a group's members to join it (tuned on dev)
 MERGE_THRESHOLD = 0.10  # mean cosine between two groups' members to merge them (tuned on dev)
 
@@ -109,6 +115,17 @@ better greater timescale timescales immediately appropriate appropriately among 
 across whenever
 """
 _STOP = frozenset(_STOP_WORDS.split())
+
+
+def method_fingerprint() -> str:
+    """What the stored groups depend on, hashed: :data:`METHOD_VERSION`, the thresholds, the
+    stop words, the generic bodies and ``recurring_concepts.yaml``. (The owner registry, whose
+    names are cut from the text, is not in it: adding an organisation does not regroup.)"""
+    digest = sha256()
+    for part in (METHOD_VERSION, repr(THRESHOLD), repr(MERGE_THRESHOLD),
+                 " ".join(sorted(_STOP)), "\n".join(GENERIC_BODIES), concepts_source()):
+        digest.update(part.encode("utf-8") + b"\0")
+    return digest.hexdigest()[:32]
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _TOKEN = re.compile(r"[A-Za-z0-9&]+")
 _CAPITAL = re.compile(r"\b[A-Z][a-zA-Z'\-]*\b")

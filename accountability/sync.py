@@ -188,6 +188,8 @@ def sync_documents(engine: Engine, documents: Iterable[Document], *, force: bool
     grouped = assign_pending(engine)
     totals["recurring_grouped"] += grouped["grouped"]
     totals["recurring_repeats"] += grouped["repeats"]
+    if grouped.get("regrouped"):  # the grouping method changed: every group was made again
+        totals["recurring_regrouped"] += 1
     if not totals["reviews_unchanged"]:
         del totals["reviews_unchanged"]
     return dict(totals)

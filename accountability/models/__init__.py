@@ -4,6 +4,7 @@ from .accounts import ROLES, SCOPES, ApiToken, Membership, User
 from .audit import GENESIS, AuditEntry, AuditHead
 from .base import Base, utcnow
 from .corrections import Correction
+from .meta import TrackerMeta
 from .notifications import NotificationContact, NotificationSend, OutboxItem
 from .organisations import KINDS, OrganisationRow
 from .recommendations import (
@@ -42,6 +43,7 @@ __all__ = [
     "ReviewRecommendation",
     "ReviewRow",
     "Suppression",
+    "TrackerMeta",
     "Update",
     "User",
     "utcnow",

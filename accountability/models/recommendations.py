@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, Float, ForeignKey, String, Text
+from sqlalchemy import Date, Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
@@ -66,6 +66,9 @@ class ReviewRecommendation(Base):
 
 class RecommendationOwner(Base):
     __tablename__ = "recommendation_owners"
+    # An organisation's recommendations (the inbox, oversight by owner): from migration 0001.
+    __table_args__ = (Index("ix_recommendation_owners_org_rec", "organisation_id",
+                            "recommendation_id"),)
 
     recommendation_id: Mapped[str] = mapped_column(ForeignKey("review_recommendations.id"),
                                                    primary_key=True)

@@ -7,12 +7,18 @@ from __future__ import annotations
 from collections import defaultdict
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 
-from accountability.db import read_session
-from accountability.models import RecurringGroup, RecurringMember, ReviewRecommendation
+from accountability import recurring
+from accountability.db import read_session, write_session
+from accountability.models import (
+    RecurringGroup,
+    RecurringMember,
+    ReviewRecommendation,
+    TrackerMeta,
+)
 from accountability.recurring import assign_pending, made_before, rebuild
-from accountability.recurring_method import pairwise_scores
+from accountability.recurring_method import method_fingerprint, pairwise_scores
 from accountability.sync import sync_documents
 from dhr.document import Document
 from samples.reports.families import family_documents, family_reviews
@@ -97,6 +103,55 @@ def test_nightly_runs_keep_earlier_groups_and_a_rebuild_is_deterministic(engine)
     first = _partition(engine)
     rebuild(engine)
     assert _partition(engine) == first
+
+
+def _recorded_method(engine) -> str | None:
+    with read_session(engine) as s:
+        row = s.get(TrackerMeta, recurring.METHOD_KEY)
+        return row.value if row else None
+
+
+def test_a_change_of_method_regroups_everything_once(engine, monkeypatch):
+    by_year = sorted(REVIEWS, key=lambda r: (r.year, r.review_key))
+    first = _sync(engine, by_year[:20])
+    assert "recurring_regrouped" not in first, "nothing was grouped before: nothing to regroup"
+    assert _recorded_method(engine) == method_fingerprint()
+    # An upgrade that changes the method: the next sync regroups every recommendation, so the
+    # groups are those a rebuild by the new method gives, and records the new method.
+    monkeypatch.setattr(recurring, "method_fingerprint", lambda: "another method")
+    second = _sync(engine, by_year[20:])
+    assert second["recurring_regrouped"] == 1
+    with read_session(engine) as s:
+        current = s.scalar(select(func.count()).select_from(ReviewRecommendation)
+                           .where(ReviewRecommendation.state == "current"))
+    assert second["recurring_grouped"] == current
+    assert _recorded_method(engine) == "another method"
+    regrouped = _partition(engine)
+    rebuild(engine)
+    assert _partition(engine) == regrouped
+    # The same method again: incremental as before.
+    assert assign_pending(engine) == {"grouped": 0, "new_groups": 0, "repeats": 0, "merged": 0}
+
+
+def test_groups_from_before_the_method_was_recorded_are_regrouped_once(engine):
+    _sync(engine, REVIEWS[:10])
+    with write_session(engine) as s:  # a tracker grouped by a version that kept no record
+        s.execute(delete(TrackerMeta))
+    assert assign_pending(engine)["regrouped"] == 1
+    assert _recorded_method(engine) == method_fingerprint()
+    assert "regrouped" not in assign_pending(engine)
+
+
+def test_the_fingerprint_follows_the_concepts_file_and_the_thresholds(monkeypatch):
+    from accountability import recurring_method
+
+    base = method_fingerprint()
+    assert base == method_fingerprint()
+    monkeypatch.setattr(recurring_method, "concepts_source", lambda: "concepts: []\n")
+    assert method_fingerprint() != base
+    monkeypatch.undo()
+    monkeypatch.setattr(recurring_method, "MERGE_THRESHOLD", 0.11)
+    assert method_fingerprint() != base
 
 
 def test_recurring_api_lists_groups_pages_them_and_shows_one(engine, client):
