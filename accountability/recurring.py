@@ -336,7 +336,8 @@ def _describe(session: Session, groups: list[RecurringGroup], show_status: bool,
         return []
     rows = session.execute(
         select(RecurringMember.group_id, ReviewRecommendation.id, ReviewRecommendation.status,
-               ReviewRecommendation.themes, ReviewRow.area)
+               ReviewRecommendation.themes, ReviewRow.area, RecurringMember.review_key,
+               RecurringMember.year)
         .join(ReviewRecommendation, ReviewRecommendation.id == RecurringMember.recommendation_id)
         .join(ReviewRow, ReviewRow.review_key == ReviewRecommendation.review_key)
         .where(RecurringMember.group_id.in_(ids), *_shown(hide))).all()
@@ -352,7 +353,7 @@ def _describe(session: Session, groups: list[RecurringGroup], show_status: bool,
     themes: dict[str, Counter] = defaultdict(Counter)
     statuses: dict[str, Counter] = defaultdict(Counter)
     owner_kinds: dict[str, dict[str, int]] = defaultdict(dict)
-    for gid, _rid, status, th, area in rows:
+    for gid, _rid, status, th, area, *_member in rows:
         if area:
             areas[gid][area] += 1
         themes[gid].update(th or [])
@@ -360,6 +361,7 @@ def _describe(session: Session, groups: list[RecurringGroup], show_status: bool,
     for gid, kind, n in kinds:
         owner_kinds[gid][kind] = n
     labels: dict[str, str | None] = {g.id: g.label for g in groups}
+    figures = {g.id: (g.size, g.reviews, g.first_year, g.last_year) for g in groups}
     if hide:
         # A group's stored label is the wording of one member: where members are hidden from
         # this viewer, label the group from its first visible member instead (or drop it).
@@ -375,12 +377,19 @@ def _describe(session: Session, groups: list[RecurringGroup], show_status: bool,
                 .order_by(RecurringMember.seq)) if visible[g.id] else None
             labels[g.id] = (label_for(first.text, [o.name for o in first.owners if o.name])
                             if first is not None else None)
+            # ...and give its size, reviews and years from the visible members only, so that
+            # nothing says a withdrawn review's recommendation is in it.
+            members = [(key, year) for gid, _r, _s, _t, _a, key, year in rows if gid == g.id]
+            years = [y for _, y in members if y is not None]
+            figures[g.id] = (len(members), len({key for key, _ in members}),
+                             min(years, default=None), max(years, default=None))
         groups = [g for g in groups if labels[g.id] is not None]
     out = []
     for g in groups:
+        size, reviews, first_year, last_year = figures[g.id]
         out.append({
-            "id": g.id, "label": labels[g.id], "size": g.size, "reviews": g.reviews,
-            "first_year": g.first_year, "last_year": g.last_year,
+            "id": g.id, "label": labels[g.id], "size": size, "reviews": reviews,
+            "first_year": first_year, "last_year": last_year,
             "areas": sorted(areas[g.id]),
             "owner_kinds": dict(sorted(owner_kinds[g.id].items())),
             "themes": [t for t, _ in sorted(themes[g.id].items(), key=lambda kv: (-kv[1], kv[0]))],

@@ -15,6 +15,7 @@ from accountability.models import (
     RecurringGroup,
     RecurringMember,
     ReviewRecommendation,
+    Suppression,
     TrackerMeta,
 )
 from accountability.recurring import assign_pending, made_before, rebuild
@@ -183,6 +184,32 @@ def test_recurring_api_lists_groups_pages_them_and_shows_one(engine, client):
     repeats = client.get("/api/v1/review-recommendations?repeat=true&page_size=100").get_json()
     assert repeats["total"] > 0
     assert all(r["recurring_group"]["repeat"] for r in repeats["results"])
+
+
+def test_a_withdrawn_reviews_members_count_for_nothing_the_public_sees(engine, client):
+    _sync(engine, REVIEWS)
+    with read_session(engine) as s:  # a group with members from three reviews or more
+        group = s.scalars(select(RecurringGroup).where(RecurringGroup.merged_into.is_(None),
+                                                       RecurringGroup.reviews >= 3)
+                          .order_by(RecurringGroup.size.desc())).first()
+        assert group is not None
+        members = list(s.scalars(select(RecurringMember)
+                                 .where(RecurringMember.group_id == group.id)))
+        withdrawn = max(members, key=lambda m: (m.year or 0, m.seq)).review_key
+        stored = (group.size, group.reviews, group.last_year)
+    with write_session(engine) as s:  # the latest review in it is withdrawn (takedown)
+        s.add(Suppression(id="sup-recurring-test", target_type="review", target_id=withdrawn,
+                          category="other", reason="test", created_by="test"))
+    visible = [m for m in members if m.review_key != withdrawn]
+    detail = client.get(f"/api/v1/recurring/{group.id}").get_json()
+    assert len(detail["members"]) == len(visible)
+    assert detail["size"] == len(visible) < stored[0]
+    assert detail["reviews"] == len({m.review_key for m in visible}) == stored[1] - 1
+    assert detail["last_year"] == max(m.year for m in visible if m.year is not None)
+    assert all(m["review_key"] != withdrawn for m in detail["members"])
+    listed = client.get("/api/v1/recurring?page_size=100").get_json()["results"]
+    shown = next(g for g in listed if g["id"] == group.id)
+    assert (shown["size"], shown["reviews"]) == (detail["size"], detail["reviews"])
 
 
 @pytest.mark.parametrize("path", ["/api/v1/recurring/rg-0000000000000000",
