@@ -1,7 +1,8 @@
 """Relevance order of documents for the embedded (SQLite) backend, on both cores.
 
-What is computed is exactly what the SQL ranking statement of :mod:`dhr.search.sqlite` computes
-(dhr/search/ranking.py says what it weighs): for every matched document,
+What is computed is exactly what one SQL statement of :mod:`dhr.search.sqlite` computed until
+this module (``tests/contract/test_sqlite_parallel_rank.py`` keeps it as the reference;
+dhr/search/ranking.py says what it weighs): for every matched document,
 ``(bm25(full text) + KEY_WEIGHT * bm25(key text, 1.0, SUBJECT_WEIGHT / KEY_WEIGHT)) * prior``,
 0.0 for a matched document the rank expression does not find, and the page ordered by that
 value, then by id. Only how it is computed differs, because at national scale (100,000
@@ -37,8 +38,8 @@ from .ranking import KEY_WEIGHT, SUBJECT_WEIGHT
 if TYPE_CHECKING:
     import numpy as np
 
-# Below this many matched documents one connection does it all: a worker's own transaction
-# and its bm25 pass repeating the IDF counts cost more than they save.
+# Below this many indexed documents one connection does it all: a worker's own transaction
+# and handing its rows over cost more than they save.
 PARALLEL_FROM = 5000
 # Ids are read for at most this many candidate rows per statement.
 _ID_CHUNK = 10000
