@@ -18,7 +18,9 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +51,7 @@ from .fields import (
     with_copies,
 )
 from .highlight import POST, PRE, highlight_leaves, normalize_for_index, safe_snippet
-from .ranking import proximity_phrases, ranking_record
+from .ranking import KEY_WEIGHT, SUBJECT_WEIGHT, proximity_phrases, ranking_record
 
 SCHEMA_VERSION = "1"
 STEM = "porter unicode61 remove_diacritics 2"
@@ -253,7 +255,7 @@ def _snippet_expression(node: Any) -> str | None:
 
 class SqliteBackend(SearchBackend):
     name = "sqlite"
-    # Documents ranked with a worker thread from this many indexed documents (sqlite_rank).
+    # Documents ranked on two connections from this many indexed documents (sqlite_rank).
     parallel_from = sqlite_rank.PARALLEL_FROM
 
     def __init__(self, path: str | Path, *, cursor_key: bytes = b"dhr-dev-key"):
@@ -265,6 +267,8 @@ class SqliteBackend(SearchBackend):
         self._postings = facet_postings.Cache()
         self._priors = sqlite_rank.Priors()
         self._workers = sqlite_rank.RankWorkers(self._conn)
+        self._ranking_lock = threading.Lock()
+        self._ranking_now = 0  # documents-by-relevance queries running (_ranking_alone)
         self.ensure_indices()
 
     # -- connections ---------------------------------------------------------------------
@@ -503,10 +507,36 @@ class SqliteBackend(SearchBackend):
                 db.execute("COMMIT")
 
     def _run_snapshot(self, db: sqlite3.Connection, t: _Tables, request: _Request):
+        """Documents matching a query by relevance in a large index: _run_by_relevance when no
+        other such query is running; otherwise, and for everything else, _run_in_sql."""
+        if (request.query is not None and t.key is not None and request.sort == "relevance"
+                and len(self._postings.get(db, t.main, t.facets).all) >= self.parallel_from):
+            with self._ranking_alone() as alone:
+                if alone:
+                    return self._run_by_relevance(db, t, request)
+        return self._run_in_sql(db, t, request)
+
+    @contextmanager
+    def _ranking_alone(self) -> Iterator[bool]:
+        """True when no other documents-by-relevance query of this backend is running. Then
+        ranking spreads over two connections (sqlite_rank): the query answers in about half
+        the time. When several run at once the cores are busy anyway, and the one-statement
+        SQL ranking (all of it inside SQLite, the GIL released) gives more queries a second
+        than many threads fetching rows into Python side by side. Both give the same answer."""
+        with self._ranking_lock:
+            self._ranking_now += 1
+            alone = self._ranking_now == 1
+        try:
+            yield alone
+        finally:
+            with self._ranking_lock:
+                self._ranking_now -= 1
+
+    def _run_in_sql(self, db: sqlite3.Connection, t: _Tables, request: _Request):
+        """The match into a temporary table, the counts over the postings, the ranking (when
+        asked) into another, and the page of rows by one SQL query."""
         node = request.query
         use_match = node is not None
-        if use_match and t.key is not None and request.sort == "relevance":
-            return self._run_by_relevance(db, t, request)
         ranked = False  # True once temp.rk holds the bm25 rank of every match
         if use_match:
             sql, args, single = _match_sql(node, t)
@@ -593,8 +623,7 @@ class SqliteBackend(SearchBackend):
         post = self._postings.get(db, t.main, t.facets)
         expr = _rank_expression(node)
         stem = sqlite_rank.stem_pass(t.stem, expr) if expr else None
-        future = (self._workers.start(post.version, stem)
-                  if stem is not None and len(post.all) >= self.parallel_from else None)
+        future = self._workers.start(post.version, stem) if stem is not None else None
         sql, args, _single = _match_sql(node, t)
         cur = db.cursor()
         cur.row_factory = None
@@ -674,9 +703,8 @@ class SqliteBackend(SearchBackend):
 
     def _sort_keys(self, db: sqlite3.Connection, t: _Tables, request: _Request, ranked: bool,
                    use_match: bool, total: int) -> tuple[str, str, str]:
-        """Sort keys (k1, k2) as SQL over row x, and the ORDER BY. Relevance (recommendations;
-        documents take _run_by_relevance): bm25 rank (lower is better), unranked last; fills
-        temp.rk when the rank is needed and not there yet."""
+        """Sort keys (k1, k2) as SQL over row x, and the ORDER BY. Relevance: bm25 rank (lower
+        is better), unranked last; fills temp.rk when the rank is needed and not there yet."""
         node = request.query
         rank_sql = "0"
         if ranked:
@@ -687,12 +715,23 @@ class SqliteBackend(SearchBackend):
                 db.execute("DROP TABLE IF EXISTS temp.rk")
                 db.execute("CREATE TEMP TABLE rk (r INTEGER PRIMARY KEY, s REAL)")
                 # Rank every match once, then keep those in the result set: a `rowid IN (...)`
-                # constraint on an FTS5 table re-runs the MATCH for each rowid. (Documents rank
-                # with their key text and prior too: _run_by_relevance.)
-                db.execute(f"WITH s AS MATERIALIZED (SELECT rowid AS r, bm25({t.stem})"
-                           f" AS score FROM {t.stem} WHERE {t.stem} MATCH ?) INSERT OR IGNORE"
-                           f" INTO temp.rk SELECT s.r, s.score FROM s JOIN temp.m"
-                           f" ON temp.m.r = s.r", (expr,))
+                # constraint on an FTS5 table re-runs the MATCH for each rowid.
+                if t.key:  # documents: full text + weighted key text, times the prior
+                    # (what sqlite_rank computes on two connections when the backend is idle)
+                    db.execute(
+                        f"WITH s AS MATERIALIZED (SELECT rowid AS r, bm25({t.stem}) AS score"
+                        f" FROM {t.stem} WHERE {t.stem} MATCH ?), k AS MATERIALIZED"
+                        f" (SELECT rowid AS r, bm25({t.key}, 1.0, ?) AS score FROM {t.key}"
+                        f" WHERE {t.key} MATCH ?) INSERT OR IGNORE INTO temp.rk"
+                        f" SELECT s.r, (s.score + ? * COALESCE(k.score, 0.0))"
+                        f" * COALESCE(p.prior, 1.0) FROM s JOIN temp.m ON temp.m.r = s.r"
+                        f" LEFT JOIN k ON k.r = s.r LEFT JOIN doc_rank p ON p.rowid = s.r",
+                        (expr, SUBJECT_WEIGHT / KEY_WEIGHT, expr, KEY_WEIGHT))
+                else:
+                    db.execute(f"WITH s AS MATERIALIZED (SELECT rowid AS r, bm25({t.stem})"
+                               f" AS score FROM {t.stem} WHERE {t.stem} MATCH ?) INSERT OR IGNORE"
+                               f" INTO temp.rk SELECT s.r, s.score FROM s JOIN temp.m"
+                               f" ON temp.m.r = s.r", (expr,))
                 rank_sql = "COALESCE((SELECT s FROM temp.rk WHERE r = x.rowid), 0.0)"
         if request.sort == "relevance":
             k1, k2 = rank_sql, "0"

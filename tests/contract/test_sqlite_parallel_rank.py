@@ -8,7 +8,8 @@ from __future__ import annotations
 import sqlite3
 import sys
 import threading
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,18 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> sqlite_backend.SqliteBac
     backend = sqlite_backend.SqliteBackend(tmp_path_factory.mktemp("rank") / "index.sqlite")
     backend.index_documents(_corpus())
     return backend
+
+
+@contextmanager
+def _yielding(value: bool) -> Iterator[bool]:
+    yield value
+
+
+def test_a_query_ranks_on_two_connections_only_when_no_other_is_ranking(engine):
+    with engine._ranking_alone() as first, engine._ranking_alone() as second:
+        assert (first, second) == (True, False)
+    with engine._ranking_alone() as again:
+        assert again
 
 
 def _reference_scores(path: Path, expr: str) -> dict[int, float]:
@@ -79,16 +92,24 @@ def test_the_order_is_the_sql_statements_with_and_without_the_worker(engine, q, 
     with closing(sqlite3.connect(engine.path)) as db:
         rowid = {i: r for r, i in db.execute("SELECT rowid, id FROM docs")}
     answers = {}
-    for parallel_from in (0, 10**9):  # the worker on every query, then never
-        monkeypatch.setattr(engine, "parallel_from", parallel_from)
+    # Two connections; one (no worker: one CPU, or the worker busy); and the one-statement SQL
+    # ranking (a small index, or another query ranking at the same time).
+    monkeypatch.setattr(engine, "parallel_from", 0)
+    workers = engine._workers
+    for mode in ("two connections", "one connection", "sql"):
+        if mode == "one connection":
+            monkeypatch.setattr(engine, "_workers", sqlite_rank.RankWorkers(engine._conn, 0))
+        if mode == "sql":
+            monkeypatch.setattr(engine, "_workers", workers)
+            monkeypatch.setattr(engine, "_ranking_alone", lambda: _yielding(False))
         for filters in FILTERS:
             total, ids, facets = _walk(engine, q, filters)
             assert len(ids) == total == len(set(ids))
             expected = sorted(ids, key=lambda i: (reference.get(rowid[i], 0.0), i))
             assert ids == expected, (q, filters)
             answers.setdefault(str(filters), []).append((total, ids, facets))
-    for pair in answers.values():
-        assert pair[0] == pair[1]
+    for same in answers.values():
+        assert same[0] == same[1] == same[2]
     if q != "zzzz-no-such-word":
         assert any(total for total, _ids, _f in (a[0] for a in answers.values()))
     # The cursor carries k1 as the SQL wrote it: a float score, or the integer 0 when the
@@ -155,8 +176,10 @@ def test_after_a_rebuild_the_worker_reads_the_new_file(tmp_path, monkeypatch):
     assert after[0] > before[0]
 
 
-def test_a_tampered_cursor_value_is_a_client_error(engine):
+def test_a_tampered_cursor_value_is_a_client_error(engine, monkeypatch):
     from dhr.search.base import SearchError
+
+    monkeypatch.setattr(engine, "parallel_from", 0)
 
     request = DocumentRequest(q="police", page_size=2)
     bad = cursors.encode(["not a number", 0, "x"], request, engine.cursor_key)
