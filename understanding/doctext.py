@@ -538,15 +538,7 @@ def expand_literals(pattern: str, limit: int = 48) -> list[str] | None:
         return None
 
     def seq(items: Any) -> list[str] | None:
-        out = [""]
-        for op, av in items:
-            alts = one(op, av)
-            if alts is None:
-                return None
-            out = [a + b for a in out for b in alts]
-            if len(out) > limit:
-                return None
-        return out
+        return _expand(items, one, "", limit)
 
     def one(op: Any, av: Any) -> list[str] | None:
         if op is C.LITERAL:
@@ -586,6 +578,21 @@ def expand_literals(pattern: str, limit: int = 48) -> list[str] | None:
     return [" ".join(f.split()) for f in dict.fromkeys(found) if f.strip()]
 
 
+def _expand(items: Any, one: Any, empty: Any, limit: int) -> list[Any] | None:
+    """Every concatenation of one alternative per parsed regex item (``one(op, av)`` gives an
+    item's alternatives, or None when it has none we can spell out), starting from ``empty``;
+    None when an item has none or there are more than ``limit``."""
+    out = [empty]
+    for op, av in items:
+        alts = one(op, av)
+        if alts is None:
+            return None
+        out = [a + b for a in out for b in alts]
+        if len(out) > limit:
+            return None
+    return out
+
+
 def exact_sequences(pattern: str, limit: int = 64) -> list[tuple[str, ...]] | None:
     """The sequences of regex pieces a simple pattern stands for, exactly as it matches
     ("prevent\\s+domestic\\s+(?:violence|abuse)" -> ("p", ..., "\\s+", "d", ..., "v", ...) and
@@ -597,15 +604,7 @@ def exact_sequences(pattern: str, limit: int = 64) -> list[tuple[str, ...]] | No
     space = [(C.IN, [(C.CATEGORY, C.CATEGORY_SPACE)])]
 
     def seq(items: Any) -> list[tuple[str, ...]] | None:
-        out: list[tuple[str, ...]] = [()]
-        for op, av in items:
-            alts = one(op, av)
-            if alts is None:
-                return None
-            out = [a + b for a in out for b in alts]
-            if len(out) > limit:
-                return None
-        return out
+        return _expand(items, one, (), limit)
 
     def one(op: Any, av: Any) -> list[tuple[str, ...]] | None:
         if op is C.LITERAL:
