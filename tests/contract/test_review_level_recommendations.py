@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+from both_engines import indexed_engines
 from corpus import build_corpus
 from test_backend_contract import REC_REQUESTS
 
@@ -49,13 +50,11 @@ def group_of(result: dict) -> str:
 
 @pytest.fixture(scope="module")
 def engines(tmp_path_factory, es_url):
-    sq = open_backend(make_config(tmp_path_factory.mktemp("sqlite"), "sqlite"))
-    es = open_backend(make_config(tmp_path_factory.mktemp("es"), "elasticsearch", es_url))
-    for engine in (sq, es):
-        engine.ensure_indices()
-        assert not engine.index_documents(CORPUS, refresh=True).failed
+    engines = indexed_engines(tmp_path_factory, es_url, CORPUS)
+    for engine in engines.values():
         assert engine.set_review_recommendations(stamps(), refresh=True) == len(stamps())
-    yield {"sqlite": sq, "elasticsearch": es}
+    yield engines
+    es = engines["elasticsearch"]
     assert isinstance(es, ElasticsearchBackend)
     es.drop()
 

@@ -11,14 +11,17 @@ same words in reverse order (which spell no synonym) find; both backends agree e
 from __future__ import annotations
 
 import hashlib
+import sys
+from pathlib import Path
 
 import pytest
 
+sys.path.insert(0, str(Path(__file__).parent))
+from both_engines import indexed_engines
+
 from dhr.document import Document
 from dhr.query import STOP_WORDS, synonym_groups
-from dhr.search import open_backend
 from dhr.search.base import DocumentRequest
-from tests.conftest import make_config
 
 FILLER = "The panel met again and agreed the next steps for this synthetic sample."
 
@@ -67,14 +70,9 @@ def test_the_family_covers_every_multi_word_synonym():
 
 @pytest.fixture(scope="module")
 def engines(tmp_path_factory, es_url):
-    sq = open_backend(make_config(tmp_path_factory.mktemp("sqlite"), "sqlite"))
-    es = open_backend(make_config(tmp_path_factory.mktemp("es"), "elasticsearch", es_url))
-    for engine in (sq, es):
-        engine.ensure_indices()
-        report = engine.index_documents(DOCS, refresh=True)
-        assert report.indexed == len(DOCS) and not report.failed
-    yield {"sqlite": sq, "elasticsearch": es}
-    es.drop()
+    engines = indexed_engines(tmp_path_factory, es_url, DOCS)
+    yield engines
+    engines["elasticsearch"].drop()
 
 
 def _ids(engine, q: str) -> set[str]:
