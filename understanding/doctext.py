@@ -553,13 +553,7 @@ def expand_literals(pattern: str, limit: int = 48) -> list[str] | None:
         if op is C.SUBPATTERN:
             return seq(av[-1])
         if op is C.BRANCH:
-            out: list[str] = []
-            for branch in av[1]:
-                got = seq(branch)
-                if got is None:
-                    return None
-                out += got
-            return out
+            return _branches(av[1], seq)
         if op in (C.MAX_REPEAT, C.MIN_REPEAT):
             lo, hi, sub = av
             inner = seq(sub)
@@ -593,6 +587,18 @@ def _expand(items: Any, one: Any, empty: Any, limit: int) -> list[Any] | None:
     return out
 
 
+def _branches(branches: Any, seq: Any) -> list[Any] | None:
+    """The alternatives of every branch of a parsed regex alternation, in order (``seq`` spells
+    out one branch), or None when one branch cannot be spelled out."""
+    out: list[Any] = []
+    for branch in branches:
+        got = seq(branch)
+        if got is None:
+            return None
+        out += got
+    return out
+
+
 def exact_sequences(pattern: str, limit: int = 64) -> list[tuple[str, ...]] | None:
     """The sequences of regex pieces a simple pattern stands for, exactly as it matches
     ("prevent\\s+domestic\\s+(?:violence|abuse)" -> ("p", ..., "\\s+", "d", ..., "v", ...) and
@@ -621,13 +627,7 @@ def exact_sequences(pattern: str, limit: int = 64) -> list[tuple[str, ...]] | No
             group, add_flags, del_flags, sub = av
             return seq(sub) if group is None and not add_flags and not del_flags else None
         if op is C.BRANCH:
-            out: list[tuple[str, ...]] = []
-            for branch in av[1]:
-                got = seq(branch)
-                if got is None:
-                    return None
-                out += got
-            return out
+            return _branches(av[1], seq)
         if op is C.MAX_REPEAT:
             lo, hi, sub = av
             if (lo, hi) == (0, 1):
