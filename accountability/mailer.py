@@ -1,7 +1,8 @@
 """Handing one e-mail to the configured SMTP server (the standard library's smtplib).
 
 :func:`send` connects, upgrades the connection with STARTTLS when configured (the server's
-certificate verified against the system's CAs), signs in when a user is configured, and sends.
+certificate verified against the system's CAs, or those of ``notify.smtp.ca_file``), signs in
+when a user is configured, and sends.
 The password is never put in a message, an error or a log line, and is never sent over an
 unencrypted connection except to a server on this machine (127.0.0.1, ::1, localhost).
 Failures raise :class:`MailError` with the server's answer (code and text) or the network error.
@@ -39,6 +40,17 @@ def _text(value: bytes | str) -> str:
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
 
 
+def _tls_context(smtp: SmtpConfig) -> ssl.SSLContext:
+    """Certificate and host name verified, against ``ca_file``'s CAs when it is set."""
+    if not smtp.ca_file:
+        return ssl.create_default_context()
+    try:
+        return ssl.create_default_context(cafile=smtp.ca_file)
+    except (OSError, ssl.SSLError) as err:
+        raise MailError(f"notify.smtp.ca_file {smtp.ca_file!r} is not a readable file of PEM "
+                        f"CA certificates: {err}", temporary=False) from None
+
+
 def send(smtp: SmtpConfig, message: EmailMessage) -> dict[str, str]:
     """Send ``message`` to its To addresses; returns the recipients the server refused
     ({address: reason}) when it accepted the others. Raises :class:`MailError`."""
@@ -47,11 +59,12 @@ def send(smtp: SmtpConfig, message: EmailMessage) -> dict[str, str]:
     if smtp.username and not smtp.starttls and smtp.host not in LOOPBACK:
         raise MailError("refusing to send the SMTP password over an unencrypted connection: "
                         "set notify.smtp.starttls: true", temporary=False)
+    context = _tls_context(smtp) if smtp.starttls else None
     try:
         with smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout) as conn:
             conn.ehlo()
-            if smtp.starttls:
-                conn.starttls(context=ssl.create_default_context())
+            if context is not None:
+                conn.starttls(context=context)
                 conn.ehlo()
             if smtp.username:
                 password = smtp.password.get_secret_value() if smtp.password else ""

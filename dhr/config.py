@@ -154,6 +154,9 @@ class SmtpConfig(_Strict):
     host: str | None = None  # unset: `dhr notify` has nowhere to send and says so
     port: int = Field(default=587, ge=1, le=65535)
     starttls: bool = True  # upgrade the connection with STARTTLS (certificate verified)
+    # PEM file of the CA certificates to verify the server with instead of the system's (a
+    # relay with a certificate from a private CA); unset: the system's
+    ca_file: str | None = None
     username: str | None = None
     password: SecretStr | None = None  # shown as '**********' wherever the config is printed
     timeout: float = Field(default=30.0, gt=0)
