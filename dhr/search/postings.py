@@ -72,8 +72,8 @@ class Postings:
 
 
 def facet_counts(postings: Postings, matched: BitMap, filters: dict[str, BitMap],
-                 names: Iterable[str]) -> tuple[int, dict[str, dict[str, int]]]:
-    """(total, counts): rows of ``matched`` in every filter, and for each facet in ``names`` the
+                 names: Iterable[str]) -> tuple[BitMap, dict[str, dict[str, int]]]:
+    """(rows, counts): the rows of ``matched`` in every filter, and for each facet in ``names`` the
     count of each value among the rows of ``matched`` in every filter but the facet's own
     (multi-select facets). Values counted zero are left out, as a SQL ``GROUP BY`` leaves them."""
     everything = matched
@@ -95,7 +95,7 @@ def facet_counts(postings: Postings, matched: BitMap, filters: dict[str, BitMap]
                 if n:
                     found[value] = n
         counts[name] = found
-    return len(everything), counts
+    return everything, counts
 
 
 class Changes:

@@ -602,17 +602,14 @@ class SqliteBackend(SearchBackend):
             filters[" year range"] = post.at_least("year", request.year_from, request.year_to)
         if isinstance(request, RecommendationRequest) and request.smart_min is not None:
             filters[" smart_min"] = post.at_least("smart_score", request.smart_min)
-        total, counts = facet_postings.facet_counts(
+        everything, counts = facet_postings.facet_counts(
             post, matched, filters, t.facet_fields if request.facets else ())
         facets: dict[str, list[dict]] = {}
         if request.facets:
             for name in t.facet_fields:
                 facets[name] = facet_list(name, counts[name], request.filters.get(name, []),
                                           TAXONOMY_KIND.get(name))
-        everything = matched
-        for rows in filters.values():
-            everything = everything & rows
-        return total, facets, everything
+        return len(everything), facets, everything
 
     def _run_by_relevance(self, db: sqlite3.Connection, t: _Tables, request: _Request):
         """Documents matching a query, in relevance order (dhr/search/sqlite_rank.py): the
